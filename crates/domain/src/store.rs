@@ -1,0 +1,289 @@
+//! The persistence port of the domain: what the rules need to remember, and nothing about how.
+//!
+//! `crates/store` implements [`Store`] on SQLite and PostgreSQL. Every method is atomic on its own;
+//! the only multi-step operation, a token refresh, is fenced by a [`RefreshGuard`] so that exactly
+//! one refresh runs per connection at a time — inside one process and, on PostgreSQL, across replicas.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A connection's id: the "Integration ID" (`amoClientId`) that Usedesk triggers send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ConnectionId(pub Uuid);
+
+impl ConnectionId {
+    /// A new random id.
+    pub fn new_random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    /// Parses the textual form (any case, hyphenated).
+    pub fn parse(text: &str) -> Option<Self> {
+        Uuid::parse_str(text.trim()).ok().map(Self)
+    }
+}
+
+impl fmt::Display for ConnectionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// Whether a connection can call amoCRM right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectionStatus {
+    /// Tokens are present and were last known to work.
+    Active,
+    /// amoCRM refused the tokens (revoked, expired refresh token, install deactivated): an agent must log in again.
+    NeedsLogin,
+}
+
+impl ConnectionStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::NeedsLogin => "needs_login",
+        }
+    }
+
+    /// Parses the stored spelling; anything unknown is treated as needing login, the safe side.
+    pub fn from_stored(text: &str) -> Self {
+        match text {
+            "active" => Self::Active,
+            _ => Self::NeedsLogin,
+        }
+    }
+}
+
+/// An OAuth token pair as the domain keeps it. Secrets stay wrapped until the one line that builds a header.
+#[derive(Debug, Clone)]
+pub struct StoredTokens {
+    /// The bearer token for API calls.
+    pub access_token: SecretString,
+    /// The refresh token; `None` for long-lived tokens.
+    pub refresh_token: Option<SecretString>,
+    /// When the access token expires, as unix seconds; `None` when unknown.
+    pub expires_at: Option<i64>,
+}
+
+/// One (Usedesk account, amoCRM account) pair.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// The Integration ID.
+    pub id: ConnectionId,
+    /// The Usedesk account: a hash of its API token, never the token itself.
+    pub usedesk_account: String,
+    /// The amoCRM account: its normalised base URL, e.g. `https://hogwarts.amocrm.ru`.
+    pub amo_host: String,
+    /// Whether the tokens can be used.
+    pub status: ConnectionStatus,
+    /// The tokens; `None` after they were revoked.
+    pub tokens: Option<StoredTokens>,
+    /// Incremented on every token write, so a reader can tell whether someone else refreshed meanwhile.
+    pub token_version: i64,
+    /// Creation time, unix seconds.
+    pub created_at: i64,
+    /// Last change, unix seconds.
+    pub updated_at: i64,
+}
+
+/// Which fields the deals list and the deal card show, per connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FieldChoices {
+    /// Field keys shown in the deals list, in order.
+    pub list: Vec<String>,
+    /// Field keys shown in the deal card, in order.
+    pub card: Vec<String>,
+}
+
+/// The outcome of claiming an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// Nobody holds the key: the caller owns it now and must finish or release it.
+    Claimed {
+        /// Progress a crashed earlier owner recorded, to resume from instead of starting again.
+        progress: Option<String>,
+    },
+    /// Another caller is working on the same key right now.
+    InProgress,
+    /// The work was done before; here is its stored result.
+    Done {
+        /// The first call's result, as stored.
+        result: String,
+    },
+    /// The key was used before for a different request body.
+    Conflict,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// The connection the write went through.
+    pub connection_id: ConnectionId,
+    /// When, unix seconds.
+    pub at: i64,
+    /// Who: a Usedesk user or agent reference, or `trigger`.
+    pub actor: String,
+    /// The Usedesk ticket the write came from, when known.
+    pub ticket_id: Option<i64>,
+    /// What was done, e.g. `contact.create`, `lead.create`, `link.set`.
+    pub action: String,
+    /// What it was done to, e.g. `lead:123`.
+    pub target: String,
+    /// `ok` or a short error code.
+    pub result: String,
+}
+
+/// Errors a store reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Database(String),
+    /// A stored token could not be decrypted (wrong key, or tampered row).
+    #[error("stored token could not be decrypted: {0}")]
+    Crypto(String),
+    /// A stored row could not be understood.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// The thing to change does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+}
+
+/// Exclusive right to refresh one connection's tokens.
+///
+/// Dropping the guard without calling a consuming method releases it and changes nothing.
+#[async_trait]
+pub trait RefreshGuard: Send {
+    /// The connection as read while holding the lock: if its `token_version` moved since the caller last
+    /// looked, someone else already refreshed and the caller should simply use these tokens.
+    fn connection(&self) -> &Connection;
+
+    /// Stores the rotated token pair, marks the connection active, and releases the lock.
+    /// Returns the connection as stored.
+    async fn save_tokens(self: Box<Self>, tokens: &StoredTokens) -> Result<Connection, StoreError>;
+
+    /// Drops the tokens and marks the connection as needing login, then releases the lock.
+    async fn mark_needs_login(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Everything the domain persists.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Succeeds when the database answers (readiness).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The connection for a Usedesk account and an amoCRM host, if any.
+    async fn find_connection(
+        &self,
+        usedesk_account: &str,
+        amo_host: &str,
+    ) -> Result<Option<Connection>, StoreError>;
+
+    /// The connection with this Integration ID, if any.
+    async fn get_connection(&self, id: ConnectionId) -> Result<Option<Connection>, StoreError>;
+
+    /// Creates the connection for (Usedesk account, amoCRM host) with these tokens, or, when it exists,
+    /// replaces its tokens and marks it active — keeping its id, so triggers keep working after a re-login.
+    async fn save_login(
+        &self,
+        usedesk_account: &str,
+        amo_host: &str,
+        tokens: &StoredTokens,
+    ) -> Result<Connection, StoreError>;
+
+    /// Waits for, then takes, the exclusive right to refresh this connection's tokens.
+    async fn lock_for_refresh(&self, id: ConnectionId)
+    -> Result<Box<dyn RefreshGuard>, StoreError>;
+
+    /// The amoCRM contact a Usedesk client is linked to, if any.
+    async fn get_link(
+        &self,
+        connection: ConnectionId,
+        usedesk_client_id: i64,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// Links a Usedesk client to an amoCRM contact, replacing any earlier link.
+    async fn set_link(
+        &self,
+        connection: ConnectionId,
+        usedesk_client_id: i64,
+        contact_id: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Removes a Usedesk client's link; succeeds when there was none.
+    async fn remove_link(
+        &self,
+        connection: ConnectionId,
+        usedesk_client_id: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The connection's field choices, if any were saved.
+    async fn get_field_choices(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Option<FieldChoices>, StoreError>;
+
+    /// Saves the connection's field choices.
+    async fn set_field_choices(
+        &self,
+        connection: ConnectionId,
+        choices: &FieldChoices,
+    ) -> Result<(), StoreError>;
+
+    /// Claims an idempotency key for a request whose body hashes to `fingerprint`.
+    ///
+    /// A key held longer than `stale_after_secs` without finishing is taken over (its owner crashed);
+    /// records older than `ttl_secs` are forgotten.
+    async fn claim_idempotency(
+        &self,
+        connection: ConnectionId,
+        key: &str,
+        fingerprint: &str,
+        ttl_secs: i64,
+        stale_after_secs: i64,
+    ) -> Result<IdempotencyClaim, StoreError>;
+
+    /// Records how far the owner of a claimed key got, so a retry after a crash can resume.
+    async fn record_idempotency_progress(
+        &self,
+        connection: ConnectionId,
+        key: &str,
+        progress: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Stores the result for a claimed key; later claims get [`IdempotencyClaim::Done`].
+    async fn finish_idempotency(
+        &self,
+        connection: ConnectionId,
+        key: &str,
+        result: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Gives a claimed key up without a result (the work failed before anything was written), so a retry starts afresh.
+    async fn release_idempotency(
+        &self,
+        connection: ConnectionId,
+        key: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Appends to the audit trail.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+
+    /// The newest audit entries of a connection, newest first.
+    async fn list_audit(
+        &self,
+        connection: ConnectionId,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Records a single-use nonce until `expires_at` (unix seconds). Returns `false` when it was already used.
+    async fn consume_nonce(&self, nonce: &str, expires_at: i64) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,70 @@
+//! Persistence for usedesk-amocrm: the [`domain::store::Store`] trait on SQLite (the embedded default: one
+//! file, WAL) and on PostgreSQL (several replicas), from one set of migrations, with OAuth tokens encrypted
+//! at rest — plus a Redis-shared rate limiter so replicas respect one amoCRM limit together.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), store::Error> {
+//! let store = store::open("sqlite://data/usedesk-amocrm.db", store::StoreOptions::default()).await?;
+//! store.ping().await.expect("the database answers");
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod crypto;
+mod migrate;
+mod sql;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+pub use crypto::{TokenCipher, TokenKey};
+pub use sql::SqlStore;
+
+/// Errors while opening a store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The database URL names no supported backend.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The database could not be opened or migrated.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration {version} failed: {message}")]
+    Migration {
+        /// The migration's number.
+        version: i64,
+        /// What the database said.
+        message: String,
+    },
+    /// The token-encryption key is missing, malformed or unreadable.
+    #[error("token encryption key: {0}")]
+    Key(String),
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// The token-encryption key (base64 of 32 bytes). When absent, SQLite generates one into a
+    /// `0600` file beside the database; PostgreSQL refuses to start, because replicas must share one key.
+    pub encryption_key: Option<SecretString>,
+    /// Older keys still accepted for reading, for key rotation.
+    pub old_encryption_keys: Vec<SecretString>,
+    /// Where to keep the generated key instead of beside the SQLite file.
+    pub key_file: Option<PathBuf>,
+    /// Maximum pooled connections (default 8 for PostgreSQL, 4 for SQLite).
+    pub max_connections: Option<u32>,
+    /// PostgreSQL schema to use (created when missing), for isolating tests; default `public`.
+    pub pg_schema: Option<String>,
+}
+
+/// Opens (creating when needed) and migrates the store at `database_url`.
+pub async fn open(
+    database_url: &str,
+    options: StoreOptions,
+) -> Result<Arc<dyn domain::store::Store>, Error> {
+    Ok(Arc::new(SqlStore::open(database_url, options).await?))
+}

@@ -1,0 +1,8 @@
+//! The store's behaviour, run against SQLite and PostgreSQL alike.
+
+mod harness;
+
+mod connections;
+mod idempotency;
+mod keys;
+mod records;
