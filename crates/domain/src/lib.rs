@@ -3,6 +3,36 @@
 //! Connections and tokens, contact matching, linking, deals with their pipeline, stage and user names,
 //! field choices, lead creation with validation, idempotency, the metadata cache and the audit trail —
 //! over the amoCRM and Usedesk clients and a [`store::Store`].
+//!
+//! [`Domain`] is the entry point. It never formats user-facing text: it returns data and typed errors
+//! ([`Error`]), and the HTTP layer turns them into the agent's language.
 #![deny(missing_docs)]
 
+mod actions;
+pub mod cache;
+mod card;
+mod error;
+pub mod fields;
+pub mod identity;
+pub mod metadata;
+pub mod model;
+mod render;
+mod service;
 pub mod store;
+mod tokens;
+mod trigger;
+
+pub use actions::{CreatedRef, FieldSettings, LeadDraft, LeadForm, NewContactInput};
+pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
+pub use error::{Error, FieldError, FieldErrorCode};
+pub use render::{BlockInput, BlockOutcome, Degradation};
+pub use service::{ActionContext, Dependencies, Domain, DomainConfig};
+pub use tokens::{RefreshObserver, StoreTokenSource};
+pub use trigger::TriggerOutcome;
+
+/// Now, as unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

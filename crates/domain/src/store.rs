@@ -84,6 +84,8 @@ pub struct Connection {
     pub status: ConnectionStatus,
     /// The tokens; `None` after they were revoked.
     pub tokens: Option<StoredTokens>,
+    /// The Usedesk API token of the account, kept (encrypted) so triggers can read tickets and post comments.
+    pub usedesk_token: Option<SecretString>,
     /// Incremented on every token write, so a reader can tell whether someone else refreshed meanwhile.
     pub token_version: i64,
     /// Creation time, unix seconds.
@@ -197,6 +199,7 @@ pub trait Store: Send + Sync + 'static {
         usedesk_account: &str,
         amo_host: &str,
         tokens: &StoredTokens,
+        usedesk_token: Option<&SecretString>,
     ) -> Result<Connection, StoreError>;
 
     /// Waits for, then takes, the exclusive right to refresh this connection's tokens.
@@ -267,7 +270,8 @@ pub trait Store: Send + Sync + 'static {
         result: &str,
     ) -> Result<(), StoreError>;
 
-    /// Gives a claimed key up without a result (the work failed before anything was written), so a retry starts afresh.
+    /// Gives a claimed key up without a result (the work failed), keeping its recorded progress, so that a
+    /// retry claims it at once and resumes from that progress.
     async fn release_idempotency(
         &self,
         connection: ConnectionId,

@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS connections (
     access_token TEXT,
     refresh_token TEXT,
     expires_at BIGINT,
+    usedesk_token TEXT,
     token_version BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,

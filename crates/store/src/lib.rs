@@ -12,6 +12,7 @@
 
 mod crypto;
 mod migrate;
+mod redis_limiter;
 mod sql;
 
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 
 pub use crypto::{TokenCipher, TokenKey};
+pub use redis_limiter::RedisRateLimiter;
 pub use sql::SqlStore;
 
 /// Errors while opening a store.
@@ -40,6 +42,9 @@ pub enum Error {
         /// What the database said.
         message: String,
     },
+    /// Redis could not be reached.
+    #[error("redis: {0}")]
+    Redis(String),
     /// The token-encryption key is missing, malformed or unreadable.
     #[error("token encryption key: {0}")]
     Key(String),

@@ -16,6 +16,7 @@ use domain::store::{
     AuditEntry, Connection, ConnectionId, ConnectionStatus, FieldChoices, IdempotencyClaim,
     RefreshGuard, Store, StoreError, StoredTokens,
 };
+use secrecy::SecretString;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, SqlitePool, Transaction};
@@ -51,7 +52,7 @@ macro_rules! exec {
     };
 }
 
-const CONNECTION_COLUMNS: &str = "id, usedesk_account, amo_host, status, access_token, refresh_token, expires_at, token_version, created_at, updated_at";
+const CONNECTION_COLUMNS: &str = "id, usedesk_account, amo_host, status, access_token, refresh_token, expires_at, token_version, created_at, updated_at, usedesk_token";
 
 type ConnectionRow = (
     String,
@@ -64,6 +65,7 @@ type ConnectionRow = (
     i64,
     i64,
     i64,
+    Option<String>,
 );
 
 type AuditRow = (String, i64, String, Option<i64>, String, String, String);
@@ -200,6 +202,7 @@ impl SqlStore {
             version,
             created,
             updated,
+            usedesk_secret,
         ) = row;
         let id = ConnectionId::parse(&id)
             .ok_or_else(|| StoreError::Corrupt(format!("connection id {id:?}")))?;
@@ -213,8 +216,12 @@ impl SqlStore {
             }),
             None => None,
         };
+        let usedesk_token = usedesk_secret
+            .map(|t| self.cipher.open(&t, &context(id, "usedesk")))
+            .transpose()?;
         Ok(Connection {
             id,
+            usedesk_token,
             usedesk_account,
             amo_host,
             status: ConnectionStatus::from_stored(&status),
@@ -394,6 +401,7 @@ impl Store for SqlStore {
         usedesk_account: &str,
         amo_host: &str,
         tokens: &StoredTokens,
+        usedesk_token: Option<&SecretString>,
     ) -> Result<Connection, StoreError> {
         // The id is part of the ciphertexts' associated data, so learn it (or mint it) first.
         let existing = self.find_connection(usedesk_account, amo_host).await;
@@ -415,11 +423,16 @@ impl Store for SqlStore {
             Ok(None) => ConnectionId::new_random(),
         };
         let (access, refresh) = self.seal_tokens(id, tokens)?;
+        let usedesk = usedesk_token
+            .map(|t| self.cipher.seal(t, &context(id, "usedesk")))
+            .transpose()
+            .map_err(|e| StoreError::Crypto(e.to_string()))?;
         let at = now();
-        let sql = "INSERT INTO connections (id, usedesk_account, amo_host, status, access_token, refresh_token, expires_at, token_version, created_at, updated_at) \
-                   VALUES ($1, $2, $3, 'active', $4, $5, $6, 1, $7, $7) \
+        let sql = "INSERT INTO connections (id, usedesk_account, amo_host, status, access_token, refresh_token, expires_at, token_version, created_at, updated_at, usedesk_token) \
+                   VALUES ($1, $2, $3, 'active', $4, $5, $6, 1, $7, $7, $8) \
                    ON CONFLICT (usedesk_account, amo_host) DO UPDATE SET status = 'active', access_token = excluded.access_token, \
                    refresh_token = excluded.refresh_token, expires_at = excluded.expires_at, \
+                   usedesk_token = COALESCE(excluded.usedesk_token, connections.usedesk_token), \
                    token_version = connections.token_version + 1, updated_at = excluded.updated_at";
         exec!(&self.backend, pool => sqlx::query(sql)
             .bind(id.to_string())
@@ -429,6 +442,7 @@ impl Store for SqlStore {
             .bind(refresh)
             .bind(tokens.expires_at)
             .bind(at)
+            .bind(usedesk.clone())
             .execute(pool)
             .await
             .map_err(db)?);
@@ -612,15 +626,16 @@ impl Store for SqlStore {
                 result: result.unwrap_or_default(),
             });
         }
-        if updated_at >= at - stale_after_secs {
+        if state == "pending" && updated_at >= at - stale_after_secs {
             return Ok(IdempotencyClaim::InProgress);
         }
-        // The owner went silent: take the key over, unless someone else just did.
+        // Released by a failed owner, or its owner went silent: take the key over, unless someone else just did.
         let taken = exec!(&self.backend, pool => sqlx::query(
-            "UPDATE idempotency SET updated_at = $1 WHERE connection_id = $2 AND idem_key = $3 AND state = 'pending' AND updated_at = $4")
+            "UPDATE idempotency SET state = 'pending', updated_at = $1 WHERE connection_id = $2 AND idem_key = $3 AND state = $4 AND updated_at = $5")
             .bind(at)
             .bind(&conn)
             .bind(key)
+            .bind(&state)
             .bind(updated_at)
             .execute(pool)
             .await
@@ -674,7 +689,7 @@ impl Store for SqlStore {
         key: &str,
     ) -> Result<(), StoreError> {
         exec!(&self.backend, pool => sqlx::query(
-            "DELETE FROM idempotency WHERE connection_id = $1 AND idem_key = $2 AND state = 'pending'")
+            "UPDATE idempotency SET state = 'released' WHERE connection_id = $1 AND idem_key = $2 AND state = 'pending'")
             .bind(connection.to_string())
             .bind(key)
             .execute(pool)

@@ -42,6 +42,7 @@ on_both_backends!(
                 "acct-hash",
                 "https://hogwarts.amocrm.ru",
                 &tokens("access-SECRET-1", "refresh-SECRET-1"),
+                Some(&SecretString::from("usedesk-SECRET".to_owned())),
             )
             .await
             .unwrap();
@@ -57,6 +58,10 @@ on_both_backends!(
         assert_eq!(t.access_token.expose_secret(), "access-SECRET-1");
         assert_eq!(t.refresh_token.unwrap().expose_secret(), "refresh-SECRET-1");
         assert_eq!(t.expires_at, Some(1_900_000_000));
+        assert_eq!(
+            found.usedesk_token.as_ref().unwrap().expose_secret(),
+            "usedesk-SECRET"
+        );
 
         let raw = raw_access_token(fixture, &saved.id.to_string()).await;
         assert!(raw.starts_with("v1."), "stored form is versioned: {raw}");
@@ -77,18 +82,44 @@ on_both_backends!(
     |fixture| {
         let store = &fixture.store;
         let first = store
-            .save_login("acct", "https://a.kommo.com", &tokens("a1", "r1"))
+            .save_login("acct", "https://a.kommo.com", &tokens("a1", "r1"), None)
             .await
             .unwrap();
         let second = store
-            .save_login("acct", "https://a.kommo.com", &tokens("a2", "r2"))
+            .save_login("acct", "https://a.kommo.com", &tokens("a2", "r2"), None)
             .await
             .unwrap();
         assert_eq!(first.id, second.id);
         assert!(second.token_version > first.token_version);
         assert_eq!(second.tokens.unwrap().access_token.expose_secret(), "a2");
+        let with_usedesk = store
+            .save_login(
+                "acct",
+                "https://a.kommo.com",
+                &tokens("a4", "r4"),
+                Some(&SecretString::from("u1".to_owned())),
+            )
+            .await
+            .unwrap();
+        let relogin = store
+            .save_login("acct", "https://a.kommo.com", &tokens("a5", "r5"), None)
+            .await
+            .unwrap();
+        assert_eq!(with_usedesk.usedesk_token.unwrap().expose_secret(), "u1");
+        assert_eq!(
+            relogin
+                .usedesk_token
+                .expect("a login without a Usedesk token keeps the stored one")
+                .expose_secret(),
+            "u1"
+        );
         let other = store
-            .save_login("other-acct", "https://a.kommo.com", &tokens("a3", "r3"))
+            .save_login(
+                "other-acct",
+                "https://a.kommo.com",
+                &tokens("a3", "r3"),
+                None,
+            )
             .await
             .unwrap();
         assert_ne!(
@@ -121,7 +152,7 @@ on_both_backends!(
     |fixture| {
         let store = &fixture.store;
         let conn = store
-            .save_login("acct", "https://b.amocrm.ru", &tokens("a1", "r1"))
+            .save_login("acct", "https://b.amocrm.ru", &tokens("a1", "r1"), None)
             .await
             .unwrap();
         let guard = store.lock_for_refresh(conn.id).await.unwrap();
@@ -146,7 +177,7 @@ on_both_backends!(
     |fixture| {
         let store = &fixture.store;
         let conn = store
-            .save_login("acct", "https://c.amocrm.ru", &tokens("a1", "r1"))
+            .save_login("acct", "https://c.amocrm.ru", &tokens("a1", "r1"), None)
             .await
             .unwrap();
         store
@@ -160,7 +191,7 @@ on_both_backends!(
         assert_eq!(reread.status, ConnectionStatus::NeedsLogin);
         assert!(reread.tokens.is_none());
         let relogin = store
-            .save_login("acct", "https://c.amocrm.ru", &tokens("a9", "r9"))
+            .save_login("acct", "https://c.amocrm.ru", &tokens("a9", "r9"), None)
             .await
             .unwrap();
         assert_eq!(relogin.id, conn.id);
@@ -173,7 +204,7 @@ on_both_backends!(
     |fixture| {
         let store = &fixture.store;
         let conn = store
-            .save_login("acct", "https://d.amocrm.ru", &tokens("a1", "r1"))
+            .save_login("acct", "https://d.amocrm.ru", &tokens("a1", "r1"), None)
             .await
             .unwrap();
         drop(store.lock_for_refresh(conn.id).await.unwrap());
@@ -187,7 +218,7 @@ on_both_backends!(
     |fixture| {
         let store = fixture.store.clone();
         let conn = store
-            .save_login("acct", "https://e.amocrm.ru", &tokens("a1", "r1"))
+            .save_login("acct", "https://e.amocrm.ru", &tokens("a1", "r1"), None)
             .await
             .unwrap();
         let first = store.lock_for_refresh(conn.id).await.unwrap();
@@ -217,7 +248,7 @@ async fn two_replicas_on_postgres_refresh_one_after_the_other() {
     let replica_a = fixture.store.clone();
     let replica_b = crate::harness::second_replica(&fixture).await;
     let conn = replica_a
-        .save_login("acct", "https://f.amocrm.ru", &tokens("a1", "r1"))
+        .save_login("acct", "https://f.amocrm.ru", &tokens("a1", "r1"), None)
         .await
         .unwrap();
 

@@ -20,7 +20,7 @@ async fn sqlite_generates_a_private_key_file_beside_the_database_and_reuses_it()
     let url = format!("sqlite://{}/db/store.db", dir.0.display());
     let store = SqlStore::open(&url, StoreOptions::default()).await.unwrap();
     let conn = store
-        .save_login("acct", "https://k.amocrm.ru", &tokens())
+        .save_login("acct", "https://k.amocrm.ru", &tokens(), None)
         .await
         .unwrap();
     store.close().await;
@@ -49,7 +49,7 @@ async fn tokens_written_with_an_old_key_are_read_after_rotation_and_refused_with
     };
     let store = SqlStore::open(&url, with_old).await.unwrap();
     let conn = store
-        .save_login("acct", "https://k.amocrm.ru", &tokens())
+        .save_login("acct", "https://k.amocrm.ru", &tokens(), None)
         .await
         .unwrap();
     store.close().await;
@@ -84,7 +84,7 @@ async fn tokens_written_with_an_old_key_are_read_after_rotation_and_refused_with
     }
     // A fresh login replaces the undecryptable row and keeps its id.
     let relogin = store
-        .save_login("acct", "https://k.amocrm.ru", &tokens())
+        .save_login("acct", "https://k.amocrm.ru", &tokens(), None)
         .await
         .unwrap();
     assert_eq!(relogin.id, conn.id);

@@ -1,0 +1,407 @@
+//! The API client: one account, one token source, one rate limiter; every request goes through
+//! [`AmoClient::execute`], which applies the limiter, the token, the 401 retry, and the 429 / 403
+//! back-off.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::Method;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use url::Url;
+
+use crate::Error;
+use crate::host::AccountHost;
+use crate::limiter::{LocalRateLimiter, PauseReason, RateLimiter};
+use crate::status::{error_for_status, parse_problem, transport_error};
+use crate::tokens::TokenSource;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Receives one notification per HTTP call and per limiter wait, for metrics.
+///
+/// Both methods default to doing nothing.
+pub trait CallObserver: Send + Sync {
+    /// A call finished: `endpoint` is a fixed label such as `GET /api/v4/contacts`, `status` is
+    /// `None` when no answer arrived (timeout, transport error).
+    fn on_call(&self, endpoint: &'static str, status: Option<u16>, elapsed: Duration) {
+        let _ = (endpoint, status, elapsed);
+    }
+    /// A request waited `waited` for the rate limiter (zero when it went at once).
+    fn on_limiter_wait(&self, waited: Duration) {
+        let _ = waited;
+    }
+}
+
+/// How long an account is paused after amoCRM pushes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackoffPolicy {
+    /// Pause after a 429 that did not say how long to wait (an HTML body). Default 60 s.
+    pub default_429: Duration,
+    /// Pause after a 403 taken as a block. Default 300 s.
+    pub forbidden_cooldown: Duration,
+}
+
+impl Default for BackoffPolicy {
+    fn default() -> Self {
+        BackoffPolicy {
+            default_429: Duration::from_secs(60),
+            forbidden_cooldown: Duration::from_secs(300),
+        }
+    }
+}
+
+/// A client for one amoCRM / Kommo account. Cheap to clone: clones share everything.
+#[derive(Clone)]
+pub struct AmoClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    host: AccountHost,
+    tokens: Arc<dyn TokenSource>,
+    http: reqwest::Client,
+    limiter: Arc<dyn RateLimiter>,
+    timeout: Option<Duration>,
+    observer: Option<Arc<dyn CallObserver>>,
+    backoff: BackoffPolicy,
+}
+
+/// Configures an [`AmoClient`]; start with [`AmoClient::builder`].
+pub struct ClientBuilder {
+    host: AccountHost,
+    tokens: Arc<dyn TokenSource>,
+    http: Option<reqwest::Client>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    timeout: Option<Duration>,
+    observer: Option<Arc<dyn CallObserver>>,
+    backoff: BackoffPolicy,
+}
+
+impl ClientBuilder {
+    /// Sends requests through `http`; share one `reqwest::Client` across accounts to share its
+    /// connection pool. By default a new one is created.
+    pub fn http_client(mut self, http: reqwest::Client) -> ClientBuilder {
+        self.http = Some(http);
+        self
+    }
+
+    /// Uses `limiter` (keyed by the account host). By default a new [`LocalRateLimiter`] of 7
+    /// requests per second; pass one shared limiter to every client of the same account.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> ClientBuilder {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// Fails a request with [`Error::Timeout`] when sending it and reading its answer take
+    /// longer than `timeout` (10 s by default). The wait for the rate limiter is not included.
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No per-request timeout, for callers that enforce their own deadline around every call
+    /// (and for tests under a paused tokio clock, where a pending timer would fire at once).
+    pub fn no_timeout(mut self) -> ClientBuilder {
+        self.timeout = None;
+        self
+    }
+
+    /// Reports every call and limiter wait to `observer`.
+    pub fn observer(mut self, observer: Arc<dyn CallObserver>) -> ClientBuilder {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Sets how long the account is paused after a 429 or a 403.
+    pub fn backoff(mut self, backoff: BackoffPolicy) -> ClientBuilder {
+        self.backoff = backoff;
+        self
+    }
+
+    /// Builds the client. Without [`ClientBuilder::http_client`], a default `reqwest::Client`
+    /// is created here.
+    pub fn build(self) -> AmoClient {
+        AmoClient {
+            inner: Arc::new(Inner {
+                host: self.host,
+                tokens: self.tokens,
+                http: self.http.unwrap_or_default(),
+                limiter: self
+                    .limiter
+                    .unwrap_or_else(|| Arc::new(LocalRateLimiter::amocrm_default())),
+                timeout: self.timeout,
+                observer: self.observer,
+                backoff: self.backoff,
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("host", &self.host.as_str())
+            .field("timeout", &self.timeout)
+            .field("backoff", &self.backoff)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for AmoClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AmoClient")
+            .field("host", &self.inner.host.as_str())
+            .field("timeout", &self.inner.timeout)
+            .field("backoff", &self.inner.backoff)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One HTTP call as the endpoint modules describe it.
+pub(crate) struct Call {
+    pub(crate) method: Method,
+    /// A fixed label such as `GET /api/v4/contacts`, for metrics and errors.
+    pub(crate) endpoint: &'static str,
+    pub(crate) url: Url,
+    pub(crate) body: Option<Vec<u8>>,
+    /// Whether a 403 pauses the account. `false` where 403 means missing rights (users list).
+    pub(crate) forbidden_pauses: bool,
+}
+
+impl Call {
+    pub(crate) fn get(endpoint: &'static str, url: Url) -> Call {
+        Call {
+            method: Method::GET,
+            endpoint,
+            url,
+            body: None,
+            forbidden_pauses: true,
+        }
+    }
+
+    pub(crate) fn with_json<B: Serialize + ?Sized>(
+        method: Method,
+        endpoint: &'static str,
+        url: Url,
+        body: &B,
+    ) -> Result<Call, Error> {
+        let body = serde_json::to_vec(body).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        Ok(Call {
+            method,
+            endpoint,
+            url,
+            body: Some(body),
+            forbidden_pauses: true,
+        })
+    }
+}
+
+/// A successful answer's body; `None` for 204 and empty bodies.
+pub(crate) type Body = Option<Vec<u8>>;
+
+impl AmoClient {
+    /// Starts configuring a client for the account at `host`, authenticated by `tokens`.
+    pub fn builder(host: AccountHost, tokens: Arc<dyn TokenSource>) -> ClientBuilder {
+        ClientBuilder {
+            host,
+            tokens,
+            http: None,
+            limiter: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            observer: None,
+            backoff: BackoffPolicy::default(),
+        }
+    }
+
+    /// The account this client talks to.
+    pub fn host(&self) -> &AccountHost {
+        &self.inner.host
+    }
+
+    /// The rate limiter this client uses.
+    pub fn rate_limiter(&self) -> &Arc<dyn RateLimiter> {
+        &self.inner.limiter
+    }
+
+    /// The URL of `path` (absolute, starting with `/`) on the account host, with `query` pairs.
+    pub(crate) fn url(&self, path: &str, query: &[(String, String)]) -> Url {
+        let mut url = self.inner.host.url().clone();
+        url.set_path(path);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+
+    /// Sends `call` and returns the body of a successful answer.
+    pub(crate) async fn execute(&self, call: &Call) -> Result<Body, Error> {
+        let inner = &*self.inner;
+        let account = inner.host.as_str();
+        // After a 401 the renewed token is used for one more attempt; a second 401 is final.
+        let mut renewed: Option<SecretString> = None;
+        let mut retried = false;
+        loop {
+            self.fail_if_paused(account).await?;
+            let waited = inner.limiter.acquire(account).await?;
+            if let Some(observer) = &inner.observer {
+                observer.on_limiter_wait(waited);
+            }
+            // Another request may have paused the account while this one waited for its slot.
+            self.fail_if_paused(account).await?;
+
+            let bearer = match renewed.take() {
+                Some(token) => token,
+                None => inner.tokens.access_token().await?,
+            };
+            let (status, headers, body) = self.send_once(call, &bearer).await?;
+
+            if (200..300).contains(&status) {
+                return Ok(Some(body).filter(|b| status != 204 && !b.is_empty()));
+            }
+            if status == 401 && !retried {
+                retried = true;
+                // The token was refused: renew it once (single-flight in the token source) and
+                // repeat the request with the new one. A 401 means amoCRM did not process the
+                // request, so repeating it once is safe even for a write.
+                match inner.tokens.refresh_after_unauthorized(&bearer).await {
+                    Ok(fresh) => {
+                        renewed = Some(fresh);
+                        continue;
+                    }
+                    Err(Error::Unauthorized { problem: None }) => {
+                        return Err(Error::Unauthorized {
+                            problem: parse_problem(&body),
+                        });
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            return Err(self.failure(call, status, &headers, &body).await);
+        }
+    }
+
+    async fn fail_if_paused(&self, account: &str) -> Result<(), Error> {
+        match self.inner.limiter.paused(account).await? {
+            Some((until, reason)) => Err(Error::Paused { until, reason }),
+            None => Ok(()),
+        }
+    }
+
+    /// One HTTP exchange, within the timeout, reported to the observer.
+    async fn send_once(
+        &self,
+        call: &Call,
+        bearer: &SecretString,
+    ) -> Result<(u16, HeaderMap, Vec<u8>), Error> {
+        let inner = &*self.inner;
+        let mut request = inner
+            .http
+            .request(call.method.clone(), call.url.clone())
+            .bearer_auth(bearer.expose_secret())
+            .header(ACCEPT, "application/json");
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let exchange = async {
+            let response = request.send().await.map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(transport_error)?;
+            Ok::<_, Error>((status, headers, body.to_vec()))
+        };
+        let started = Instant::now();
+        let result = match inner.timeout {
+            Some(timeout) => tokio::time::timeout(timeout, exchange)
+                .await
+                .unwrap_or(Err(Error::Timeout)),
+            None => exchange.await,
+        };
+        let elapsed = started.elapsed();
+        let status = result.as_ref().ok().map(|(status, _, _)| *status);
+        if let Some(observer) = &inner.observer {
+            observer.on_call(call.endpoint, status, elapsed);
+        }
+        match &result {
+            Ok((status, headers, _)) => {
+                let request_id = headers
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::debug!(
+                    endpoint = call.endpoint,
+                    status,
+                    request_id,
+                    elapsed_ms = elapsed.as_millis() as u64,
+                    host = %inner.host,
+                    "amoCRM call"
+                );
+            }
+            Err(error) => tracing::debug!(
+                endpoint = call.endpoint,
+                %error,
+                elapsed_ms = elapsed.as_millis() as u64,
+                host = %inner.host,
+                "amoCRM call failed"
+            ),
+        }
+        result
+    }
+
+    /// The error for a failed answer, pausing the account when amoCRM pushed back.
+    async fn failure(&self, call: &Call, status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
+        let error = error_for_status(status, headers, body);
+        let inner = &*self.inner;
+        let pause = match &error {
+            Error::TooManyRequests { retry_after } => Some((
+                retry_after.unwrap_or(inner.backoff.default_429),
+                PauseReason::TooManyRequests,
+            )),
+            Error::Forbidden { .. } if call.forbidden_pauses => {
+                Some((inner.backoff.forbidden_cooldown, PauseReason::Forbidden))
+            }
+            _ => None,
+        };
+        if let Some((duration, reason)) = pause {
+            let until = SystemTime::now() + duration;
+            tracing::warn!(
+                host = %inner.host,
+                endpoint = call.endpoint,
+                %reason,
+                pause_secs = duration.as_secs(),
+                "amoCRM pushed back; pausing the account"
+            );
+            if let Err(pause_error) = inner
+                .limiter
+                .pause(inner.host.as_str(), until, reason)
+                .await
+            {
+                // The original answer matters more to the caller than the limiter's failure.
+                tracing::warn!(%pause_error, "could not record the amoCRM pause");
+            }
+        }
+        error
+    }
+
+    /// Sends `call` and decodes the JSON answer; `None` for 204 / empty answers.
+    pub(crate) async fn fetch<T: DeserializeOwned>(&self, call: &Call) -> Result<Option<T>, Error> {
+        match self.execute(call).await? {
+            Some(body) => decode(call.endpoint, &body).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Decodes a JSON body, naming the endpoint on failure.
+pub(crate) fn decode<T: DeserializeOwned>(endpoint: &'static str, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        endpoint,
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,33 @@
+//! `amocrm` is an async client for the amoCRM / Kommo REST API v4: OAuth 2.0 with safe token
+//! rotation, contacts, leads, pipelines, custom fields, users, notes and events, behind a
+//! per-account rate limiter with 429 / 403 back-off and an SSRF guard on account hosts.
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+pub mod api;
+mod client;
+mod error;
+mod host;
+mod limiter;
+pub mod models;
+mod oauth;
+mod page;
+mod serde_util;
+mod status;
+mod tokens;
+
+pub use client::{AmoClient, BackoffPolicy, CallObserver, ClientBuilder};
+pub use error::{Error, Problem, ValidationDetail, ValidationError};
+pub use host::{AccountHost, HostPolicy, Product};
+pub use limiter::{LocalRateLimiter, PauseReason, RateLimiter};
+pub use oauth::{AuthMode, OAuthClient, OAuthConfig, TokenPair};
+pub use page::Page;
+pub use tokens::{
+    DEFAULT_REFRESH_LEEWAY, OAuthTokenSource, StaticToken, TokenPersister, TokenSource,
+};
+
+pub use api::{ContactsQuery, EventEntity, EventsQuery, LeadsQuery};
+pub use models::*;
+
+/// `secrecy`'s string type, re-exported so callers need not depend on the same version.
+pub use secrecy::SecretString;

@@ -1,0 +1,235 @@
+//! Per-account request rate limiting and back-off pauses.
+//!
+//! amoCRM allows about 7 requests per second and answers bursts with 429, then blocks the account
+//! or IP with 403 on every request. The client therefore asks a [`RateLimiter`] before every
+//! request, and pauses the account after a 429 or 403 so that nothing is sent until the pause
+//! ends. [`LocalRateLimiter`] serves one process; a shared implementation of the same trait
+//! serves several replicas.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use crate::Error;
+
+/// Why requests to an account are paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PauseReason {
+    /// amoCRM answered 429.
+    TooManyRequests,
+    /// amoCRM answered 403, taken as a block of the account or IP.
+    Forbidden,
+}
+
+impl PauseReason {
+    /// A stable name: `too_many_requests` or `forbidden`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PauseReason::TooManyRequests => "too_many_requests",
+            PauseReason::Forbidden => "forbidden",
+        }
+    }
+}
+
+impl fmt::Display for PauseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PauseReason {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "too_many_requests" => Ok(PauseReason::TooManyRequests),
+            "forbidden" => Ok(PauseReason::Forbidden),
+            other => Err(Error::InvalidArgument(format!(
+                "unknown pause reason {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Decides when the next request to an account may start, and remembers back-off pauses.
+///
+/// `account` is the account key; the client uses the account host's origin
+/// ([`AccountHost::as_str`](crate::AccountHost::as_str)).
+#[async_trait]
+pub trait RateLimiter: Send + Sync + 'static {
+    /// Waits until one more request to `account` may start; returns the time waited.
+    async fn acquire(&self, account: &str) -> Result<Duration, Error>;
+    /// Stops requests to `account` until `until` (429 back-off, 403 cool-down).
+    ///
+    /// A pause never shortens an existing longer pause.
+    async fn pause(
+        &self,
+        account: &str,
+        until: SystemTime,
+        reason: PauseReason,
+    ) -> Result<(), Error>;
+    /// `Some((until, reason))` when the account is paused.
+    async fn paused(&self, account: &str) -> Result<Option<(SystemTime, PauseReason)>, Error>;
+}
+
+/// An in-process sliding-window-log limiter: at most `max_requests` request starts in any window
+/// of length `per`, per account.
+///
+/// A sliding window (rather than a token bucket or GCRA) is what lets a burst of `max_requests`
+/// go at once while still never exceeding `max_requests` starts inside any window — the way
+/// amoCRM counts. Waiting callers are served in arrival order: each one reserves the earliest
+/// slot that keeps the invariant, then sleeps until it.
+///
+/// Clones share state. Time is measured with [`tokio::time::Instant`], so tests under a paused
+/// tokio clock are deterministic.
+#[derive(Clone)]
+pub struct LocalRateLimiter {
+    inner: Arc<LimiterState>,
+}
+
+struct LimiterState {
+    max: usize,
+    per: Duration,
+    accounts: Mutex<HashMap<String, AccountWindow>>,
+}
+
+#[derive(Default)]
+struct AccountWindow {
+    /// Start times of the last `max` requests (some may lie in the future: reserved slots).
+    starts: VecDeque<Instant>,
+    pause: Option<Pause>,
+}
+
+struct Pause {
+    /// The end of the pause on the tokio clock, which decides when it is over.
+    ends: Instant,
+    /// The same moment on the wall clock, which is what callers are told.
+    until: SystemTime,
+    reason: PauseReason,
+}
+
+impl LocalRateLimiter {
+    /// A limiter allowing `max_requests` starts per `per` for each account (a `max_requests` of 0
+    /// is taken as 1, since a limiter that never lets anything through is a bug, not a policy).
+    pub fn new(max_requests: u32, per: Duration) -> LocalRateLimiter {
+        LocalRateLimiter {
+            inner: Arc::new(LimiterState {
+                max: usize::try_from(max_requests.max(1)).unwrap_or(usize::MAX),
+                per,
+                accounts: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The limit amoCRM documents: 7 requests per second.
+    pub fn amocrm_default() -> LocalRateLimiter {
+        LocalRateLimiter::new(7, Duration::from_secs(1))
+    }
+
+    fn with_account<R>(&self, account: &str, f: impl FnOnce(&mut AccountWindow) -> R) -> R {
+        // The lock only guards plain data and is never held across an await, so a poisoned lock
+        // still holds consistent data.
+        let mut accounts = self
+            .inner
+            .accounts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(accounts.entry(account.to_owned()).or_default())
+    }
+
+    /// Reserves the earliest start time that keeps at most `max` starts in any window of `per`.
+    fn reserve(&self, account: &str, now: Instant) -> Instant {
+        let (max, per) = (self.inner.max, self.inner.per);
+        self.with_account(account, |window| {
+            while window
+                .starts
+                .front()
+                .is_some_and(|start| *start + per <= now)
+            {
+                window.starts.pop_front();
+            }
+            // The new start must be at least `per` after the start `max` places before it.
+            let earliest = match window.starts.len() {
+                len if len >= max => window.starts[len - max] + per,
+                _ => now,
+            };
+            let slot = [Some(earliest), Some(now), window.starts.back().copied()]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(now);
+            window.starts.push_back(slot);
+            while window.starts.len() > max {
+                window.starts.pop_front();
+            }
+            slot
+        })
+    }
+}
+
+impl Default for LocalRateLimiter {
+    fn default() -> Self {
+        LocalRateLimiter::amocrm_default()
+    }
+}
+
+impl fmt::Debug for LocalRateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalRateLimiter")
+            .field("max_requests", &self.inner.max)
+            .field("per", &self.inner.per)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl RateLimiter for LocalRateLimiter {
+    async fn acquire(&self, account: &str) -> Result<Duration, Error> {
+        let now = Instant::now();
+        let slot = self.reserve(account, now);
+        if slot > now {
+            tokio::time::sleep_until(slot).await;
+        }
+        Ok(slot - now)
+    }
+
+    async fn pause(
+        &self,
+        account: &str,
+        until: SystemTime,
+        reason: PauseReason,
+    ) -> Result<(), Error> {
+        let ends = Instant::now() + until.duration_since(SystemTime::now()).unwrap_or_default();
+        self.with_account(account, |window| {
+            let longer = window.pause.as_ref().is_none_or(|p| p.ends < ends);
+            if longer {
+                window.pause = Some(Pause {
+                    ends,
+                    until,
+                    reason,
+                });
+            }
+        });
+        Ok(())
+    }
+
+    async fn paused(&self, account: &str) -> Result<Option<(SystemTime, PauseReason)>, Error> {
+        let now = Instant::now();
+        Ok(self.with_account(account, |window| match &window.pause {
+            Some(pause) if pause.ends > now => Some((pause.until, pause.reason)),
+            Some(_) => {
+                window.pause = None;
+                None
+            }
+            None => None,
+        }))
+    }
+}

@@ -1,0 +1,206 @@
+//! Contacts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::models::CustomFieldValue;
+use crate::models::common::{Tag, TagName};
+use crate::models::field_value::{EMAIL, PHONE, texts_by_code};
+use crate::serde_util::{IdRef, null_default};
+
+/// A contact as amoCRM returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "ContactWire")]
+pub struct Contact {
+    /// Contact id.
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// The responsible user.
+    pub responsible_user_id: i64,
+    /// Who created it.
+    pub created_by: i64,
+    /// Who changed it last.
+    pub updated_by: i64,
+    /// Creation time, unix seconds.
+    pub created_at: i64,
+    /// Last change, unix seconds.
+    pub updated_at: i64,
+    /// The nearest task's due time, unix seconds.
+    pub closest_task_at: Option<i64>,
+    /// Whether the contact is in the trash.
+    pub is_deleted: bool,
+    /// Custom field values (phones and e-mails among them).
+    pub custom_fields_values: Vec<CustomFieldValue>,
+    /// The account id.
+    pub account_id: i64,
+    /// Ids of the contact's leads (`_embedded.leads`, filled when asked `with=leads`).
+    pub leads: Vec<i64>,
+    /// The contact's tags.
+    pub tags: Vec<Tag>,
+}
+
+impl Contact {
+    /// The phone numbers, as stored (values of the `PHONE` field).
+    pub fn phones(&self) -> Vec<&str> {
+        texts_by_code(&self.custom_fields_values, PHONE)
+    }
+
+    /// The e-mail addresses, as stored (values of the `EMAIL` field).
+    pub fn emails(&self) -> Vec<&str> {
+        texts_by_code(&self.custom_fields_values, EMAIL)
+    }
+}
+
+#[derive(Deserialize)]
+struct ContactWire {
+    id: i64,
+    #[serde(default, deserialize_with = "null_default")]
+    name: String,
+    #[serde(default, deserialize_with = "null_default")]
+    first_name: String,
+    #[serde(default, deserialize_with = "null_default")]
+    last_name: String,
+    #[serde(default, deserialize_with = "null_default")]
+    responsible_user_id: i64,
+    #[serde(default, deserialize_with = "null_default")]
+    created_by: i64,
+    #[serde(default, deserialize_with = "null_default")]
+    updated_by: i64,
+    #[serde(default, deserialize_with = "null_default")]
+    created_at: i64,
+    #[serde(default, deserialize_with = "null_default")]
+    updated_at: i64,
+    #[serde(default)]
+    closest_task_at: Option<i64>,
+    #[serde(default, deserialize_with = "null_default")]
+    is_deleted: bool,
+    #[serde(default, deserialize_with = "null_default")]
+    custom_fields_values: Vec<CustomFieldValue>,
+    #[serde(default, deserialize_with = "null_default")]
+    account_id: i64,
+    #[serde(default, rename = "_embedded", deserialize_with = "null_default")]
+    embedded: ContactEmbedded,
+}
+
+#[derive(Default, Deserialize)]
+struct ContactEmbedded {
+    #[serde(default, deserialize_with = "null_default")]
+    leads: Vec<IdRef>,
+    #[serde(default, deserialize_with = "null_default")]
+    tags: Vec<Tag>,
+}
+
+impl From<ContactWire> for Contact {
+    fn from(wire: ContactWire) -> Contact {
+        Contact {
+            id: wire.id,
+            name: wire.name,
+            first_name: wire.first_name,
+            last_name: wire.last_name,
+            responsible_user_id: wire.responsible_user_id,
+            created_by: wire.created_by,
+            updated_by: wire.updated_by,
+            created_at: wire.created_at,
+            updated_at: wire.updated_at,
+            closest_task_at: wire.closest_task_at,
+            is_deleted: wire.is_deleted,
+            custom_fields_values: wire.custom_fields_values,
+            account_id: wire.account_id,
+            leads: wire.embedded.leads.into_iter().map(|l| l.id).collect(),
+            tags: wire.embedded.tags,
+        }
+    }
+}
+
+/// A contact to create.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewContact {
+    /// Full name (amoCRM needs a name or a first / last name).
+    pub name: Option<String>,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// The responsible user; amoCRM uses the token's user when absent.
+    pub responsible_user_id: Option<i64>,
+    /// Custom field values, such as [`CustomFieldValue::phone`] and [`CustomFieldValue::email`].
+    pub custom_fields_values: Vec<CustomFieldValue>,
+    /// Tags to attach, by name.
+    pub tags: Vec<String>,
+    /// Echoed back in the answer to match results to inputs; generated when `None`.
+    pub request_id: Option<String>,
+}
+
+impl NewContact {
+    /// A contact with just a name.
+    pub fn named(name: impl Into<String>) -> NewContact {
+        NewContact {
+            name: Some(name.into()),
+            ..NewContact::default()
+        }
+    }
+}
+
+impl Serialize for NewContact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            name: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            first_name: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            last_name: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            responsible_user_id: Option<i64>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            custom_fields_values: &'a [CustomFieldValue],
+            #[serde(rename = "_embedded", skip_serializing_if = "Option::is_none")]
+            embedded: Option<Embedded<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            request_id: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Embedded<'a> {
+            tags: Vec<TagName<'a>>,
+        }
+        Wire {
+            name: self.name.as_deref(),
+            first_name: self.first_name.as_deref(),
+            last_name: self.last_name.as_deref(),
+            responsible_user_id: self.responsible_user_id,
+            custom_fields_values: &self.custom_fields_values,
+            embedded: (!self.tags.is_empty()).then(|| Embedded {
+                tags: self.tags.iter().map(|name| TagName { name }).collect(),
+            }),
+            request_id: self.request_id.as_deref(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Changes to an existing contact; `None` fields are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ContactUpdate {
+    /// The contact to change.
+    pub id: i64,
+    /// New full name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New first name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// New last name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// New responsible user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_user_id: Option<i64>,
+    /// Custom fields to set. amoCRM replaces all values of each field listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_fields_values: Option<Vec<CustomFieldValue>>,
+}

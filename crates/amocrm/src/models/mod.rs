@@ -1,0 +1,30 @@
+//! The entities amoCRM returns and the shapes written to it.
+//!
+//! Read models tolerate `null` where amoCRM sometimes sends it and ignore fields they do not
+//! name; values whose shape varies (custom field values, note params, event values) are kept as
+//! raw JSON. Write models serialise to exactly the body amoCRM documents.
+
+mod account;
+mod common;
+mod contact;
+mod custom_field;
+mod event;
+mod field_value;
+mod lead;
+mod note;
+mod pipeline;
+mod user;
+
+pub use account::{Account, AccountWith, DatetimeSettings, TaskType, UsersGroup};
+pub use common::{Created, Tag, Updated};
+pub use contact::{Contact, ContactUpdate, NewContact};
+pub use custom_field::{CustomField, EntityType, Enum, FieldType, RequiredStatus};
+pub use event::Event;
+pub use field_value::{CustomFieldValue, EMAIL, FieldValueItem, PHONE};
+pub use lead::{
+    ComplexCreated, ComplexLead, EntityLink, Lead, LeadContact, LeadUpdate, LinkEntityType,
+    LinkMetadata, NewCompany, NewLead, STATUS_LOST, STATUS_WON,
+};
+pub use note::{NewNote, Note, NoteType};
+pub use pipeline::{Pipeline, Status};
+pub use user::{User, UserRights};

@@ -1,0 +1,12 @@
+//! Integration tests of the amoCRM client against wiremock stand-ins of amoCRM.
+
+mod account;
+mod contacts;
+mod errors;
+mod feed;
+mod host;
+mod leads;
+mod limiter;
+mod oauth;
+mod support;
+mod tokens;

@@ -1,0 +1,223 @@
+//! What the HTTP layer hands to the views: domain data plus the ready-made, signed URLs of every action.
+//!
+//! The views never sign, fetch or decide; the HTTP layer never writes HTML. Every URL here is absolute
+//! (built from the configured public URL) and already carries its signed token.
+
+use domain::model::BlockData;
+use domain::{DealCard, Degradation, FieldError, FieldSettings, LeadForm};
+
+/// One signed action: where a form posts (or a link points) and the token it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// The absolute URL of the service's page or endpoint.
+    pub url: String,
+    /// The signed token, sent as the form field (or query parameter) `t`.
+    pub token: String,
+}
+
+/// The actions available on one contact of the block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactActions {
+    /// The contact id.
+    pub contact_id: i64,
+    /// Link the Usedesk client to this contact (offered when several are shown and none is linked).
+    pub link: Option<Action>,
+    /// Undo the link (offered on the linked contact).
+    pub unlink: Option<Action>,
+    /// Open the new-deal form for this contact (GET page in a new tab).
+    pub new_deal: Action,
+    /// Open each deal's card (GET page in a new tab), by lead id.
+    pub deals: Vec<(i64, Action)>,
+}
+
+/// Everything actionable in a block with data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockActions {
+    /// Per contact, in the order of `BlockData::contacts`.
+    pub contacts: Vec<ContactActions>,
+    /// The "Add to amoCRM" form (GET page in a new tab; the client's name, phones and e-mails go as
+    /// query fields `name`, `phone`, `email` — repeated — to prefill it).
+    pub add_contact: Action,
+    /// The gear: choose fields (GET page in a new tab).
+    pub settings: Action,
+}
+
+/// What the block shows.
+#[derive(Debug, Clone)]
+pub enum BlockView {
+    /// `amo_base_host` is missing from the block's POST parameters.
+    MissingHost,
+    /// `amo_base_host` is not an amoCRM / Kommo host we may call.
+    RefusedHost {
+        /// The value as sent.
+        host: String,
+    },
+    /// The OAuth client id/secret/redirect URI are not configured on the server.
+    OAuthNotConfigured,
+    /// The block's secret key is wrong or missing.
+    BadSecret,
+    /// `usedesk_api_token` is missing from the block's POST parameters.
+    MissingUsedeskToken,
+    /// No connection, or access was revoked: "Login to amoCRM" opens `login_url` in a new tab.
+    NeedsLogin {
+        /// `/oauth/start?...` with its sealed context.
+        login_url: String,
+        /// Whether a connection existed and lost access (say "access expired" rather than "not connected").
+        expired: bool,
+    },
+    /// Contacts (possibly none) and their deals.
+    Data {
+        /// The data (its `stale_as_of` is set when amoCRM did not answer and this is the last known data).
+        data: Box<BlockData>,
+        /// The actions.
+        actions: BlockActions,
+        /// Why the data is stale, when it is.
+        stale_reason: Option<Degradation>,
+    },
+    /// No data at all could be shown.
+    Degraded {
+        /// Why.
+        reason: Degradation,
+        /// A short reference id the admin can find in the log.
+        reference: String,
+    },
+}
+
+/// A standalone page (opened in a new tab from the block).
+#[derive(Debug, Clone)]
+pub enum PageView {
+    /// "You have successfully authorized!" (and the account name).
+    OAuthSuccess {
+        /// The amoCRM account host.
+        host: String,
+    },
+    /// The OAuth flow failed: why.
+    OAuthFailure(OAuthFailure),
+    /// The new-contact form, prefilled; `errors` after a refused submit.
+    ContactForm {
+        /// Where the form posts.
+        submit: Action,
+        /// Prefilled name.
+        name: String,
+        /// Prefilled phones.
+        phones: Vec<String>,
+        /// Prefilled e-mails.
+        emails: Vec<String>,
+        /// Errors of a refused submit.
+        errors: Vec<FieldError>,
+    },
+    /// The new-deal form.
+    DealForm {
+        /// Where the form posts.
+        submit: Action,
+        /// Where the form is reloaded (GET) to show the fields required by another stage.
+        reload: Action,
+        /// What can be chosen.
+        form: Box<LeadForm>,
+        /// The chosen (pipeline, stage), which decides which fields are required.
+        stage: Option<(i64, i64)>,
+        /// The values entered so far, by field key (`name`, `price`, `responsible`, `cf:<id>`).
+        values: Vec<(String, Vec<String>)>,
+        /// Errors of a refused submit.
+        errors: Vec<FieldError>,
+    },
+    /// The gear: which fields the deals list and the deal card show, and the Integration ID.
+    Settings {
+        /// Where the form posts.
+        submit: Action,
+        /// The fields and the current choice.
+        settings: Box<FieldSettings>,
+        /// Whether the choice was just saved.
+        saved: bool,
+    },
+    /// A deal's card with its feed and a comment form.
+    DealCard {
+        /// The card.
+        card: Box<DealCard>,
+        /// Where the comment form posts.
+        comment: Action,
+        /// Errors of a refused comment.
+        errors: Vec<FieldError>,
+    },
+    /// An action succeeded: what was done, and a hint to refresh the block.
+    Done(Done),
+    /// An action failed: why, in the agent's words, plus a reference for the admin.
+    Failed {
+        /// Why.
+        reason: Failure,
+        /// A reference id in the log.
+        reference: String,
+    },
+}
+
+/// What succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    /// A contact was created.
+    ContactCreated {
+        /// Its name.
+        name: String,
+        /// Its page in amoCRM.
+        url: String,
+    },
+    /// A deal was created.
+    DealCreated {
+        /// Its name.
+        name: String,
+        /// Its page in amoCRM.
+        url: String,
+    },
+    /// The client was linked to a contact.
+    Linked,
+    /// The link was removed.
+    Unlinked,
+    /// The comment was posted.
+    Commented,
+}
+
+/// Why the OAuth flow failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OAuthFailure {
+    /// The user pressed "Deny".
+    Denied,
+    /// The `state` was forged, tampered or expired.
+    BadState,
+    /// Another amoCRM account answered than the block's.
+    HostMismatch {
+        /// The block's account.
+        expected: String,
+        /// The one that answered.
+        actual: String,
+    },
+    /// The code exchange failed.
+    ExchangeFailed,
+    /// The OAuth client is not configured.
+    NotConfigured,
+}
+
+/// Why an action failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The link's token is forged or tampered.
+    TokenInvalid,
+    /// The link's token expired (refresh the block).
+    TokenExpired,
+    /// The token was already used.
+    TokenReplayed,
+    /// amoCRM access was revoked: log in again from the block.
+    NeedsLogin,
+    /// amoCRM is rate-limiting.
+    Busy,
+    /// amoCRM blocked access.
+    Blocked,
+    /// The subscription ended.
+    PaymentRequired,
+    /// amoCRM or Usedesk did not answer.
+    Unavailable,
+    /// Not found (a deleted contact or deal).
+    NotFound,
+    /// amoCRM refused the write (its explanation).
+    Rejected(String),
+    /// Anything else.
+    Internal,
+}

@@ -1,0 +1,178 @@
+//! The domain's one error type. It classifies what went wrong by what the agent should be told,
+//! keeping the cause as text for the log. It is `Clone` so coalesced callers can share one outcome.
+
+use std::time::SystemTime;
+
+use crate::store::StoreError;
+
+/// Why one field of a form or trigger was refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FieldErrorCode {
+    /// Required (for the chosen stage, or always) but empty.
+    Required,
+    /// Not a number.
+    Number,
+    /// Not one of the field's options.
+    Enum,
+    /// Not a date.
+    Date,
+    /// Not an `http(s)` link.
+    Url,
+    /// Not yes/no.
+    Checkbox,
+    /// Longer than the field takes.
+    TooLong {
+        /// The longest value accepted.
+        max: usize,
+    },
+    /// No such field in the account (or it cannot be written through the API).
+    UnknownField,
+    /// The stage does not belong to the pipeline.
+    StageNotInPipeline,
+}
+
+/// One refused field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldError {
+    /// The field key: `name`, `price`, `stage`, `responsible`, `phone`, `email` or `cf:<id>`.
+    pub field: String,
+    /// The field's name as the agent knows it (a custom field's amoCRM name), when it has one.
+    pub label: Option<String>,
+    /// What is wrong.
+    pub code: FieldErrorCode,
+}
+
+/// Everything the domain can fail with.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `amo_base_host` is not an amoCRM / Kommo account host (or not allowed).
+    #[error("not an allowed amoCRM host: {0}")]
+    InvalidHost(String),
+    /// The OAuth client id, secret or redirect URI is not configured.
+    #[error("the amoCRM OAuth client is not configured")]
+    OAuthNotConfigured,
+    /// No connection exists for this Usedesk account and amoCRM account (or this Integration ID).
+    #[error("no connection to amoCRM")]
+    NotConnected,
+    /// amoCRM refused the connection's tokens: an agent must log in again.
+    #[error("amoCRM access was revoked; log in again")]
+    NeedsLogin,
+    /// The OAuth callback came from another amoCRM account than the block's.
+    #[error("authorized account {actual} is not the block's {expected}")]
+    HostMismatch {
+        /// The block's `amo_base_host`.
+        expected: String,
+        /// The account that answered.
+        actual: String,
+    },
+    /// amoCRM rate-limited us (429), now or recently.
+    #[error("amoCRM is busy (rate limited)")]
+    Busy {
+        /// When requests may resume, when known.
+        until: Option<SystemTime>,
+    },
+    /// amoCRM blocked access (403 on every request).
+    #[error("amoCRM blocked access")]
+    Blocked {
+        /// When we will try again.
+        until: Option<SystemTime>,
+    },
+    /// The account's subscription ended (402).
+    #[error("the amoCRM subscription ended")]
+    PaymentRequired,
+    /// The amoCRM user lacks the rights for this (403 on an admin-only call).
+    #[error("not allowed in amoCRM: {0}")]
+    Forbidden(String),
+    /// amoCRM did not answer in time, or answered with a server error.
+    #[error("amoCRM is unavailable: {0}")]
+    Unavailable(String),
+    /// The render deadline passed.
+    #[error("amoCRM did not answer within the deadline")]
+    Timeout,
+    /// Something asked for does not exist (a contact, a deal, a ticket).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Our validation refused the input; nothing was sent.
+    #[error("{} field(s) refused", .0.len())]
+    Validation(Vec<FieldError>),
+    /// amoCRM refused a write we thought valid; its explanation is kept.
+    #[error("amoCRM refused the write: {0}")]
+    Rejected(String),
+    /// Usedesk's API failed.
+    #[error("Usedesk API: {message}")]
+    Usedesk {
+        /// The cause.
+        message: String,
+        /// Whether trying again later may work.
+        retryable: bool,
+    },
+    /// The same idempotency key was used for a different request.
+    #[error("the idempotency key was used for a different request")]
+    Conflict,
+    /// The same request is being processed right now (by another replica).
+    #[error("the same request is in progress")]
+    InProgress,
+    /// The database failed.
+    #[error("storage: {0}")]
+    Store(String),
+    /// A bug or an impossible state; the message is for the log.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Whether the cause is amoCRM being slow, busy or down: the block may show the last known data instead.
+    pub fn is_degradation(&self) -> bool {
+        matches!(
+            self,
+            Self::Busy { .. } | Self::Blocked { .. } | Self::Unavailable(_) | Self::Timeout
+        )
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e.to_string())
+    }
+}
+
+impl From<amocrm::Error> for Error {
+    fn from(e: amocrm::Error) -> Self {
+        use amocrm::Error as A;
+        match e {
+            A::InvalidHost { input, reason } => Self::InvalidHost(format!("{input}: {reason}")),
+            A::Unauthorized { .. } | A::TokenRevoked => Self::NeedsLogin,
+            A::PaymentRequired => Self::PaymentRequired,
+            // Outside the users list (handled where it is called), amoCRM's 403 means a block.
+            A::Forbidden { .. } => Self::Blocked { until: None },
+            A::NotFound => Self::NotFound("amoCRM entity".into()),
+            A::Validation { problem, .. } => Self::Rejected(problem.to_string()),
+            A::TooManyRequests { retry_after } => Self::Busy {
+                until: retry_after.map(|d| SystemTime::now() + d),
+            },
+            A::Paused { until, reason } => match reason {
+                amocrm::PauseReason::TooManyRequests => Self::Busy { until: Some(until) },
+                _ => Self::Blocked { until: Some(until) },
+            },
+            A::Timeout => Self::Unavailable("timeout".into()),
+            A::Server { .. } | A::Transport(_) | A::UnexpectedStatus { .. } => {
+                Self::Unavailable(e.to_string())
+            }
+            A::Persist(message) => Self::Store(message),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<usedesk::Error> for Error {
+    fn from(e: usedesk::Error) -> Self {
+        match e {
+            usedesk::Error::NotFound { .. } => Self::NotFound("Usedesk ticket or client".into()),
+            other => Self::Usedesk {
+                retryable: other.is_retryable(),
+                message: other.to_string(),
+            },
+        }
+    }
+}

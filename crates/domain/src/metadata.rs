@@ -1,0 +1,148 @@
+//! Account metadata — account, pipelines with their stages, users, custom fields — converted from amoCRM's
+//! wire types into the domain's, and loaded in parallel.
+
+use std::collections::HashMap;
+
+use amocrm::AmoClient;
+
+use crate::Error;
+use crate::fields::FieldDef;
+use crate::model::{AccountView, StageView, UserRef};
+
+/// A pipeline with its stages, in amoCRM's sort order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PipelineInfo {
+    /// The pipeline id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Whether it is the account's main pipeline.
+    pub is_main: bool,
+    /// Whether it is archived (not offered for new deals).
+    pub is_archive: bool,
+    /// Its stages.
+    pub stages: Vec<StageInfo>,
+}
+
+/// A stage of a pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StageInfo {
+    /// The stage as shown.
+    pub view: StageView,
+    /// Whether it is the incoming ("unsorted") stage, where deals cannot be created through the API.
+    pub is_incoming: bool,
+}
+
+/// What every block render needs: account, pipelines and users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreMeta {
+    /// The account.
+    pub account: AccountView,
+    /// The account's subdomain-based base URL, for links.
+    pub base_url: String,
+    /// Pipelines by id, and in order.
+    pub pipelines: Vec<PipelineInfo>,
+    /// User names by id; `None` when the users list is not readable (it is admin-only).
+    pub users: Option<HashMap<i64, String>>,
+}
+
+impl CoreMeta {
+    /// The user with this id, with a name when known.
+    pub fn user(&self, id: i64) -> Option<UserRef> {
+        (id > 0).then(|| UserRef {
+            id,
+            name: self.users.as_ref().and_then(|u| u.get(&id).cloned()),
+        })
+    }
+
+    /// The pipeline's name and the stage, with fallbacks when the metadata does not know them.
+    pub fn stage(&self, pipeline_id: i64, status_id: i64) -> (String, StageView) {
+        let pipeline = self.pipelines.iter().find(|p| p.id == pipeline_id);
+        let stage = pipeline
+            .and_then(|p| p.stages.iter().find(|s| s.view.id == status_id))
+            .map(|s| s.view.clone())
+            .unwrap_or_else(|| StageView {
+                id: status_id,
+                name: status_id.to_string(),
+                color: NEUTRAL_COLOR.to_owned(),
+            });
+        let name = pipeline.map_or_else(|| pipeline_id.to_string(), |p| p.name.clone());
+        (name, stage)
+    }
+}
+
+/// The colour used when amoCRM's is missing or not a plain `#rrggbb`.
+pub const NEUTRAL_COLOR: &str = "#e0e0e0";
+
+/// Keeps a colour only when it is exactly `#rgb` or `#rrggbb`, so it can go into a style attribute safely.
+pub fn safe_color(raw: &str) -> String {
+    let hex = raw.strip_prefix('#').unwrap_or("");
+    if matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        format!("#{}", hex.to_ascii_lowercase())
+    } else {
+        NEUTRAL_COLOR.to_owned()
+    }
+}
+
+/// Loads account, pipelines and users in parallel (three requests).
+pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
+    let (account_api, pipelines_api, users_api) =
+        (client.account(), client.pipelines(), client.users());
+    let (account, pipelines, users) = tokio::join!(
+        account_api.get(&[]),
+        pipelines_api.list(),
+        users_api.list_all()
+    );
+    let account = account?;
+    let users = match users {
+        Ok(users) => Some(users.into_iter().map(|u| (u.id, u.name)).collect()),
+        // The users list is admin-only; without it, users are shown by id.
+        Err(amocrm::Error::Forbidden { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let pipelines = pipelines?
+        .into_iter()
+        .map(|p| {
+            let mut stages: Vec<_> = p.statuses.iter().collect();
+            stages.sort_by_key(|s| (s.sort, s.id));
+            PipelineInfo {
+                id: p.id,
+                name: p.name.clone(),
+                is_main: p.is_main,
+                is_archive: p.is_archive,
+                stages: stages
+                    .into_iter()
+                    .map(|s| StageInfo {
+                        view: StageView {
+                            id: s.id,
+                            name: s.name.clone(),
+                            color: safe_color(&s.color),
+                        },
+                        is_incoming: s.type_ == 1,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(CoreMeta {
+        account: AccountView {
+            name: account.name.clone(),
+            currency: account.currency.clone().unwrap_or_else(|| "RUB".into()),
+            currency_symbol: account.currency_symbol.clone(),
+        },
+        base_url: client.host().as_str().trim_end_matches('/').to_owned(),
+        pipelines,
+        users,
+    })
+}
+
+/// Loads the lead custom fields (every page).
+pub async fn load_lead_fields(client: &AmoClient) -> Result<Vec<FieldDef>, Error> {
+    let fields = client
+        .custom_fields(amocrm::EntityType::Leads)
+        .list_all()
+        .await?;
+    let mut defs: Vec<FieldDef> = fields.iter().map(FieldDef::from_amocrm).collect();
+    defs.sort_by_key(|f| (f.sort, f.id));
+    Ok(defs)
+}

@@ -1,0 +1,179 @@
+//! The domain's own types: what the block shows and what the actions take, free of either API's wire JSON.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::ConnectionId;
+
+/// A user of the amoCRM account, by id, with a name when the account lets us read users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    /// The amoCRM user id.
+    pub id: i64,
+    /// The user's name; `None` when users are not readable (the users API is admin-only).
+    pub name: Option<String>,
+}
+
+/// A contact as the block shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactView {
+    /// The amoCRM contact id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its phones as written in amoCRM.
+    pub phones: Vec<String>,
+    /// Its e-mails as written in amoCRM.
+    pub emails: Vec<String>,
+    /// Its responsible user.
+    pub responsible: Option<UserRef>,
+    /// Last change, unix seconds.
+    pub updated_at: i64,
+    /// The contact's page in amoCRM.
+    pub url: String,
+    /// Whether this contact is the one linked to the Usedesk client.
+    pub linked: bool,
+    /// Which of the client's identifiers matched (normalised), for the agent to see why it is shown.
+    pub matched_by: Vec<String>,
+    /// The contact's deals, newest first.
+    pub deals: Vec<DealView>,
+}
+
+/// Whether a deal is still being worked on, or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DealKind {
+    /// In a regular or incoming stage.
+    Open,
+    /// In the system stage 142.
+    Won,
+    /// In the system stage 143.
+    Lost,
+}
+
+impl DealKind {
+    /// The kind of a deal in stage `status_id`.
+    pub fn of_status(status_id: i64) -> Self {
+        match status_id {
+            142 => Self::Won,
+            143 => Self::Lost,
+            _ => Self::Open,
+        }
+    }
+}
+
+/// A pipeline stage with what the block needs to draw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageView {
+    /// The stage (status) id.
+    pub id: i64,
+    /// Its name; the id as text when unknown.
+    pub name: String,
+    /// Its colour, `#rrggbb`, validated (anything else becomes a neutral grey).
+    pub color: String,
+}
+
+/// A deal as the block shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealView {
+    /// The amoCRM lead id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its price, in the account's currency.
+    pub price: Option<i64>,
+    /// The pipeline's id and name.
+    pub pipeline: (i64, String),
+    /// The stage.
+    pub stage: StageView,
+    /// Open, won or lost.
+    pub kind: DealKind,
+    /// Its responsible user.
+    pub responsible: Option<UserRef>,
+    /// Created, unix seconds.
+    pub created_at: i64,
+    /// Last change, unix seconds.
+    pub updated_at: i64,
+    /// The values of the fields chosen for this view, in the chosen order.
+    pub fields: Vec<FieldShown>,
+    /// The deal's page in amoCRM.
+    pub url: String,
+}
+
+/// One chosen field's label and value, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldShown {
+    /// The field key (`price`, `responsible`, `cf:123`, …).
+    pub key: String,
+    /// The field's name in amoCRM, or a built-in key's name left to the view to translate.
+    pub label: FieldLabel,
+    /// The value as text; `None` when empty.
+    pub value: Option<FieldText>,
+}
+
+/// A field's label: a built-in field (translated by the view) or a custom field's own name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldLabel {
+    /// A built-in field, by key.
+    Builtin(String),
+    /// A custom field's name as set in amoCRM.
+    Custom(String),
+}
+
+/// A value shown to the agent: plain text, or something the view formats in the agent's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldText {
+    /// Text as it is.
+    Text(String),
+    /// A date or time, unix seconds.
+    Date(i64),
+    /// A yes/no value.
+    Flag(bool),
+    /// An amount of the account's currency.
+    Money(i64),
+    /// A link.
+    Url(String),
+}
+
+/// The client of the ticket, as Usedesk sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TicketClient {
+    /// The Usedesk ticket id.
+    pub ticket_id: Option<i64>,
+    /// The Usedesk client id.
+    pub client_id: Option<i64>,
+    /// The client's name.
+    pub name: Option<String>,
+    /// Phones as Usedesk sent them.
+    pub phones: Vec<String>,
+    /// E-mails as Usedesk sent them.
+    pub emails: Vec<String>,
+}
+
+/// The account-wide facts the views need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// The account's name.
+    pub name: String,
+    /// ISO currency code, e.g. `RUB`.
+    pub currency: String,
+    /// The currency's symbol, e.g. `₽`.
+    pub currency_symbol: Option<String>,
+}
+
+/// What the block shows for a ticket once a connection exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockData {
+    /// The connection (Integration ID).
+    pub connection_id: ConnectionId,
+    /// The account.
+    pub account: AccountView,
+    /// The ticket's client.
+    pub client: TicketClient,
+    /// The normalised identifiers searched.
+    pub identifiers: Vec<String>,
+    /// Matching contacts: the linked one alone when linked, else all, most recently updated first.
+    pub contacts: Vec<ContactView>,
+    /// Whether the contacts shown come from a link.
+    pub linked: bool,
+    /// When the data is not fresh: the unix time it was fetched (amoCRM was slow, busy or down).
+    pub stale_as_of: Option<i64>,
+}

@@ -1,0 +1,398 @@
+//! What the block shows for a ticket: the connection's state, the client's contacts (linked, or found by every
+//! phone and e-mail and confirmed exactly), and their deals — in two upstream round trips, within a deadline,
+//! falling back to the last known data when amoCRM is slow, busy or down.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use amocrm::{AmoClient, Contact, ContactsQuery, Lead, LeadsQuery};
+use futures_util::future::join_all;
+use secrecy::SecretString;
+
+use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone};
+use crate::metadata::CoreMeta;
+use crate::model::{BlockData, ContactView, DealKind, DealView, TicketClient};
+use crate::service::{Domain, RenderKey};
+use crate::store::{ConnectionId, ConnectionStatus, FieldChoices};
+use crate::{Error, fields};
+
+/// A block request, as the domain needs it.
+#[derive(Debug, Clone)]
+pub struct BlockInput {
+    /// The Usedesk API token from the block's POST parameters (identifies the Usedesk account).
+    pub usedesk_token: SecretString,
+    /// The amoCRM account, already checked against the host policy.
+    pub host: amocrm::AccountHost,
+    /// The ticket's client.
+    pub client: TicketClient,
+}
+
+/// Why the block cannot show fresh data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Degradation {
+    /// amoCRM rate-limited the account.
+    Busy,
+    /// amoCRM blocked access (403).
+    Blocked,
+    /// The subscription ended (402).
+    PaymentRequired,
+    /// amoCRM answered with errors or not at all.
+    Unavailable,
+    /// The render deadline passed.
+    Timeout,
+    /// Our own failure (storage, a bug); the reference is in the log.
+    Internal,
+}
+
+/// What the block should show.
+#[derive(Debug, Clone)]
+pub enum BlockOutcome {
+    /// No connection for this Usedesk account and amoCRM account yet: offer "Login to amoCRM".
+    NotConnected,
+    /// The connection lost its access: offer "Login to amoCRM" again.
+    NeedsLogin {
+        /// The connection.
+        connection_id: ConnectionId,
+    },
+    /// Fresh data.
+    Ready(Box<BlockData>),
+    /// No fresh data: why, and the last known data when there is some (`stale_as_of` is set on it).
+    Degraded {
+        /// Why.
+        reason: Degradation,
+        /// The last known data, if any.
+        last_known: Option<Box<BlockData>>,
+        /// The error, for the log.
+        cause: String,
+    },
+}
+
+fn degradation(e: &Error) -> Degradation {
+    match e {
+        Error::Busy { .. } => Degradation::Busy,
+        Error::Blocked { .. } => Degradation::Blocked,
+        Error::PaymentRequired => Degradation::PaymentRequired,
+        Error::Timeout => Degradation::Timeout,
+        Error::Unavailable(_) | Error::Usedesk { .. } | Error::Rejected(_) | Error::NotFound(_) => {
+            Degradation::Unavailable
+        }
+        _ => Degradation::Internal,
+    }
+}
+
+impl Domain {
+    /// Everything the block shows for a ticket. Never fails: every failure is a state the agent can read.
+    pub async fn block(&self, input: BlockInput) -> BlockOutcome {
+        let connection = match self.connection(&input.usedesk_token, &input.host).await {
+            Ok(Some(c)) => c,
+            Ok(None) => return BlockOutcome::NotConnected,
+            Err(e) => return degraded(&e, None),
+        };
+        if connection.status == ConnectionStatus::NeedsLogin || connection.tokens.is_none() {
+            return BlockOutcome::NeedsLogin {
+                connection_id: connection.id,
+            };
+        }
+        let default_country = self.config().default_country.as_deref();
+        let ids = identifiers(
+            input.client.phones.iter().map(String::as_str),
+            input.client.emails.iter().map(String::as_str),
+            default_country,
+        );
+        let key: RenderKey = (
+            connection.id,
+            input.client.client_id,
+            ids.iter().map(|i| i.value().to_owned()).collect(),
+        );
+        let deadline = self.config().render_deadline;
+        let load = async {
+            let client = self.client(&connection).await?;
+            self.load_block(connection.id, &client, &input.client, &ids)
+                .await
+        };
+        let outcome = tokio::time::timeout(
+            deadline,
+            self.inner.renders.get_or_load(&key, || load, |_| false),
+        )
+        .await
+        .unwrap_or(Err(Error::Timeout));
+        match outcome {
+            Ok(cached) => BlockOutcome::Ready(Box::new((*cached.value).clone())),
+            Err(Error::NeedsLogin) => BlockOutcome::NeedsLogin {
+                connection_id: connection.id,
+            },
+            Err(e) => {
+                let last = if e.is_degradation() || matches!(e, Error::PaymentRequired) {
+                    self.inner.renders.peek(&key).await.map(|c| {
+                        let mut data = (*c.value).clone();
+                        data.stale_as_of = Some(c.fetched_at);
+                        Box::new(data)
+                    })
+                } else {
+                    None
+                };
+                degraded(&e, last)
+            }
+        }
+    }
+
+    async fn load_block(
+        &self,
+        connection_id: ConnectionId,
+        client: &AmoClient,
+        ticket: &TicketClient,
+        ids: &[Identifier],
+    ) -> Result<BlockData, Error> {
+        let store = self.store();
+        let (link, choices) = tokio::join!(
+            async {
+                match ticket.client_id {
+                    Some(client_id) => store.get_link(connection_id, client_id).await,
+                    None => Ok(None),
+                }
+            },
+            store.get_field_choices(connection_id)
+        );
+        let (link, choices) = (link?, choices?.unwrap_or_default());
+        let wants_fields = choices.list.iter().any(|k| k.starts_with("cf:"));
+
+        // First round trip: metadata ∥ (the linked contact | one search per identifier) ∥ field names.
+        let (core, found, defs) = tokio::join!(
+            self.core_meta(connection_id, client),
+            self.find_contacts(connection_id, client, ticket, ids, link),
+            async {
+                if wants_fields {
+                    self.lead_fields(connection_id, client).await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+        );
+        let core = core?;
+        let (contacts, linked) = found?;
+        let defs = defs?;
+
+        // Second round trip: every deal of every shown contact, in one batched call.
+        let per_contact = self.config().max_deals_per_contact;
+        let lead_ids: BTreeSet<i64> = contacts
+            .iter()
+            .flat_map(|(c, _)| {
+                let mut ids = c.leads.clone();
+                ids.sort_unstable_by(|a, b| b.cmp(a));
+                ids.truncate(per_contact);
+                ids
+            })
+            .take(250)
+            .collect();
+        let leads: Vec<Lead> = if lead_ids.is_empty() {
+            Vec::new()
+        } else {
+            let query = LeadsQuery {
+                ids: lead_ids.into_iter().collect(),
+                limit: Some(250),
+                ..LeadsQuery::default()
+            };
+            client.leads().list_all(&query).await?
+        };
+
+        let core = &core.value;
+        let views = contacts
+            .into_iter()
+            .map(|(contact, matched_by)| {
+                let deals = deal_views(
+                    &contact,
+                    &leads,
+                    core,
+                    &choices,
+                    defs.as_deref().map(Vec::as_slice),
+                );
+                contact_view(contact, matched_by, linked, core, deals)
+            })
+            .collect();
+        Ok(BlockData {
+            connection_id,
+            account: core.account.clone(),
+            client: ticket.clone(),
+            identifiers: ids.iter().map(|i| i.value().to_owned()).collect(),
+            contacts: views,
+            linked,
+            stale_as_of: None,
+        })
+    }
+
+    /// The linked contact alone (dropping a link to a deleted contact), or every contact confirmed by an
+    /// identifier, most recently updated first.
+    async fn find_contacts(
+        &self,
+        connection_id: ConnectionId,
+        client: &AmoClient,
+        ticket: &TicketClient,
+        ids: &[Identifier],
+        link: Option<i64>,
+    ) -> Result<(Vec<(Contact, Vec<String>)>, bool), Error> {
+        if let Some(contact_id) = link {
+            match client.contacts().get(contact_id, true).await? {
+                Some(contact) if !contact.is_deleted => {
+                    return Ok((vec![(contact, Vec::new())], true));
+                }
+                _ => {
+                    if let Some(client_id) = ticket.client_id {
+                        self.store().remove_link(connection_id, client_id).await?;
+                    }
+                }
+            }
+        }
+        Ok((self.search_contacts(client, ids).await?, false))
+    }
+
+    /// One amoCRM search per identifier, in parallel; hits confirmed by exact comparison after normalising.
+    pub(crate) async fn search_contacts(
+        &self,
+        client: &AmoClient,
+        ids: &[Identifier],
+    ) -> Result<Vec<(Contact, Vec<String>)>, Error> {
+        let default_country = self.config().default_country.as_deref();
+        let searches = ids.iter().map(|id| async move {
+            let query = ContactsQuery {
+                query: Some(id.search_query()),
+                with_leads: true,
+                limit: Some(50),
+                ..ContactsQuery::default()
+            };
+            client
+                .contacts()
+                .list(&query)
+                .await
+                .map(|page| (id, page.items))
+        });
+        let mut merged: BTreeMap<i64, (Contact, Vec<String>)> = BTreeMap::new();
+        for result in join_all(searches).await {
+            let (id, contacts) = result?;
+            for contact in contacts {
+                if contact.is_deleted || !confirms(&contact, id, default_country) {
+                    continue;
+                }
+                let entry = merged
+                    .entry(contact.id)
+                    .or_insert_with(|| (contact, Vec::new()));
+                if !entry.1.iter().any(|v| v == id.value()) {
+                    entry.1.push(id.value().to_owned());
+                }
+            }
+        }
+        let mut found: Vec<_> = merged.into_values().collect();
+        found.sort_by(|a, b| {
+            b.0.updated_at
+                .cmp(&a.0.updated_at)
+                .then(b.0.id.cmp(&a.0.id))
+        });
+        Ok(found)
+    }
+}
+
+fn degraded(e: &Error, last_known: Option<Box<BlockData>>) -> BlockOutcome {
+    BlockOutcome::Degraded {
+        reason: degradation(e),
+        last_known,
+        cause: e.to_string(),
+    }
+}
+
+/// Whether a contact really has the identifier (amoCRM's `query` is full-text, so hits can be near misses).
+pub(crate) fn confirms(contact: &Contact, id: &Identifier, default_country: Option<&str>) -> bool {
+    match id {
+        Identifier::Phone(p) => contact
+            .phones()
+            .into_iter()
+            .any(|raw| normalize_phone(raw, default_country).as_deref() == Some(p.as_str())),
+        Identifier::Email(e) => contact
+            .emails()
+            .into_iter()
+            .any(|raw| normalize_email(raw).as_deref() == Some(e.as_str())),
+    }
+}
+
+pub(crate) fn contact_url(base: &str, id: i64) -> String {
+    format!("{base}/contacts/detail/{id}")
+}
+
+pub(crate) fn lead_url(base: &str, id: i64) -> String {
+    format!("{base}/leads/detail/{id}")
+}
+
+fn contact_view(
+    contact: Contact,
+    matched_by: Vec<String>,
+    linked: bool,
+    core: &CoreMeta,
+    deals: Vec<DealView>,
+) -> ContactView {
+    ContactView {
+        id: contact.id,
+        name: display_name(&contact),
+        phones: contact.phones().into_iter().map(str::to_owned).collect(),
+        emails: contact.emails().into_iter().map(str::to_owned).collect(),
+        responsible: core.user(contact.responsible_user_id),
+        updated_at: contact.updated_at,
+        url: contact_url(&core.base_url, contact.id),
+        linked,
+        matched_by,
+        deals,
+    }
+}
+
+fn display_name(contact: &Contact) -> String {
+    let name = contact.name.trim();
+    if !name.is_empty() {
+        return name.to_owned();
+    }
+    let joined = format!("{} {}", contact.first_name.trim(), contact.last_name.trim());
+    let joined = joined.trim();
+    if joined.is_empty() {
+        format!("#{}", contact.id)
+    } else {
+        joined.to_owned()
+    }
+}
+
+/// The contact's deals, newest first, with names from the metadata.
+fn deal_views(
+    contact: &Contact,
+    leads: &[Lead],
+    core: &CoreMeta,
+    choices: &FieldChoices,
+    defs: Option<&[fields::FieldDef]>,
+) -> Vec<DealView> {
+    let mut deals: Vec<DealView> = leads
+        .iter()
+        .filter(|l| !l.is_deleted && contact.leads.contains(&l.id))
+        .map(|lead| deal_view(lead, core, &choices.list, defs.unwrap_or(&[])))
+        .collect();
+    deals.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    deals
+}
+
+pub(crate) fn deal_view(
+    lead: &Lead,
+    core: &CoreMeta,
+    keys: &[String],
+    defs: &[fields::FieldDef],
+) -> DealView {
+    let (pipeline_name, stage) = core.stage(lead.pipeline_id, lead.status_id);
+    DealView {
+        id: lead.id,
+        name: if lead.name.trim().is_empty() {
+            format!("#{}", lead.id)
+        } else {
+            lead.name.clone()
+        },
+        price: Some(lead.price),
+        pipeline: (lead.pipeline_id, pipeline_name),
+        stage,
+        kind: DealKind::of_status(lead.status_id),
+        responsible: core.user(lead.responsible_user_id),
+        created_at: lead.created_at,
+        updated_at: lead.updated_at,
+        fields: fields::shown_fields(keys, &lead.custom_fields_values, defs),
+        url: lead_url(&core.base_url, lead.id),
+    }
+}

@@ -1,0 +1,351 @@
+//! [`Domain`]: the one entry point the HTTP layer calls. It owns the caches and builds, per connection, an
+//! amoCRM client whose tokens come from the store.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use amocrm::{
+    AccountHost, AmoClient, AuthMode, CallObserver, HostPolicy, OAuthClient, OAuthConfig,
+    RateLimiter,
+};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::Error;
+use crate::cache::CoalescingCache;
+use crate::fields::FieldDef;
+use crate::metadata::CoreMeta;
+use crate::model::BlockData;
+use crate::store::{Connection, ConnectionId, ConnectionStatus, Store};
+use crate::tokens::{RefreshObserver, StoreTokenSource, to_stored};
+
+/// How the domain behaves. `Default` gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct DomainConfig {
+    /// Which amoCRM hosts may be called (the SSRF guard).
+    pub host_policy: HostPolicy,
+    /// The amoCRM OAuth client; `None` until configured (the block then says so).
+    pub oauth: Option<OAuthConfig>,
+    /// Country code prefixed to bare ten-digit phone numbers (`7` for Russia); `None` leaves them out.
+    pub default_country: Option<String>,
+    /// How long account metadata (pipelines, users, fields) is cached.
+    pub metadata_ttl: Duration,
+    /// How long a rendered ticket's data is reused for identical renders.
+    pub render_cache_ttl: Duration,
+    /// How long a block render may take before the block shows what it has.
+    pub render_deadline: Duration,
+    /// Timeout of one amoCRM or Usedesk request.
+    pub request_timeout: Duration,
+    /// How long a `freeCreateLead` result is remembered for identical retries.
+    pub idempotency_ttl: Duration,
+    /// The Usedesk API base URL.
+    pub usedesk_base: Url,
+    /// Whether creating a contact or deal from a ticket adds a private comment to that ticket.
+    pub usedesk_comment_on_create: bool,
+    /// The most deals shown per contact.
+    pub max_deals_per_contact: usize,
+}
+
+impl Default for DomainConfig {
+    fn default() -> Self {
+        Self {
+            host_policy: HostPolicy::default(),
+            oauth: None,
+            default_country: Some("7".into()),
+            metadata_ttl: Duration::from_secs(600),
+            render_cache_ttl: Duration::from_secs(10),
+            render_deadline: Duration::from_secs(8),
+            request_timeout: Duration::from_secs(10),
+            idempotency_ttl: Duration::from_secs(24 * 3600),
+            usedesk_base: Url::parse("https://api.usedesk.ru").expect("a valid URL"),
+            usedesk_comment_on_create: true,
+            max_deals_per_contact: 50,
+        }
+    }
+}
+
+/// What the domain needs from outside: storage, an HTTP client, a rate limiter and optional observers.
+#[derive(Clone)]
+pub struct Dependencies {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// A shared HTTP client (one connection pool for everything).
+    pub http: reqwest::Client,
+    /// The amoCRM rate limiter (per account; shared across replicas when Redis-backed).
+    pub limiter: Arc<dyn RateLimiter>,
+    /// Sees every amoCRM call (metrics).
+    pub call_observer: Option<Arc<dyn CallObserver>>,
+    /// Sees every token refresh (metrics).
+    pub refresh_observer: Option<Arc<dyn RefreshObserver>>,
+}
+
+/// The key of a rendered ticket: the connection, the Usedesk client, and the identifiers searched.
+pub(crate) type RenderKey = (ConnectionId, Option<i64>, Vec<String>);
+
+pub(crate) struct Inner {
+    pub(crate) config: DomainConfig,
+    pub(crate) deps: Dependencies,
+    pub(crate) oauth: Option<OAuthClient>,
+    pub(crate) sources: Mutex<HashMap<ConnectionId, Arc<StoreTokenSource>>>,
+    pub(crate) core: CoalescingCache<ConnectionId, CoreMeta>,
+    pub(crate) lead_fields: CoalescingCache<ConnectionId, Vec<FieldDef>>,
+    pub(crate) renders: CoalescingCache<RenderKey, BlockData>,
+    pub(crate) triggers: crate::trigger::InFlight,
+}
+
+/// The domain. Cheap to clone; clones share caches.
+#[derive(Clone)]
+pub struct Domain {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Domain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Domain")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who acts and from where: carried by every action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionContext {
+    /// The connection.
+    pub connection_id: ConnectionId,
+    /// The Usedesk ticket the action comes from.
+    pub ticket_id: Option<i64>,
+    /// The Usedesk client of that ticket.
+    pub client_id: Option<i64>,
+    /// Who, for the audit trail (e.g. `agent`, `trigger`).
+    pub actor: String,
+}
+
+impl Domain {
+    /// A domain with this configuration and these dependencies.
+    pub fn new(config: DomainConfig, deps: Dependencies) -> Self {
+        let oauth = config
+            .oauth
+            .clone()
+            .map(|c| OAuthClient::new(c, deps.http.clone()).with_timeout(config.request_timeout));
+        let inner = Inner {
+            core: CoalescingCache::new(config.metadata_ttl, 10_000),
+            lead_fields: CoalescingCache::new(config.metadata_ttl, 10_000),
+            renders: CoalescingCache::new(config.render_cache_ttl, 20_000),
+            triggers: crate::trigger::InFlight::default(),
+            sources: Mutex::default(),
+            oauth,
+            config,
+            deps,
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DomainConfig {
+        &self.inner.config
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.deps.store
+    }
+
+    /// Whether "Login to amoCRM" can work (the OAuth client is configured).
+    pub fn oauth_configured(&self) -> bool {
+        self.inner.oauth.is_some()
+    }
+
+    /// Checks `amo_base_host` against the host policy (the SSRF guard).
+    pub fn parse_host(&self, raw: &str) -> Result<AccountHost, Error> {
+        AccountHost::parse(raw, &self.inner.config.host_policy).map_err(Error::from)
+    }
+
+    /// The Usedesk account's identity: a hash of its API token, never the token itself.
+    pub fn usedesk_account(token: &SecretString) -> String {
+        let digest = Sha256::new()
+            .chain_update(b"usedesk-amocrm/usedesk-account/v1\0")
+            .chain_update(token.expose_secret().trim().as_bytes())
+            .finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The amoCRM (or Kommo) consent page for `host`, carrying our signed `state`.
+    pub fn authorize_url(&self, host: &AccountHost, state: &str) -> Result<Url, Error> {
+        let oauth = self.inner.oauth.as_ref().ok_or(Error::OAuthNotConfigured)?;
+        Ok(oauth.authorize_url(host.product(), state, AuthMode::PostMessage))
+    }
+
+    /// Finishes "Login to amoCRM": checks the answering account is the block's, exchanges the code, and
+    /// stores the connection (keeping its Integration ID when it existed).
+    pub async fn complete_login(
+        &self,
+        usedesk_token: &SecretString,
+        expected: &AccountHost,
+        referer: Option<&str>,
+        code: &str,
+    ) -> Result<Connection, Error> {
+        let oauth = self.inner.oauth.as_ref().ok_or(Error::OAuthNotConfigured)?;
+        let host = match referer.filter(|r| !r.trim().is_empty()) {
+            Some(referer) => AccountHost::from_referer(referer, &self.inner.config.host_policy)?,
+            None => expected.clone(),
+        };
+        if host.as_str() != expected.as_str() {
+            return Err(Error::HostMismatch {
+                expected: expected.as_str().to_owned(),
+                actual: host.as_str().to_owned(),
+            });
+        }
+        let pair = oauth.exchange_code(&host, code).await?;
+        let connection = self
+            .store()
+            .save_login(
+                &Self::usedesk_account(usedesk_token),
+                host.as_str(),
+                &to_stored(&pair),
+                Some(usedesk_token),
+            )
+            .await?;
+        self.forget_connection(connection.id);
+        Ok(connection)
+    }
+
+    /// The connection of a Usedesk account to an amoCRM account, if any.
+    pub async fn connection(
+        &self,
+        usedesk_token: &SecretString,
+        host: &AccountHost,
+    ) -> Result<Option<Connection>, Error> {
+        Ok(self
+            .store()
+            .find_connection(&Self::usedesk_account(usedesk_token), host.as_str())
+            .await?)
+    }
+
+    /// The connection with this Integration ID.
+    pub async fn connection_by_id(&self, id: ConnectionId) -> Result<Connection, Error> {
+        self.store()
+            .get_connection(id)
+            .await?
+            .ok_or(Error::NotConnected)
+    }
+
+    /// Drops what is cached for a connection (after a new login).
+    pub(crate) fn forget_connection(&self, id: ConnectionId) {
+        self.inner
+            .sources
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
+        self.inner.core.invalidate(|k| *k == id);
+        self.inner.lead_fields.invalidate(|k| *k == id);
+        self.inner.renders.invalidate(|k| k.0 == id);
+    }
+
+    /// Forgets rendered data of a connection after our own write, so the next render shows it.
+    pub(crate) fn after_write(&self, id: ConnectionId) {
+        self.inner.renders.invalidate(|k| k.0 == id);
+    }
+
+    /// An amoCRM client for a usable connection.
+    pub(crate) async fn client(&self, connection: &Connection) -> Result<AmoClient, Error> {
+        if connection.status == ConnectionStatus::NeedsLogin || connection.tokens.is_none() {
+            return Err(Error::NeedsLogin);
+        }
+        let host = AccountHost::parse(&connection.amo_host, &self.inner.config.host_policy)?;
+        let source = {
+            let mut sources = self
+                .inner
+                .sources
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            sources
+                .entry(connection.id)
+                .or_insert_with(|| {
+                    Arc::new(StoreTokenSource::new(
+                        connection,
+                        host.clone(),
+                        self.inner.deps.store.clone(),
+                        self.inner.oauth.clone(),
+                        self.inner.deps.refresh_observer.clone(),
+                    ))
+                })
+                .clone()
+        };
+        source.catch_up(connection).await;
+        let mut builder = AmoClient::builder(host, source)
+            .http_client(self.inner.deps.http.clone())
+            .rate_limiter(self.inner.deps.limiter.clone())
+            .timeout(self.inner.config.request_timeout);
+        if let Some(observer) = &self.inner.deps.call_observer {
+            builder = builder.observer(observer.clone());
+        }
+        Ok(builder.build())
+    }
+
+    /// The connection and its client, for an action.
+    pub(crate) async fn session(&self, id: ConnectionId) -> Result<(Connection, AmoClient), Error> {
+        let connection = self.connection_by_id(id).await?;
+        let client = self.client(&connection).await?;
+        Ok((connection, client))
+    }
+
+    /// Account, pipelines and users of a connection (cached; concurrent misses make one load).
+    pub(crate) async fn core_meta(
+        &self,
+        id: ConnectionId,
+        client: &AmoClient,
+    ) -> Result<crate::cache::Cached<CoreMeta>, Error> {
+        self.inner
+            .core
+            .get_or_load(
+                &id,
+                || crate::metadata::load_core(client),
+                Error::is_degradation,
+            )
+            .await
+    }
+
+    /// The lead custom fields of a connection (cached).
+    pub(crate) async fn lead_fields(
+        &self,
+        id: ConnectionId,
+        client: &AmoClient,
+    ) -> Result<Arc<Vec<FieldDef>>, Error> {
+        Ok(self
+            .inner
+            .lead_fields
+            .get_or_load(
+                &id,
+                || crate::metadata::load_lead_fields(client),
+                Error::is_degradation,
+            )
+            .await?
+            .value)
+    }
+
+    /// Records a write in the audit trail; a failure to record is logged, never shown.
+    pub(crate) async fn audit(
+        &self,
+        ctx: &ActionContext,
+        action: &str,
+        target: String,
+        result: &str,
+    ) {
+        let entry = crate::store::AuditEntry {
+            connection_id: ctx.connection_id,
+            at: crate::now(),
+            actor: ctx.actor.clone(),
+            ticket_id: ctx.ticket_id,
+            action: action.to_owned(),
+            target,
+            result: result.to_owned(),
+        };
+        if let Err(e) = self.store().append_audit(&entry).await {
+            tracing::warn!(error = %e, action, "could not record the audit entry");
+        }
+    }
+}

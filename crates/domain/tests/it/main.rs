@@ -1,0 +1,9 @@
+//! The domain's rules, over real amoCRM and Usedesk clients talking to wiremock, and a real store.
+
+mod harness;
+
+mod actions;
+mod identity;
+mod render;
+mod tokens;
+mod trigger;

@@ -1,0 +1,197 @@
+//! freeCreateLead: find or create the contact, create the deal once, however often Usedesk retries.
+
+use domain::Error;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::harness::{World, json};
+
+fn payload(world: &World, comment: &str) -> usedesk::FreeCreateLead {
+    let body = serde_json::json!({
+        "amoClientId": world.connection.id.to_string(),
+        "ticketId": "1002",
+        "fields": {
+            "name": "Deal from trigger", "price": 700, "pipeline_id": 10, "status_id": 102,
+            "custom_fields_values": [{"field_id": 702, "values": [{"enum_id": 7021}]}]
+        },
+        "comment": comment
+    });
+    usedesk::FreeCreateLead::parse(body.to_string().as_bytes()).unwrap()
+}
+
+async fn mount_usedesk(world: &World) {
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json("usedesk_ticket.json"))
+        .mount(&world.usedesk)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/client"))
+        .respond_with(json("usedesk_client.json"))
+        .mount(&world.usedesk)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/create/comment"))
+        .respond_with(json("usedesk_comment.json"))
+        .mount(&world.usedesk)
+        .await;
+}
+
+async fn mount_amocrm(world: &World, lead_posts: u64) {
+    world.mount_metadata().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts"))
+        .and(query_param("query", "9161234567"))
+        .respond_with(json("contacts_by_phone.json"))
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts"))
+        .and(query_param("query", "harry.potter@hogwarts.example"))
+        .respond_with(json("contacts_by_email.json"))
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .respond_with(json("created_lead.json"))
+        .expect(lead_posts)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/4500/notes"))
+        .respond_with(json("created_note.json"))
+        .mount(&world.amo)
+        .await;
+}
+
+#[tokio::test]
+async fn a_trigger_creates_a_deal_for_the_matched_contact_and_a_retry_replays_it() {
+    let world = World::new().await;
+    mount_usedesk(&world).await;
+    mount_amocrm(&world, 1).await;
+
+    let first = world
+        .domain
+        .free_create_lead(&payload(&world, "from a rule"), None)
+        .await
+        .unwrap();
+    let again = world
+        .domain
+        .free_create_lead(&payload(&world, "from a rule"), None)
+        .await
+        .unwrap();
+
+    assert_eq!(first.lead_id, 4500);
+    assert_eq!(first.contact_id, 3001);
+    assert!(!first.contact_created);
+    assert!(!first.replayed);
+    assert_eq!(again.lead_id, 4500);
+    assert!(again.replayed);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_identical_triggers_post_exactly_one_lead() {
+    let world = World::new().await;
+    mount_usedesk(&world).await;
+    mount_amocrm(&world, 1).await;
+    let body = payload(&world, "same");
+
+    let calls = (0..20).map(|_| world.domain.free_create_lead(&body, None));
+    let outcomes = futures_util::future::join_all(calls).await;
+
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.as_ref().is_ok_and(|o| o.lead_id == 4500)),
+        "{outcomes:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_with_another_body_is_a_conflict() {
+    let world = World::new().await;
+    mount_usedesk(&world).await;
+    mount_amocrm(&world, 1).await;
+
+    world
+        .domain
+        .free_create_lead(&payload(&world, "one"), Some("key-1"))
+        .await
+        .unwrap();
+    let err = world
+        .domain
+        .free_create_lead(&payload(&world, "two"), Some("key-1"))
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, Error::Conflict), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unknown_integration_id_is_not_connected() {
+    let world = World::new().await;
+    let mut body = payload(&world, "x");
+    body.amo_client_id = uuid::Uuid::new_v4().to_string();
+    assert!(matches!(
+        world.domain.free_create_lead(&body, None).await,
+        Err(Error::NotConnected)
+    ));
+}
+
+#[tokio::test]
+async fn usedesk_down_creates_nothing_and_a_retry_completes_the_same_deal() {
+    let world = World::new().await;
+    mount_amocrm(&world, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&world.usedesk)
+        .await;
+    mount_usedesk(&world).await;
+
+    let err = world
+        .domain
+        .free_create_lead(&payload(&world, "retry me"), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Usedesk {
+                retryable: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let done = world
+        .domain
+        .free_create_lead(&payload(&world, "retry me"), None)
+        .await
+        .unwrap();
+
+    assert_eq!(done.lead_id, 4500);
+    assert!(!done.replayed);
+}
+
+#[tokio::test]
+async fn invalid_fields_are_refused_before_any_deal_is_created() {
+    let world = World::new().await;
+    mount_usedesk(&world).await;
+    mount_amocrm(&world, 0).await;
+    let mut body = payload(&world, "x");
+    body.fields.status_id = Some(103);
+
+    let err = world
+        .domain
+        .free_create_lead(&body, None)
+        .await
+        .unwrap_err();
+
+    let Error::Validation(errors) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(errors[0].field, "cf:701");
+}

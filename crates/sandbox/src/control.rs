@@ -1,0 +1,82 @@
+//! `/__sandbox/…` on the amoCRM listener: the Rust controls over HTTP, for servers and benchmarks
+//! that run the sandbox in another process.
+
+use std::time::Duration;
+
+use http::{Method, Response, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::faults::Faults;
+use crate::http::{Body, json, no_content};
+use crate::state::Shared;
+
+/// The body of `POST /__sandbox/latency` and the answer of `GET /__sandbox/latency`.
+#[derive(Debug, Serialize, Deserialize)]
+struct Latency {
+    millis: u64,
+}
+
+/// Answers one control request.
+pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response<Body> {
+    let route = path.trim_start_matches("/__sandbox/").trim_end_matches('/');
+    match (method.clone(), route) {
+        (Method::GET, "stats") => json(
+            StatusCode::OK,
+            &serde_json::to_value(shared.stats()).unwrap_or_default(),
+        ),
+        (Method::POST, "reset-stats") => {
+            shared.reset_stats();
+            no_content()
+        }
+        (Method::GET, "faults") => json(
+            StatusCode::OK,
+            &serde_json::to_value(shared.faults()).unwrap_or_default(),
+        ),
+        (Method::POST, "faults") => match serde_json::from_slice::<Faults>(body) {
+            Ok(faults) => {
+                shared.set_faults(faults);
+                json(
+                    StatusCode::OK,
+                    &serde_json::to_value(shared.faults()).unwrap_or_default(),
+                )
+            }
+            Err(e) => bad_request(&format!("expected a Faults object: {e}")),
+        },
+        (Method::GET, "latency") => {
+            let millis = u64::try_from(shared.latency().as_millis()).unwrap_or(u64::MAX);
+            json(StatusCode::OK, &json!({ "millis": millis }))
+        }
+        (Method::POST, "latency") => match serde_json::from_slice::<Latency>(body) {
+            Ok(latency) => {
+                shared.set_latency(Duration::from_millis(latency.millis));
+                no_content()
+            }
+            Err(e) => bad_request(&format!("expected {{\"millis\": N}}: {e}")),
+        },
+        (Method::POST, "long-lived-token") => json(
+            StatusCode::OK,
+            &json!({ "access_token": shared.issue_long_lived_token() }),
+        ),
+        (Method::POST, "revoke-tokens") => {
+            shared.revoke_all_tokens();
+            no_content()
+        }
+        (Method::POST, "expire-tokens") => {
+            shared.expire_access_tokens();
+            no_content()
+        }
+        (Method::GET, "usedesk-comments") => json(
+            StatusCode::OK,
+            &serde_json::to_value(shared.usedesk_comments()).unwrap_or_default(),
+        ),
+        _ => json(
+            StatusCode::NOT_FOUND,
+            &json!({ "error": format!("no sandbox control {method} {path}") }),
+        ),
+    }
+}
+
+fn bad_request(message: &str) -> Response<Body> {
+    json(StatusCode::BAD_REQUEST, &json!({ "error": message }))
+}

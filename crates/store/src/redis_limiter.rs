@@ -1,0 +1,172 @@
+//! A rate limiter shared by every replica through Redis.
+//!
+//! The same sliding-window log as `amocrm::LocalRateLimiter`, kept in a Redis sorted set per account and
+//! changed only by one Lua script, so reservations from all replicas are serialised by Redis itself.
+//! Time is Redis's own clock (`TIME`), so replicas with skewed clocks still agree.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use amocrm::{Error, PauseReason, RateLimiter};
+use async_trait::async_trait;
+use redis::aio::MultiplexedConnection;
+
+/// Reserves the earliest start that keeps at most `max` starts in any window, returning
+/// `{slot_ms, now_ms}`. KEYS[1] = the account's window; ARGV = window length (ms), max, a unique member.
+const RESERVE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local per = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - per)
+local n = redis.call('ZCARD', KEYS[1])
+local slot = now
+if n >= max then
+  local nth = redis.call('ZRANGE', KEYS[1], n - max, n - max, 'WITHSCORES')
+  slot = math.max(now, tonumber(nth[2]) + per)
+end
+redis.call('ZADD', KEYS[1], slot, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], (slot - now) + per * 2)
+return {slot, now}
+";
+
+/// Sets a pause unless a longer one is already set. KEYS[1] = the pause key; ARGV = until (ms), reason.
+const PAUSE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ms = tonumber(ARGV[1])
+local current = redis.call('GET', KEYS[1])
+if current then
+  local sep = string.find(current, '|', 1, true)
+  if sep and tonumber(string.sub(current, 1, sep - 1)) >= until_ms then return 0 end
+end
+if until_ms <= now then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', until_ms - now)
+return 1
+";
+
+/// A [`RateLimiter`] whose state lives in Redis, shared by every process that uses the same Redis and prefix.
+#[derive(Clone)]
+pub struct RedisRateLimiter {
+    connection: MultiplexedConnection,
+    prefix: String,
+    max: u32,
+    per: Duration,
+    reserve: redis::Script,
+    pause: redis::Script,
+}
+
+impl std::fmt::Debug for RedisRateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisRateLimiter")
+            .field("prefix", &self.prefix)
+            .field("max", &self.max)
+            .field("per", &self.per)
+            .finish_non_exhaustive()
+    }
+}
+
+fn redis_error(e: &redis::RedisError) -> Error {
+    Error::Transport(format!("rate limiter (Redis): {e}"))
+}
+
+impl RedisRateLimiter {
+    /// Connects to Redis at `url` (`redis://127.0.0.1:6379`); keys start with `prefix`.
+    pub async fn connect(
+        url: &str,
+        prefix: &str,
+        max: u32,
+        per: Duration,
+    ) -> Result<Self, crate::Error> {
+        let client = redis::Client::open(url).map_err(|e| crate::Error::Redis(e.to_string()))?;
+        let connection = client
+            .get_multiplexed_async_connection()
+            .await
+            .map_err(|e| crate::Error::Redis(e.to_string()))?;
+        Ok(Self {
+            connection,
+            prefix: prefix.to_owned(),
+            max: max.max(1),
+            per,
+            reserve: redis::Script::new(RESERVE),
+            pause: redis::Script::new(PAUSE),
+        })
+    }
+
+    fn window_key(&self, account: &str) -> String {
+        format!("{}:window:{account}", self.prefix)
+    }
+
+    fn pause_key(&self, account: &str) -> String {
+        format!("{}:pause:{account}", self.prefix)
+    }
+
+    /// Reserves the next start for `account` without waiting for it: returns when (unix milliseconds,
+    /// Redis's clock) the request may start, and Redis's time now.
+    pub async fn reserve(&self, account: &str) -> Result<(i64, i64), Error> {
+        let mut connection = self.connection.clone();
+        let per_ms = i64::try_from(self.per.as_millis()).unwrap_or(i64::MAX);
+        let (slot, now): (i64, i64) = self
+            .reserve
+            .key(self.window_key(account))
+            .arg(per_ms)
+            .arg(self.max)
+            .arg(uuid::Uuid::new_v4().simple().to_string())
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| redis_error(&e))?;
+        Ok((slot, now))
+    }
+}
+
+fn unix_ms(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[async_trait]
+impl RateLimiter for RedisRateLimiter {
+    async fn acquire(&self, account: &str) -> Result<Duration, Error> {
+        let (slot, now) = self.reserve(account).await?;
+        let wait = Duration::from_millis(u64::try_from(slot - now).unwrap_or(0));
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        Ok(wait)
+    }
+
+    async fn pause(
+        &self,
+        account: &str,
+        until: SystemTime,
+        reason: PauseReason,
+    ) -> Result<(), Error> {
+        let mut connection = self.connection.clone();
+        let _: i64 = self
+            .pause
+            .key(self.pause_key(account))
+            .arg(unix_ms(until))
+            .arg(reason.as_str())
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| redis_error(&e))?;
+        Ok(())
+    }
+
+    async fn paused(&self, account: &str) -> Result<Option<(SystemTime, PauseReason)>, Error> {
+        let mut connection = self.connection.clone();
+        let value: Option<String> = redis::cmd("GET")
+            .arg(self.pause_key(account))
+            .query_async(&mut connection)
+            .await
+            .map_err(|e| redis_error(&e))?;
+        let Some((until, reason)) = value.as_deref().and_then(|v| v.split_once('|')) else {
+            return Ok(None);
+        };
+        let until_ms: u64 = until.parse().unwrap_or(0);
+        let until = UNIX_EPOCH + Duration::from_millis(until_ms);
+        if until <= SystemTime::now() {
+            return Ok(None);
+        }
+        Ok(Some((until, reason.parse()?)))
+    }
+}

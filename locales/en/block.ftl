@@ -1,0 +1,81 @@
+# The amoCRM block inside the Usedesk ticket card: chrome, setup problems,
+# login, contacts, deals and the degraded states.
+
+## Block title and chrome.
+
+block-title = amoCRM
+block-refresh-hint = Refresh the block to see the changes.
+block-open-in-amocrm = Open in amoCRM
+block-settings = Settings
+block-back = Back
+block-loading = Loading…
+
+## The block is not configured yet.
+
+state-missing-host = The block is not set up yet: in the block settings in Usedesk, add the POST parameter amo_base_host with the address of your amoCRM account (for example, https://example.amocrm.com/).
+state-refused-host = { $host } is not an amoCRM or Kommo address. Check the amo_base_host parameter in the block settings.
+state-oauth-not-configured = The amoCRM integration is not configured on the server yet (the integration ID, secret key or redirect address is missing). Contact your administrator.
+state-bad-secret = The request was rejected: the block's secret key does not match the one configured on the server. Ask your administrator to check the block settings.
+state-missing-token = In the block settings in Usedesk, add the POST parameter usedesk_api_token: it identifies your Usedesk account.
+state-bad-usedesk-token = Usedesk did not accept the usedesk_api_token from the block settings. Check the token of your API channel.
+
+## Login.
+
+state-needs-login = Log in to amoCRM to see this client's contacts and deals.
+state-login-expired = Access to amoCRM has expired or was revoked. Log in to amoCRM again.
+button-login = Login to amoCRM
+
+## Contacts.
+
+state-no-contact = No data about this client in amoCRM yet.
+state-no-contact-hint = Add the client to amoCRM: the name, phones and e-mails from the ticket are filled in for you.
+button-add-to-amocrm = Add to amoCRM
+contacts-found =
+    { $count ->
+        [0] No contacts found
+        [one] { $count } contact found
+       *[other] { $count } contacts found
+    }
+contact-linked = Linked to this client
+contact-link-hint = Link one of the contacts to this client to see only that contact from now on.
+button-link = Link
+button-unlink = Unlink
+contact-phones = Phones
+contact-emails = E-mails
+contact-responsible = Responsible
+contact-no-identifiers = The ticket has neither a phone nor an e-mail of the client, so there is nothing to search amoCRM by.
+contact-search-hint = Contacts are searched by the client's phones and e-mails from the ticket.
+contact-unnamed = Unnamed contact
+contact-show-deals = Show deals
+
+## Deals.
+
+deals-title = Deals
+deals-none = No deals yet
+deals-count =
+    { $count ->
+        [0] No deals
+        [one] { $count } deal
+       *[other] { $count } deals
+    }
+deals-of-contact = Deals of { $name }
+deal-status-open = Open
+deal-status-won = Won
+deal-status-lost = Lost
+deal-price = Budget
+deal-pipeline = Pipeline
+deal-stage = Stage
+deal-responsible = Responsible
+deal-created = Created
+button-new-deal = New deal
+button-open-deal = Open deal
+
+## Degraded states: amoCRM is slow, busy, blocked or failing.
+
+state-stale = amoCRM is not answering; data as of { $time }.
+state-busy = amoCRM is receiving too many requests right now. Try again in a minute.
+state-blocked = amoCRM has blocked access for this integration (403). The block is usually lifted after a while; if it is not, contact amoCRM support.
+state-payment-required = The amoCRM subscription has ended. Renew it in amoCRM to see the data again.
+state-upstream-error = amoCRM answered with an error. Try refreshing the block a little later.
+state-timeout = amoCRM took too long to answer. Try refreshing the block.
+state-internal-error = Something went wrong on our side. If it happens again, give your administrator this reference: { $ref }.

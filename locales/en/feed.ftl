@@ -1,0 +1,48 @@
+# The deal card: its fields, its news feed (amoCRM events and notes) and
+# the comment form.
+
+## Deal card.
+
+card-title = Deal
+card-fields = Fields
+card-feed = Feed
+
+## Feed entries.
+
+feed-empty = No events or notes yet.
+feed-note = Note by { $author }
+feed-note-service = System message
+feed-note-attachment = File attached
+feed-lead-added = Deal created
+feed-lead-deleted = Deal deleted
+feed-lead-restored = Deal restored
+feed-status-changed = Stage changed: { $from } → { $to }
+feed-responsible-changed = Responsible changed: { $from } → { $to }
+feed-field-changed = Field “{ $field }” changed
+feed-price-changed = Budget changed: { $from } → { $to }
+feed-name-changed = Deal renamed
+feed-chat-in = Incoming chat message
+feed-chat-out = Outgoing chat message
+feed-call-in = Incoming call
+feed-call-out = Outgoing call
+feed-sms-in = Incoming SMS
+feed-sms-out = Outgoing SMS
+feed-tag-added = Tag added
+feed-tag-removed = Tag removed
+feed-contact-linked = Contact linked
+feed-contact-unlinked = Contact unlinked
+feed-event-other = Event: { $type }
+feed-by = by { $author }
+feed-unknown-author = Unknown user
+feed-system-author = System
+feed-more =
+    { $count ->
+        [one] { $count } more event
+       *[other] { $count } more events
+    }
+
+## Comments.
+
+comment-placeholder = Write a comment on the deal…
+button-post-comment = Add comment
+comment-posted = The comment has been added.

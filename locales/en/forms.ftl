@@ -1,0 +1,68 @@
+# Forms in the block (new contact, new deal), their validation messages,
+# and the gear settings.
+
+## New contact.
+
+form-contact-title = New contact in amoCRM
+form-name = Name
+form-first-name = First name
+form-last-name = Last name
+form-phone = Phone
+form-email = E-mail
+form-submit-create-contact = Create contact
+
+## New deal.
+
+form-deal-title = New deal
+form-deal-name = Deal name
+form-price = Budget
+form-pipeline-stage = Pipeline and stage
+form-responsible = Responsible
+form-comment = Note for the deal
+form-required-for-stage = Required at the stage “{ $stage }”
+form-required = Required
+form-optional = optional
+form-submit-create-deal = Create deal
+form-cancel = Cancel
+form-select-placeholder = Choose…
+form-multiselect-hint = Hold Ctrl (⌘ on a Mac) to choose several values.
+form-yes = Yes
+form-no = No
+
+## Validation.
+
+form-errors-title =
+    { $count ->
+        [one] There is { $count } error in the form
+       *[other] There are { $count } errors in the form
+    }
+form-missing-required =
+    { $count ->
+        [one] { $count } required field is missing
+       *[other] { $count } required fields are missing
+    }
+error-field-required = Fill in “{ $field }”.
+error-field-number = “{ $field }” must be a number.
+error-field-enum = Choose a value for “{ $field }” from the list.
+error-field-date = “{ $field }” must be a date.
+error-field-url = “{ $field }” must be a web address starting with http:// or https://.
+error-field-email = “{ $field }” must be an e-mail address.
+error-field-checkbox = A checkbox can only be on or off.
+error-field-too-long =
+    “{ $field }” is too long: at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    }.
+error-comment-empty = Write the comment first.
+
+## Gear: block settings.
+
+settings-title = Block settings
+settings-account = amoCRM account: { $host }
+settings-list-fields = Fields in the deals list
+settings-card-fields = Fields in the deal card
+settings-no-fields = This amoCRM account has no custom deal fields.
+settings-integration-id = Integration ID (amoClientId) for triggers
+settings-integration-id-hint = Use this ID as “amoClientId” in the POST request of a Usedesk trigger that calls /api/freeCreateLead.
+settings-save = Save
+settings-saved = Settings saved. Refresh the block to see the changes.

@@ -1,0 +1,55 @@
+# Standalone pages that open in a new tab (login, actions), texts written
+# to Usedesk, errors of the trigger API, and the preview page.
+
+## Page chrome.
+
+page-title = amoCRM for Usedesk
+page-success-title = Done
+page-failure-title = Something went wrong
+page-close-tab = You can close this tab now.
+
+## Login to amoCRM.
+
+oauth-success = You have successfully authorized!
+oauth-success-hint = Close this tab and refresh the amoCRM block in Usedesk.
+oauth-denied = You did not allow access to amoCRM. To connect the block, log in again and click “Allow”.
+oauth-bad-state = This login link is invalid or has expired. Start the login from the amoCRM block in Usedesk again.
+oauth-host-mismatch = You authorized the amoCRM account { $actual }, but the block is set up for { $expected }. Log in to { $expected } and try again.
+oauth-exchange-failed = amoCRM did not confirm the authorization. Try logging in again in a few minutes.
+
+## Actions started from the block.
+
+action-token-invalid = This link is invalid or has expired. Refresh the block and try again.
+action-token-expired = This link has expired. Refresh the block and try again.
+action-done-contact-created = The contact “{ $name }” has been created in amoCRM.
+action-done-deal-created = The deal “{ $name }” has been created in amoCRM.
+action-done-linked = The client is now linked to the amoCRM contact “{ $name }”.
+action-done-unlinked = The client is no longer linked to an amoCRM contact.
+action-done-comment = The comment has been added to the deal.
+action-failed = The action failed: { $reason }
+
+## Private comments written to the Usedesk ticket.
+
+usedesk-comment-deal-created = The deal “{ $name }” was created in amoCRM from this ticket: { $url }
+usedesk-comment-contact-created = The contact “{ $name }” was created in amoCRM from this ticket: { $url }
+
+## Errors of the trigger API (freeCreateLead).
+
+api-error-bad-json = The request body is not valid JSON or does not match the freeCreateLead format.
+api-error-payload-too-large = The request body is too large.
+api-error-unknown-client = No connection has this amoClientId. Copy the Integration ID from the amoCRM block settings.
+api-error-needs-login = The connection has no valid access to amoCRM. Log in to amoCRM from the block in Usedesk.
+api-error-ticket-not-found = Usedesk has no ticket { $ticket }.
+api-error-validation = Some deal fields are invalid.
+api-error-upstream-unavailable = amoCRM is unavailable right now. Retry the request later.
+api-error-conflict = A request with the same Idempotency-Key but a different body has already been processed.
+
+## Preview page.
+
+preview-title = Block preview
+preview-note = This page imitates the Usedesk ticket card.
+preview-pick-ticket = Sample ticket
+preview-ticket = Ticket #{ $id }
+preview-client = Client
+preview-language = Language
+preview-render = Show the block

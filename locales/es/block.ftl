@@ -1,0 +1,81 @@
+# The amoCRM block inside the Usedesk ticket card: chrome, setup problems,
+# login, contacts, deals and the degraded states.
+
+## Block title and chrome.
+
+block-title = amoCRM
+block-refresh-hint = Actualice el bloque para ver los cambios.
+block-open-in-amocrm = Abrir en amoCRM
+block-settings = Configuración
+block-back = Volver
+block-loading = Cargando…
+
+## The block is not configured yet.
+
+state-missing-host = El bloque aún no está configurado: en la configuración del bloque en Usedesk, añada el parámetro POST amo_base_host con la dirección de su cuenta de amoCRM (por ejemplo, https://example.amocrm.com/).
+state-refused-host = { $host } no es una dirección de amoCRM ni de Kommo. Revise el parámetro amo_base_host en la configuración del bloque.
+state-oauth-not-configured = La integración con amoCRM aún no está configurada en el servidor (falta el ID de la integración, la clave secreta o la dirección de redirección). Póngase en contacto con su administrador.
+state-bad-secret = La solicitud fue rechazada: la clave secreta del bloque no coincide con la configurada en el servidor. Pida a su administrador que revise la configuración del bloque.
+state-missing-token = En la configuración del bloque en Usedesk, añada el parámetro POST usedesk_api_token: identifica su cuenta de Usedesk.
+state-bad-usedesk-token = Usedesk no aceptó el usedesk_api_token de la configuración del bloque. Revise el token de su canal de API.
+
+## Login.
+
+state-needs-login = Inicie sesión en amoCRM para ver los contactos y negocios de este cliente.
+state-login-expired = El acceso a amoCRM ha caducado o ha sido revocado. Vuelva a iniciar sesión en amoCRM.
+button-login = Iniciar sesión en amoCRM
+
+## Contacts.
+
+state-no-contact = Aún no hay datos sobre este cliente en amoCRM.
+state-no-contact-hint = Añada el cliente a amoCRM: el nombre, los teléfonos y los correos electrónicos del ticket se rellenan automáticamente.
+button-add-to-amocrm = Añadir a amoCRM
+contacts-found =
+    { $count ->
+        [0] No se encontraron contactos
+        [one] Se encontró { $count } contacto
+       *[other] Se encontraron { $count } contactos
+    }
+contact-linked = Vinculado a este cliente
+contact-link-hint = Vincule uno de los contactos a este cliente para ver solo ese contacto a partir de ahora.
+button-link = Vincular
+button-unlink = Desvincular
+contact-phones = Teléfonos
+contact-emails = Correos electrónicos
+contact-responsible = Responsable
+contact-no-identifiers = El ticket no tiene ni teléfono ni correo electrónico del cliente, así que no hay con qué buscarlo en amoCRM.
+contact-search-hint = Los contactos se buscan por los teléfonos y correos electrónicos del cliente que figuran en el ticket.
+contact-unnamed = Contacto sin nombre
+contact-show-deals = Ver negocios
+
+## Deals.
+
+deals-title = Negocios
+deals-none = Aún no hay negocios
+deals-count =
+    { $count ->
+        [0] Ningún negocio
+        [one] { $count } negocio
+       *[other] { $count } negocios
+    }
+deals-of-contact = Negocios de { $name }
+deal-status-open = En curso
+deal-status-won = Ganado
+deal-status-lost = Perdido
+deal-price = Presupuesto
+deal-pipeline = Embudo
+deal-stage = Etapa
+deal-responsible = Responsable
+deal-created = Creado
+button-new-deal = Nuevo negocio
+button-open-deal = Abrir negocio
+
+## Degraded states: amoCRM is slow, busy, blocked or failing.
+
+state-stale = amoCRM no responde; se muestran los datos guardados ({ $time }).
+state-busy = amoCRM está recibiendo demasiadas solicitudes en este momento. Inténtelo de nuevo en un minuto.
+state-blocked = amoCRM ha bloqueado el acceso de esta integración (403). El bloqueo suele levantarse al cabo de un tiempo; si no es así, contacte con el soporte de amoCRM.
+state-payment-required = La suscripción de amoCRM ha finalizado. Renuévela en amoCRM para volver a ver los datos.
+state-upstream-error = amoCRM respondió con un error. Intente actualizar el bloque un poco más tarde.
+state-timeout = amoCRM tardó demasiado en responder. Intente actualizar el bloque.
+state-internal-error = Algo salió mal por nuestra parte. Si vuelve a ocurrir, facilite a su administrador este código: { $ref }.

@@ -1,0 +1,48 @@
+# The deal card: its fields, its news feed (amoCRM events and notes) and
+# the comment form.
+
+## Deal card.
+
+card-title = Negocio
+card-fields = Campos
+card-feed = Actividad
+
+## Feed entries.
+
+feed-empty = Aún no hay eventos ni notas.
+feed-note = Nota de { $author }
+feed-note-service = Mensaje del sistema
+feed-note-attachment = Archivo adjunto
+feed-lead-added = Negocio creado
+feed-lead-deleted = Negocio eliminado
+feed-lead-restored = Negocio restaurado
+feed-status-changed = Etapa cambiada: { $from } → { $to }
+feed-responsible-changed = Responsable cambiado: { $from } → { $to }
+feed-field-changed = Campo “{ $field }” modificado
+feed-price-changed = Presupuesto cambiado: { $from } → { $to }
+feed-name-changed = Negocio renombrado
+feed-chat-in = Mensaje de chat entrante
+feed-chat-out = Mensaje de chat saliente
+feed-call-in = Llamada entrante
+feed-call-out = Llamada saliente
+feed-sms-in = SMS entrante
+feed-sms-out = SMS saliente
+feed-tag-added = Etiqueta añadida
+feed-tag-removed = Etiqueta eliminada
+feed-contact-linked = Contacto vinculado
+feed-contact-unlinked = Contacto desvinculado
+feed-event-other = Evento: { $type }
+feed-by = por { $author }
+feed-unknown-author = Usuario desconocido
+feed-system-author = Sistema
+feed-more =
+    { $count ->
+        [one] { $count } evento más
+       *[other] { $count } eventos más
+    }
+
+## Comments.
+
+comment-placeholder = Escriba un comentario sobre el negocio…
+button-post-comment = Añadir comentario
+comment-posted = El comentario se ha añadido.

@@ -1,0 +1,68 @@
+# Forms in the block (new contact, new deal), their validation messages,
+# and the gear settings.
+
+## New contact.
+
+form-contact-title = Nuevo contacto en amoCRM
+form-name = Nombre completo
+form-first-name = Nombre
+form-last-name = Apellidos
+form-phone = Teléfono
+form-email = Correo electrónico
+form-submit-create-contact = Crear contacto
+
+## New deal.
+
+form-deal-title = Nuevo negocio
+form-deal-name = Nombre del negocio
+form-price = Presupuesto
+form-pipeline-stage = Embudo y etapa
+form-responsible = Responsable
+form-comment = Nota para el negocio
+form-required-for-stage = Obligatorio en la etapa “{ $stage }”
+form-required = Obligatorio
+form-optional = opcional
+form-submit-create-deal = Crear negocio
+form-cancel = Cancelar
+form-select-placeholder = Seleccione…
+form-multiselect-hint = Mantenga pulsada la tecla Ctrl (⌘ en Mac) para elegir varios valores.
+form-yes = Sí
+form-no = No
+
+## Validation.
+
+form-errors-title =
+    { $count ->
+        [one] Hay { $count } error en el formulario
+       *[other] Hay { $count } errores en el formulario
+    }
+form-missing-required =
+    { $count ->
+        [one] Falta { $count } campo obligatorio
+       *[other] Faltan { $count } campos obligatorios
+    }
+error-field-required = Rellene “{ $field }”.
+error-field-number = “{ $field }” debe ser un número.
+error-field-enum = Elija un valor de la lista para “{ $field }”.
+error-field-date = “{ $field }” debe ser una fecha.
+error-field-url = “{ $field }” debe ser una dirección web que empiece por http:// o https://.
+error-field-email = “{ $field }” debe ser una dirección de correo electrónico.
+error-field-checkbox = Una casilla solo puede estar marcada o desmarcada.
+error-field-too-long =
+    “{ $field }” es demasiado largo: como máximo { $max } { $max ->
+        [one] carácter
+       *[other] caracteres
+    }.
+error-comment-empty = Escriba primero el comentario.
+
+## Gear: block settings.
+
+settings-title = Configuración del bloque
+settings-account = Cuenta de amoCRM: { $host }
+settings-list-fields = Campos en la lista de negocios
+settings-card-fields = Campos en la ficha del negocio
+settings-no-fields = Esta cuenta de amoCRM no tiene campos personalizados de negocios.
+settings-integration-id = ID de integración (amoClientId) para disparadores
+settings-integration-id-hint = Use este ID como “amoClientId” en la solicitud POST de un disparador de Usedesk que llame a /api/freeCreateLead.
+settings-save = Guardar
+settings-saved = Configuración guardada. Actualice el bloque para ver los cambios.

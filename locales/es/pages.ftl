@@ -1,0 +1,55 @@
+# Standalone pages that open in a new tab (login, actions), texts written
+# to Usedesk, errors of the trigger API, and the preview page.
+
+## Page chrome.
+
+page-title = amoCRM para Usedesk
+page-success-title = Hecho
+page-failure-title = Algo salió mal
+page-close-tab = Ya puede cerrar esta pestaña.
+
+## Login to amoCRM.
+
+oauth-success = ¡Ha autorizado el acceso correctamente!
+oauth-success-hint = Cierre esta pestaña y actualice el bloque de amoCRM en Usedesk.
+oauth-denied = No ha permitido el acceso a amoCRM. Para conectar el bloque, vuelva a iniciar sesión y haga clic en “Permitir”.
+oauth-bad-state = Este enlace de inicio de sesión no es válido o ha caducado. Vuelva a iniciar sesión desde el bloque de amoCRM en Usedesk.
+oauth-host-mismatch = Ha autorizado la cuenta de amoCRM { $actual }, pero el bloque está configurado para { $expected }. Inicie sesión en { $expected } e inténtelo de nuevo.
+oauth-exchange-failed = amoCRM no confirmó la autorización. Intente iniciar sesión de nuevo dentro de unos minutos.
+
+## Actions started from the block.
+
+action-token-invalid = Este enlace no es válido o ha caducado. Actualice el bloque e inténtelo de nuevo.
+action-token-expired = Este enlace ha caducado. Actualice el bloque e inténtelo de nuevo.
+action-done-contact-created = Se ha creado el contacto “{ $name }” en amoCRM.
+action-done-deal-created = Se ha creado el negocio “{ $name }” en amoCRM.
+action-done-linked = El cliente ahora está vinculado al contacto “{ $name }” de amoCRM.
+action-done-unlinked = El cliente ya no está vinculado a ningún contacto de amoCRM.
+action-done-comment = Se ha añadido el comentario al negocio.
+action-failed = No se pudo completar la acción: { $reason }
+
+## Private comments written to the Usedesk ticket.
+
+usedesk-comment-deal-created = Se creó el negocio “{ $name }” en amoCRM a partir de este ticket: { $url }
+usedesk-comment-contact-created = Se creó el contacto “{ $name }” en amoCRM a partir de este ticket: { $url }
+
+## Errors of the trigger API (freeCreateLead).
+
+api-error-bad-json = El cuerpo de la solicitud no es un JSON válido o no sigue el formato de freeCreateLead.
+api-error-payload-too-large = El cuerpo de la solicitud es demasiado grande.
+api-error-unknown-client = Ninguna conexión tiene este amoClientId. Copie el ID de integración de la configuración del bloque de amoCRM.
+api-error-needs-login = La conexión no tiene un acceso válido a amoCRM. Inicie sesión en amoCRM desde el bloque en Usedesk.
+api-error-ticket-not-found = Usedesk no tiene el ticket { $ticket }.
+api-error-validation = Algunos campos del negocio no son válidos.
+api-error-upstream-unavailable = amoCRM no está disponible en este momento. Repita la solicitud más tarde.
+api-error-conflict = Ya se procesó una solicitud con el mismo Idempotency-Key pero con un cuerpo distinto.
+
+## Preview page.
+
+preview-title = Vista previa del bloque
+preview-note = Esta página imita la ficha de ticket de Usedesk.
+preview-pick-ticket = Ticket de ejemplo
+preview-ticket = Ticket n.º { $id }
+preview-client = Cliente
+preview-language = Idioma
+preview-render = Mostrar el bloque

@@ -1,0 +1,81 @@
+# The amoCRM block inside the Usedesk ticket card: chrome, setup problems,
+# login, contacts, deals and the degraded states.
+
+## Block title and chrome.
+
+block-title = amoCRM
+block-refresh-hint = Atualize o bloco para ver as alterações.
+block-open-in-amocrm = Abrir no amoCRM
+block-settings = Configurações
+block-back = Voltar
+block-loading = Carregando…
+
+## The block is not configured yet.
+
+state-missing-host = O bloco ainda não está configurado: nas configurações do bloco no Usedesk, adicione o parâmetro POST amo_base_host com o endereço da sua conta amoCRM (por exemplo, https://example.amocrm.com/).
+state-refused-host = { $host } não é um endereço do amoCRM nem do Kommo. Verifique o parâmetro amo_base_host nas configurações do bloco.
+state-oauth-not-configured = A integração com o amoCRM ainda não está configurada no servidor (falta o ID da integração, a chave secreta ou o endereço de redirecionamento). Entre em contato com o administrador.
+state-bad-secret = A solicitação foi recusada: a chave secreta do bloco não corresponde à configurada no servidor. Peça ao administrador para verificar as configurações do bloco.
+state-missing-token = Nas configurações do bloco no Usedesk, adicione o parâmetro POST usedesk_api_token: ele identifica sua conta Usedesk.
+state-bad-usedesk-token = O Usedesk não aceitou o usedesk_api_token das configurações do bloco. Verifique o token do seu canal de API.
+
+## Login.
+
+state-needs-login = Faça login no amoCRM para ver os contatos e negócios deste cliente.
+state-login-expired = O acesso ao amoCRM expirou ou foi revogado. Faça login no amoCRM novamente.
+button-login = Entrar no amoCRM
+
+## Contacts.
+
+state-no-contact = Ainda não há dados sobre este cliente no amoCRM.
+state-no-contact-hint = Adicione o cliente ao amoCRM: o nome, os telefones e os e-mails do ticket são preenchidos automaticamente.
+button-add-to-amocrm = Adicionar ao amoCRM
+contacts-found =
+    { $count ->
+        [0] Nenhum contato encontrado
+        [one] { $count } contato encontrado
+       *[other] { $count } contatos encontrados
+    }
+contact-linked = Vinculado a este cliente
+contact-link-hint = Vincule um dos contatos a este cliente para ver somente esse contato daqui em diante.
+button-link = Vincular
+button-unlink = Desvincular
+contact-phones = Telefones
+contact-emails = E-mails
+contact-responsible = Responsável
+contact-no-identifiers = O ticket não tem telefone nem e-mail do cliente, então não há como procurá-lo no amoCRM.
+contact-search-hint = Os contatos são procurados pelos telefones e e-mails do cliente informados no ticket.
+contact-unnamed = Contato sem nome
+contact-show-deals = Mostrar negócios
+
+## Deals.
+
+deals-title = Negócios
+deals-none = Ainda não há negócios
+deals-count =
+    { $count ->
+        [0] Nenhum negócio
+        [one] { $count } negócio
+       *[other] { $count } negócios
+    }
+deals-of-contact = Negócios de { $name }
+deal-status-open = Em andamento
+deal-status-won = Ganho
+deal-status-lost = Perdido
+deal-price = Orçamento
+deal-pipeline = Funil
+deal-stage = Etapa
+deal-responsible = Responsável
+deal-created = Criado em
+button-new-deal = Novo negócio
+button-open-deal = Abrir negócio
+
+## Degraded states: amoCRM is slow, busy, blocked or failing.
+
+state-stale = O amoCRM não está respondendo; exibindo os dados salvos ({ $time }).
+state-busy = O amoCRM está recebendo solicitações demais no momento. Tente novamente em um minuto.
+state-blocked = O amoCRM bloqueou o acesso desta integração (403). O bloqueio costuma ser removido depois de algum tempo; se isso não acontecer, entre em contato com o suporte do amoCRM.
+state-payment-required = A assinatura do amoCRM terminou. Renove-a no amoCRM para ver os dados novamente.
+state-upstream-error = O amoCRM respondeu com um erro. Tente atualizar o bloco daqui a pouco.
+state-timeout = O amoCRM demorou demais para responder. Tente atualizar o bloco.
+state-internal-error = Algo deu errado do nosso lado. Se acontecer de novo, informe ao administrador este código: { $ref }.

@@ -1,0 +1,48 @@
+# The deal card: its fields, its news feed (amoCRM events and notes) and
+# the comment form.
+
+## Deal card.
+
+card-title = Negócio
+card-fields = Campos
+card-feed = Feed de notícias
+
+## Feed entries.
+
+feed-empty = Ainda não há eventos nem notas.
+feed-note = Nota de { $author }
+feed-note-service = Mensagem do sistema
+feed-note-attachment = Arquivo anexado
+feed-lead-added = Negócio criado
+feed-lead-deleted = Negócio excluído
+feed-lead-restored = Negócio restaurado
+feed-status-changed = Etapa alterada: { $from } → { $to }
+feed-responsible-changed = Responsável alterado: { $from } → { $to }
+feed-field-changed = Campo “{ $field }” alterado
+feed-price-changed = Orçamento alterado: { $from } → { $to }
+feed-name-changed = Negócio renomeado
+feed-chat-in = Mensagem de chat recebida
+feed-chat-out = Mensagem de chat enviada
+feed-call-in = Chamada recebida
+feed-call-out = Chamada realizada
+feed-sms-in = SMS recebido
+feed-sms-out = SMS enviado
+feed-tag-added = Tag adicionada
+feed-tag-removed = Tag removida
+feed-contact-linked = Contato vinculado
+feed-contact-unlinked = Contato desvinculado
+feed-event-other = Evento: { $type }
+feed-by = por { $author }
+feed-unknown-author = Usuário desconhecido
+feed-system-author = Sistema
+feed-more =
+    { $count ->
+        [one] Mais { $count } evento
+       *[other] Mais { $count } eventos
+    }
+
+## Comments.
+
+comment-placeholder = Escreva um comentário sobre o negócio…
+button-post-comment = Adicionar comentário
+comment-posted = O comentário foi adicionado.

@@ -1,0 +1,68 @@
+# Forms in the block (new contact, new deal), their validation messages,
+# and the gear settings.
+
+## New contact.
+
+form-contact-title = Novo contato no amoCRM
+form-name = Nome completo
+form-first-name = Nome
+form-last-name = Sobrenome
+form-phone = Telefone
+form-email = E-mail
+form-submit-create-contact = Criar contato
+
+## New deal.
+
+form-deal-title = Novo negócio
+form-deal-name = Nome do negócio
+form-price = Orçamento
+form-pipeline-stage = Funil e etapa
+form-responsible = Responsável
+form-comment = Nota para o negócio
+form-required-for-stage = Obrigatório na etapa “{ $stage }”
+form-required = Obrigatório
+form-optional = opcional
+form-submit-create-deal = Criar negócio
+form-cancel = Cancelar
+form-select-placeholder = Selecione…
+form-multiselect-hint = Mantenha Ctrl (⌘ no Mac) pressionado para escolher vários valores.
+form-yes = Sim
+form-no = Não
+
+## Validation.
+
+form-errors-title =
+    { $count ->
+        [one] Há { $count } erro no formulário
+       *[other] Há { $count } erros no formulário
+    }
+form-missing-required =
+    { $count ->
+        [one] { $count } campo obrigatório não foi preenchido
+       *[other] { $count } campos obrigatórios não foram preenchidos
+    }
+error-field-required = Preencha “{ $field }”.
+error-field-number = “{ $field }” deve ser um número.
+error-field-enum = Escolha um valor da lista para “{ $field }”.
+error-field-date = “{ $field }” deve ser uma data.
+error-field-url = “{ $field }” deve ser um endereço web que comece com http:// ou https://.
+error-field-email = “{ $field }” deve ser um endereço de e-mail.
+error-field-checkbox = Uma caixa de seleção só pode estar marcada ou desmarcada.
+error-field-too-long =
+    “{ $field }” é longo demais: no máximo { $max } { $max ->
+        [one] caractere
+       *[other] caracteres
+    }.
+error-comment-empty = Escreva o comentário primeiro.
+
+## Gear: block settings.
+
+settings-title = Configurações do bloco
+settings-account = Conta amoCRM: { $host }
+settings-list-fields = Campos na lista de negócios
+settings-card-fields = Campos no cartão do negócio
+settings-no-fields = Esta conta amoCRM não tem campos personalizados de negócios.
+settings-integration-id = ID da integração (amoClientId) para gatilhos
+settings-integration-id-hint = Use este ID como “amoClientId” na solicitação POST de um gatilho do Usedesk que chama /api/freeCreateLead.
+settings-save = Salvar
+settings-saved = Configurações salvas. Atualize o bloco para ver as alterações.

@@ -1,0 +1,55 @@
+# Standalone pages that open in a new tab (login, actions), texts written
+# to Usedesk, errors of the trigger API, and the preview page.
+
+## Page chrome.
+
+page-title = amoCRM para Usedesk
+page-success-title = Pronto
+page-failure-title = Algo deu errado
+page-close-tab = Você já pode fechar esta aba.
+
+## Login to amoCRM.
+
+oauth-success = Você autorizou com sucesso!
+oauth-success-hint = Feche esta aba e atualize o bloco amoCRM no Usedesk.
+oauth-denied = Você não permitiu o acesso ao amoCRM. Para conectar o bloco, faça login novamente e clique em “Permitir”.
+oauth-bad-state = Este link de login é inválido ou expirou. Inicie o login novamente a partir do bloco amoCRM no Usedesk.
+oauth-host-mismatch = Você autorizou a conta amoCRM { $actual }, mas o bloco está configurado para { $expected }. Faça login em { $expected } e tente novamente.
+oauth-exchange-failed = O amoCRM não confirmou a autorização. Tente fazer login novamente em alguns minutos.
+
+## Actions started from the block.
+
+action-token-invalid = Este link é inválido ou expirou. Atualize o bloco e tente novamente.
+action-token-expired = Este link expirou. Atualize o bloco e tente novamente.
+action-done-contact-created = O contato “{ $name }” foi criado no amoCRM.
+action-done-deal-created = O negócio “{ $name }” foi criado no amoCRM.
+action-done-linked = O cliente agora está vinculado ao contato “{ $name }” do amoCRM.
+action-done-unlinked = O cliente não está mais vinculado a um contato do amoCRM.
+action-done-comment = O comentário foi adicionado ao negócio.
+action-failed = Não foi possível concluir a ação: { $reason }
+
+## Private comments written to the Usedesk ticket.
+
+usedesk-comment-deal-created = O negócio “{ $name }” foi criado no amoCRM a partir deste ticket: { $url }
+usedesk-comment-contact-created = O contato “{ $name }” foi criado no amoCRM a partir deste ticket: { $url }
+
+## Errors of the trigger API (freeCreateLead).
+
+api-error-bad-json = O corpo da solicitação não é um JSON válido ou não segue o formato do freeCreateLead.
+api-error-payload-too-large = O corpo da solicitação é grande demais.
+api-error-unknown-client = Nenhuma conexão tem este amoClientId. Copie o ID da integração das configurações do bloco amoCRM.
+api-error-needs-login = A conexão não tem acesso válido ao amoCRM. Faça login no amoCRM a partir do bloco no Usedesk.
+api-error-ticket-not-found = O Usedesk não tem o ticket { $ticket }.
+api-error-validation = Alguns campos do negócio são inválidos.
+api-error-upstream-unavailable = O amoCRM está indisponível no momento. Repita a solicitação mais tarde.
+api-error-conflict = Uma solicitação com o mesmo Idempotency-Key, mas com outro corpo, já foi processada.
+
+## Preview page.
+
+preview-title = Pré-visualização do bloco
+preview-note = Esta página imita o cartão de ticket do Usedesk.
+preview-pick-ticket = Ticket de exemplo
+preview-ticket = Ticket nº { $id }
+preview-client = Cliente
+preview-language = Idioma
+preview-render = Mostrar o bloco

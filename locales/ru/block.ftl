@@ -1,0 +1,85 @@
+# The amoCRM block inside the Usedesk ticket card: chrome, setup problems,
+# login, contacts, deals and the degraded states.
+
+## Block title and chrome.
+
+block-title = amoCRM
+block-refresh-hint = Обновите блок, чтобы увидеть изменения.
+block-open-in-amocrm = Открыть в amoCRM
+block-settings = Настройки
+block-back = Назад
+block-loading = Загрузка…
+
+## The block is not configured yet.
+
+state-missing-host = Блок ещё не настроен: в настройках блока в Usedesk добавьте POST-параметр amo_base_host с адресом вашего аккаунта amoCRM (например, https://example.amocrm.ru/).
+state-refused-host = Адрес { $host } не относится к amoCRM или Kommo. Проверьте параметр amo_base_host в настройках блока.
+state-oauth-not-configured = Интеграция с amoCRM ещё не настроена на сервере (не заданы ID интеграции, секретный ключ или адрес перенаправления). Обратитесь к администратору.
+state-bad-secret = Запрос отклонён: секретный ключ блока не совпадает с ключом, заданным на сервере. Попросите администратора проверить настройки блока.
+state-missing-token = В настройках блока в Usedesk добавьте POST-параметр usedesk_api_token: по нему определяется ваш аккаунт Usedesk.
+state-bad-usedesk-token = Usedesk не принял usedesk_api_token из настроек блока. Проверьте токен вашего API-канала.
+
+## Login.
+
+state-needs-login = Войдите в amoCRM, чтобы видеть контакты и сделки этого клиента.
+state-login-expired = Доступ к amoCRM истёк или был отозван. Войдите в amoCRM ещё раз.
+button-login = Войти в amoCRM
+
+## Contacts.
+
+state-no-contact = В amoCRM пока нет данных об этом клиенте.
+state-no-contact-hint = Добавьте клиента в amoCRM: имя, телефоны и e-mail из тикета подставятся автоматически.
+button-add-to-amocrm = Добавить в amoCRM
+contacts-found =
+    { $count ->
+        [0] Контакты не найдены
+        [one] Найден { $count } контакт
+        [few] Найдено { $count } контакта
+        [many] Найдено { $count } контактов
+       *[other] Найдено { $count } контакта
+    }
+contact-linked = Привязан к этому клиенту
+contact-link-hint = Привяжите один из контактов к этому клиенту, чтобы дальше видеть только его.
+button-link = Привязать
+button-unlink = Отвязать
+contact-phones = Телефоны
+contact-emails = E-mail
+contact-responsible = Ответственный
+contact-no-identifiers = В тикете нет ни телефона, ни e-mail клиента, поэтому найти его в amoCRM не получится.
+contact-search-hint = Контакты ищутся по телефонам и e-mail клиента из тикета.
+contact-unnamed = Контакт без имени
+contact-show-deals = Показать сделки
+
+## Deals.
+
+deals-title = Сделки
+deals-none = Сделок пока нет
+deals-count =
+    { $count ->
+        [0] Нет сделок
+        [one] { $count } сделка
+        [few] { $count } сделки
+        [many] { $count } сделок
+       *[other] { $count } сделки
+    }
+deals-of-contact = Сделки контакта { $name }
+deal-status-open = В работе
+deal-status-won = Успешно реализована
+deal-status-lost = Закрыта и не реализована
+deal-price = Бюджет
+deal-pipeline = Воронка
+deal-stage = Этап
+deal-responsible = Ответственный
+deal-created = Создана
+button-new-deal = Новая сделка
+button-open-deal = Открыть сделку
+
+## Degraded states: amoCRM is slow, busy, blocked or failing.
+
+state-stale = amoCRM не отвечает; показаны данные на { $time }.
+state-busy = amoCRM сейчас получает слишком много запросов. Попробуйте через минуту.
+state-blocked = amoCRM заблокировал доступ для этой интеграции (403). Обычно блокировка снимается через некоторое время; если этого не произошло, обратитесь в поддержку amoCRM.
+state-payment-required = Подписка amoCRM закончилась. Продлите её в amoCRM, чтобы снова видеть данные.
+state-upstream-error = amoCRM ответил ошибкой. Попробуйте обновить блок чуть позже.
+state-timeout = amoCRM слишком долго не отвечает. Попробуйте обновить блок.
+state-internal-error = Что-то пошло не так на нашей стороне. Если ошибка повторится, сообщите администратору этот код: { $ref }.

@@ -1,0 +1,50 @@
+# The deal card: its fields, its news feed (amoCRM events and notes) and
+# the comment form.
+
+## Deal card.
+
+card-title = Сделка
+card-fields = Поля
+card-feed = Лента событий
+
+## Feed entries.
+
+feed-empty = Событий и примечаний пока нет.
+feed-note = Примечание от { $author }
+feed-note-service = Системное сообщение
+feed-note-attachment = Прикреплён файл
+feed-lead-added = Сделка создана
+feed-lead-deleted = Сделка удалена
+feed-lead-restored = Сделка восстановлена
+feed-status-changed = Этап изменён: { $from } → { $to }
+feed-responsible-changed = Ответственный изменён: { $from } → { $to }
+feed-field-changed = Изменено поле «{ $field }»
+feed-price-changed = Бюджет изменён: { $from } → { $to }
+feed-name-changed = Сделка переименована
+feed-chat-in = Входящее сообщение в чате
+feed-chat-out = Исходящее сообщение в чате
+feed-call-in = Входящий звонок
+feed-call-out = Исходящий звонок
+feed-sms-in = Входящее SMS
+feed-sms-out = Исходящее SMS
+feed-tag-added = Добавлен тег
+feed-tag-removed = Удалён тег
+feed-contact-linked = Привязан контакт
+feed-contact-unlinked = Отвязан контакт
+feed-event-other = Событие: { $type }
+feed-by = автор: { $author }
+feed-unknown-author = Неизвестный пользователь
+feed-system-author = Система
+feed-more =
+    { $count ->
+        [one] Ещё { $count } событие
+        [few] Ещё { $count } события
+        [many] Ещё { $count } событий
+       *[other] Ещё { $count } события
+    }
+
+## Comments.
+
+comment-placeholder = Напишите комментарий к сделке…
+button-post-comment = Добавить комментарий
+comment-posted = Комментарий добавлен.

@@ -1,0 +1,72 @@
+# Forms in the block (new contact, new deal), their validation messages,
+# and the gear settings.
+
+## New contact.
+
+form-contact-title = Новый контакт в amoCRM
+form-name = Полное имя
+form-first-name = Имя
+form-last-name = Фамилия
+form-phone = Телефон
+form-email = E-mail
+form-submit-create-contact = Создать контакт
+
+## New deal.
+
+form-deal-title = Новая сделка
+form-deal-name = Название сделки
+form-price = Бюджет
+form-pipeline-stage = Воронка и этап
+form-responsible = Ответственный
+form-comment = Примечание к сделке
+form-required-for-stage = Обязательно на этапе «{ $stage }»
+form-required = Обязательное поле
+form-optional = необязательно
+form-submit-create-deal = Создать сделку
+form-cancel = Отмена
+form-select-placeholder = Выберите…
+form-multiselect-hint = Чтобы выбрать несколько значений, удерживайте Ctrl (⌘ на Mac).
+form-yes = Да
+form-no = Нет
+
+## Validation.
+
+form-errors-title =
+    { $count ->
+        [one] В форме { $count } ошибка
+        [few] В форме { $count } ошибки
+        [many] В форме { $count } ошибок
+       *[other] В форме { $count } ошибки
+    }
+form-missing-required =
+    { $count ->
+        [one] Не заполнено { $count } обязательное поле
+        [few] Не заполнены { $count } обязательных поля
+        [many] Не заполнено { $count } обязательных полей
+       *[other] Не заполнено { $count } обязательного поля
+    }
+error-field-required = Заполните поле «{ $field }».
+error-field-number = В поле «{ $field }» должно быть число.
+error-field-enum = Выберите значение поля «{ $field }» из списка.
+error-field-date = В поле «{ $field }» должна быть дата.
+error-field-url = В поле «{ $field }» должна быть ссылка, начинающаяся с http:// или https://.
+error-field-email = В поле «{ $field }» должен быть адрес e-mail.
+error-field-checkbox = Флажок может быть только включён или выключен.
+error-field-too-long =
+    Поле «{ $field }» слишком длинное: не более { $max } { $max ->
+        [one] символа
+       *[other] символов
+    }.
+error-comment-empty = Сначала напишите комментарий.
+
+## Gear: block settings.
+
+settings-title = Настройки блока
+settings-account = Аккаунт amoCRM: { $host }
+settings-list-fields = Поля в списке сделок
+settings-card-fields = Поля в карточке сделки
+settings-no-fields = В этом аккаунте amoCRM нет дополнительных полей сделок.
+settings-integration-id = ID интеграции (amoClientId) для триггеров
+settings-integration-id-hint = Укажите этот ID как «amoClientId» в POST-запросе триггера Usedesk, который вызывает /api/freeCreateLead.
+settings-save = Сохранить
+settings-saved = Настройки сохранены. Обновите блок, чтобы увидеть изменения.

@@ -1,0 +1,55 @@
+# Standalone pages that open in a new tab (login, actions), texts written
+# to Usedesk, errors of the trigger API, and the preview page.
+
+## Page chrome.
+
+page-title = amoCRM для Usedesk
+page-success-title = Готово
+page-failure-title = Что-то пошло не так
+page-close-tab = Эту вкладку можно закрыть.
+
+## Login to amoCRM.
+
+oauth-success = Вы успешно авторизовались!
+oauth-success-hint = Закройте эту вкладку и обновите блок amoCRM в Usedesk.
+oauth-denied = Вы не разрешили доступ к amoCRM. Чтобы подключить блок, войдите снова и нажмите «Разрешить».
+oauth-bad-state = Ссылка для входа недействительна или устарела. Начните вход заново из блока amoCRM в Usedesk.
+oauth-host-mismatch = Вы авторизовались в аккаунте amoCRM { $actual }, а блок настроен на { $expected }. Войдите в { $expected } и повторите попытку.
+oauth-exchange-failed = amoCRM не подтвердил авторизацию. Попробуйте войти ещё раз через несколько минут.
+
+## Actions started from the block.
+
+action-token-invalid = Ссылка недействительна или устарела. Обновите блок и попробуйте снова.
+action-token-expired = Срок действия ссылки истёк. Обновите блок и попробуйте снова.
+action-done-contact-created = Контакт «{ $name }» создан в amoCRM.
+action-done-deal-created = Сделка «{ $name }» создана в amoCRM.
+action-done-linked = Клиент привязан к контакту amoCRM «{ $name }».
+action-done-unlinked = Клиент больше не привязан к контакту amoCRM.
+action-done-comment = Комментарий добавлен к сделке.
+action-failed = Не удалось выполнить действие: { $reason }
+
+## Private comments written to the Usedesk ticket.
+
+usedesk-comment-deal-created = Из этого тикета в amoCRM создана сделка «{ $name }»: { $url }
+usedesk-comment-contact-created = Из этого тикета в amoCRM создан контакт «{ $name }»: { $url }
+
+## Errors of the trigger API (freeCreateLead).
+
+api-error-bad-json = Тело запроса не является корректным JSON или не соответствует формату freeCreateLead.
+api-error-payload-too-large = Тело запроса слишком большое.
+api-error-unknown-client = Подключение с таким amoClientId не найдено. Скопируйте ID интеграции из настроек блока amoCRM.
+api-error-needs-login = У подключения нет действующего доступа к amoCRM. Войдите в amoCRM из блока в Usedesk.
+api-error-ticket-not-found = В Usedesk нет тикета { $ticket }.
+api-error-validation = Поля сделки заполнены неверно.
+api-error-upstream-unavailable = amoCRM сейчас недоступен. Повторите запрос позже.
+api-error-conflict = Запрос с тем же Idempotency-Key, но с другим телом уже был обработан.
+
+## Preview page.
+
+preview-title = Предпросмотр блока
+preview-note = Эта страница имитирует карточку тикета в Usedesk.
+preview-pick-ticket = Пример тикета
+preview-ticket = Тикет №{ $id }
+preview-client = Клиент
+preview-language = Язык
+preview-render = Показать блок
