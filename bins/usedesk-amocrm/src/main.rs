@@ -1,1 +1,93 @@
-fn main() {}
+//! The usedesk-amocrm server binary: `serve` (default), `demo`, `migrate`, `check-config`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use usedesk_amocrm::config::Config;
+use usedesk_amocrm::{app, demo, logging, shutdown_signal};
+
+#[derive(Debug, Parser)]
+#[command(name = "usedesk-amocrm", version, about = "amoCRM / Kommo inside the Usedesk helpdesk")]
+struct Cli {
+    /// Configuration file (default: ./usedesk-amocrm.toml when it exists). Environment variables
+    /// USEDESK_AMOCRM_<KEY> and USEDESK_AMOCRM_<SECTION>__<KEY> override it.
+    #[arg(long, short, global = true, env = "USEDESK_AMOCRM_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the block (the default).
+    Serve,
+    /// Run against the built-in amoCRM + Usedesk sandbox, with the preview page.
+    Demo {
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Where the demo keeps its SQLite database and keys.
+        #[arg(long, default_value = ".demo")]
+        data_dir: PathBuf,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Check the configuration and the database, print a summary, then exit.
+    CheckConfig,
+}
+
+fn load(cli: &Cli) -> anyhow::Result<Config> {
+    Config::load(cli.config.as_deref(), std::env::vars())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.as_ref().unwrap_or(&Command::Serve) {
+        Command::Serve => {
+            let config = load(&cli)?;
+            logging::init(&config.log_format, &config.log_level);
+            let built = app::build(&config, None).await?;
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("binding {}", config.listen))?;
+            tracing::info!(listen = %config.listen, public_url = %config.public_url(), "serving the block at {}api/", config.public_url());
+            block::serve(listener, built.app, shutdown_signal()).await?;
+        }
+        Command::Demo { listen, data_dir } => {
+            logging::init("text", "info");
+            let running = demo::start(*listen, data_dir).await?;
+            println!("usedesk-amocrm demo");
+            println!("  preview page:  {}", running.preview_url());
+            println!("  block URL:     {}api/", running.config.public_url());
+            println!("  amoCRM sandbox {}   Usedesk sandbox {}", running.sandbox.amocrm_url(), running.sandbox.usedesk_url());
+            println!("  data:          {}", data_dir.display());
+            println!("Open the preview page, pick a ticket, press \"Login to amoCRM\". Ctrl-C stops.");
+            block::serve(running.listener, running.app, shutdown_signal()).await?;
+            running.sandbox.shutdown().await;
+        }
+        Command::Migrate => {
+            let config = load(&cli)?;
+            logging::init(&config.log_format, &config.log_level);
+            app::open_store(&config).await?;
+            println!("database {} is up to date", app::redact_url(&config.database_url));
+        }
+        Command::CheckConfig => {
+            let config = load(&cli)?;
+            let built = app::build(&config, None).await?;
+            built.store.ping().await.context("the database does not answer")?;
+            println!("configuration OK");
+            println!("  listen:        {}", config.listen);
+            println!("  public URL:    {}", config.public_url());
+            println!("  block URL:     {}api/", config.public_url());
+            println!("  database:      {}", app::redact_url(&config.database_url));
+            println!("  rate limiter:  {}", if config.redis_url.is_empty() { "in-process" } else { "Redis (shared)" });
+            let oauth = !config.amocrm.client_id.is_empty() && config.amocrm.client_secret.is_some();
+            println!("  amoCRM OAuth:  {}", if oauth { "configured" } else { "NOT configured: set [amocrm] client_id and client_secret" });
+            println!("  redirect URI:  {}", config.redirect_uri());
+        }
+    }
+    Ok(())
+}

@@ -207,16 +207,10 @@ impl AccountHost {
     /// The account host named by an OAuth callback's `referer` parameter.
     ///
     /// amoCRM sends a bare host (`sub.kommo.com`); for an origin allowed by the policy the
-    /// referer is its `host:port` (`127.0.0.1:4010`) and maps to that origin.
+    /// referer is its `host:port` (`127.0.0.1:4010`) and maps to that origin. A referer with a
+    /// scheme is accepted too; the checks are those of [`AccountHost::parse`].
     pub fn from_referer(referer: &str, policy: &HostPolicy) -> Result<AccountHost, Error> {
-        let text = referer.trim();
-        if text.contains('/') {
-            return Err(Error::InvalidHost {
-                input: referer.to_owned(),
-                reason: "a referer is a bare host without scheme or path".to_owned(),
-            });
-        }
-        Self::parse(text, policy)
+        Self::parse(referer, policy)
     }
 
     fn from_extra(extra: &ExtraOrigin) -> AccountHost {

@@ -107,9 +107,9 @@ impl Domain {
         };
         let (leads_api, events_api, notes_api) = (client.leads(), client.events(), client.notes());
         let (lead, events, notes, core, defs, choices) = tokio::join!(
-            leads_api.get(lead_id, false),
-            events_api.list(&events_query),
-            notes_api.list_for_lead(lead_id),
+            crate::retry::read(|| leads_api.get(lead_id, false)),
+            crate::retry::read(|| events_api.list(&events_query)),
+            crate::retry::read(|| notes_api.list_for_lead(lead_id)),
             self.core_meta(id, &client),
             self.lead_fields(id, &client),
             self.store().get_field_choices(id)

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod metadata;
 pub mod model;
 mod render;
+mod retry;
 mod service;
 pub mod store;
 mod tokens;

@@ -89,9 +89,9 @@ pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
     let (account_api, pipelines_api, users_api) =
         (client.account(), client.pipelines(), client.users());
     let (account, pipelines, users) = tokio::join!(
-        account_api.get(&[]),
-        pipelines_api.list(),
-        users_api.list_all()
+        crate::retry::read(|| account_api.get(&[])),
+        crate::retry::read(|| pipelines_api.list()),
+        crate::retry::read(|| users_api.list_all())
     );
     let account = account?;
     let users = match users {
@@ -138,10 +138,8 @@ pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
 
 /// Loads the lead custom fields (every page).
 pub async fn load_lead_fields(client: &AmoClient) -> Result<Vec<FieldDef>, Error> {
-    let fields = client
-        .custom_fields(amocrm::EntityType::Leads)
-        .list_all()
-        .await?;
+    let api = client.custom_fields(amocrm::EntityType::Leads);
+    let fields = crate::retry::read(|| api.list_all()).await?;
     let mut defs: Vec<FieldDef> = fields.iter().map(FieldDef::from_amocrm).collect();
     defs.sort_by_key(|f| (f.sort, f.id));
     Ok(defs)

@@ -191,7 +191,7 @@ impl Domain {
                 limit: Some(250),
                 ..LeadsQuery::default()
             };
-            client.leads().list_all(&query).await?
+            crate::retry::read(|| async { client.leads().list_all(&query).await }).await?
         };
 
         let core = &core.value;
@@ -230,7 +230,9 @@ impl Domain {
         link: Option<i64>,
     ) -> Result<(Vec<(Contact, Vec<String>)>, bool), Error> {
         if let Some(contact_id) = link {
-            match client.contacts().get(contact_id, true).await? {
+            match crate::retry::read(|| async { client.contacts().get(contact_id, true).await })
+                .await?
+            {
                 Some(contact) if !contact.is_deleted => {
                     return Ok((vec![(contact, Vec::new())], true));
                 }
@@ -258,9 +260,7 @@ impl Domain {
                 limit: Some(50),
                 ..ContactsQuery::default()
             };
-            client
-                .contacts()
-                .list(&query)
+            crate::retry::read(|| async { client.contacts().list(&query).await })
                 .await
                 .map(|page| (id, page.items))
         });

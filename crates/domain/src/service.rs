@@ -46,6 +46,8 @@ pub struct DomainConfig {
     pub usedesk_comment_on_create: bool,
     /// The most deals shown per contact.
     pub max_deals_per_contact: usize,
+    /// A `freeCreateLead` claim not updated for this long belongs to a crashed process and is taken over.
+    pub claim_stale_after: Duration,
 }
 
 impl Default for DomainConfig {
@@ -62,6 +64,7 @@ impl Default for DomainConfig {
             usedesk_base: Url::parse("https://api.usedesk.ru").expect("a valid URL"),
             usedesk_comment_on_create: true,
             max_deals_per_contact: 50,
+            claim_stale_after: Duration::from_secs(120),
         }
     }
 }

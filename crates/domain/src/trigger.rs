@@ -20,9 +20,6 @@ use crate::render::{contact_url, lead_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{ConnectionId, IdempotencyClaim};
 
-/// A claim not updated for this long belongs to a crashed process and may be taken over.
-const STALE_AFTER_SECS: i64 = 120;
-
 /// The trigger's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TriggerOutcome {
@@ -126,9 +123,10 @@ impl Domain {
         // An unknown Integration ID is an error before any claim is made.
         self.connection_by_id(connection_id).await?;
         let ttl = i64::try_from(self.config().idempotency_ttl.as_secs()).unwrap_or(i64::MAX);
+        let stale = i64::try_from(self.config().claim_stale_after.as_secs()).unwrap_or(i64::MAX);
         let store = self.store();
         let progress = match store
-            .claim_idempotency(connection_id, key, fingerprint, ttl, STALE_AFTER_SECS)
+            .claim_idempotency(connection_id, key, fingerprint, ttl, stale)
             .await?
         {
             IdempotencyClaim::Done { result } => {

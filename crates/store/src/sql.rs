@@ -185,6 +185,22 @@ impl SqlStore {
         })
     }
 
+    /// Releases every pending idempotency claim (keeping its progress). Only for a process that knows it is the
+    /// database's sole user — SQLite, the single-machine default — at start: claims still pending were left by a
+    /// crashed run, and releasing them lets retries resume at once instead of waiting for them to go stale.
+    pub async fn release_pending_claims(&self) -> Result<u64, StoreError> {
+        Ok(exec!(&self.backend, pool => sqlx::query(
+            "UPDATE idempotency SET state = 'released' WHERE state = 'pending'")
+            .execute(pool)
+            .await
+            .map_err(db)?))
+    }
+
+    /// Whether this store is the embedded SQLite (one process) rather than PostgreSQL (replicas).
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self.backend, Backend::Sqlite(_))
+    }
+
     /// Closes the pool, waiting for in-flight queries.
     pub async fn close(&self) {
         on_pool!(&self.backend, pool => pool.close().await);

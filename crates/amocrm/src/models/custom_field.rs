@@ -1,9 +1,8 @@
 //! Custom field definitions (`GET /api/v4/{entity}/custom_fields`).
 
-use std::fmt;
+use serde::Deserialize;
 
-use serde::{Deserialize, Serialize};
-
+use crate::models::open_enum::open_enum;
 use crate::serde_util::null_default;
 
 /// The entity types that have custom fields.
@@ -31,110 +30,68 @@ impl EntityType {
     }
 }
 
-/// The type of a custom field.
-///
-/// amoCRM adds types over time; an unknown one is kept as [`FieldType::Other`] instead of failing
-/// the whole answer (the official PHP SDK crashed on `tracking_data` that way).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum FieldType {
-    /// `text`
-    Text,
-    /// `numeric`
-    Numeric,
-    /// `checkbox`
-    Checkbox,
-    /// `select`
-    Select,
-    /// `multiselect`
-    Multiselect,
-    /// `multitext` (phones, e-mails)
-    Multitext,
-    /// `date`
-    Date,
-    /// `url`
-    Url,
-    /// `textarea`
-    Textarea,
-    /// `radiobutton`
-    Radiobutton,
-    /// `streetaddress`
-    Streetaddress,
-    /// `smart_address`
-    SmartAddress,
-    /// `birthday`
-    Birthday,
-    /// `legal_entity`
-    LegalEntity,
-    /// `date_time`
-    DateTime,
-    /// `items`
-    Items,
-    /// `category`
-    Category,
-    /// `price`
-    Price,
-    /// `tracking_data`
-    TrackingData,
-    /// `linked_entity`
-    LinkedEntity,
-    /// `org_legal_name`
-    OrgLegalName,
-    /// `monetary`
-    Monetary,
-    /// `chained_list`
-    ChainedList,
-    /// `file`
-    File,
-    /// `payer`
-    Payer,
-    /// `supplier`
-    Supplier,
-    /// A type this client does not know yet, with amoCRM's name for it.
-    Other(String),
+open_enum! {
+    /// The type of a custom field.
+    ///
+    /// amoCRM adds types over time; an unknown one is kept as [`FieldType::Other`] instead of
+    /// failing the whole answer (the official PHP SDK crashed on `tracking_data` that way).
+    pub enum FieldType {
+        /// `text`
+        Text = "text",
+        /// `numeric`
+        Numeric = "numeric",
+        /// `checkbox`
+        Checkbox = "checkbox",
+        /// `select`
+        Select = "select",
+        /// `multiselect`
+        Multiselect = "multiselect",
+        /// `multitext` (phones, e-mails)
+        Multitext = "multitext",
+        /// `date`
+        Date = "date",
+        /// `url`
+        Url = "url",
+        /// `textarea`
+        Textarea = "textarea",
+        /// `radiobutton`
+        Radiobutton = "radiobutton",
+        /// `streetaddress`
+        Streetaddress = "streetaddress",
+        /// `smart_address`
+        SmartAddress = "smart_address",
+        /// `birthday`
+        Birthday = "birthday",
+        /// `legal_entity`
+        LegalEntity = "legal_entity",
+        /// `date_time`
+        DateTime = "date_time",
+        /// `items`
+        Items = "items",
+        /// `category`
+        Category = "category",
+        /// `price`
+        Price = "price",
+        /// `tracking_data`
+        TrackingData = "tracking_data",
+        /// `linked_entity`
+        LinkedEntity = "linked_entity",
+        /// `org_legal_name`
+        OrgLegalName = "org_legal_name",
+        /// `monetary`
+        Monetary = "monetary",
+        /// `chained_list`
+        ChainedList = "chained_list",
+        /// `file`
+        File = "file",
+        /// `payer`
+        Payer = "payer",
+        /// `supplier`
+        Supplier = "supplier",
+    }
 }
 
-const KNOWN_FIELD_TYPES: [(&str, FieldType); 26] = [
-    ("text", FieldType::Text),
-    ("numeric", FieldType::Numeric),
-    ("checkbox", FieldType::Checkbox),
-    ("select", FieldType::Select),
-    ("multiselect", FieldType::Multiselect),
-    ("multitext", FieldType::Multitext),
-    ("date", FieldType::Date),
-    ("url", FieldType::Url),
-    ("textarea", FieldType::Textarea),
-    ("radiobutton", FieldType::Radiobutton),
-    ("streetaddress", FieldType::Streetaddress),
-    ("smart_address", FieldType::SmartAddress),
-    ("birthday", FieldType::Birthday),
-    ("legal_entity", FieldType::LegalEntity),
-    ("date_time", FieldType::DateTime),
-    ("items", FieldType::Items),
-    ("category", FieldType::Category),
-    ("price", FieldType::Price),
-    ("tracking_data", FieldType::TrackingData),
-    ("linked_entity", FieldType::LinkedEntity),
-    ("org_legal_name", FieldType::OrgLegalName),
-    ("monetary", FieldType::Monetary),
-    ("chained_list", FieldType::ChainedList),
-    ("file", FieldType::File),
-    ("payer", FieldType::Payer),
-    ("supplier", FieldType::Supplier),
-];
-
 impl FieldType {
-    /// amoCRM's name of the type, such as `multiselect`.
-    pub fn as_str(&self) -> &str {
-        if let FieldType::Other(name) = self {
-            return name;
-        }
-        KNOWN_FIELD_TYPES
-            .iter()
-            .find(|(_, known)| known == self)
-            .map_or("", |(name, _)| name)
-    }
-
     /// Whether values of this type refer to the field's enums (`enum_id`).
     pub fn has_enums(&self) -> bool {
         matches!(
@@ -145,36 +102,6 @@ impl FieldType {
                 | FieldType::Multitext
                 | FieldType::Category
         )
-    }
-}
-
-impl From<String> for FieldType {
-    fn from(name: String) -> FieldType {
-        KNOWN_FIELD_TYPES
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map_or(FieldType::Other(name), |(_, field_type)| field_type.clone())
-    }
-}
-
-impl From<&str> for FieldType {
-    fn from(name: &str) -> FieldType {
-        FieldType::from(name.to_owned())
-    }
-}
-
-impl From<FieldType> for String {
-    fn from(field_type: FieldType) -> String {
-        match field_type {
-            FieldType::Other(name) => name,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl fmt::Display for FieldType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -12,6 +12,7 @@ mod event;
 mod field_value;
 mod lead;
 mod note;
+mod open_enum;
 mod pipeline;
 mod user;
 

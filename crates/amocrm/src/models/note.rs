@@ -1,87 +1,34 @@
 //! Notes of an entity's feed (`/api/v4/leads/{id}/notes`).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::models::open_enum::open_enum;
 use crate::serde_util::null_default;
 
-/// The type of a note; types this client does not know are kept as [`NoteType::Other`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum NoteType {
-    /// `common`: a text comment.
-    Common,
-    /// `call_in`: an incoming call.
-    CallIn,
-    /// `call_out`: an outgoing call.
-    CallOut,
-    /// `service_message`: a message from an integration.
-    ServiceMessage,
-    /// `extended_service_message`.
-    ExtendedServiceMessage,
-    /// `message_cashier`.
-    MessageCashier,
-    /// `sms_in`.
-    SmsIn,
-    /// `sms_out`.
-    SmsOut,
-    /// `geolocation`.
-    Geolocation,
-    /// `attachment`.
-    Attachment,
-    /// Any other type, with amoCRM's name for it.
-    Other(String),
-}
-
-const KNOWN_NOTE_TYPES: [(&str, NoteType); 10] = [
-    ("common", NoteType::Common),
-    ("call_in", NoteType::CallIn),
-    ("call_out", NoteType::CallOut),
-    ("service_message", NoteType::ServiceMessage),
-    ("extended_service_message", NoteType::ExtendedServiceMessage),
-    ("message_cashier", NoteType::MessageCashier),
-    ("sms_in", NoteType::SmsIn),
-    ("sms_out", NoteType::SmsOut),
-    ("geolocation", NoteType::Geolocation),
-    ("attachment", NoteType::Attachment),
-];
-
-impl NoteType {
-    /// amoCRM's name of the type.
-    pub fn as_str(&self) -> &str {
-        if let NoteType::Other(name) = self {
-            return name;
-        }
-        KNOWN_NOTE_TYPES
-            .iter()
-            .find(|(_, known)| known == self)
-            .map_or("", |(name, _)| name)
-    }
-}
-
-impl From<String> for NoteType {
-    fn from(name: String) -> NoteType {
-        KNOWN_NOTE_TYPES
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map_or(NoteType::Other(name), |(_, note_type)| note_type.clone())
-    }
-}
-
-impl From<NoteType> for String {
-    fn from(note_type: NoteType) -> String {
-        match note_type {
-            NoteType::Other(name) => name,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl fmt::Display for NoteType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+open_enum! {
+    /// The type of a note; types this client does not know are kept as [`NoteType::Other`].
+    pub enum NoteType {
+        /// `common`: a text comment.
+        Common = "common",
+        /// `call_in`: an incoming call.
+        CallIn = "call_in",
+        /// `call_out`: an outgoing call.
+        CallOut = "call_out",
+        /// `service_message`: a message from an integration.
+        ServiceMessage = "service_message",
+        /// `extended_service_message`.
+        ExtendedServiceMessage = "extended_service_message",
+        /// `message_cashier`.
+        MessageCashier = "message_cashier",
+        /// `sms_in`.
+        SmsIn = "sms_in",
+        /// `sms_out`.
+        SmsOut = "sms_out",
+        /// `geolocation`.
+        Geolocation = "geolocation",
+        /// `attachment`.
+        Attachment = "attachment",
     }
 }
 

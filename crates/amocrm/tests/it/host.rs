@@ -203,11 +203,13 @@ fn an_oauth_referer_maps_to_the_account_origin() {
     let sandbox = AccountHost::from_referer("127.0.0.1:4010", &policy).expect("allowed referer");
     let with_scheme = AccountHost::from_referer("https://hogwarts.kommo.com/", &policy);
     let foreign = AccountHost::from_referer("evil.com", &policy);
+    let with_path = AccountHost::from_referer("hogwarts.kommo.com/evil", &policy);
 
     // Assert
     assert_eq!(kommo.as_str(), "https://hogwarts.kommo.com");
     assert_eq!(kommo.product(), Product::Kommo);
     assert_eq!(sandbox.as_str(), "http://127.0.0.1:4010");
-    assert!(with_scheme.is_err(), "a referer is a bare host");
+    assert_eq!(with_scheme.expect("a scheme is tolerated"), kommo);
     assert!(foreign.is_err());
+    assert!(with_path.is_err());
 }

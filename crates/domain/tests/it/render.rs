@@ -371,3 +371,22 @@ async fn the_usedesk_account_is_identified_by_a_hash_of_its_token() {
         ))
     );
 }
+
+#[tokio::test]
+async fn a_server_error_on_a_read_is_retried_within_the_deadline() {
+    let world = World::new().await;
+    world.mount_metadata().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .expect(2)
+        .mount(&world.amo)
+        .await;
+    world.mount_harry().await;
+
+    let data = ready(world.domain.block(world.harry(55)).await);
+
+    assert_eq!(data.contacts[0].id, 3001);
+}

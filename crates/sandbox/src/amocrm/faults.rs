@@ -14,19 +14,7 @@ use crate::state::{Shared, lock};
 pub(super) fn respond(shared: &Shared, mode: &FaultMode) -> Option<Response<Body>> {
     let response = match mode {
         FaultMode::None | FaultMode::Slow(_) => return None,
-        FaultMode::TooManyJson { retry_after } => {
-            lock(&shared.stats).too_many();
-            problem(
-                StatusCode::TOO_MANY_REQUESTS,
-                &json!({
-                    "title": "Too Many Requests",
-                    "type": "https://httpstatus.es/429",
-                    "status": 429,
-                    "detail": "Too many requests to the account, retry later",
-                    "retry_after": retry_after,
-                }),
-            )
-        }
+        FaultMode::TooManyJson { retry_after } => too_many_json(shared, *retry_after),
         FaultMode::TooManyHtml => {
             lock(&shared.stats).too_many();
             html(
@@ -62,6 +50,21 @@ pub(super) fn respond(shared: &Shared, mode: &FaultMode) -> Option<Response<Body
         }
     };
     Some(response)
+}
+
+/// 429 with amoCRM's documented JSON body; counted in the stats.
+pub(super) fn too_many_json(shared: &Shared, retry_after: u64) -> Response<Body> {
+    lock(&shared.stats).too_many();
+    problem(
+        StatusCode::TOO_MANY_REQUESTS,
+        &json!({
+            "title": "Too Many Requests",
+            "type": "https://httpstatus.es/429",
+            "status": 429,
+            "detail": "Too many requests to the account, retry later",
+            "retry_after": retry_after,
+        }),
+    )
 }
 
 /// A trace id shaped like amoCRM's (32 hex digits), unique within the process.

@@ -71,10 +71,7 @@ pub(crate) async fn handle(shared: &Shared, mut ctx: Ctx) -> Response<Body> {
         }
     }
     if over_limit {
-        let retry_after = window_seconds(shared.config.rate_limit_window);
-        if let Some(response) = faults::respond(shared, &FaultMode::TooManyJson { retry_after }) {
-            return response;
-        }
+        return faults::too_many_json(shared, window_seconds(shared.config.rate_limit_window));
     }
     let query = match Query::parse(ctx.raw_query.as_deref()) {
         Ok(query) => query,

@@ -247,3 +247,17 @@ async fn an_unseeded_sandbox_has_metadata_but_no_contacts() {
         Some(2)
     );
 }
+
+#[tokio::test]
+async fn the_sample_account_has_the_documented_numbers_of_contacts_and_leads() {
+    // Arrange
+    let harness = Harness::start().await;
+
+    // Act
+    let contacts = harness.ids("/api/v4/contacts?limit=250", "contacts").await;
+    let leads = harness.ids("/api/v4/leads?limit=250", "leads").await;
+
+    // Assert
+    assert_eq!(contacts.len(), CONTACT_COUNT);
+    assert_eq!(leads.len(), LEAD_COUNT);
+}

@@ -1,4 +1,4 @@
-//! A started sandbox with an HTTP client and a valid token, plus request helpers.
+//! A started sandbox with an HTTP client and a valid token, plus shortcuts for requests.
 
 use reqwest::{Client, Response, StatusCode};
 use sandbox::{Sandbox, SandboxConfig};

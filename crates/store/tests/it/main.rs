@@ -5,4 +5,5 @@ mod harness;
 mod connections;
 mod idempotency;
 mod keys;
+mod limiter;
 mod records;

@@ -1,0 +1,171 @@
+//! Wires the crates together from a [`Config`]: store, rate limiter, domain, metrics and the HTTP app.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use amocrm::{HostPolicy, LocalRateLimiter, OAuthConfig, RateLimiter};
+use anyhow::{Context as _, bail};
+use base64::Engine as _;
+use domain::store::Store;
+use domain::{Dependencies, Domain, DomainConfig};
+use secrecy::SecretString;
+
+use crate::config::Config;
+
+/// The window of the per-account limit: amoCRM's second plus a margin, so that network jitter between our
+/// request starts and amoCRM's arrival times never shows amoCRM more than the limit in one of its seconds.
+const LIMIT_WINDOW: Duration = Duration::from_millis(1100);
+
+/// Everything `serve` needs.
+pub struct Built {
+    /// The HTTP application.
+    pub app: block::App,
+    /// The store (for `migrate` and readiness).
+    pub store: Arc<dyn Store>,
+}
+
+/// Opens the store and migrates it.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let options = store::StoreOptions {
+        encryption_key: config.security.token_encryption_key.clone(),
+        old_encryption_keys: config.security.old_token_encryption_keys.clone(),
+        ..store::StoreOptions::default()
+    };
+    let store = store::SqlStore::open(&config.database_url, options)
+        .await
+        .with_context(|| format!("opening the database {}", redact_url(&config.database_url)))?;
+    if store.is_sqlite() {
+        let released = store.release_pending_claims().await?;
+        if released > 0 {
+            tracing::info!(released, "released trigger claims left pending by an earlier run");
+        }
+    }
+    Ok(Arc::new(store))
+}
+
+/// A database URL with its password hidden, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The signing key from config, or one generated (0600) beside the SQLite database on first start.
+fn signing_key(config: &Config) -> anyhow::Result<SecretString> {
+    if let Some(key) = &config.security.signing_key {
+        return Ok(key.clone());
+    }
+    let Some(db) = config.sqlite_path() else {
+        bail!("security.signing_key must be set when the database is PostgreSQL (every replica needs the same key)");
+    };
+    let path = db.with_file_name("signing.key");
+    load_or_create_secret(&path)
+}
+
+fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return Ok(SecretString::from(text.trim().to_owned()));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            use std::io::Write as _;
+            file.write_all(text.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            Ok(SecretString::from(text))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(SecretString::from(std::fs::read_to_string(path)?.trim().to_owned()))
+        }
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+    }
+}
+
+/// The amoCRM OAuth client settings, when the client id and secret are configured.
+fn oauth(config: &Config) -> anyhow::Result<Option<OAuthConfig>> {
+    let (id, Some(secret)) = (&config.amocrm.client_id, &config.amocrm.client_secret) else {
+        return Ok(None);
+    };
+    if id.is_empty() {
+        return Ok(None);
+    }
+    let mut oauth = OAuthConfig::new(id.clone(), secret.clone(), config.redirect_uri());
+    oauth.authorize_url_amocrm = config.amocrm.authorize_url_amocrm.parse().context("amocrm.authorize_url_amocrm")?;
+    oauth.authorize_url_kommo = config.amocrm.authorize_url_kommo.parse().context("amocrm.authorize_url_kommo")?;
+    Ok(Some(oauth))
+}
+
+/// Builds the application, with `preview` for the preview page.
+pub async fn build(config: &Config, preview: Option<block::view::Preview>) -> anyhow::Result<Built> {
+    let store = open_store(config).await?;
+    let per_second = config.rate_limit_per_second;
+    let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
+        Arc::new(LocalRateLimiter::new(per_second, LIMIT_WINDOW))
+    } else {
+        Arc::new(
+            store::RedisRateLimiter::connect(&config.redis_url, "usedesk-amocrm:limit", per_second, LIMIT_WINDOW)
+                .await
+                .context("connecting to redis_url")?,
+        )
+    };
+    let http = reqwest::Client::builder()
+        .user_agent(concat!("usedesk-amocrm/", env!("CARGO_PKG_VERSION")))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("building the HTTP client")?;
+    let metrics = block::Metrics::new();
+    let domain_config = DomainConfig {
+        host_policy: HostPolicy::try_with_extra_allowed(config.amocrm.allowed_hosts.clone())
+            .context("amocrm.allowed_hosts")?,
+        oauth: oauth(config)?,
+        default_country: Some(config.default_country_code.clone()).filter(|c| !c.is_empty()),
+        metadata_ttl: Duration::from_secs(config.metadata_ttl_secs),
+        render_deadline: Duration::from_millis(config.render_deadline_ms),
+        request_timeout: Duration::from_millis(config.request_timeout_ms),
+        idempotency_ttl: Duration::from_secs(config.idempotency_ttl_secs),
+        usedesk_base: config.usedesk.api_base.parse().context("usedesk.api_base")?,
+        usedesk_comment_on_create: config.usedesk.comment_on_create,
+        ..DomainConfig::default()
+    };
+    let domain = Domain::new(
+        domain_config,
+        Dependencies {
+            store: store.clone(),
+            http,
+            limiter,
+            call_observer: Some(metrics.clone()),
+            refresh_observer: Some(metrics.clone()),
+        },
+    );
+    let block_config = block::BlockConfig {
+        public_url: config.public_url(),
+        block_secret: config.security.block_secret.clone(),
+        signing_key: signing_key(config)?,
+        default_language: i18n::Lang::from_code(&config.default_language).unwrap_or_default(),
+        action_ttl: Duration::from_secs(config.security.action_ttl_secs),
+        oauth_state_ttl: Duration::from_secs(20 * 60),
+        cors_origins: config.usedesk.cors_origins.clone(),
+        preview,
+        utc_offset_minutes: config.display_utc_offset_minutes,
+        max_body_bytes: 1024 * 1024,
+    };
+    Ok(Built { app: block::App::new(block_config, domain, metrics), store })
+}

@@ -1,0 +1,329 @@
+//! Configuration: a TOML file, then environment overrides, then defaults. Every key and its default is
+//! documented in `docs/configuration.md`; secrets stay `SecretString` from here to the line that uses them.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// The environment prefix; `USEDESK_AMOCRM_AMOCRM__CLIENT_ID` sets `[amocrm] client_id`.
+pub const ENV_PREFIX: &str = "USEDESK_AMOCRM_";
+
+/// The whole configuration.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The service's public base URL (what Usedesk and agents' browsers reach).
+    pub public_url: String,
+    /// `sqlite://PATH` (default) or `postgres://…`.
+    pub database_url: String,
+    /// Redis URL for the rate limiter shared by replicas; empty = in-process limiter.
+    pub redis_url: String,
+    /// Language when the block does not say: `en`, `es`, `pt`, `ru`.
+    pub default_language: String,
+    /// Offset of the times shown to agents, in minutes east of UTC.
+    pub display_utc_offset_minutes: i32,
+    /// Country code given to bare ten-digit phone numbers; empty for none.
+    pub default_country_code: String,
+    /// How long a block may take before it shows what it has, in milliseconds.
+    pub render_deadline_ms: u64,
+    /// Timeout of one amoCRM or Usedesk request, in milliseconds.
+    pub request_timeout_ms: u64,
+    /// amoCRM requests per second per account.
+    pub rate_limit_per_second: u32,
+    /// How long account metadata is cached, in seconds.
+    pub metadata_ttl_secs: u64,
+    /// How long a `freeCreateLead` result is remembered for retries, in seconds.
+    pub idempotency_ttl_secs: u64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Log filter, e.g. `info` or `usedesk_amocrm=debug,info`.
+    pub log_level: String,
+    /// Serve `GET /preview`.
+    pub preview: bool,
+    /// amoCRM settings.
+    pub amocrm: AmoCrmConfig,
+    /// Usedesk settings.
+    pub usedesk: UsedeskConfig,
+    /// Keys and secrets.
+    pub security: SecurityConfig,
+}
+
+/// `[amocrm]`.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AmoCrmConfig {
+    /// The integration's client id (amoCRM → Settings → Integrations).
+    pub client_id: String,
+    /// Its secret key.
+    pub client_secret: Option<SecretString>,
+    /// The redirect URI registered in amoCRM; default `{public_url}/oauth/callback`.
+    pub redirect_uri: String,
+    /// The amoCRM consent page.
+    pub authorize_url_amocrm: String,
+    /// The Kommo consent page.
+    pub authorize_url_kommo: String,
+    /// Extra exact origins allowed as `amo_base_host` besides amoCRM/Kommo (private installs, tests).
+    pub allowed_hosts: Vec<String>,
+}
+
+/// `[usedesk]`.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UsedeskConfig {
+    /// The Usedesk API base URL.
+    pub api_base: String,
+    /// Add a private comment to the ticket when a contact or deal is created from it.
+    pub comment_on_create: bool,
+    /// Origins allowed to run actions in place (CORS).
+    pub cors_origins: Vec<String>,
+}
+
+/// `[security]`.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    /// The dynamic block's "Secret key"; when set, block requests must carry it.
+    pub block_secret: Option<SecretString>,
+    /// Key for signed actions and OAuth state; generated beside the SQLite file when empty.
+    pub signing_key: Option<SecretString>,
+    /// Token-encryption key (base64 of 32 bytes); generated beside the SQLite file when empty.
+    pub token_encryption_key: Option<SecretString>,
+    /// Older token-encryption keys still accepted for reading (rotation).
+    pub old_token_encryption_keys: Vec<SecretString>,
+    /// Lifetime of action links in the block, in seconds.
+    pub action_ttl_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".parse().expect("a valid address"),
+            public_url: String::new(),
+            database_url: "sqlite://data/usedesk-amocrm.db".into(),
+            redis_url: String::new(),
+            default_language: "en".into(),
+            display_utc_offset_minutes: 180,
+            default_country_code: "7".into(),
+            render_deadline_ms: 8_000,
+            request_timeout_ms: 10_000,
+            rate_limit_per_second: 7,
+            metadata_ttl_secs: 600,
+            idempotency_ttl_secs: 86_400,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            preview: false,
+            amocrm: AmoCrmConfig::default(),
+            usedesk: UsedeskConfig::default(),
+            security: SecurityConfig::default(),
+        }
+    }
+}
+
+impl Default for AmoCrmConfig {
+    fn default() -> Self {
+        Self {
+            client_id: String::new(),
+            client_secret: None,
+            redirect_uri: String::new(),
+            authorize_url_amocrm: "https://www.amocrm.ru/oauth".into(),
+            authorize_url_kommo: "https://www.kommo.com/oauth".into(),
+            allowed_hosts: Vec::new(),
+        }
+    }
+}
+
+impl Default for UsedeskConfig {
+    fn default() -> Self {
+        Self {
+            api_base: "https://api.usedesk.ru".into(),
+            comment_on_create: true,
+            cors_origins: vec![
+                "https://secure.usedesk.ru".into(),
+                "https://secure.usedesk.com".into(),
+            ],
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            block_secret: None,
+            signing_key: None,
+            token_encryption_key: None,
+            old_token_encryption_keys: Vec::new(),
+            action_ttl_secs: 12 * 3600,
+        }
+    }
+}
+
+/// Sets `path` (dotted) in a TOML table to `value`.
+fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) {
+    let (last, parents) = path.split_last().expect("a non-empty path");
+    let mut current = table;
+    for part in parents {
+        current = current
+            .entry(part.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .expect("sections are tables");
+    }
+    current.insert(last.clone(), value);
+}
+
+/// Reads an environment value as TOML (numbers, booleans, arrays), or as a plain string.
+fn env_value(raw: &str) -> toml::Value {
+    let parsed: Result<toml::Table, _> = toml::from_str(&format!("v = {raw}"));
+    parsed
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_owned()))
+}
+
+impl Config {
+    /// Loads `path` (when given, or `usedesk-amocrm.toml` when it exists), then applies `env` overrides.
+    pub fn load(path: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> anyhow::Result<Self> {
+        let default_file = PathBuf::from("usedesk-amocrm.toml");
+        let file = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => default_file.exists().then_some(default_file),
+        };
+        let mut table: toml::Table = match &file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("parsing {}", p.display()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (name, raw) in env {
+            let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+            let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
+            if path.iter().any(String::is_empty) {
+                bail!("environment variable {name}: empty path segment");
+            }
+            set_path(&mut table, &path, env_value(&raw));
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .context("invalid configuration (see docs/configuration.md)")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if i18n::Lang::from_code(&self.default_language).is_none() {
+            bail!("default_language must be en, es, pt or ru, not {:?}", self.default_language);
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be text or json, not {:?}", self.log_format);
+        }
+        if self.rate_limit_per_second == 0 {
+            bail!("rate_limit_per_second must be at least 1");
+        }
+        url::Url::parse(&self.usedesk.api_base).context("usedesk.api_base is not a URL")?;
+        if !self.public_url.is_empty() {
+            url::Url::parse(&self.public_url).context("public_url is not a URL")?;
+        }
+        Ok(())
+    }
+
+    /// The public URL, defaulting to `http://{listen}/`, always ending in `/`.
+    pub fn public_url(&self) -> url::Url {
+        let raw = if self.public_url.is_empty() {
+            format!("http://{}/", self.listen)
+        } else if self.public_url.ends_with('/') {
+            self.public_url.clone()
+        } else {
+            format!("{}/", self.public_url)
+        };
+        url::Url::parse(&raw).expect("validated")
+    }
+
+    /// The OAuth redirect URI (registered in amoCRM).
+    pub fn redirect_uri(&self) -> String {
+        if self.amocrm.redirect_uri.is_empty() {
+            self.public_url().join("oauth/callback").expect("a relative path").to_string()
+        } else {
+            self.amocrm.redirect_uri.clone()
+        }
+    }
+
+    /// The SQLite database file, when the database is SQLite.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        Some(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret as _;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn no_configuration_at_all_gives_the_documented_defaults() {
+        let config = Config::load(Some(Path::new("/dev/null")), env(&[])).unwrap();
+        assert_eq!(config.database_url, "sqlite://data/usedesk-amocrm.db");
+        assert_eq!(config.public_url().as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(config.redirect_uri(), "http://127.0.0.1:8080/oauth/callback");
+        assert_eq!(config.rate_limit_per_second, 7);
+        assert!(config.amocrm.client_secret.is_none());
+    }
+
+    #[test]
+    fn environment_variables_override_top_level_and_section_keys() {
+        let config = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[
+                ("USEDESK_AMOCRM_LISTEN", "0.0.0.0:9000"),
+                ("USEDESK_AMOCRM_PREVIEW", "true"),
+                ("USEDESK_AMOCRM_AMOCRM__CLIENT_SECRET", "s3cret"),
+                ("USEDESK_AMOCRM_USEDESK__CORS_ORIGINS", r#"["https://a.example"]"#),
+                ("OTHER_VARIABLE", "ignored"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.listen.port(), 9000);
+        assert!(config.preview);
+        assert_eq!(config.amocrm.client_secret.unwrap().expose_secret(), "s3cret");
+        assert_eq!(config.usedesk.cors_origins, vec!["https://a.example"]);
+    }
+
+    #[test]
+    fn a_misspelled_key_is_refused_with_its_name() {
+        let err = Config::load(Some(Path::new("/dev/null")), env(&[("USEDESK_AMOCRM_LISTEN_ADDR", "x")])).unwrap_err();
+        assert!(format!("{err:#}").contains("listen_addr"), "{err:#}");
+    }
+
+    #[test]
+    fn a_bad_language_is_refused() {
+        let err = Config::load(Some(Path::new("/dev/null")), env(&[("USEDESK_AMOCRM_DEFAULT_LANGUAGE", "de")])).unwrap_err();
+        assert!(err.to_string().contains("default_language"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let config = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[("USEDESK_AMOCRM_SECURITY__SIGNING_KEY", "very-secret-key")]),
+        )
+        .unwrap();
+        assert!(!format!("{config:?}").contains("very-secret-key"));
+    }
+}

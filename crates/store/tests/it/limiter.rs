@@ -1,0 +1,111 @@
+//! The Redis-shared rate limiter: one amoCRM limit for every replica.
+
+use std::time::{Duration, SystemTime};
+
+use amocrm::{PauseReason, RateLimiter};
+use store::RedisRateLimiter;
+
+/// Two limiters on one fresh key prefix stand for two replicas; `None` (loudly) when Redis is not reachable locally.
+async fn two_replicas() -> Option<(RedisRateLimiter, RedisRateLimiter)> {
+    let url = std::env::var("USEDESK_AMOCRM_TEST_REDIS_URL")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let prefix = format!("usedesk-amocrm-test:{}", uuid::Uuid::new_v4().simple());
+    let required = ["CI", "REQUIRE_SERVICES"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"));
+    let connect = || RedisRateLimiter::connect(&url, &prefix, 7, Duration::from_secs(1));
+    match (connect().await, connect().await) {
+        (Ok(a), Ok(b)) => Some((a, b)),
+        (Err(e), _) | (_, Err(e)) if !required => {
+            eprintln!(
+                "\n!!! SKIPPING a Redis test: {url} is not reachable ({e}). Set CI=1 or REQUIRE_SERVICES=1 to fail instead.\n"
+            );
+            None
+        }
+        (Err(e), _) | (_, Err(e)) => panic!("Redis at {url} is required but failed: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn thirty_reservations_from_two_replicas_never_put_more_than_seven_in_any_second() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let calls = (0..30).map(|i| {
+        let limiter = if i % 2 == 0 { a.clone() } else { b.clone() };
+        async move { limiter.reserve("https://hogwarts.amocrm.ru").await.unwrap() }
+    });
+    let reserved = futures_join(calls).await;
+
+    let first_now = reserved.iter().map(|(_, now)| *now).min().unwrap();
+    let mut slots: Vec<i64> = reserved.iter().map(|(slot, _)| *slot).collect();
+    slots.sort_unstable();
+    for (i, start) in slots.iter().enumerate() {
+        let in_window = slots[i..].iter().take_while(|s| **s < start + 1000).count();
+        assert!(
+            in_window <= 7,
+            "{in_window} starts within 1 s of {start}: {slots:?}"
+        );
+    }
+    let immediate = slots.iter().filter(|s| **s <= first_now + 200).count();
+    assert_eq!(immediate, 7, "a burst of 7 goes at once: {slots:?}");
+    assert!(
+        slots[29] - slots[0] >= 3000,
+        "30 requests at 7/s span at least 3 s of slots: {slots:?}"
+    );
+}
+
+#[tokio::test]
+async fn accounts_are_limited_separately() {
+    let Some((a, _)) = two_replicas().await else {
+        return;
+    };
+    for _ in 0..7 {
+        a.reserve("https://one.amocrm.ru").await.unwrap();
+    }
+    let (slot, now) = a.reserve("https://two.amocrm.ru").await.unwrap();
+    assert!(
+        slot <= now,
+        "another account is not slowed by the first one's burst"
+    );
+}
+
+#[tokio::test]
+async fn a_pause_set_by_one_replica_is_seen_by_the_other_and_never_shortened() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://paused.amocrm.ru";
+    assert_eq!(b.paused(account).await.unwrap(), None);
+
+    let long = SystemTime::now() + Duration::from_secs(300);
+    a.pause(account, long, PauseReason::Forbidden)
+        .await
+        .unwrap();
+    a.pause(
+        account,
+        SystemTime::now() + Duration::from_secs(10),
+        PauseReason::TooManyRequests,
+    )
+    .await
+    .unwrap();
+
+    let (until, reason) = b
+        .paused(account)
+        .await
+        .unwrap()
+        .expect("paused for every replica");
+    assert_eq!(reason, PauseReason::Forbidden);
+    assert!(until >= long - Duration::from_secs(1));
+}
+
+async fn futures_join<F: std::future::Future<Output = (i64, i64)> + Send + 'static>(
+    calls: impl Iterator<Item = F>,
+) -> Vec<(i64, i64)> {
+    let handles: Vec<_> = calls.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
