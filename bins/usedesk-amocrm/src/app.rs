@@ -38,7 +38,10 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     if store.is_sqlite() {
         let released = store.release_pending_claims().await?;
         if released > 0 {
-            tracing::info!(released, "released trigger claims left pending by an earlier run");
+            tracing::info!(
+                released,
+                "released trigger claims left pending by an earlier run"
+            );
         }
     }
     Ok(Arc::new(store))
@@ -61,7 +64,9 @@ fn signing_key(config: &Config) -> anyhow::Result<SecretString> {
         return Ok(key.clone());
     }
     let Some(db) = config.sqlite_path() else {
-        bail!("security.signing_key must be set when the database is PostgreSQL (every replica needs the same key)");
+        bail!(
+            "security.signing_key must be set when the database is PostgreSQL (every replica needs the same key)"
+        );
     };
     let path = db.with_file_name("signing.key");
     load_or_create_secret(&path)
@@ -91,9 +96,9 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
                 .with_context(|| format!("writing {}", path.display()))?;
             Ok(SecretString::from(text))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(SecretString::from(std::fs::read_to_string(path)?.trim().to_owned()))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(SecretString::from(
+            std::fs::read_to_string(path)?.trim().to_owned(),
+        )),
         Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
     }
 }
@@ -107,22 +112,38 @@ fn oauth(config: &Config) -> anyhow::Result<Option<OAuthConfig>> {
         return Ok(None);
     }
     let mut oauth = OAuthConfig::new(id.clone(), secret.clone(), config.redirect_uri());
-    oauth.authorize_url_amocrm = config.amocrm.authorize_url_amocrm.parse().context("amocrm.authorize_url_amocrm")?;
-    oauth.authorize_url_kommo = config.amocrm.authorize_url_kommo.parse().context("amocrm.authorize_url_kommo")?;
+    oauth.authorize_url_amocrm = config
+        .amocrm
+        .authorize_url_amocrm
+        .parse()
+        .context("amocrm.authorize_url_amocrm")?;
+    oauth.authorize_url_kommo = config
+        .amocrm
+        .authorize_url_kommo
+        .parse()
+        .context("amocrm.authorize_url_kommo")?;
     Ok(Some(oauth))
 }
 
 /// Builds the application, with `preview` for the preview page.
-pub async fn build(config: &Config, preview: Option<block::view::Preview>) -> anyhow::Result<Built> {
+pub async fn build(
+    config: &Config,
+    preview: Option<block::view::Preview>,
+) -> anyhow::Result<Built> {
     let store = open_store(config).await?;
     let per_second = config.rate_limit_per_second;
     let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
         Arc::new(LocalRateLimiter::new(per_second, LIMIT_WINDOW))
     } else {
         Arc::new(
-            store::RedisRateLimiter::connect(&config.redis_url, "usedesk-amocrm:limit", per_second, LIMIT_WINDOW)
-                .await
-                .context("connecting to redis_url")?,
+            store::RedisRateLimiter::connect(
+                &config.redis_url,
+                "usedesk-amocrm:limit",
+                per_second,
+                LIMIT_WINDOW,
+            )
+            .await
+            .context("connecting to redis_url")?,
         )
     };
     let http = reqwest::Client::builder()
@@ -140,8 +161,13 @@ pub async fn build(config: &Config, preview: Option<block::view::Preview>) -> an
         metadata_ttl: Duration::from_secs(config.metadata_ttl_secs),
         render_deadline: Duration::from_millis(config.render_deadline_ms),
         request_timeout: Duration::from_millis(config.request_timeout_ms),
+        render_cache_ttl: Duration::from_millis(config.render_cache_ms),
         idempotency_ttl: Duration::from_secs(config.idempotency_ttl_secs),
-        usedesk_base: config.usedesk.api_base.parse().context("usedesk.api_base")?,
+        usedesk_base: config
+            .usedesk
+            .api_base
+            .parse()
+            .context("usedesk.api_base")?,
         usedesk_comment_on_create: config.usedesk.comment_on_create,
         ..DomainConfig::default()
     };
@@ -167,5 +193,8 @@ pub async fn build(config: &Config, preview: Option<block::view::Preview>) -> an
         utc_offset_minutes: config.display_utc_offset_minutes,
         max_body_bytes: 1024 * 1024,
     };
-    Ok(Built { app: block::App::new(block_config, domain, metrics), store })
+    Ok(Built {
+        app: block::App::new(block_config, domain, metrics),
+        store,
+    })
 }

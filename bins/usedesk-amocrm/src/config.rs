@@ -33,6 +33,8 @@ pub struct Config {
     pub render_deadline_ms: u64,
     /// Timeout of one amoCRM or Usedesk request, in milliseconds.
     pub request_timeout_ms: u64,
+    /// How long identical block requests (same client, same identifiers) reuse one render, in milliseconds.
+    pub render_cache_ms: u64,
     /// amoCRM requests per second per account.
     pub rate_limit_per_second: u32,
     /// How long account metadata is cached, in seconds.
@@ -111,6 +113,7 @@ impl Default for Config {
             default_country_code: "7".into(),
             render_deadline_ms: 8_000,
             request_timeout_ms: 10_000,
+            render_cache_ms: 10_000,
             rate_limit_per_second: 7,
             metadata_ttl_secs: 600,
             idempotency_ttl_secs: 86_400,
@@ -187,7 +190,10 @@ fn env_value(raw: &str) -> toml::Value {
 
 impl Config {
     /// Loads `path` (when given, or `usedesk-amocrm.toml` when it exists), then applies `env` overrides.
-    pub fn load(path: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> anyhow::Result<Self> {
+    pub fn load(
+        path: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
         let default_file = PathBuf::from("usedesk-amocrm.toml");
         let file = match path {
             Some(p) => Some(p.to_path_buf()),
@@ -195,13 +201,16 @@ impl Config {
         };
         let mut table: toml::Table = match &file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
                 toml::from_str(&text).with_context(|| format!("parsing {}", p.display()))?
             }
             None => toml::Table::new(),
         };
         for (name, raw) in env {
-            let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+            let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
             let path: Vec<String> = rest.split("__").map(str::to_ascii_lowercase).collect();
             if path.iter().any(String::is_empty) {
                 bail!("environment variable {name}: empty path segment");
@@ -217,7 +226,10 @@ impl Config {
 
     fn validate(&self) -> anyhow::Result<()> {
         if i18n::Lang::from_code(&self.default_language).is_none() {
-            bail!("default_language must be en, es, pt or ru, not {:?}", self.default_language);
+            bail!(
+                "default_language must be en, es, pt or ru, not {:?}",
+                self.default_language
+            );
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json, not {:?}", self.log_format);
@@ -247,7 +259,10 @@ impl Config {
     /// The OAuth redirect URI (registered in amoCRM).
     pub fn redirect_uri(&self) -> String {
         if self.amocrm.redirect_uri.is_empty() {
-            self.public_url().join("oauth/callback").expect("a relative path").to_string()
+            self.public_url()
+                .join("oauth/callback")
+                .expect("a relative path")
+                .to_string()
         } else {
             self.amocrm.redirect_uri.clone()
         }
@@ -281,7 +296,10 @@ mod tests {
         let config = Config::load(Some(Path::new("/dev/null")), env(&[])).unwrap();
         assert_eq!(config.database_url, "sqlite://data/usedesk-amocrm.db");
         assert_eq!(config.public_url().as_str(), "http://127.0.0.1:8080/");
-        assert_eq!(config.redirect_uri(), "http://127.0.0.1:8080/oauth/callback");
+        assert_eq!(
+            config.redirect_uri(),
+            "http://127.0.0.1:8080/oauth/callback"
+        );
         assert_eq!(config.rate_limit_per_second, 7);
         assert!(config.amocrm.client_secret.is_none());
     }
@@ -294,26 +312,40 @@ mod tests {
                 ("USEDESK_AMOCRM_LISTEN", "0.0.0.0:9000"),
                 ("USEDESK_AMOCRM_PREVIEW", "true"),
                 ("USEDESK_AMOCRM_AMOCRM__CLIENT_SECRET", "s3cret"),
-                ("USEDESK_AMOCRM_USEDESK__CORS_ORIGINS", r#"["https://a.example"]"#),
+                (
+                    "USEDESK_AMOCRM_USEDESK__CORS_ORIGINS",
+                    r#"["https://a.example"]"#,
+                ),
                 ("OTHER_VARIABLE", "ignored"),
             ]),
         )
         .unwrap();
         assert_eq!(config.listen.port(), 9000);
         assert!(config.preview);
-        assert_eq!(config.amocrm.client_secret.unwrap().expose_secret(), "s3cret");
+        assert_eq!(
+            config.amocrm.client_secret.unwrap().expose_secret(),
+            "s3cret"
+        );
         assert_eq!(config.usedesk.cors_origins, vec!["https://a.example"]);
     }
 
     #[test]
     fn a_misspelled_key_is_refused_with_its_name() {
-        let err = Config::load(Some(Path::new("/dev/null")), env(&[("USEDESK_AMOCRM_LISTEN_ADDR", "x")])).unwrap_err();
+        let err = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[("USEDESK_AMOCRM_LISTEN_ADDR", "x")]),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("listen_addr"), "{err:#}");
     }
 
     #[test]
     fn a_bad_language_is_refused() {
-        let err = Config::load(Some(Path::new("/dev/null")), env(&[("USEDESK_AMOCRM_DEFAULT_LANGUAGE", "de")])).unwrap_err();
+        let err = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[("USEDESK_AMOCRM_DEFAULT_LANGUAGE", "de")]),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("default_language"), "{err}");
     }
 

@@ -55,9 +55,20 @@ pub fn samples(amo_base_host: &str) -> Vec<block::view::PreviewSample> {
 
 /// Starts the sandbox and builds the server for it. `listen` may use port 0.
 pub async fn start(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<Demo> {
+    start_with(listen, data_dir, |_| {}).await
+}
+
+/// Like [`start`], with `tweak` applied to the server's configuration last (tests shorten deadlines this way).
+pub async fn start_with(
+    listen: SocketAddr,
+    data_dir: &Path,
+    tweak: impl FnOnce(&mut Config),
+) -> anyhow::Result<Demo> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("binding {listen} (pass --listen 127.0.0.1:0 for any free port)"))?;
+        .with_context(|| {
+            format!("binding {listen} (pass --listen 127.0.0.1:0 for any free port)")
+        })?;
     let addr = listener.local_addr()?;
     let public_url = format!("http://{addr}/");
     let sandbox = sandbox::Sandbox::start(sandbox::SandboxConfig {
@@ -82,11 +93,17 @@ pub async fn start(listen: SocketAddr, data_dir: &Path) -> anyhow::Result<Demo> 
     config.amocrm.allowed_hosts = vec![amo.clone()];
     config.usedesk.api_base = sandbox.usedesk_url().to_string();
     config.usedesk.cors_origins = vec![public_url.trim_end_matches('/').to_owned()];
+    tweak(&mut config);
     let preview = block::view::Preview {
         api_url: format!("{public_url}api/"),
         samples: samples(&amo),
         languages: i18n::Lang::ALL.to_vec(),
     };
     let built = crate::app::build(&config, Some(preview)).await?;
-    Ok(Demo { sandbox, config, listener, app: built.app })
+    Ok(Demo {
+        sandbox,
+        config,
+        listener,
+        app: built.app,
+    })
 }

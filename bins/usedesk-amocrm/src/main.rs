@@ -9,7 +9,11 @@ use usedesk_amocrm::config::Config;
 use usedesk_amocrm::{app, demo, logging, shutdown_signal};
 
 #[derive(Debug, Parser)]
-#[command(name = "usedesk-amocrm", version, about = "amoCRM / Kommo inside the Usedesk helpdesk")]
+#[command(
+    name = "usedesk-amocrm",
+    version,
+    about = "amoCRM / Kommo inside the Usedesk helpdesk"
+)]
 struct Cli {
     /// Configuration file (default: ./usedesk-amocrm.toml when it exists). Environment variables
     /// USEDESK_AMOCRM_<KEY> and USEDESK_AMOCRM_<SECTION>__<KEY> override it.
@@ -62,9 +66,15 @@ async fn main() -> anyhow::Result<()> {
             println!("usedesk-amocrm demo");
             println!("  preview page:  {}", running.preview_url());
             println!("  block URL:     {}api/", running.config.public_url());
-            println!("  amoCRM sandbox {}   Usedesk sandbox {}", running.sandbox.amocrm_url(), running.sandbox.usedesk_url());
+            println!(
+                "  amoCRM sandbox {}   Usedesk sandbox {}",
+                running.sandbox.amocrm_url(),
+                running.sandbox.usedesk_url()
+            );
             println!("  data:          {}", data_dir.display());
-            println!("Open the preview page, pick a ticket, press \"Login to amoCRM\". Ctrl-C stops.");
+            println!(
+                "Open the preview page, pick a ticket, press \"Login to amoCRM\". Ctrl-C stops."
+            );
             block::serve(running.listener, running.app, shutdown_signal()).await?;
             running.sandbox.shutdown().await;
         }
@@ -72,20 +82,42 @@ async fn main() -> anyhow::Result<()> {
             let config = load(&cli)?;
             logging::init(&config.log_format, &config.log_level);
             app::open_store(&config).await?;
-            println!("database {} is up to date", app::redact_url(&config.database_url));
+            println!(
+                "database {} is up to date",
+                app::redact_url(&config.database_url)
+            );
         }
         Command::CheckConfig => {
             let config = load(&cli)?;
             let built = app::build(&config, None).await?;
-            built.store.ping().await.context("the database does not answer")?;
+            built
+                .store
+                .ping()
+                .await
+                .context("the database does not answer")?;
             println!("configuration OK");
             println!("  listen:        {}", config.listen);
             println!("  public URL:    {}", config.public_url());
             println!("  block URL:     {}api/", config.public_url());
             println!("  database:      {}", app::redact_url(&config.database_url));
-            println!("  rate limiter:  {}", if config.redis_url.is_empty() { "in-process" } else { "Redis (shared)" });
-            let oauth = !config.amocrm.client_id.is_empty() && config.amocrm.client_secret.is_some();
-            println!("  amoCRM OAuth:  {}", if oauth { "configured" } else { "NOT configured: set [amocrm] client_id and client_secret" });
+            println!(
+                "  rate limiter:  {}",
+                if config.redis_url.is_empty() {
+                    "in-process"
+                } else {
+                    "Redis (shared)"
+                }
+            );
+            let oauth =
+                !config.amocrm.client_id.is_empty() && config.amocrm.client_secret.is_some();
+            println!(
+                "  amoCRM OAuth:  {}",
+                if oauth {
+                    "configured"
+                } else {
+                    "NOT configured: set [amocrm] client_id and client_secret"
+                }
+            );
             println!("  redirect URI:  {}", config.redirect_uri());
         }
     }

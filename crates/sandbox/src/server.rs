@@ -110,6 +110,13 @@ impl Sandbox {
         url
     }
 
+    /// Approves an authorization request as if the user pressed "Allow" on the consent page at
+    /// `authorize_url` (the URL our service redirected to): returns the callback URL with the code, or
+    /// `None` when the request names another client. Lets HTTP-level tests log in without a browser.
+    pub fn approve(&self, authorize_url: &Url) -> Option<Url> {
+        crate::oauth::approve(&self.shared, authorize_url)
+    }
+
     /// Replaces the injected faults.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.set_faults(faults);

@@ -101,15 +101,7 @@ pub(crate) fn decision(shared: &Shared, content_type: Option<&str>, body: &[u8])
         );
     };
     match field("decision").as_str() {
-        "allow" => {
-            let code = lock(&shared.tokens).issue_code(&client_id, &redirect_uri);
-            target
-                .query_pairs_mut()
-                .append_pair("code", &code)
-                .append_pair("state", &state)
-                .append_pair("referer", &shared.amocrm_addr.to_string())
-                .append_pair("client_id", &client_id);
-        }
+        "allow" => allow(shared, &mut target, &client_id, &state, &redirect_uri),
         "deny" => {
             target
                 .query_pairs_mut()
@@ -120,6 +112,36 @@ pub(crate) fn decision(shared: &Shared, content_type: Option<&str>, body: &[u8])
         _ => return error_page(StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
     }
     redirect(target.as_str())
+}
+
+/// Issues a code and puts it on the callback URL, as "Allow" does.
+fn allow(shared: &Shared, target: &mut Url, client_id: &str, state: &str, redirect_uri: &str) {
+    let code = lock(&shared.tokens).issue_code(client_id, redirect_uri);
+    target
+        .query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", state)
+        .append_pair("referer", &shared.amocrm_addr.to_string())
+        .append_pair("client_id", client_id);
+}
+
+/// Approves the authorization request `authorize_url` (the consent page's URL with its query) as if the user
+/// pressed "Allow": the callback URL carrying the code, or `None` when the request is not for this sandbox.
+pub(crate) fn approve(shared: &Shared, authorize_url: &Url) -> Option<Url> {
+    let pairs: std::collections::HashMap<String, String> =
+        authorize_url.query_pairs().into_owned().collect();
+    let client_id = pairs.get("client_id")?;
+    if *client_id != shared.config.oauth_client_id {
+        return None;
+    }
+    let redirect_uri = pairs
+        .get("redirect_uri")
+        .cloned()
+        .or_else(|| shared.config.redirect_uri.clone())?;
+    let mut target = Url::parse(&redirect_uri).ok()?;
+    let state = pairs.get("state").map_or("", String::as_str);
+    allow(shared, &mut target, client_id, state, &redirect_uri);
+    Some(target)
 }
 
 /// `POST /oauth2/access_token`: JSON or form body, `authorization_code` and `refresh_token` grants.

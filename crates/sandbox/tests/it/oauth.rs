@@ -485,3 +485,32 @@ async fn access_tokens_expire_after_the_configured_lifetime() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn approving_an_authorization_url_in_code_gives_a_callback_whose_code_exchanges() {
+    // Arrange
+    let harness = Harness::start().await;
+    let mut authorize = harness.sandbox.authorize_url();
+    authorize
+        .query_pairs_mut()
+        .append_pair("client_id", "sandbox-client-id")
+        .append_pair("state", "st-1")
+        .append_pair("redirect_uri", REDIRECT_URI)
+        .append_pair("mode", "post_message");
+
+    // Act
+    let callback = harness.sandbox.approve(&authorize).expect("approved");
+    let tokens = exchange(&harness, &param(&callback, "code").expect("a code")).await;
+
+    // Assert
+    assert!(callback.as_str().starts_with(REDIRECT_URI));
+    assert_eq!(param(&callback, "state").as_deref(), Some("st-1"));
+    assert!(
+        tokens["access_token"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    let mut foreign = authorize.clone();
+    foreign.set_query(Some("client_id=someone-else&state=x"));
+    assert!(harness.sandbox.approve(&foreign).is_none());
+}

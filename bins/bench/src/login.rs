@@ -1,0 +1,74 @@
+//! "Login to amoCRM" over plain HTTP, as an agent's browser does it: the block's login link, the consent page,
+//! "Allow", and the redirect back to the server's callback — so that a connection exists.
+
+use anyhow::{Context as _, bail};
+use bytes::Bytes;
+use reqwest::header::LOCATION;
+use url::Url;
+
+use crate::html::{BlockState, first_form, link_containing};
+use crate::load::post_block;
+
+/// Follows the login from a block that offers it until the server has stored the connection.
+///
+/// `http` must not follow redirects by itself: each hop is checked here so a failure says where it happened.
+pub async fn login(http: &reqwest::Client, server: &Url, block_body: Bytes) -> anyhow::Result<()> {
+    let api = server.join("api/")?;
+    let block = post_block(http, api.as_str(), block_body).await?;
+    if block.state != BlockState::Login {
+        bail!(
+            "expected the block to offer \"Login to amoCRM\", it shows {:?}:\n{}",
+            block.state,
+            block.html
+        );
+    }
+    let start = link_containing(&block.html, "/oauth/start")
+        .with_context(|| format!("no /oauth/start link in the block:\n{}", block.html))?;
+
+    let consent_url = redirect_target(http.get(&start).send().await?, "GET /oauth/start")?;
+    let consent = http.get(consent_url.clone()).send().await?;
+    if !consent.status().is_success() {
+        bail!(
+            "the consent page {consent_url} answered {}",
+            consent.status()
+        );
+    }
+    let page = consent.text().await?;
+    let form =
+        first_form(&page).with_context(|| format!("no form on the consent page:\n{page}"))?;
+    let mut fields = form.fields;
+    fields.push(("decision".to_owned(), "allow".to_owned()));
+    let decision_url = consent_url.join(&form.action)?;
+    let callback_url = redirect_target(
+        http.post(decision_url).form(&fields).send().await?,
+        "POST the consent form",
+    )?;
+
+    let done = http.get(callback_url.clone()).send().await?;
+    let status = done.status();
+    if !status.is_success() {
+        bail!(
+            "the callback {} answered {status}: {}",
+            callback_url.path(),
+            done.text().await.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// The `Location` of a redirect, or an error naming the step.
+fn redirect_target(response: reqwest::Response, step: &str) -> anyhow::Result<Url> {
+    let status = response.status();
+    if !status.is_redirection() {
+        bail!("{step}: expected a redirect, got {status}");
+    }
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .with_context(|| format!("{step}: a redirect without Location"))?;
+    response
+        .url()
+        .join(location)
+        .with_context(|| format!("{step}: Location {location:?} is not a URL"))
+}

@@ -1,0 +1,466 @@
+//! The benchmark's phases, in an order where none disturbs the next: sequential latency with warm and cold
+//! metadata, throughput against the ceiling, many agents on one ticket, and last the burst (which leaves the
+//! account's limiter busy for a while).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use bytes::Bytes;
+use sandbox::{SampleTicket, Sandbox, SandboxConfig};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::ceiling::Ceiling;
+use crate::html::BlockState;
+use crate::load::{self, Answer, block_body, identifier_count, post_block};
+use crate::machine::Machine;
+use crate::pacer::Pacer;
+use crate::report::{Burst, Cache, LatencyRow, Rate, Results, SameTicket, Throughput};
+use crate::server::{self, Server, ServerSettings};
+use crate::stats::summarize;
+
+/// The server's per-account limit window (amoCRM's second plus its margin) and a little more, for pacing.
+const PACING_WINDOW: Duration = Duration::from_millis(1150);
+/// The metadata cache lifetime of the warm runs (the server's default).
+const WARM_METADATA_TTL_SECS: u64 = 600;
+/// How long to let the account's limit window empty between phases.
+const QUIET: Duration = Duration::from_millis(1200);
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// amoCRM latency injected by the sandbox for the latency, same-ticket and burst runs.
+    pub latency: Duration,
+    /// Sequential blocks per ticket and cache state.
+    pub samples: usize,
+    /// Concurrent agents of the throughput run.
+    pub agents: usize,
+    /// The throughput run's warm-up (not measured).
+    pub warmup: Duration,
+    /// The throughput run's measured window.
+    pub measure: Duration,
+    /// Agents opening the same ticket at once.
+    pub same_ticket_agents: usize,
+    /// Blocks of the burst.
+    pub burst: usize,
+    /// The server's render deadline.
+    pub render_deadline: Duration,
+}
+
+/// The sample tickets by role.
+struct Tickets {
+    none: SampleTicket,
+    one: SampleTicket,
+    three: SampleTicket,
+    all: Vec<SampleTicket>,
+}
+
+impl Tickets {
+    fn load() -> anyhow::Result<Self> {
+        let all = sandbox::sample_tickets();
+        let find = |id: i64| {
+            all.iter()
+                .find(|t| t.ticket_id == id)
+                .cloned()
+                .with_context(|| format!("the sandbox has no sample ticket {id}"))
+        };
+        Ok(Self {
+            none: find(sandbox::seed::TICKET_NO_MATCH)?,
+            one: find(sandbox::seed::TICKET_ONE_MATCH)?,
+            three: find(sandbox::seed::TICKET_THREE_MATCHES)?,
+            all,
+        })
+    }
+}
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> anyhow::Result<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "usedesk-amocrm-bench-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What every phase shares.
+struct Bench {
+    options: Options,
+    binary: PathBuf,
+    sandbox: Sandbox,
+    settings: ServerSettings,
+    http: reqwest::Client,
+    api: String,
+    amo_origin: String,
+    next_client: AtomicI64,
+}
+
+impl Bench {
+    /// A Usedesk client id never used before, so the server's render cache has nothing for it.
+    fn new_client(&self) -> i64 {
+        self.next_client.fetch_add(1, Ordering::Relaxed)
+    }
+
+    fn body(&self, ticket: &SampleTicket, client_id: i64) -> Bytes {
+        block_body(ticket, client_id, &self.amo_origin)
+    }
+
+    fn fresh_body(&self, ticket: &SampleTicket) -> Bytes {
+        self.body(ticket, self.new_client())
+    }
+
+    async fn start_server(&self, metadata_ttl_secs: u64) -> anyhow::Result<Server> {
+        let settings = ServerSettings {
+            metadata_ttl_secs,
+            ..self.settings.clone()
+        };
+        Server::start(&self.binary, &settings, &self.http).await
+    }
+
+    /// One paced block, with the amoCRM requests it made.
+    async fn paced_block(
+        &self,
+        pacer: &mut Pacer,
+        ticket: &SampleTicket,
+        expect: u64,
+    ) -> anyhow::Result<(Answer, u64)> {
+        pacer.wait(expect).await;
+        let before = self.sandbox.stats().api_requests;
+        let answer = post_block(&self.http, &self.api, self.fresh_body(ticket)).await?;
+        let requests = self.sandbox.stats().api_requests - before;
+        pacer.record(Instant::now(), requests);
+        Ok((answer, requests))
+    }
+
+    /// `samples` sequential, paced blocks of `ticket`, each for a new client.
+    async fn sequential(
+        &self,
+        pacer: &mut Pacer,
+        ticket: &SampleTicket,
+        cache: Cache,
+    ) -> anyhow::Result<LatencyRow> {
+        let mut latencies = Vec::with_capacity(self.options.samples);
+        let mut requests = 0;
+        let mut expect = 7;
+        let mut not_fresh = 0;
+        let mut shown: Option<String> = None;
+        for _ in 0..self.options.samples {
+            let (answer, made) = self.paced_block(pacer, ticket, expect).await?;
+            expect = made.max(1);
+            requests += made;
+            latencies.push(answer.latency);
+            if answer.state == BlockState::Fresh {
+                shown = Some(answer.html);
+            } else {
+                not_fresh += 1;
+            }
+        }
+        let html =
+            shown.with_context(|| format!("no block of ticket {} was fresh", ticket.ticket_id))?;
+        // The sample count is small, so the conversions are exact.
+        #[allow(clippy::cast_precision_loss)]
+        let requests_per_block = requests as f64 / latencies.len() as f64;
+        Ok(LatencyRow {
+            ticket_id: ticket.ticket_id,
+            contacts: html.matches(r#"<details class="uda-contact"#).count(),
+            deals: html.contains(r#"class="uda-deals""#),
+            identifiers: identifier_count(ticket),
+            cache,
+            summary: summarize(&latencies),
+            injected: self.options.latency,
+            requests_per_block,
+            not_fresh,
+        })
+    }
+}
+
+fn http_client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .context("building the HTTP client")
+}
+
+/// Runs every phase and returns what was measured.
+pub async fn run(options: Options) -> anyhow::Result<Results> {
+    let started = Instant::now();
+    let binary = server::binary()?;
+    let dir = TempDir::new()?;
+    let listen = server::free_port()?;
+    let base = format!("http://{listen}/");
+    let sandbox = Sandbox::start(SandboxConfig {
+        redirect_uri: Some(format!("{base}oauth/callback")),
+        latency: options.latency,
+        enforce_rate_limit: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .context("starting the sandbox")?;
+    let defaults = SandboxConfig::default();
+    let amo_origin = sandbox.amocrm_url().origin().ascii_serialization();
+    let settings = ServerSettings {
+        listen,
+        data_dir: dir.0.join("server"),
+        amocrm_origin: amo_origin.clone(),
+        authorize_url: sandbox.authorize_url().to_string(),
+        usedesk_url: sandbox.usedesk_url().to_string(),
+        client_id: defaults.oauth_client_id.clone(),
+        client_secret: defaults.oauth_client_secret.clone(),
+        metadata_ttl_secs: WARM_METADATA_TTL_SECS,
+        render_deadline_ms: u64::try_from(options.render_deadline.as_millis()).unwrap_or(u64::MAX),
+    };
+    let bench = Bench {
+        binary,
+        sandbox,
+        settings,
+        http: http_client()?,
+        api: format!("{base}api/"),
+        amo_origin,
+        next_client: AtomicI64::new(70_000_000),
+        options,
+    };
+    let outcome = phases(&bench, &dir, started).await;
+    let Bench { sandbox, .. } = bench;
+    sandbox.shutdown().await;
+    outcome
+}
+
+async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Result<Results> {
+    let tickets = Tickets::load()?;
+    let options = &bench.options;
+    let mut pacer = Pacer::new(7, PACING_WINDOW);
+
+    eprintln!("starting the server and logging in to the sandbox's amoCRM…");
+    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
+    crate::login::login(
+        &bench.http,
+        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
+        bench.fresh_body(&tickets.one),
+    )
+    .await
+    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+
+    let order = [&tickets.none, &tickets.one, &tickets.three];
+    let mut latency = Vec::new();
+    eprintln!(
+        "warm metadata: {} sequential blocks per ticket…",
+        options.samples
+    );
+    for ticket in order {
+        // The first block loads the metadata; the measured ones find it cached.
+        bench.paced_block(&mut pacer, ticket, 7).await?;
+        latency.push(bench.sequential(&mut pacer, ticket, Cache::Warm).await?);
+    }
+    server.stop();
+
+    eprintln!(
+        "cold metadata (server restarted, metadata cache lifetime 0): {} sequential blocks per ticket…",
+        options.samples
+    );
+    let server = bench.start_server(0).await?;
+    let (first, first_requests) = bench.paced_block(&mut pacer, &tickets.three, 7).await?;
+    let first_after_restart = Some((tickets.three.ticket_id, first.latency, first_requests));
+    for ticket in order {
+        latency.push(bench.sequential(&mut pacer, ticket, Cache::Cold).await?);
+    }
+    server.stop();
+    let sequential_too_many = bench.sandbox.stats().too_many_requests;
+
+    let throughput = throughput(bench, &tickets, dir).await?;
+    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
+    // Load the metadata so the two remaining runs see a warm cache, as a server in use would have.
+    bench.sandbox.set_latency(options.latency);
+    post_block(&bench.http, &bench.api, bench.fresh_body(&tickets.none)).await?;
+
+    eprintln!(
+        "{} agents on one ticket at once…",
+        options.same_ticket_agents
+    );
+    tokio::time::sleep(QUIET).await;
+    let same_ticket = same_ticket(bench, &tickets.three).await?;
+
+    eprintln!("burst of {} blocks for one account…", options.burst);
+    tokio::time::sleep(QUIET).await;
+    let burst = burst(bench, &tickets).await?;
+    server.stop();
+
+    Ok(Results {
+        machine: Machine::detect(),
+        injected: options.latency,
+        latency,
+        first_after_restart,
+        sequential_too_many,
+        throughput,
+        same_ticket,
+        burst,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn rate(outcome: &load::LoopOutcome) -> Rate {
+    Rate {
+        per_second: outcome.per_second(),
+        summary: summarize(&outcome.latencies),
+        states: outcome.states.clone(),
+        errors: outcome.errors,
+    }
+}
+
+async fn throughput(bench: &Bench, tickets: &Tickets, dir: &TempDir) -> anyhow::Result<Throughput> {
+    let options = &bench.options;
+    eprintln!(
+        "throughput: {} agents, zero latency, {:.0} s each for the server and the ceiling…",
+        options.agents,
+        options.measure.as_secs_f64()
+    );
+    bench.sandbox.set_latency(Duration::ZERO);
+    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
+    // Every sample ticket with its own client id: what 64 agents reopening the same four tickets send.
+    let bodies: Vec<Bytes> = tickets
+        .all
+        .iter()
+        .map(|t| bench.body(t, t.client_id))
+        .collect();
+    let mut middle = None;
+    for (ticket, body) in tickets.all.iter().zip(&bodies) {
+        let answer = post_block(&bench.http, &bench.api, body.clone()).await?;
+        if ticket.ticket_id == tickets.one.ticket_id {
+            middle = Some(answer.html);
+        }
+    }
+    let bodies = Arc::new(bodies);
+    let served = load::closed_loop(
+        &bench.http,
+        &bench.api,
+        bodies.clone(),
+        options.agents,
+        options.warmup,
+        options.measure,
+    )
+    .await;
+    let peak_rss_kib = server.peak_rss_kib()?;
+    server.stop();
+    if served.completed == 0 {
+        bail!(
+            "the server answered no block in the throughput run ({} errors)",
+            served.errors
+        );
+    }
+
+    // The ceiling answers what the server answers for the one-contact ticket, byte for byte.
+    let html = middle.context("no answer for the one-contact ticket")?;
+    let fixed = serde_json::json!({ "html": html }).to_string();
+    let body_file = dir.0.join("ceiling.json");
+    std::fs::write(&body_file, &fixed)
+        .with_context(|| format!("writing {}", body_file.display()))?;
+    let ceiling = Ceiling::start(&body_file).await?;
+    let url = format!("http://{}/api/", ceiling.addr);
+    let bound = load::closed_loop(
+        &bench.http,
+        &url,
+        bodies,
+        options.agents,
+        options.warmup,
+        options.measure,
+    )
+    .await;
+    drop(ceiling);
+    Ok(Throughput {
+        agents: options.agents,
+        window: options.measure,
+        server: rate(&served),
+        ceiling: rate(&bound),
+        ceiling_body_bytes: fixed.len(),
+        peak_rss_kib,
+    })
+}
+
+fn tally(answers: &[anyhow::Result<Answer>]) -> (Vec<Duration>, BTreeMap<BlockState, u64>, u64) {
+    let mut latencies = Vec::new();
+    let mut states = BTreeMap::new();
+    let mut errors = 0;
+    for answer in answers {
+        match answer {
+            Ok(a) => {
+                latencies.push(a.latency);
+                *states.entry(a.state).or_default() += 1;
+            }
+            Err(e) => {
+                errors += 1;
+                if errors == 1 {
+                    eprintln!("a block request failed: {e:#}");
+                }
+            }
+        }
+    }
+    (latencies, states, errors)
+}
+
+async fn same_ticket(bench: &Bench, ticket: &SampleTicket) -> anyhow::Result<SameTicket> {
+    let agents = bench.options.same_ticket_agents;
+    let body = bench.fresh_body(ticket);
+    bench.sandbox.reset_stats();
+    let answers = load::all_at_once(&bench.http, &bench.api, vec![body; agents]).await;
+    let stats = bench.sandbox.stats();
+    let (latencies, states, errors) = tally(&answers);
+    if errors > 0 {
+        bail!("{errors} of {agents} same-ticket requests failed");
+    }
+    Ok(SameTicket {
+        agents,
+        ticket_id: ticket.ticket_id,
+        identifiers: identifier_count(ticket),
+        api_requests: stats.api_requests,
+        summary: summarize(&latencies),
+        states,
+    })
+}
+
+async fn burst(bench: &Bench, tickets: &Tickets) -> anyhow::Result<Burst> {
+    let n = bench.options.burst;
+    let cycle = [&tickets.none, &tickets.one, &tickets.three];
+    let bodies: Vec<Bytes> = (0..n)
+        .map(|i| bench.fresh_body(cycle[i % cycle.len()]))
+        .collect();
+    bench.sandbox.reset_stats();
+    let started = Instant::now();
+    let answers = load::all_at_once(&bench.http, &bench.api, bodies).await;
+    let elapsed = started.elapsed();
+    let stats = bench.sandbox.stats();
+    let (latencies, states, errors) = tally(&answers);
+    let after = post_block(&bench.http, &bench.api, bench.fresh_body(&tickets.one))
+        .await
+        .ok()
+        .map(|a| (a.latency, a.state));
+    Ok(Burst {
+        blocks: n,
+        max_per_second: stats.max_requests_per_second,
+        too_many: stats.too_many_requests,
+        api_requests: stats.api_requests,
+        summary: summarize(&latencies),
+        states,
+        errors,
+        deadline: bench.options.render_deadline,
+        elapsed,
+        after,
+    })
+}

@@ -1,0 +1,168 @@
+//! The state markers, checked against blocks rendered by the real templates.
+
+use bench::html::{BlockState, classify, link_containing, unescape};
+use block::view::model::{Action, BlockActions, BlockView, ContactActions};
+use block::view::{Display, render_block};
+use domain::Degradation;
+use domain::model::{AccountView, BlockData, ContactView, TicketClient};
+use domain::store::ConnectionId;
+use i18n::Lang;
+
+const DISPLAY: Display = Display {
+    utc_offset_minutes: 180,
+    now: 1_756_728_000,
+};
+
+fn action(path: &str) -> Action {
+    Action {
+        url: format!("https://service.example/{path}"),
+        token: "token".into(),
+    }
+}
+
+fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
+    BlockData {
+        connection_id: ConnectionId::new_random(),
+        account: AccountView {
+            name: "Hogwarts".into(),
+            currency: "RUB".into(),
+            currency_symbol: None,
+        },
+        client: TicketClient::default(),
+        identifiers: vec!["+79161234567".into()],
+        contacts: (0..contacts)
+            .map(|i| ContactView {
+                id: i64::try_from(i).unwrap() + 1,
+                name: format!("Contact {i}"),
+                phones: vec![],
+                emails: vec![],
+                responsible: None,
+                updated_at: 0,
+                url: "https://hogwarts.amocrm.ru/contacts/detail/1".into(),
+                linked: false,
+                matched_by: vec![],
+                deals: vec![],
+            })
+            .collect(),
+        linked: false,
+        stale_as_of,
+    }
+}
+
+fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
+    let data = data(contacts, stale.as_ref().map(|_| 1_756_700_000));
+    let actions = BlockActions {
+        contacts: data
+            .contacts
+            .iter()
+            .map(|c| ContactActions {
+                contact_id: c.id,
+                link: None,
+                unlink: None,
+                new_deal: action("deal"),
+                deals: vec![],
+            })
+            .collect(),
+        add_contact: action("contact"),
+        settings: action("settings"),
+    };
+    BlockView::Data {
+        data: Box::new(data),
+        actions,
+        stale_reason: stale,
+    }
+}
+
+fn state_of(view: &BlockView) -> BlockState {
+    classify(&render_block(Lang::En, view, &DISPLAY))
+}
+
+#[test]
+fn a_block_with_contacts_is_fresh() {
+    // Arrange
+    let view = data_view(3, None);
+
+    // Act
+    let state = state_of(&view);
+
+    // Assert
+    assert_eq!(state, BlockState::Fresh);
+}
+
+#[test]
+fn a_block_that_found_nobody_is_fresh() {
+    let view = data_view(0, None);
+
+    let state = state_of(&view);
+
+    assert_eq!(state, BlockState::Fresh);
+}
+
+#[test]
+fn last_known_data_with_a_warning_is_stale() {
+    let view = data_view(1, Some(Degradation::Busy));
+
+    let state = state_of(&view);
+
+    assert_eq!(state, BlockState::Stale);
+}
+
+#[test]
+fn each_degraded_reason_is_told_apart() {
+    let cases = [
+        (Degradation::Busy, BlockState::Busy),
+        (Degradation::Timeout, BlockState::Timeout),
+        (Degradation::Unavailable, BlockState::Degraded),
+        (Degradation::Blocked, BlockState::Degraded),
+    ];
+    for (reason, expected) in cases {
+        let view = BlockView::Degraded {
+            reason: reason.clone(),
+            reference: "ref-1".into(),
+        };
+
+        let state = state_of(&view);
+
+        assert_eq!(state, expected, "for {reason:?}");
+    }
+}
+
+#[test]
+fn the_login_block_is_recognised_and_its_link_read_unescaped() {
+    // Arrange
+    let login_url = "http://127.0.0.1:9/oauth/start?s=a%2Bb&lang=en".to_owned();
+    let view = BlockView::NeedsLogin {
+        login_url: login_url.clone(),
+        expired: false,
+    };
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Act
+    let state = classify(&html);
+    let link = link_containing(&html, "/oauth/start");
+
+    // Assert
+    assert_eq!(state, BlockState::Login);
+    assert_eq!(link.as_deref(), Some(login_url.as_str()));
+}
+
+#[test]
+fn a_setup_message_is_neither_data_nor_degraded() {
+    let state = state_of(&BlockView::MissingHost);
+
+    assert_eq!(state, BlockState::Other);
+}
+
+#[test]
+fn something_that_is_not_a_block_is_other() {
+    let state = classify("<html><body>Service Unavailable</body></html>");
+
+    assert_eq!(state, BlockState::Other);
+}
+
+#[test]
+fn unescaping_restores_every_escaped_character_once() {
+    let text = unescape("a&amp;b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &amp;lt;");
+
+    assert_eq!(text, "a&b <c> \"d\" 'e' &lt;");
+}

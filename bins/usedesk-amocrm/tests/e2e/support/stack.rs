@@ -1,0 +1,91 @@
+//! The whole product in-process, started exactly as `usedesk-amocrm demo` starts it: the sandbox, the
+//! server on SQLite in a temporary directory, and the preview page.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long the server may take to finish its requests in flight once asked to stop.
+const STOP_WITHIN: Duration = Duration::from_secs(10);
+
+/// A running stack.
+pub struct Stack {
+    /// The preview page's URL.
+    pub preview_url: String,
+    /// The amoCRM and Usedesk stand-ins, kept for assertions.
+    pub sandbox: sandbox::Sandbox,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    // The SQLite database and the generated keys live here until the stack is dropped.
+    _data: tempfile::TempDir,
+}
+
+impl Stack {
+    /// Starts the sandbox and the server; the listener is bound before this returns, so the server
+    /// accepts connections at once.
+    pub async fn start() -> anyhow::Result<Stack> {
+        let data = tempfile::tempdir().context("creating the data directory")?;
+        let demo = usedesk_amocrm::demo::start("127.0.0.1:0".parse()?, data.path())
+            .await
+            .context("starting the demo")?;
+        let preview_url = demo.preview_url();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(block::serve(demo.listener, demo.app, async move {
+            let _ = stopped.await;
+        }));
+        Ok(Stack {
+            preview_url,
+            sandbox: demo.sandbox,
+            stop,
+            server,
+            _data: data,
+        })
+    }
+
+    /// Stops the server (finishing requests in flight) and the sandbox.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        let served = tokio::time::timeout(STOP_WITHIN, self.server).await;
+        self.sandbox.shutdown().await;
+        match served {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(error))) => Err(error).context("the server failed"),
+            Ok(Err(join)) => Err(join).context("the server task panicked"),
+            Err(_) => anyhow::bail!("the server did not stop within {STOP_WITHIN:?}"),
+        }
+    }
+
+    /// The amoCRM sandbox's own view of a lead's notes, read with a long-lived token of its own.
+    pub async fn sandbox_notes(&self, lead_id: i64) -> anyhow::Result<Vec<serde_json::Value>> {
+        let token = self.sandbox.issue_long_lived_token();
+        let url = self
+            .sandbox
+            .amocrm_url()
+            .join(&format!("api/v4/leads/{lead_id}/notes?limit=250"))?;
+        let response = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await?;
+        if response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(Vec::new());
+        }
+        let body: serde_json::Value = response.error_for_status()?.json().await?;
+        Ok(body["_embedded"]["notes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// How many times the sandbox's amoCRM received `endpoint` (e.g. `"POST /api/v4/contacts"`).
+    pub fn amocrm_calls(&self, endpoint: &str) -> u64 {
+        self.sandbox
+            .stats()
+            .endpoints
+            .get(endpoint)
+            .copied()
+            .unwrap_or(0)
+    }
+}

@@ -1,0 +1,9 @@
+//! Reliability and security: faults from amoCRM and Usedesk, crashes, two replicas, hostile input — through
+//! the real server (in-process, or as child processes of the built binary) against the sandbox.
+
+mod support;
+
+mod crash;
+mod faults;
+mod hostile;
+mod replicas;

@@ -1,0 +1,197 @@
+//! Two server processes sharing PostgreSQL and Redis: one refresh for both, one rate limit for both, and what one
+//! stores the other sees.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::{
+    Server, free_port, http, login, post_block, sample_body, sandbox_for, services_required,
+};
+
+struct Database {
+    admin: String,
+    name: String,
+}
+
+impl Database {
+    async fn create() -> Option<Database> {
+        let admin = std::env::var("USEDESK_AMOCRM_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let name = format!("usedesk_amocrm_rel_{}", std::process::id());
+        let pool = match sqlx::PgPool::connect(&admin).await {
+            Ok(pool) => pool,
+            Err(e) if !services_required() => {
+                eprintln!(
+                    "\n!!! SKIPPING the two-replica test: PostgreSQL at {admin} is not reachable ({e}). Set CI=1 or REQUIRE_SERVICES=1 to fail instead.\n"
+                );
+                return None;
+            }
+            Err(e) => panic!("PostgreSQL at {admin} is required: {e}"),
+        };
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        Some(Database { admin, name })
+    }
+
+    fn url(&self) -> String {
+        let mut url = url::Url::parse(&self.admin).unwrap();
+        url.set_path(&self.name);
+        url.to_string()
+    }
+
+    async fn drop(self) {
+        let pool = sqlx::PgPool::connect(&self.admin).await.unwrap();
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+}
+
+async fn redis_url() -> Option<String> {
+    let url = std::env::var("USEDESK_AMOCRM_TEST_REDIS_URL")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let reachable =
+        tokio::net::TcpStream::connect(url.trim_start_matches("redis://").trim_end_matches('/'))
+            .await
+            .is_ok();
+    if reachable {
+        return Some(url);
+    }
+    assert!(
+        !services_required(),
+        "Redis at {url} is required (CI/REQUIRE_SERVICES set) but not reachable"
+    );
+    eprintln!("\n!!! SKIPPING the two-replica test: Redis at {url} is not reachable.\n");
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_refresh_once_share_the_rate_limit_and_see_each_others_links() {
+    let Some(db) = Database::create().await else {
+        return;
+    };
+    let Some(redis) = redis_url().await else {
+        return db.drop().await;
+    };
+    let (port_a, port_b) = (free_port(), free_port());
+    let base_a = format!("http://127.0.0.1:{port_a}/");
+    let base_b = format!("http://127.0.0.1:{port_b}/");
+    let sandbox = sandbox_for(&base_a, true).await;
+    let amo = sandbox
+        .amocrm_url()
+        .to_string()
+        .trim_end_matches('/')
+        .to_owned();
+    let shared = vec![
+        ("USEDESK_AMOCRM_DATABASE_URL", db.url()),
+        ("USEDESK_AMOCRM_REDIS_URL", redis),
+        (
+            "USEDESK_AMOCRM_SECURITY__SIGNING_KEY",
+            "c2hhcmVkLXNpZ25pbmcta2V5LWZvci1ib3RoLXJlcGxpY2Fz".to_owned(),
+        ),
+        (
+            "USEDESK_AMOCRM_SECURITY__TOKEN_ENCRYPTION_KEY",
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
+        ),
+        (
+            "USEDESK_AMOCRM_AMOCRM__REDIRECT_URI",
+            format!("{base_a}oauth/callback"),
+        ),
+        ("USEDESK_AMOCRM_PUBLIC_URL", base_a.clone()),
+    ];
+    let replica_a = Server::spawn(&sandbox, port_a, &shared).await;
+    let replica_b = Server::spawn(&sandbox, port_b, &shared).await;
+    let client = http();
+    login(&client, &replica_a.base, &sandbox, &sample_body(&amo, 1002)).await;
+
+    // One refresh for both replicas.
+    sandbox.expire_access_tokens();
+    sandbox.reset_stats();
+    let renders = (0..10).map(|i| {
+        let (client, base) = (
+            client.clone(),
+            if i % 2 == 0 {
+                base_a.clone()
+            } else {
+                base_b.clone()
+            },
+        );
+        let mut body = sample_body(&amo, 1002);
+        body["client_id"] = json!(9000 + i);
+        async move { post_block(&client, &base, &body).await }
+    });
+    let answers = futures_util::future::join_all(renders).await;
+    assert!(
+        answers
+            .iter()
+            .all(|(s, html)| *s == StatusCode::OK && html.contains("Harry Potter")),
+        "{:?}",
+        answers[0]
+    );
+    assert_eq!(
+        sandbox.stats().endpoints.get("POST /oauth2/access_token"),
+        Some(&1),
+        "exactly one refresh across replicas"
+    );
+
+    // One limit for both replicas: a burst from both never puts more than 7 requests in a second.
+    sandbox.reset_stats();
+    let burst = (0..16).map(|i| {
+        let (client, base) = (
+            client.clone(),
+            if i % 2 == 0 {
+                base_a.clone()
+            } else {
+                base_b.clone()
+            },
+        );
+        let mut body = sample_body(&amo, 1003);
+        body["client_id"] = json!(9100 + i);
+        async move { post_block(&client, &base, &body).await }
+    });
+    let answers = futures_util::future::join_all(burst).await;
+    let stats = sandbox.stats();
+    assert!(answers.iter().all(|(s, _)| *s == StatusCode::OK));
+    assert!(stats.max_requests_per_second <= 7, "{stats:?}");
+    assert_eq!(stats.too_many_requests, 0, "{stats:?}");
+
+    // What one replica stores, the other sees.
+    let (_, three) = post_block(&client, &base_a, &sample_body(&amo, 1003)).await;
+    let link_form = crate::support::link(&three, "action/link").expect("a Link button");
+    let token = hidden_token_after(&three, "action/link").expect("its token");
+    let linked = client
+        .post(&link_form)
+        .form(&[("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(linked.status().is_success(), "{}", linked.status());
+    let (_, seen_by_b) = post_block(&client, &base_b, &sample_body(&amo, 1003)).await;
+    assert!(
+        seen_by_b.contains("action/unlink"),
+        "replica B shows the link made through replica A"
+    );
+
+    drop((replica_a, replica_b));
+    db.drop().await;
+}
+
+/// The value of the first hidden `t` field after the first occurrence of `needle`.
+fn hidden_token_after(html: &str, needle: &str) -> Option<String> {
+    let rest = &html[html.find(needle)?..];
+    let at = rest.find("name=\"t\"")?;
+    let after = &rest[at..];
+    let value = after.find("value=\"")? + 7;
+    let end = after[value..].find('"')?;
+    Some(after[value..value + end].to_owned())
+}
