@@ -79,3 +79,24 @@ state-payment-required = The amoCRM subscription has ended. Renew it in amoCRM t
 state-upstream-error = amoCRM answered with an error. Try refreshing the block a little later.
 state-timeout = amoCRM took too long to answer. Try refreshing the block.
 state-internal-error = Something went wrong on our side. If it happens again, give your administrator this reference: { $ref }.
+
+## The block's layout: setup details, badges, stale data and references.
+
+setup-needed = Setup needed
+setup-missing-host = In the block settings in Usedesk, add this POST parameter with the address of your amoCRM account:
+setup-missing-token = In the block settings in Usedesk, add this POST parameter with the secret key of your Usedesk API channel:
+setup-allowed-hosts = Only amoCRM and Kommo account addresses are allowed, for example:
+setup-oauth-hint = The administrator sets the client ID, client secret and redirect URI of the amoCRM integration in the service configuration.
+setup-bad-secret-hint = The secret key in the dynamic block's settings in Usedesk must be the same as in the service configuration.
+contact-linked-badge = Linked
+contact-matched-by = Found by: { $ids }
+contact-searched-by = Searched by: { $ids }
+contact-open-in-amocrm = Open the contact in amoCRM
+deal-open-in-amocrm = Open the deal in amoCRM
+deal-open-card = Open the deal card
+deal-updated = Updated
+user-by-id = User #{ $id }
+state-stale-busy = amoCRM is busy; data as of { $time }.
+state-stale-blocked = amoCRM has blocked access; data as of { $time }.
+state-stale-payment = The amoCRM subscription has ended; data as of { $time }.
+block-reference = Reference: { $ref }

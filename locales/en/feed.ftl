@@ -46,3 +46,7 @@ feed-more =
 comment-placeholder = Write a comment on the deal…
 button-post-comment = Add comment
 comment-posted = The comment has been added.
+
+## A note in the feed, its author shown beside its time.
+
+feed-note-title = Note

@@ -66,3 +66,16 @@ settings-integration-id = Integration ID (amoClientId) for triggers
 settings-integration-id-hint = Use this ID as “amoClientId” in the POST request of a Usedesk trigger that calls /api/freeCreateLead.
 settings-save = Save
 settings-saved = Settings saved. Refresh the block to see the changes.
+
+## Form layout: stage reload, more field errors and settings hints.
+
+form-show-required = Show required fields
+form-price-currency = Budget, { $currency }
+form-required-hint = Fields marked * are required at the chosen stage.
+form-empty-lines-hint = Empty lines are skipped.
+error-field-phone = “{ $field }” is not a phone number.
+error-field-unknown = The field “{ $field }” cannot be filled in here.
+error-stage-not-in-pipeline = Choose a stage of the pipeline from the list.
+comment-label = Comment
+settings-choose-hint = Tick the fields to show.
+settings-card-default = While nothing is ticked here, the deal card shows every filled field.

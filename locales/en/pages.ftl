@@ -53,3 +53,14 @@ preview-ticket = Ticket #{ $id }
 preview-client = Client
 preview-language = Language
 preview-render = Show the block
+
+## Outcomes of actions without a message of their own, and more of the preview page.
+
+action-done-link = The client is now linked to the chosen amoCRM contact.
+action-token-replayed = This link has already been used. Refresh the block to see the result or to start again.
+action-not-found = The contact or deal was not found in amoCRM: it may have been deleted. Refresh the block.
+action-unavailable = amoCRM or Usedesk did not answer. Try again in a minute.
+action-rejected = amoCRM refused the change: { $reason }
+preview-reload = Reload the block
+preview-error = The service did not answer. Check that it is running and try again.
+preview-subject = Subject

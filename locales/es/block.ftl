@@ -79,3 +79,24 @@ state-payment-required = La suscripción de amoCRM ha finalizado. Renuévela en 
 state-upstream-error = amoCRM respondió con un error. Intente actualizar el bloque un poco más tarde.
 state-timeout = amoCRM tardó demasiado en responder. Intente actualizar el bloque.
 state-internal-error = Algo salió mal por nuestra parte. Si vuelve a ocurrir, facilite a su administrador este código: { $ref }.
+
+## The block's layout: setup details, badges, stale data and references.
+
+setup-needed = Falta configurar el bloque
+setup-missing-host = En la configuración del bloque en Usedesk, añada este parámetro POST con la dirección de su cuenta de amoCRM:
+setup-missing-token = En la configuración del bloque en Usedesk, añada este parámetro POST con la clave secreta de su canal de API de Usedesk:
+setup-allowed-hosts = Solo se admiten direcciones de cuentas de amoCRM y Kommo, por ejemplo:
+setup-oauth-hint = El administrador define el ID de cliente, el secreto de cliente y la URI de redirección de la integración de amoCRM en la configuración del servicio.
+setup-bad-secret-hint = La clave secreta de la configuración del bloque dinámico en Usedesk debe coincidir con la de la configuración del servicio.
+contact-linked-badge = Vinculado
+contact-matched-by = Encontrado por: { $ids }
+contact-searched-by = Búsqueda por: { $ids }
+contact-open-in-amocrm = Abrir el contacto en amoCRM
+deal-open-in-amocrm = Abrir el negocio en amoCRM
+deal-open-card = Abrir la ficha del negocio
+deal-updated = Actualizado
+user-by-id = Usuario #{ $id }
+state-stale-busy = amoCRM está saturado de solicitudes; se muestran los datos guardados ({ $time }).
+state-stale-blocked = amoCRM ha bloqueado el acceso; se muestran los datos guardados ({ $time }).
+state-stale-payment = La suscripción de amoCRM ha terminado; se muestran los datos guardados ({ $time }).
+block-reference = Referencia: { $ref }

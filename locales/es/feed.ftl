@@ -46,3 +46,7 @@ feed-more =
 comment-placeholder = Escriba un comentario sobre el negocio…
 button-post-comment = Añadir comentario
 comment-posted = El comentario se ha añadido.
+
+## A note in the feed, its author shown beside its time.
+
+feed-note-title = Nota

@@ -66,3 +66,16 @@ settings-integration-id = ID de integración (amoClientId) para disparadores
 settings-integration-id-hint = Use este ID como “amoClientId” en la solicitud POST de un disparador de Usedesk que llame a /api/freeCreateLead.
 settings-save = Guardar
 settings-saved = Configuración guardada. Actualice el bloque para ver los cambios.
+
+## Form layout: stage reload, more field errors and settings hints.
+
+form-show-required = Mostrar campos obligatorios
+form-price-currency = Presupuesto, { $currency }
+form-required-hint = Los campos marcados con * son obligatorios en la etapa elegida.
+form-empty-lines-hint = Las líneas vacías se omiten.
+error-field-phone = “{ $field }” no es un número de teléfono.
+error-field-unknown = El campo “{ $field }” no se puede rellenar aquí.
+error-stage-not-in-pipeline = Elija una etapa del embudo de la lista.
+comment-label = Comentario
+settings-choose-hint = Marque los campos que desea mostrar.
+settings-card-default = Mientras no haya nada marcado aquí, la ficha del negocio muestra todos los campos rellenados.

@@ -53,3 +53,14 @@ preview-ticket = Ticket n.º { $id }
 preview-client = Cliente
 preview-language = Idioma
 preview-render = Mostrar el bloque
+
+## Outcomes of actions without a message of their own, and more of the preview page.
+
+action-done-link = El cliente ahora está vinculado al contacto de amoCRM elegido.
+action-token-replayed = Este enlace ya se ha utilizado. Actualice el bloque para ver el resultado o para empezar de nuevo.
+action-not-found = No se encontró el contacto o el negocio en amoCRM: puede que se haya eliminado. Actualice el bloque.
+action-unavailable = amoCRM o Usedesk no respondieron. Inténtelo de nuevo en un minuto.
+action-rejected = amoCRM rechazó el cambio: { $reason }
+preview-reload = Actualizar el bloque
+preview-error = El servicio no respondió. Compruebe que está en funcionamiento e inténtelo de nuevo.
+preview-subject = Asunto

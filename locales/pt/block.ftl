@@ -79,3 +79,24 @@ state-payment-required = A assinatura do amoCRM terminou. Renove-a no amoCRM par
 state-upstream-error = O amoCRM respondeu com um erro. Tente atualizar o bloco daqui a pouco.
 state-timeout = O amoCRM demorou demais para responder. Tente atualizar o bloco.
 state-internal-error = Algo deu errado do nosso lado. Se acontecer de novo, informe ao administrador este código: { $ref }.
+
+## The block's layout: setup details, badges, stale data and references.
+
+setup-needed = Configuração necessária
+setup-missing-host = Nas configurações do bloco no Usedesk, adicione este parâmetro POST com o endereço da sua conta amoCRM:
+setup-missing-token = Nas configurações do bloco no Usedesk, adicione este parâmetro POST com a chave secreta do seu canal de API do Usedesk:
+setup-allowed-hosts = Somente endereços de contas amoCRM e Kommo são permitidos, por exemplo:
+setup-oauth-hint = O administrador define o ID do cliente, o segredo do cliente e a URI de redirecionamento da integração amoCRM na configuração do serviço.
+setup-bad-secret-hint = A chave secreta nas configurações do bloco dinâmico no Usedesk deve ser igual à da configuração do serviço.
+contact-linked-badge = Vinculado
+contact-matched-by = Encontrado por: { $ids }
+contact-searched-by = Busca por: { $ids }
+contact-open-in-amocrm = Abrir o contato no amoCRM
+deal-open-in-amocrm = Abrir o negócio no amoCRM
+deal-open-card = Abrir o cartão do negócio
+deal-updated = Atualizado
+user-by-id = Usuário #{ $id }
+state-stale-busy = O amoCRM está sobrecarregado de solicitações; exibindo os dados salvos ({ $time }).
+state-stale-blocked = O amoCRM bloqueou o acesso; exibindo os dados salvos ({ $time }).
+state-stale-payment = A assinatura do amoCRM terminou; exibindo os dados salvos ({ $time }).
+block-reference = Referência: { $ref }

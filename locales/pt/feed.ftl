@@ -46,3 +46,7 @@ feed-more =
 comment-placeholder = Escreva um comentário sobre o negócio…
 button-post-comment = Adicionar comentário
 comment-posted = O comentário foi adicionado.
+
+## A note in the feed, its author shown beside its time.
+
+feed-note-title = Nota

@@ -66,3 +66,16 @@ settings-integration-id = ID da integração (amoClientId) para gatilhos
 settings-integration-id-hint = Use este ID como “amoClientId” na solicitação POST de um gatilho do Usedesk que chama /api/freeCreateLead.
 settings-save = Salvar
 settings-saved = Configurações salvas. Atualize o bloco para ver as alterações.
+
+## Form layout: stage reload, more field errors and settings hints.
+
+form-show-required = Mostrar campos obrigatórios
+form-price-currency = Orçamento, { $currency }
+form-required-hint = Os campos marcados com * são obrigatórios na etapa escolhida.
+form-empty-lines-hint = Linhas vazias são ignoradas.
+error-field-phone = “{ $field }” não é um número de telefone.
+error-field-unknown = O campo “{ $field }” não pode ser preenchido aqui.
+error-stage-not-in-pipeline = Escolha uma etapa do funil na lista.
+comment-label = Comentário
+settings-choose-hint = Marque os campos que devem ser exibidos.
+settings-card-default = Enquanto nada estiver marcado aqui, o cartão do negócio mostra todos os campos preenchidos.

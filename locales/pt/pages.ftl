@@ -53,3 +53,14 @@ preview-ticket = Ticket nº { $id }
 preview-client = Cliente
 preview-language = Idioma
 preview-render = Mostrar o bloco
+
+## Outcomes of actions without a message of their own, and more of the preview page.
+
+action-done-link = O cliente agora está vinculado ao contato do amoCRM escolhido.
+action-token-replayed = Este link já foi usado. Atualize o bloco para ver o resultado ou para começar de novo.
+action-not-found = O contato ou negócio não foi encontrado no amoCRM: talvez tenha sido excluído. Atualize o bloco.
+action-unavailable = O amoCRM ou o Usedesk não responderam. Tente novamente em um minuto.
+action-rejected = O amoCRM recusou a alteração: { $reason }
+preview-reload = Atualizar o bloco
+preview-error = O serviço não respondeu. Verifique se ele está em execução e tente novamente.
+preview-subject = Assunto

@@ -83,3 +83,24 @@ state-payment-required = Подписка amoCRM закончилась. Про�
 state-upstream-error = amoCRM ответил ошибкой. Попробуйте обновить блок чуть позже.
 state-timeout = amoCRM слишком долго не отвечает. Попробуйте обновить блок.
 state-internal-error = Что-то пошло не так на нашей стороне. Если ошибка повторится, сообщите администратору этот код: { $ref }.
+
+## The block's layout: setup details, badges, stale data and references.
+
+setup-needed = Нужна настройка
+setup-missing-host = В настройках блока в Usedesk добавьте POST-параметр с адресом вашего аккаунта amoCRM:
+setup-missing-token = В настройках блока в Usedesk добавьте POST-параметр с секретным ключом вашего API-канала Usedesk:
+setup-allowed-hosts = Разрешены только адреса аккаунтов amoCRM и Kommo, например:
+setup-oauth-hint = Администратор задаёт ID клиента, секретный ключ и адрес перенаправления (redirect URI) интеграции amoCRM в конфигурации сервиса.
+setup-bad-secret-hint = Секретный ключ в настройках динамического блока в Usedesk должен совпадать с ключом в конфигурации сервиса.
+contact-linked-badge = Привязан
+contact-matched-by = Найден по: { $ids }
+contact-searched-by = Искали по: { $ids }
+contact-open-in-amocrm = Открыть контакт в amoCRM
+deal-open-in-amocrm = Открыть сделку в amoCRM
+deal-open-card = Открыть карточку сделки
+deal-updated = Изменена
+user-by-id = Пользователь #{ $id }
+state-stale-busy = amoCRM перегружен запросами; показаны данные на { $time }.
+state-stale-blocked = amoCRM заблокировал доступ; показаны данные на { $time }.
+state-stale-payment = Подписка amoCRM закончилась; показаны данные на { $time }.
+block-reference = Код для администратора: { $ref }

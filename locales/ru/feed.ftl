@@ -48,3 +48,7 @@ feed-more =
 comment-placeholder = Напишите комментарий к сделке…
 button-post-comment = Добавить комментарий
 comment-posted = Комментарий добавлен.
+
+## A note in the feed, its author shown beside its time.
+
+feed-note-title = Примечание

@@ -70,3 +70,16 @@ settings-integration-id = ID интеграции (amoClientId) для триг�
 settings-integration-id-hint = Укажите этот ID как «amoClientId» в POST-запросе триггера Usedesk, который вызывает /api/freeCreateLead.
 settings-save = Сохранить
 settings-saved = Настройки сохранены. Обновите блок, чтобы увидеть изменения.
+
+## Form layout: stage reload, more field errors and settings hints.
+
+form-show-required = Показать обязательные поля
+form-price-currency = Бюджет, { $currency }
+form-required-hint = Поля со звёздочкой * обязательны на выбранном этапе.
+form-empty-lines-hint = Пустые строки не сохраняются.
+error-field-phone = «{ $field }» — это не номер телефона.
+error-field-unknown = Поле «{ $field }» нельзя заполнить здесь.
+error-stage-not-in-pipeline = Выберите этап воронки из списка.
+comment-label = Комментарий
+settings-choose-hint = Отметьте поля, которые нужно показывать.
+settings-card-default = Пока здесь ничего не отмечено, в карточке сделки показываются все заполненные поля.

@@ -53,3 +53,14 @@ preview-ticket = Тикет №{ $id }
 preview-client = Клиент
 preview-language = Язык
 preview-render = Показать блок
+
+## Outcomes of actions without a message of their own, and more of the preview page.
+
+action-done-link = Клиент привязан к выбранному контакту amoCRM.
+action-token-replayed = Эта ссылка уже использована. Обновите блок, чтобы увидеть результат или начать заново.
+action-not-found = Контакт или сделка не найдены в amoCRM: возможно, их удалили. Обновите блок.
+action-unavailable = amoCRM или Usedesk не ответили. Попробуйте через минуту.
+action-rejected = amoCRM не принял изменения: { $reason }
+preview-reload = Обновить блок
+preview-error = Сервис не ответил. Проверьте, что он запущен, и попробуйте снова.
+preview-subject = Тема

@@ -37,18 +37,33 @@ impl BlockState {
 }
 
 /// Says which state a block's inner HTML (in English) shows.
+///
+/// Only tags' attributes and texts are read: the block's own stylesheet names every class, so the markers
+/// are `class="…"` and `role="…"` attributes of the elements themselves.
 pub fn classify(html: &str) -> BlockState {
-    if !html.contains("uda-block") {
+    let divs = tags(html, "div");
+    let has_class = |class: &str| {
+        let marker = format!(r#"class="{class}"#);
+        html.contains(&marker)
+    };
+    if !has_class("uda-block") {
         return BlockState::Other;
     }
-    if html.contains("uda-login") {
+    if has_class("uda-login") {
         return BlockState::Login;
     }
-    // The stale warning is a polite status above the data; a degraded block is an alert instead of data.
-    if html.contains("uda-alert") && html.contains(r#"role="status""#) {
+    // The stale warning is a polite status above the data; a degraded block is a warning or danger alert
+    // instead of data (setup messages are info alerts).
+    let alert = |role: &str| {
+        let marker = format!(r#"role="{role}""#);
+        divs.iter().any(|tag| {
+            tag.contains("uda-alert") && tag.contains(&marker) && !tag.contains("uda-alert-info")
+        })
+    };
+    if alert("status") {
         return BlockState::Stale;
     }
-    if html.contains(r#"role="alert""#) {
+    if alert("alert") {
         if html.contains("too many requests") {
             return BlockState::Busy;
         }
@@ -57,7 +72,7 @@ pub fn classify(html: &str) -> BlockState {
         }
         return BlockState::Degraded;
     }
-    if html.contains("uda-contact") || html.contains("uda-notice") {
+    if has_class("uda-contact") || has_class("uda-notice") {
         return BlockState::Fresh;
     }
     BlockState::Other

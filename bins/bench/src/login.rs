@@ -14,7 +14,7 @@ use crate::load::post_block;
 /// `http` must not follow redirects by itself: each hop is checked here so a failure says where it happened.
 pub async fn login(http: &reqwest::Client, server: &Url, block_body: Bytes) -> anyhow::Result<()> {
     let api = server.join("api/")?;
-    let block = post_block(http, api.as_str(), block_body).await?;
+    let block = post_block(http, api.as_str(), block_body.clone()).await?;
     if block.state != BlockState::Login {
         bail!(
             "expected the block to offer \"Login to amoCRM\", it shows {:?}:\n{}",
@@ -46,11 +46,16 @@ pub async fn login(http: &reqwest::Client, server: &Url, block_body: Bytes) -> a
 
     let done = http.get(callback_url.clone()).send().await?;
     let status = done.status();
+    let page = done.text().await.unwrap_or_default();
     if !status.is_success() {
+        bail!("the callback {} answered {status}:\n{page}", callback_url.path());
+    }
+    // The success page is the server's word; the block no longer offering a login is the proof.
+    let after = post_block(http, api.as_str(), block_body).await?;
+    if after.state == BlockState::Login {
         bail!(
-            "the callback {} answered {status}: {}",
-            callback_url.path(),
-            done.text().await.unwrap_or_default()
+            "after the login the block still offers \"Login to amoCRM\":\n{}\nthe callback said:\n{page}",
+            after.html
         );
     }
     Ok(())

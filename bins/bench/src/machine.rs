@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 /// Cores, CPU, memory and the date.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Machine {
     /// Cores this process may use.
     pub cores: usize,
@@ -14,6 +14,8 @@ pub struct Machine {
     pub ram_kib: u64,
     /// The date, UTC, `YYYY-MM-DD`.
     pub date: String,
+    /// The 1-minute load average when the figures were taken: other work on the machine skews them.
+    pub load_average: Option<f64>,
 }
 
 impl Machine {
@@ -29,6 +31,7 @@ impl Machine {
             cpu: cpu_model(&cpuinfo).unwrap_or_else(|| "unknown CPU".to_owned()),
             ram_kib: crate::server::status_kib(&meminfo, "MemTotal").unwrap_or(0),
             date,
+            load_average: std::fs::read_to_string("/proc/loadavg").ok().as_deref().and_then(load_average),
         }
     }
 
@@ -47,4 +50,9 @@ pub fn cpu_model(cpuinfo: &str) -> Option<String> {
         let (key, value) = line.split_once(':')?;
         (key.trim() == "model name").then(|| value.trim().to_owned())
     })
+}
+
+/// The 1-minute figure of `/proc/loadavg`.
+pub fn load_average(loadavg: &str) -> Option<f64> {
+    loadavg.split_whitespace().next()?.parse().ok()
 }

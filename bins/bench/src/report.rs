@@ -218,6 +218,10 @@ fn states(states: &BTreeMap<BlockState, u64>) -> String {
     }
 }
 
+fn load(machine: &Machine) -> String {
+    machine.load_average.map_or_else(String::new, |l| format!(", load average {l:.2} at the end"))
+}
+
 fn cache_name(cache: Cache) -> &'static str {
     match cache {
         Cache::Warm => "warm",
@@ -438,11 +442,12 @@ impl Results {
         let m = &self.machine;
         let _ = writeln!(
             out,
-            "usedesk-amocrm benchmark — {} — {} cores, {}, {:.1} GiB RAM",
+            "usedesk-amocrm benchmark — {} — {} cores, {}, {:.1} GiB RAM{}",
             m.date,
             m.cores,
             m.cpu,
-            m.ram_gib()
+            m.ram_gib(),
+            load(m)
         );
         let _ = writeln!(
             out,
@@ -482,11 +487,12 @@ impl Results {
         let m = &self.machine;
         let _ = writeln!(
             out,
-            "Measured {} on {} cores ({}), {:.1} GiB RAM, in {:.0} s.\n",
+            "Measured {} on {} cores ({}), {:.1} GiB RAM{}, in {:.0} s.\n",
             m.date,
             m.cores,
             m.cpu,
             m.ram_gib(),
+            load(m),
             self.elapsed.as_secs_f64()
         );
         let _ = writeln!(

@@ -161,6 +161,7 @@ impl Bench {
         let mut expect = 7;
         let mut not_fresh = 0;
         let mut shown: Option<String> = None;
+        let mut last = String::new();
         for _ in 0..self.options.samples {
             let (answer, made) = self.paced_block(pacer, ticket, expect).await?;
             expect = made.max(1);
@@ -170,10 +171,12 @@ impl Bench {
                 shown = Some(answer.html);
             } else {
                 not_fresh += 1;
+                last = format!("{:?}: {}", answer.state, answer.html);
             }
         }
-        let html =
-            shown.with_context(|| format!("no block of ticket {} was fresh", ticket.ticket_id))?;
+        let html = shown.with_context(|| {
+            format!("no block of ticket {} was fresh; the last one was {last}", ticket.ticket_id)
+        })?;
         // The sample count is small, so the conversions are exact.
         #[allow(clippy::cast_precision_loss)]
         let requests_per_block = requests as f64 / latencies.len() as f64;

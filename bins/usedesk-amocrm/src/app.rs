@@ -169,6 +169,7 @@ pub async fn build(
             .parse()
             .context("usedesk.api_base")?,
         usedesk_comment_on_create: config.usedesk.comment_on_create,
+        utc_offset_minutes: config.display_utc_offset_minutes,
         ..DomainConfig::default()
     };
     let domain = Domain::new(

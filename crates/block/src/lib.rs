@@ -1,7 +1,34 @@
 //! The hyper service of usedesk-amocrm: what Usedesk's dynamic block calls and what the agent sees.
 //!
-//! It routes Usedesk's block requests, the OAuth flow, the signed actions of the block and the
-//! `freeCreateLead` trigger endpoint to `domain`, and renders every answer through `view`.
+//! [`App`] routes Usedesk's block requests (`POST /api/`), the amoCRM login (`/oauth/…`), the block's
+//! signed actions (`/action/…`, `/deal`) and the trigger endpoint (`POST /api/freeCreateLead`) to
+//! [`domain::Domain`], and renders every answer through [`view`]. [`serve`] runs it on a listener with
+//! a graceful shutdown; [`Metrics`] collects what `/metrics` shows.
+//!
+//! Every identity an action touches travels in an HMAC-signed, expiring token; the Usedesk API token
+//! travels only sealed (ChaCha20-Poly1305); HTML comes only from the views' auto-escaping templates.
 #![deny(missing_docs)]
 
+mod actions;
+mod api;
+mod app;
+mod config;
+mod deals;
+mod error;
+mod http;
+mod keys;
+mod messages;
+mod metrics;
+mod multipart;
+mod oauth;
+mod seal;
+mod serve;
+mod token;
+mod trigger;
 pub mod view;
+
+pub use app::App;
+pub use config::{BlockConfig, MIN_SIGNING_KEY_BYTES};
+pub use error::Error;
+pub use metrics::Metrics;
+pub use serve::serve;

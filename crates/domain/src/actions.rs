@@ -255,6 +255,7 @@ impl Domain {
         draft: &LeadDraft,
         pipelines: &[PipelineInfo],
         defs: &[FieldDef],
+        utc_offset_minutes: i32,
     ) -> Result<(NewLead, (i64, i64)), Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = draft.name.trim();
@@ -308,7 +309,7 @@ impl Domain {
                 code: FieldErrorCode::StageNotInPipeline,
             });
         }
-        let values = match fields::validate_fields(defs, &draft.fields, stage) {
+        let values = match fields::validate_fields(defs, &draft.fields, stage, utc_offset_minutes) {
             Ok(values) => values,
             Err(mut field_errors) => {
                 errors.append(&mut field_errors);
@@ -349,7 +350,7 @@ impl Domain {
         );
         let (core, defs) = (core?.value, defs?);
         let (lead, _) =
-            Self::check_draft(&draft, &core.pipelines, &defs).map_err(Error::Validation)?;
+            Self::check_draft(&draft, &core.pipelines, &defs, self.config().utc_offset_minutes).map_err(Error::Validation)?;
         let name = lead.name.clone().unwrap_or_default();
         let created = match client.leads().create(&[lead]).await {
             Ok(mut ids) if !ids.is_empty() => ids.remove(0),

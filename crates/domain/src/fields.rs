@@ -16,6 +16,8 @@ pub enum FieldKind {
     Textarea,
     /// A number.
     Numeric,
+    /// An amount of money (amoCRM's `price` and `monetary` fields), in the account's currency.
+    Money,
     /// Yes or no.
     Checkbox,
     /// One option from a list.
@@ -41,7 +43,8 @@ impl FieldKind {
         match field_type {
             FieldType::Text => Self::Text,
             FieldType::Textarea => Self::Textarea,
-            FieldType::Numeric | FieldType::Price | FieldType::Monetary => Self::Numeric,
+            FieldType::Numeric => Self::Numeric,
+            FieldType::Price | FieldType::Monetary => Self::Money,
             FieldType::Checkbox => Self::Checkbox,
             FieldType::Select => Self::Select,
             FieldType::Radiobutton => Self::Radiobutton,
@@ -135,6 +138,13 @@ pub fn show_value(value: &CustomFieldValue, def: Option<&FieldDef>) -> Option<Fi
             other => Some(FieldText::Text(other.to_string())),
         },
         FieldKind::Checkbox => Some(FieldText::Flag(truthy(&first.value))),
+        FieldKind::Money => {
+            let text = first.as_text()?;
+            // amoCRM sends whole amounts, sometimes as "450000.00"; anything else is shown as written.
+            let whole = text.trim().trim_end_matches('0').trim_end_matches('.');
+            let amount = if text.contains('.') { whole } else { text.trim() };
+            Some(amount.parse().map_or(FieldText::Text(text.clone()), FieldText::Money))
+        }
         FieldKind::Url => first.as_text().map(FieldText::Url),
         _ => {
             let texts: Vec<String> = value
@@ -204,8 +214,15 @@ pub fn filled_fields(values: &[CustomFieldValue], defs: &[FieldDef]) -> Vec<Fiel
     shown.into_iter().map(|(_, _, f)| f).collect()
 }
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`, `DD.MM.YYYY` or unix seconds into unix seconds (UTC).
+/// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`, `DD.MM.YYYY` or unix seconds into unix seconds,
+/// reading a date or time without an offset as UTC.
 pub fn parse_date(raw: &str) -> Option<i64> {
+    parse_date_in(raw, 0)
+}
+
+/// Like [`parse_date`], reading a date or time without an offset as local time `utc_offset_minutes` east of
+/// UTC — what a form's `date` and `datetime-local` inputs send.
+pub fn parse_date_in(raw: &str, utc_offset_minutes: i32) -> Option<i64> {
     use time::{Date, Month, PrimitiveDateTime, Time};
     let raw = raw.trim();
     if let Ok(n) = raw.parse::<i64>() {
@@ -250,9 +267,10 @@ pub fn parse_date(raw: &str) -> Option<i64> {
             }
         }
     };
+    let offset = time::UtcOffset::from_whole_seconds(utc_offset_minutes.checked_mul(60)?).ok()?;
     Some(
         PrimitiveDateTime::new(date, time)
-            .assume_utc()
+            .assume_offset(offset)
             .unix_timestamp(),
     )
 }
@@ -262,9 +280,11 @@ const TEXT_MAX: usize = 256;
 const TEXTAREA_MAX: usize = 10_000;
 
 /// Checks raw input for one field and turns it into amoCRM's value; `Ok(None)` when the input is empty.
+/// Dates and times without an offset are read as local time `utc_offset_minutes` east of UTC.
 pub fn field_value(
     def: &FieldDef,
     raw: &[String],
+    utc_offset_minutes: i32,
 ) -> Result<Option<CustomFieldValue>, FieldErrorCode> {
     let raw: Vec<&str> = raw
         .iter()
@@ -287,7 +307,7 @@ pub fn field_value(
             }
             CustomFieldValue::text(def.id, first)
         }
-        FieldKind::Numeric => {
+        FieldKind::Numeric | FieldKind::Money => {
             let normalized = first.replace([' ', '\u{a0}'], "").replace(',', ".");
             let number: f64 = normalized.parse().map_err(|_| FieldErrorCode::Number)?;
             if !number.is_finite() {
@@ -314,7 +334,7 @@ pub fn field_value(
             CustomFieldValue::enums(def.id, ids)
         }
         FieldKind::Date | FieldKind::DateTime | FieldKind::Birthday => {
-            let at = parse_date(first).ok_or(FieldErrorCode::Date)?;
+            let at = parse_date_in(first, utc_offset_minutes).ok_or(FieldErrorCode::Date)?;
             CustomFieldValue::value(def.id, at)
         }
         FieldKind::Url => {
@@ -347,6 +367,7 @@ pub fn validate_fields(
     defs: &[FieldDef],
     given: &[(i64, Vec<String>)],
     stage: Option<(i64, i64)>,
+    utc_offset_minutes: i32,
 ) -> Result<Vec<CustomFieldValue>, Vec<FieldError>> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
@@ -360,7 +381,7 @@ pub fn validate_fields(
             });
             continue;
         };
-        match field_value(def, raw) {
+        match field_value(def, raw, utc_offset_minutes) {
             Ok(Some(value)) => {
                 filled.insert(def.id);
                 values.push(value);

@@ -48,6 +48,9 @@ pub struct DomainConfig {
     pub max_deals_per_contact: usize,
     /// A `freeCreateLead` claim not updated for this long belongs to a crashed process and is taken over.
     pub claim_stale_after: Duration,
+    /// The agents' time zone, minutes east of UTC: dates and times typed into forms without an offset are read
+    /// in it.
+    pub utc_offset_minutes: i32,
 }
 
 impl Default for DomainConfig {
@@ -65,6 +68,7 @@ impl Default for DomainConfig {
             usedesk_comment_on_create: true,
             max_deals_per_contact: 50,
             claim_stale_after: Duration::from_secs(120),
+            utc_offset_minutes: 180,
         }
     }
 }

@@ -276,7 +276,12 @@ impl Domain {
             self.lead_fields(connection_id, &client)
         );
         let (lead, _) =
-            Self::check_draft(&draft, &core?.value.pipelines, &defs?).map_err(Error::Validation)?;
+            Self::check_draft(
+                &draft,
+                &core?.value.pipelines,
+                &defs?,
+                self.config().utc_offset_minutes,
+            ).map_err(Error::Validation)?;
         let lead_name = lead.name.clone().unwrap_or_default();
 
         let lead_id = match progress.lead_id {

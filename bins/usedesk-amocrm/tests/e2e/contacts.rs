@@ -6,7 +6,8 @@ use fantoccini::Locator;
 use sandbox::seed::{TICKET_NO_MATCH, TICKET_THREE_MATCHES};
 
 use crate::support::preview::BLOCK;
-use crate::support::{run, shots};
+use crate::support::run;
+use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_adds_the_client_of_a_ticket_without_a_contact_to_amocrm() -> anyhow::Result<()> {
@@ -23,7 +24,13 @@ async fn an_agent_adds_the_client_of_a_ticket_without_a_contact_to_amocrm() -> a
             e2e.contact_names().await?.is_empty(),
             "the block shows contacts: {block}"
         );
-        shots::save(&e2e.browser, "02-no-contact.png", ".dynamic-block").await?;
+        shots::save(
+            &e2e.browser,
+            "02-no-contact.png",
+            ".dynamic-block",
+            Frame::Whole,
+        )
+        .await?;
         let preview = e2e.preview_tab().await?;
 
         // Act: "Add to amoCRM" opens the prefilled form in a new tab; submit it as it is.
@@ -126,7 +133,13 @@ async fn an_agent_links_one_of_three_contacts_in_place_and_unlinks_it_again() ->
                 .await?,
             "a contact is linked already"
         );
-        shots::save(&e2e.browser, "04-three-contacts.png", ".dynamic-block").await?;
+        shots::save(
+            &e2e.browser,
+            "04-three-contacts.png",
+            ".dynamic-block",
+            Frame::Whole,
+        )
+        .await?;
 
         // Act: "Link" on Molly; the inline handler posts it and reloads the block by itself.
         let molly = e2e.open_contact("Molly Weasley").await?;

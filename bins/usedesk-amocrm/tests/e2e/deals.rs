@@ -4,7 +4,8 @@ use anyhow::ensure;
 use sandbox::seed::{FIELD_BUDGET_CONFIRMED, PIPELINE_SALES, STATUS_NEGOTIATION, TICKET_ONE_MATCH};
 
 use crate::support::preview::BLOCK;
-use crate::support::{run, shots};
+use crate::support::run;
+use crate::support::shots::{self, Frame};
 
 const DEAL: &str = "Nimbus 2001 — spare brooms";
 
@@ -64,7 +65,13 @@ async fn an_agent_is_told_which_field_the_stage_requires_and_then_creates_the_de
             .await
             .is_ok();
         let posted_before_filling = e2e.stack.amocrm_calls("POST /api/v4/leads");
-        shots::save(&e2e.browser, "05-deal-form-required.png", "main.sheet").await?;
+        shots::save(
+            &e2e.browser,
+            "05-deal-form-required.png",
+            "main.sheet",
+            Frame::FirstScreen,
+        )
+        .await?;
 
         // Act: fill it and submit again.
         e2e.browser

@@ -4,7 +4,8 @@ use anyhow::ensure;
 use sandbox::seed::TICKET_ONE_MATCH;
 
 use crate::support::preview::BLOCK;
-use crate::support::{run, shots};
+use crate::support::run;
+use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_logs_in_from_the_block_and_then_sees_harrys_contact_and_deals()
@@ -21,7 +22,7 @@ async fn an_agent_logs_in_from_the_block_and_then_sees_harrys_contact_and_deals(
             !before.contains("Harry Potter"),
             "the block shows data before login: {before}"
         );
-        shots::save(&e2e.browser, "01-login.png", ".dynamic-block").await?;
+        shots::save(&e2e.browser, "01-login.png", ".dynamic-block", Frame::Whole).await?;
 
         // Act: Login to amoCRM → consent page → Allow → success page → back → reload the block.
         e2e.log_in().await?;
@@ -40,8 +41,8 @@ async fn an_agent_logs_in_from_the_block_and_then_sees_harrys_contact_and_deals(
             "Hogsmeade partner programme",
             "₽450,000",
             "Negotiation",
-            "Won",
-            "Lost",
+            "Closed - won",
+            "Closed - lost",
             "Minerva McGonagall",
             "+7 (916) 123-45-67",
         ] {
@@ -56,7 +57,13 @@ async fn an_agent_logs_in_from_the_block_and_then_sees_harrys_contact_and_deals(
         );
         let exchanges = e2e.stack.amocrm_calls("POST /oauth2/access_token");
         ensure!(exchanges == 1, "the code was exchanged {exchanges} times");
-        shots::save(&e2e.browser, "03-contacts-with-deals.png", ".dynamic-block").await?;
+        shots::save(
+            &e2e.browser,
+            "03-contacts-with-deals.png",
+            ".dynamic-block",
+            Frame::Whole,
+        )
+        .await?;
         Ok(())
     })
     .await

@@ -4,7 +4,8 @@ use anyhow::ensure;
 use sandbox::seed::{FIELD_ORDER_NUMBER, TICKET_ONE_MATCH};
 
 use crate::support::preview::BLOCK;
-use crate::support::{run, shots};
+use crate::support::run;
+use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_field_ticked_in_the_gear_shows_in_the_deals_list() -> anyhow::Result<()> {
@@ -38,7 +39,13 @@ async fn a_field_ticked_in_the_gear_shows_in_the_deals_list() -> anyhow::Result<
             .await?;
         let saved = e2e.browser.css(".alert-success").await?.text().await?;
         let still_ticked = e2e.browser.css(&order_number).await?.is_selected().await?;
-        shots::save(&e2e.browser, "07-settings.png", "main.sheet").await?;
+        shots::save(
+            &e2e.browser,
+            "07-settings.png",
+            "main.sheet",
+            Frame::FirstScreen,
+        )
+        .await?;
         e2e.browser.close_tab_back_to(preview).await?;
         e2e.reload_block().await?;
 

@@ -71,12 +71,21 @@ impl FieldValueItem {
 
     /// The value as display text: strings as they are, numbers and booleans printed, objects
     /// and lists as compact JSON; `None` when there is no value.
+    ///
+    /// Composite values (catalog links, legal entities, addresses) are objects; when one carries a
+    /// human-readable `name`, `value` or `text`, that is shown instead of the raw JSON.
     pub fn as_text(&self) -> Option<String> {
         match &self.value {
             Value::Null => None,
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
+            Value::Object(map) => Some(
+                ["name", "value", "text"]
+                    .iter()
+                    .find_map(|key| map.get(*key).and_then(Value::as_str))
+                    .map_or_else(|| self.value.to_string(), str::to_owned),
+            ),
             other => Some(other.to_string()),
         }
     }

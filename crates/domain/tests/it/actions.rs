@@ -375,3 +375,22 @@ async fn a_comment_is_posted_as_a_common_note() {
         Err(Error::Validation(_))
     ));
 }
+
+#[tokio::test]
+async fn a_date_typed_in_a_form_is_read_in_the_agents_time_zone() {
+    let world = World::new().await;
+    world.mount_metadata().await;
+    // 10:00 in Moscow (UTC+3, the default) is 07:00 UTC: 1735689600 + 7 h.
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .and(body_partial_json(serde_json::json!([{"custom_fields_values": [{"field_id": 703, "values": [{"value": 1_735_714_800}]}]}])))
+        .respond_with(json("created_lead.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST")).and(path("/create/comment")).respond_with(json("usedesk_comment.json")).mount(&world.usedesk).await;
+    let mut lead = draft(102, vec![(703, vec!["2025-01-01T10:00".into()])]);
+    lead.note = None;
+
+    world.domain.create_lead(&world.ctx(), lead).await.unwrap();
+}

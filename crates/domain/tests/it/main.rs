@@ -3,6 +3,7 @@
 mod harness;
 
 mod actions;
+mod fields;
 mod identity;
 mod render;
 mod tokens;

@@ -2,10 +2,12 @@
 //! reloading the block, and logging in to amoCRM from it.
 
 use anyhow::{Context as _, ensure};
+use fantoccini::Locator;
+use fantoccini::elements::Element;
 use fantoccini::wd::WindowHandle;
 
 use super::E2e;
-use super::browser::literal;
+use super::browser::{has_class, literal};
 
 /// The block as the preview shows it, inside Usedesk's wrapper.
 pub const BLOCK: &str = ".dynamic-block .uda-block";
@@ -116,18 +118,14 @@ impl E2e {
         browser.close_tab_back_to(preview).await?;
         self.reload_block().await
     }
-}
 
-impl E2e {
     /// The names of the contacts the block shows, in order.
     pub async fn contact_names(&self) -> anyhow::Result<Vec<String>> {
         let mut names = Vec::new();
         for name in self
             .browser
             .client
-            .find_all(fantoccini::Locator::Css(&format!(
-                "{BLOCK} .uda-contact-name"
-            )))
+            .find_all(Locator::Css(&format!("{BLOCK} .uda-contact-name")))
             .await?
         {
             names.push(name.text().await?.trim().to_owned());
@@ -136,23 +134,19 @@ impl E2e {
     }
 
     /// The block's `<details>` of the contact called `name`, opened so that its deals and buttons show.
-    pub async fn open_contact(&self, name: &str) -> anyhow::Result<fantoccini::elements::Element> {
+    pub async fn open_contact(&self, name: &str) -> anyhow::Result<Element> {
         let browser = &self.browser;
         let contact = browser
             .xpath(&format!(
                 "//details[{}][.//*[{}][normalize-space(.) = {}]]",
-                super::browser::has_class("uda-contact"),
-                super::browser::has_class("uda-contact-name"),
+                has_class("uda-contact"),
+                has_class("uda-contact-name"),
                 literal(name)
             ))
             .await
             .with_context(|| format!("finding the contact {name} in the block"))?;
         if contact.attr("open").await?.is_none() {
-            contact
-                .find(fantoccini::Locator::Css("summary"))
-                .await?
-                .click()
-                .await?;
+            contact.find(Locator::Css("summary")).await?.click().await?;
         }
         Ok(contact)
     }

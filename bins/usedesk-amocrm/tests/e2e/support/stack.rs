@@ -57,26 +57,38 @@ impl Stack {
         }
     }
 
-    /// The amoCRM sandbox's own view of a lead's notes, read with a long-lived token of its own.
+    /// The amoCRM sandbox's own view of a lead's notes, read with a long-lived token of its own. The
+    /// service may have used up the sandbox's 7 requests of this second just before, so a 429 is waited
+    /// out as amoCRM asks (`retry_after`), a few times at most.
     pub async fn sandbox_notes(&self, lead_id: i64) -> anyhow::Result<Vec<serde_json::Value>> {
+        const ATTEMPTS: u32 = 5;
         let token = self.sandbox.issue_long_lived_token();
         let url = self
             .sandbox
             .amocrm_url()
             .join(&format!("api/v4/leads/{lead_id}/notes?limit=250"))?;
-        let response = reqwest::Client::new()
-            .get(url)
-            .bearer_auth(token)
-            .send()
-            .await?;
-        if response.status() == reqwest::StatusCode::NO_CONTENT {
-            return Ok(Vec::new());
+        let http = reqwest::Client::new();
+        for _ in 0..ATTEMPTS {
+            let response = http.get(url.clone()).bearer_auth(&token).send().await?;
+            match response.status() {
+                reqwest::StatusCode::NO_CONTENT => return Ok(Vec::new()),
+                reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                    let body: serde_json::Value = response.json().await.unwrap_or_default();
+                    let seconds = body["retry_after"].as_u64().unwrap_or(1).clamp(1, 5);
+                    tokio::time::sleep(Duration::from_secs(seconds)).await;
+                }
+                _ => {
+                    let body: serde_json::Value = response.error_for_status()?.json().await?;
+                    return Ok(body["_embedded"]["notes"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default());
+                }
+            }
         }
-        let body: serde_json::Value = response.error_for_status()?.json().await?;
-        Ok(body["_embedded"]["notes"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default())
+        anyhow::bail!(
+            "the sandbox answered 429 to {ATTEMPTS} requests for the notes of lead {lead_id}"
+        )
     }
 
     /// How many times the sandbox's amoCRM received `endpoint` (e.g. `"POST /api/v4/contacts"`).

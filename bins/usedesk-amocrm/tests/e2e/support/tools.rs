@@ -77,11 +77,21 @@ pub fn locate() -> anyhow::Result<Option<Tools>> {
             chromedriver,
         })),
         Decision::Skip(message) => {
-            eprintln!("{message}");
+            say_once(&message);
             Ok(None)
         }
         Decision::Fail(message) => bail!(message),
     }
+}
+
+/// Writes the message to stderr once per run. It goes to the stream itself rather than through
+/// `eprintln!`, which the test harness captures and hides for passing tests: a skip must be seen.
+fn say_once(message: &str) {
+    use std::io::Write as _;
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        let _ = writeln!(std::io::stderr(), "\n{message}\n");
+    });
 }
 
 fn find_in_path(program: &str) -> Option<PathBuf> {

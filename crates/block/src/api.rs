@@ -1,0 +1,266 @@
+//! `POST /api/`: what Usedesk calls when an agent opens a ticket. Every state the agent should see is
+//! a `200 {"html": …}`; only a body that cannot be read at all is answered with an error status (still
+//! with a block, so the agent reads what happened).
+
+use std::time::Instant;
+
+use domain::model::{BlockData, TicketClient};
+use domain::{BlockInput, BlockOutcome, Degradation};
+use http::StatusCode;
+use hyper::Request;
+use hyper::body::Incoming;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use usedesk::{BlockRequest, BlockResponse};
+
+use crate::app::App;
+use crate::http::{self as web, Response};
+use crate::keys;
+use crate::token::{ActionKind, Scope};
+use crate::view::{self, model};
+
+/// Where a block request may name its language (as `usedesk` reads it).
+const LANGUAGE_KEYS: [&str; 4] = ["language", "lang", "idioma", "locale"];
+
+/// One block answer before rendering: its metrics label, status, language and view.
+struct Answer {
+    outcome: &'static str,
+    status: StatusCode,
+    lang: i18n::Lang,
+    view: model::BlockView,
+}
+
+pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
+    let started = Instant::now();
+    let answer = answer(app, request).await;
+    let html = view::render_block(answer.lang, &answer.view, &app.display());
+    app.inner
+        .metrics
+        .observe_render(answer.outcome, started.elapsed());
+    web::json(answer.status, BlockResponse::new(html).to_json())
+}
+
+/// A block that says a request could not be read, with a reference to the logged cause.
+fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str) -> Answer {
+    let reference = keys::reference();
+    tracing::warn!(%reference, cause, "block request could not be read");
+    Answer {
+        outcome,
+        status,
+        lang: app.config().default_language,
+        view: model::BlockView::Degraded {
+            reason: Degradation::Internal,
+            reference,
+        },
+    }
+}
+
+async fn answer(app: &App, request: Request<Incoming>) -> Answer {
+    let (parts, body) = request.into_parts();
+    let body = match web::read_body(body, &parts.headers, app.config().max_body_bytes).await {
+        Ok(body) => body,
+        Err(e) => {
+            let outcome = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                "too_large"
+            } else {
+                "bad_request"
+            };
+            return unreadable(app, outcome, e.status(), &e.to_string());
+        }
+    };
+    let content_type = web::content_type(&parts.headers);
+    let request = match BlockRequest::parse(content_type, &body) {
+        Ok(request) => request,
+        Err(e) => {
+            return unreadable(app, "bad_request", StatusCode::BAD_REQUEST, &e.to_string());
+        }
+    };
+    let reply = |outcome, lang, view| Answer {
+        outcome,
+        status: StatusCode::OK,
+        lang,
+        view,
+    };
+
+    // Nothing of a request with a wrong secret is used, not even its language.
+    if let Some(expected) = &app.config().block_secret
+        && !secret_matches(request.secret_key.as_ref(), expected)
+    {
+        tracing::warn!("block request with a wrong or missing secret key");
+        let lang = app.config().default_language;
+        return reply("bad_secret", lang, model::BlockView::BadSecret);
+    }
+    let lang = if language_given(content_type, &body) {
+        i18n::Lang::from_code(request.language.code()).unwrap_or_default()
+    } else {
+        app.config().default_language
+    };
+
+    let Some(raw_host) = request
+        .amo_base_host
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    else {
+        return reply("missing_host", lang, model::BlockView::MissingHost);
+    };
+    let host = match app.domain().parse_host(raw_host) {
+        Ok(host) => host,
+        Err(e) => {
+            tracing::info!(error = %e, "amo_base_host refused");
+            let view = model::BlockView::RefusedHost {
+                host: raw_host.to_owned(),
+            };
+            return reply("refused_host", lang, view);
+        }
+    };
+    let Some(usedesk_token) = request
+        .usedesk_api_token
+        .clone()
+        .filter(|t| !t.expose_secret().trim().is_empty())
+    else {
+        return reply("missing_token", lang, model::BlockView::MissingUsedeskToken);
+    };
+
+    let client = TicketClient {
+        ticket_id: request.ticket_id,
+        client_id: request.client_id,
+        name: request.client_data.name.clone(),
+        phones: request
+            .client_data
+            .phones
+            .iter()
+            .map(|p| p.phone.clone())
+            .collect(),
+        emails: request.client_data.emails.clone(),
+    };
+    let input = BlockInput {
+        usedesk_token: usedesk_token.clone(),
+        host: host.clone(),
+        client,
+    };
+    let login = |expired: bool| {
+        if app.domain().oauth_configured() {
+            let login_url = crate::oauth::login_url(app, &usedesk_token, &host, lang);
+            model::BlockView::NeedsLogin { login_url, expired }
+        } else {
+            model::BlockView::OAuthNotConfigured
+        }
+    };
+    match app.domain().block(input).await {
+        BlockOutcome::NotConnected => reply("not_connected", lang, login(false)),
+        BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
+        BlockOutcome::Ready(data) => {
+            let view = data_view(app, &request, lang, data, None);
+            reply("ready", lang, view)
+        }
+        BlockOutcome::Degraded {
+            reason,
+            last_known: Some(data),
+            cause,
+        } => {
+            tracing::warn!(%cause, ?reason, "amoCRM did not answer; the last known data is shown");
+            let view = data_view(app, &request, lang, data, Some(reason));
+            reply("stale", lang, view)
+        }
+        BlockOutcome::Degraded {
+            reason,
+            last_known: None,
+            cause,
+        } => {
+            let reference = keys::reference();
+            tracing::warn!(%reference, %cause, ?reason, "the block shows no data");
+            reply(
+                "degraded",
+                lang,
+                model::BlockView::Degraded { reason, reference },
+            )
+        }
+    }
+}
+
+fn data_view(
+    app: &App,
+    request: &BlockRequest,
+    lang: i18n::Lang,
+    data: Box<BlockData>,
+    stale_reason: Option<Degradation>,
+) -> model::BlockView {
+    let scope = Scope {
+        connection: data.connection_id,
+        ticket: request.ticket_id,
+        client: request.client_id,
+        lang,
+    };
+    model::BlockView::Data {
+        actions: actions(app, &scope, &data),
+        data,
+        stale_reason,
+    }
+}
+
+/// Every action of a block with data, each with its own signed token.
+pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::BlockActions {
+    // Linking needs a Usedesk client to link, and is offered only while there is a choice to make.
+    let can_link = scope.client.is_some() && !data.linked && data.contacts.len() > 1;
+    let contacts = data
+        .contacts
+        .iter()
+        .map(|contact| model::ContactActions {
+            contact_id: contact.id,
+            link: can_link
+                .then(|| app.action("action/link", scope, ActionKind::Link, Some(contact.id))),
+            unlink: (contact.linked && scope.client.is_some())
+                .then(|| app.action("action/unlink", scope, ActionKind::Unlink, Some(contact.id))),
+            new_deal: app.action("action/deal", scope, ActionKind::NewDeal, Some(contact.id)),
+            deals: contact
+                .deals
+                .iter()
+                .map(|deal| {
+                    (
+                        deal.id,
+                        app.action("deal", scope, ActionKind::Deal, Some(deal.id)),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    model::BlockActions {
+        contacts,
+        add_contact: app.action("action/contact", scope, ActionKind::AddContact, None),
+        settings: app.action("action/settings", scope, ActionKind::Settings, None),
+    }
+}
+
+/// Compares the block's secret in constant time; hashing first hides the length too.
+fn secret_matches(given: Option<&SecretString>, expected: &SecretString) -> bool {
+    let Some(given) = given else {
+        return false;
+    };
+    let given = Sha256::digest(given.expose_secret().trim().as_bytes());
+    let expected = Sha256::digest(expected.expose_secret().trim().as_bytes());
+    given.ct_eq(&expected).into()
+}
+
+/// Whether the body names a language `usedesk` understands; otherwise the configured default applies
+/// (the parsed request cannot tell an absent language from English).
+fn language_given(content_type: Option<&str>, body: &[u8]) -> bool {
+    let known = |value: &str| usedesk::Language::from_code(value).is_some();
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let opens_like_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let json =
+        opens_like_json || content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    if json {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
+            return false;
+        };
+        return LANGUAGE_KEYS.iter().any(|key| {
+            map.get(*key)
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(known)
+        });
+    }
+    url::form_urlencoded::parse(body)
+        .any(|(key, value)| LANGUAGE_KEYS.contains(&key.as_ref()) && known(&value))
+}

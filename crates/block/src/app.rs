@@ -1,0 +1,417 @@
+//! [`App`]: the service as one cloneable handle — routing, per-request logging and metrics, and the
+//! helpers every route shares (signed actions, pages, failures).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use http::{Method, StatusCode};
+use http_body_util::Full;
+use hyper::Request;
+use hyper::body::Incoming;
+use tracing::Instrument as _;
+use url::Url;
+
+use crate::config::BlockConfig;
+use crate::http::{self as web, Response};
+use crate::keys::{self, Keys};
+use crate::metrics::Metrics;
+use crate::seal::Sealer;
+use crate::token::{ActionKind, Scope, Signer};
+use crate::view::model::{Action, PageView};
+use crate::view::{self, Display};
+use crate::{Error, messages};
+
+/// Every route, with the label its metrics and logs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    Api,
+    FreeCreateLead,
+    OAuthStart,
+    OAuthCallback,
+    Contact,
+    Link,
+    Unlink,
+    Deal,
+    Settings,
+    DealCard,
+    Comment,
+    Preview,
+    Healthz,
+    Readyz,
+    Metrics,
+    Unknown,
+}
+
+impl Route {
+    fn of(path: &str) -> Self {
+        match path {
+            "/api/" | "/api" => Self::Api,
+            "/api/freeCreateLead" | "/api/freeCreateLead/" => Self::FreeCreateLead,
+            "/oauth/start" => Self::OAuthStart,
+            "/oauth/callback" => Self::OAuthCallback,
+            "/action/contact" => Self::Contact,
+            "/action/link" => Self::Link,
+            "/action/unlink" => Self::Unlink,
+            "/action/deal" => Self::Deal,
+            "/action/settings" => Self::Settings,
+            "/deal" => Self::DealCard,
+            "/action/comment" => Self::Comment,
+            "/preview" => Self::Preview,
+            "/healthz" => Self::Healthz,
+            "/readyz" => Self::Readyz,
+            "/metrics" => Self::Metrics,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The label of the route in metrics and logs (a fixed set, never the raw path).
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Api => "/api/",
+            Self::FreeCreateLead => "/api/freeCreateLead",
+            Self::OAuthStart => "/oauth/start",
+            Self::OAuthCallback => "/oauth/callback",
+            Self::Contact => "/action/contact",
+            Self::Link => "/action/link",
+            Self::Unlink => "/action/unlink",
+            Self::Deal => "/action/deal",
+            Self::Settings => "/action/settings",
+            Self::DealCard => "/deal",
+            Self::Comment => "/action/comment",
+            Self::Preview => "/preview",
+            Self::Healthz => "/healthz",
+            Self::Readyz => "/readyz",
+            Self::Metrics => "/metrics",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The methods the route answers.
+    fn allowed(self) -> &'static str {
+        match self {
+            Self::Api | Self::FreeCreateLead => "POST",
+            Self::Link | Self::Unlink | Self::Comment => "POST, OPTIONS",
+            Self::Contact | Self::Deal | Self::Settings => "GET, POST, OPTIONS",
+            _ => "GET",
+        }
+    }
+
+    /// Whether the route is an action the block may run in place (cross-origin, from Usedesk's page).
+    fn is_action(self) -> bool {
+        matches!(
+            self,
+            Self::Contact | Self::Link | Self::Unlink | Self::Deal | Self::Settings | Self::Comment
+        )
+    }
+}
+
+/// The service. Cheap to clone: clones share everything.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: BlockConfig,
+    pub(crate) base: Url,
+    pub(crate) domain: domain::Domain,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) signer: Signer,
+    pub(crate) sealer: Sealer,
+    pub(crate) cors_origins: Vec<String>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// The service over this domain, recording into `metrics`.
+    ///
+    /// Call [`BlockConfig::validate`] first: a configuration that fails it still runs, but weakly
+    /// (a short signing key) or not as meant (a malformed origin is never matched).
+    pub fn new(config: BlockConfig, domain: domain::Domain, metrics: Arc<Metrics>) -> App {
+        if let Err(e) = config.validate() {
+            tracing::warn!(error = %e, "the block service runs with a questionable configuration");
+        }
+        let keys = Keys::derive(&config.signing_key);
+        let cors_origins = config
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+            .collect();
+        App {
+            inner: Arc::new(Inner {
+                base: config.base_url(),
+                signer: Signer::new(keys.action),
+                sealer: Sealer::new(keys.seal),
+                cors_origins,
+                config,
+                domain,
+                metrics,
+            }),
+        }
+    }
+
+    /// Answers one request. Never fails: every failure is an answer.
+    pub async fn handle(&self, request: Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+        let started = Instant::now();
+        let route = Route::of(request.uri().path());
+        // The path alone: queries carry tokens and sealed values, which never reach a log.
+        let span = tracing::info_span!(
+            "request",
+            method = %request.method(),
+            route = route.label(),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let response = self.dispatch(route, request).instrument(span.clone()).await;
+        let status = response.status().as_u16();
+        let elapsed = started.elapsed();
+        let latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        span.record("status", status);
+        span.record("latency_ms", latency_ms);
+        // The event repeats the span's fields, so a log line reads whole whatever the formatter.
+        span.in_scope(|| {
+            tracing::info!(route = route.label(), status, latency_ms, "request served");
+        });
+        self.inner
+            .metrics
+            .observe_request(route.label(), status, elapsed);
+        response
+    }
+
+    async fn dispatch(&self, route: Route, request: Request<Incoming>) -> Response {
+        let method = request.method().clone();
+        if route.is_action() {
+            let origin = request
+                .headers()
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            if method == Method::OPTIONS {
+                return self.preflight(origin.as_deref(), &request);
+            }
+            // An in-place call from an origin we do not answer could not read its result, yet would
+            // spend the token: refuse it untouched, so the block's plain form still works.
+            if web::wants_json(request.headers())
+                && origin.as_deref().is_some_and(|o| !self.origin_allowed(o))
+            {
+                return web::json(
+                    StatusCode::FORBIDDEN,
+                    serde_json::json!({"ok": false, "error": {"code": "origin_not_allowed",
+                        "message": "This origin may not call the service in place."}})
+                    .to_string(),
+                );
+            }
+            let response = self.route(route, method, request).await;
+            return self.with_cors(origin.as_deref(), response);
+        }
+        self.route(route, method, request).await
+    }
+
+    async fn route(&self, route: Route, method: Method, request: Request<Incoming>) -> Response {
+        match (route, method) {
+            (Route::Api, Method::POST) => crate::api::block(self, request).await,
+            (Route::FreeCreateLead, Method::POST) => {
+                crate::trigger::free_create_lead(self, request).await
+            }
+            (Route::OAuthStart, Method::GET) => crate::oauth::start(self, request).await,
+            (Route::OAuthCallback, Method::GET) => crate::oauth::callback(self, request).await,
+            (Route::Contact, Method::GET) => crate::actions::contact_form(self, request).await,
+            (Route::Contact, Method::POST) => crate::actions::create_contact(self, request).await,
+            (Route::Link, Method::POST) => crate::actions::link(self, request).await,
+            (Route::Unlink, Method::POST) => crate::actions::unlink(self, request).await,
+            (Route::Deal, Method::GET) => crate::deals::deal_form(self, request).await,
+            (Route::Deal, Method::POST) => crate::deals::create_deal(self, request).await,
+            (Route::Settings, Method::GET) => crate::actions::settings(self, request).await,
+            (Route::Settings, Method::POST) => crate::actions::save_settings(self, request).await,
+            (Route::DealCard, Method::GET) => crate::deals::deal_card(self, request).await,
+            (Route::Comment, Method::POST) => crate::deals::comment(self, request).await,
+            (Route::Preview, Method::GET) => self.preview(&request),
+            (Route::Healthz, Method::GET) => web::text(StatusCode::OK, "ok"),
+            (Route::Readyz, Method::GET) => self.readiness().await,
+            (Route::Metrics, Method::GET) => web::metrics(self.inner.metrics.encode()),
+            (Route::Unknown, _) => web::text(StatusCode::NOT_FOUND, "not found"),
+            (route, _) => {
+                let mut response = web::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(route.allowed()));
+                response
+            }
+        }
+    }
+
+    fn origin_allowed(&self, origin: &str) -> bool {
+        let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+        self.inner.cors_origins.contains(&origin)
+    }
+
+    fn with_cors(&self, origin: Option<&str>, mut response: Response) -> Response {
+        let headers = response.headers_mut();
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        if let Some(origin) = origin.filter(|o| self.origin_allowed(o))
+            && let Ok(value) = HeaderValue::from_str(origin)
+        {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        }
+        response
+    }
+
+    fn preflight(&self, origin: Option<&str>, request: &Request<Incoming>) -> Response {
+        let asks_post = request
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .is_some_and(|m| m.as_bytes().eq_ignore_ascii_case(b"POST"));
+        let Some(origin) = origin.filter(|o| self.origin_allowed(o) && asks_post) else {
+            let mut response = web::text(StatusCode::FORBIDDEN, "origin not allowed");
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Origin"));
+            return response;
+        };
+        let mut response = web::text(StatusCode::NO_CONTENT, "");
+        let headers = response.headers_mut();
+        headers.remove(header::CONTENT_TYPE);
+        if let Ok(value) = HeaderValue::from_str(origin) {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        }
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("POST"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("accept, content-type"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        response
+    }
+
+    fn preview(&self, request: &Request<Incoming>) -> Response {
+        let Some(preview) = &self.inner.config.preview else {
+            return web::text(StatusCode::NOT_FOUND, "not found");
+        };
+        let query = web::Fields::urlencoded(request.uri().query().unwrap_or("").as_bytes());
+        let lang = query
+            .text("lang")
+            .and_then(i18n::Lang::from_code)
+            .unwrap_or(self.inner.config.default_language);
+        web::preview_page(view::render_preview(lang, preview))
+    }
+
+    async fn readiness(&self) -> Response {
+        match self.inner.domain.store().ping().await {
+            Ok(()) => web::text(StatusCode::OK, "ready"),
+            Err(e) => {
+                tracing::warn!(error = %e, "the store does not answer");
+                web::text(StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
+            }
+        }
+    }
+
+    /// The domain.
+    pub(crate) fn domain(&self) -> &domain::Domain {
+        &self.inner.domain
+    }
+
+    /// The configuration.
+    pub(crate) fn config(&self) -> &BlockConfig {
+        &self.inner.config
+    }
+
+    /// An absolute URL of ours, `path` relative to the public base.
+    pub(crate) fn url(&self, path: &str) -> Url {
+        self.inner
+            .base
+            .join(path)
+            .expect("our own paths always join onto an http(s) base")
+    }
+
+    /// How times are shown now.
+    pub(crate) fn display(&self) -> Display {
+        Display {
+            utc_offset_minutes: self.inner.config.utc_offset_minutes,
+            now: domain::now(),
+        }
+    }
+
+    /// A signed action: the URL of `path` and a fresh token for `kind`.
+    pub(crate) fn action(
+        &self,
+        path: &str,
+        scope: &Scope,
+        kind: ActionKind,
+        subject: Option<i64>,
+    ) -> Action {
+        let ttl = i64::try_from(self.inner.config.action_ttl.as_secs()).unwrap_or(i64::MAX);
+        Action {
+            url: self.url(path).to_string(),
+            token: self
+                .inner
+                .signer
+                .sign(scope, kind, subject, domain::now().saturating_add(ttl)),
+        }
+    }
+
+    /// A page in the agent's language.
+    pub(crate) fn page(&self, status: StatusCode, lang: i18n::Lang, page: &PageView) -> Response {
+        web::page(status, view::render_page(lang, page, &self.display()))
+    }
+
+    /// The failure page for `error`; an unexplained cause is logged under the reference it shows.
+    pub(crate) fn failed_page(&self, lang: i18n::Lang, error: &Error) -> Response {
+        let reference = self.log_failure(error);
+        let page = PageView::Failed {
+            reason: error.failure(),
+            reference,
+        };
+        web::with_retry_after(self.page(error.status(), lang, &page), error.retry_after())
+    }
+
+    /// The in-place answer for `error`: `{"ok": false, "error": {"code", "message"}}`.
+    pub(crate) fn failed_json(&self, lang: i18n::Lang, error: &Error) -> Response {
+        let reference = self.log_failure(error);
+        let mut body = serde_json::json!({
+            "ok": false,
+            "error": {
+                "code": error.code(),
+                "message": messages::failure(lang, &error.failure(), &reference),
+                "reference": reference,
+            }
+        });
+        if let Error::Domain(domain::Error::Validation(errors)) = error {
+            body["error"]["message"] = messages::field_errors(lang, errors).into();
+            body["error"]["fields"] = errors
+                .iter()
+                .map(|e| serde_json::json!({"field": e.field, "label": e.label}))
+                .collect();
+        }
+        web::with_retry_after(
+            web::json(error.status(), body.to_string()),
+            error.retry_after(),
+        )
+    }
+
+    /// Logs a failure at the level it deserves; returns the reference the agent is shown.
+    pub(crate) fn log_failure(&self, error: &Error) -> String {
+        let reference = keys::reference();
+        if error.is_internal() {
+            tracing::error!(%reference, error = %error, "request failed");
+        } else {
+            tracing::info!(%reference, error = %error, code = error.code(), "request refused");
+        }
+        reference
+    }
+}

@@ -1,0 +1,253 @@
+//! Deal routes: the new-deal form and its submit, the deal card and its comment.
+
+use domain::store::ConnectionId;
+use domain::{FieldError, LeadDraft, LeadForm};
+use http::StatusCode;
+use hyper::Request;
+use hyper::body::Incoming;
+
+use crate::Error;
+use crate::actions::{read_get, read_post, subject};
+use crate::app::App;
+use crate::http::{Fields, Response};
+use crate::token::{ActionKind, Scope};
+use crate::view::model::{Done, PageView};
+
+/// The (pipeline, stage) a form names: `stage=pipeline:status`, or `pipeline` and `status` apart.
+fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
+    if let Some((pipeline, status)) = fields.text("stage").and_then(|s| s.split_once(':')) {
+        return (pipeline.trim().parse().ok(), status.trim().parse().ok());
+    }
+    (
+        fields.text("pipeline").and_then(|p| p.parse().ok()),
+        fields.text("status").and_then(|s| s.parse().ok()),
+    )
+}
+
+/// The stage a new deal starts in when none is chosen: the first stage of the main pipeline, as the
+/// domain picks it, so the form marks the fields that stage requires.
+fn default_stage(form: &LeadForm) -> Option<(i64, i64)> {
+    let pipeline = form
+        .pipelines
+        .iter()
+        .find(|p| p.is_main)
+        .or(form.pipelines.first())?;
+    pipeline
+        .stages
+        .iter()
+        .find(|s| !s.is_incoming && s.view.id != 142 && s.view.id != 143)
+        .map(|s| (pipeline.id, s.view.id))
+}
+
+/// The values typed so far, by field key, in the order first seen.
+fn typed_values(fields: &Fields) -> Vec<(String, Vec<String>)> {
+    let mut values: Vec<(String, Vec<String>)> = Vec::new();
+    for (key, value) in fields.pairs() {
+        let kept = matches!(key.as_str(), "name" | "price" | "responsible" | "note")
+            || key.starts_with("cf:");
+        if !kept {
+            continue;
+        }
+        match values.iter_mut().find(|(k, _)| k == key) {
+            Some((_, list)) => list.push(value.clone()),
+            None => values.push((key.clone(), vec![value.clone()])),
+        }
+    }
+    values
+}
+
+/// The custom field values of the form by field id; fields left entirely blank are left out, so the
+/// domain reports them only when the stage requires them.
+fn custom_fields(fields: &Fields) -> Vec<(i64, Vec<String>)> {
+    typed_values(fields)
+        .into_iter()
+        .filter_map(|(key, values)| {
+            let id = key.strip_prefix("cf:")?.trim().parse::<i64>().ok()?;
+            values
+                .iter()
+                .any(|v| !v.trim().is_empty())
+                .then_some((id, values))
+        })
+        .collect()
+}
+
+struct FormState {
+    stage: Option<(i64, i64)>,
+    values: Vec<(String, Vec<String>)>,
+    errors: Vec<FieldError>,
+}
+
+async fn form_page(
+    app: &App,
+    scope: &Scope,
+    contact_id: i64,
+    state: FormState,
+    status: StatusCode,
+) -> Response {
+    let form = match app.domain().lead_form(scope.connection).await {
+        Ok(form) => form,
+        Err(e) => return app.failed_page(scope.lang, &e.into()),
+    };
+    let stage = state.stage.or_else(|| default_stage(&form));
+    let page = PageView::DealForm {
+        submit: app.action(
+            "action/deal",
+            scope,
+            ActionKind::CreateDeal,
+            Some(contact_id),
+        ),
+        reload: app.action("action/deal", scope, ActionKind::NewDeal, Some(contact_id)),
+        form: Box::new(form),
+        stage,
+        values: state.values,
+        errors: state.errors,
+    };
+    app.page(status, scope.lang, &page)
+}
+
+/// `GET /action/deal?t=…[&stage=p:s | &pipeline=…&status=…]`: the new-deal form; the chosen stage
+/// decides which fields it marks as required. Values typed before a reload are kept.
+pub(crate) async fn deal_form(app: &App, request: Request<Incoming>) -> Response {
+    // The form's own submit token may come back here through "Show required fields".
+    let kinds = [ActionKind::NewDeal, ActionKind::CreateDeal];
+    let got = match read_get(app, &request, &kinds) {
+        Ok(got) => got,
+        Err(response) => return *response,
+    };
+    let scope = got.claims.scope();
+    let contact_id = match subject(&got.claims) {
+        Ok(id) => id,
+        Err(e) => return app.failed_page(scope.lang, &e),
+    };
+    let stage = match chosen_stage(&got.query) {
+        (Some(pipeline), Some(status)) => Some((pipeline, status)),
+        _ => None,
+    };
+    let state = FormState {
+        stage,
+        values: typed_values(&got.query),
+        errors: Vec::new(),
+    };
+    form_page(app, &scope, contact_id, state, StatusCode::OK).await
+}
+
+/// `POST /action/deal`: creates the deal for the token's contact; refused fields re-render the form
+/// with the values kept.
+pub(crate) async fn create_deal(app: &App, request: Request<Incoming>) -> Response {
+    let posted = match read_post(app, request, &[ActionKind::CreateDeal]).await {
+        Ok(posted) => posted,
+        Err(response) => return *response,
+    };
+    let contact_id = match subject(&posted.claims) {
+        Ok(id) => id,
+        Err(e) => return posted.failed(app, &e),
+    };
+    let fields = &posted.fields;
+    let (pipeline_id, status_id) = chosen_stage(fields);
+    let draft = LeadDraft {
+        name: fields.get("name").unwrap_or_default().trim().to_owned(),
+        price: fields.text("price").map(str::to_owned),
+        pipeline_id,
+        status_id,
+        responsible_user_id: fields.text("responsible").and_then(|r| r.parse().ok()),
+        fields: custom_fields(fields),
+        contact_id: Some(contact_id),
+        note: fields.text("note").map(str::to_owned),
+    };
+    match app
+        .domain()
+        .create_lead(&posted.claims.context(), draft)
+        .await
+    {
+        Ok(created) => posted.done(
+            app,
+            Done::DealCreated {
+                name: created.name,
+                url: created.url,
+            },
+        ),
+        Err(domain::Error::Validation(errors)) if !posted.json => {
+            let state = FormState {
+                stage: pipeline_id.zip(status_id),
+                values: typed_values(fields),
+                errors,
+            };
+            let scope = posted.scope();
+            form_page(
+                app,
+                &scope,
+                contact_id,
+                state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => posted.failed(app, &e.into()),
+    }
+}
+
+async fn card_page(
+    app: &App,
+    scope: &Scope,
+    lead_id: i64,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Response {
+    let connection: ConnectionId = scope.connection;
+    match app.domain().deal_card(connection, lead_id).await {
+        Ok(card) => {
+            let page = PageView::DealCard {
+                card: Box::new(card),
+                comment: app.action("action/comment", scope, ActionKind::Comment, Some(lead_id)),
+                errors,
+            };
+            app.page(status, scope.lang, &page)
+        }
+        Err(e) => app.failed_page(scope.lang, &e.into()),
+    }
+}
+
+/// `GET /deal?t=…`: the deal card with its feed and a comment form.
+pub(crate) async fn deal_card(app: &App, request: Request<Incoming>) -> Response {
+    let got = match read_get(app, &request, &[ActionKind::Deal]) {
+        Ok(got) => got,
+        Err(response) => return *response,
+    };
+    let scope = got.claims.scope();
+    match subject(&got.claims) {
+        Ok(lead_id) => card_page(app, &scope, lead_id, Vec::new(), StatusCode::OK).await,
+        Err(e) => app.failed_page(scope.lang, &e),
+    }
+}
+
+/// `POST /action/comment`: posts the field `text` as a note on the token's deal.
+pub(crate) async fn comment(app: &App, request: Request<Incoming>) -> Response {
+    let posted = match read_post(app, request, &[ActionKind::Comment]).await {
+        Ok(posted) => posted,
+        Err(response) => return *response,
+    };
+    let lead_id = match subject(&posted.claims) {
+        Ok(id) => id,
+        Err(e) => return posted.failed(app, &e),
+    };
+    let text = posted.fields.get("text").unwrap_or_default();
+    match app
+        .domain()
+        .post_comment(&posted.claims.context(), lead_id, text)
+        .await
+    {
+        Ok(()) => posted.done(app, Done::Commented),
+        Err(domain::Error::Validation(errors)) if !posted.json => {
+            let scope = posted.scope();
+            card_page(
+                app,
+                &scope,
+                lead_id,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => posted.failed(app, &Error::from(e)),
+    }
+}

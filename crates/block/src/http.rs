@@ -1,0 +1,196 @@
+//! Small HTTP helpers: reading bodies within the limit, form and query fields, and answers with the
+//! headers every kind of response needs.
+
+use bytes::Bytes;
+use http::StatusCode;
+use http::header::{self, HeaderMap, HeaderValue};
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::Incoming;
+
+use crate::Error;
+
+/// How long a client may take to send a request body: a slow sender must not hold a connection forever.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The response type of every route.
+pub(crate) type Response = hyper::Response<Full<Bytes>>;
+
+/// The policy of every page: nothing loads, nothing runs, forms post only to us, no framing.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
+
+/// The preview page runs its own inline script, which posts to our `/api/`.
+const PREVIEW_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+     script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
+
+fn base(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response {
+    let mut response = hyper::Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Links carry tokens in their query: they must never travel on as a referrer or sit in a cache.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A full HTML document.
+pub(crate) fn page(status: StatusCode, html: String) -> Response {
+    let mut response = base(status, "text/html; charset=utf-8", html);
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
+    response
+}
+
+/// The preview page, whose script is allowed to run.
+pub(crate) fn preview_page(html: String) -> Response {
+    let mut response = base(StatusCode::OK, "text/html; charset=utf-8", html);
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PREVIEW_CSP),
+    );
+    response
+}
+
+/// A JSON answer.
+pub(crate) fn json(status: StatusCode, body: String) -> Response {
+    base(status, "application/json", body)
+}
+
+/// A plain-text answer.
+pub(crate) fn text(status: StatusCode, body: &'static str) -> Response {
+    base(status, "text/plain; charset=utf-8", body)
+}
+
+/// A Prometheus text answer.
+pub(crate) fn metrics(body: String) -> Response {
+    base(
+        StatusCode::OK,
+        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        body,
+    )
+}
+
+/// A `302 Found` to `location`.
+pub(crate) fn redirect(location: &str) -> Response {
+    let mut response = base(StatusCode::FOUND, "text/plain; charset=utf-8", Bytes::new());
+    match HeaderValue::from_str(location) {
+        Ok(value) => {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        Err(_) => *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR,
+    }
+    response
+}
+
+/// Adds `Retry-After` when a wait is known.
+pub(crate) fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(seconds) = seconds {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// Reads a body of at most `limit` bytes.
+pub(crate) async fn read_body(
+    body: Incoming,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, Error> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(Error::TooLarge { limit });
+    }
+    let collect = Limited::new(body, limit).collect();
+    match tokio::time::timeout(BODY_READ_TIMEOUT, collect).await {
+        Err(_) => Err(Error::BadRequest("the body did not arrive in time".into())),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(Error::TooLarge { limit }),
+        Ok(Err(e)) => Err(Error::BadRequest(format!("body: {e}"))),
+    }
+}
+
+/// The request's content type, when it has a readable one.
+pub(crate) fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Whether the caller wants a JSON answer (an in-place action) rather than a page.
+pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("application/json"))
+}
+
+/// Form or query fields, in their order, repeated keys kept.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// Reads `application/x-www-form-urlencoded` text (a body or a query string).
+    pub(crate) fn urlencoded(bytes: &[u8]) -> Self {
+        Self(
+            url::form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// Reads a POSTed form: URL-encoded, or `multipart/form-data` (what `fetch` sends for a
+    /// `FormData` body).
+    pub(crate) fn form(content_type: Option<&str>, body: &[u8]) -> Result<Self, Error> {
+        match content_type.and_then(crate::multipart::boundary) {
+            Some(boundary) => crate::multipart::parse(body, &boundary).map(Self),
+            None => Ok(Self::urlencoded(body)),
+        }
+    }
+
+    /// The first value of `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first non-blank value of `key`, trimmed.
+    pub(crate) fn text(&self, key: &str) -> Option<&str> {
+        self.all(key)
+            .into_iter()
+            .map(str::trim)
+            .find(|v| !v.is_empty())
+    }
+
+    /// Every value of `key`, in order.
+    pub(crate) fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Every pair, in order.
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}

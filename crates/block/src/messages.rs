@@ -1,0 +1,89 @@
+//! The texts of JSON answers: in-place failures in the agent's language, and the trigger API's English.
+//!
+//! Pages and blocks are rendered by the views; these are the few texts that travel as JSON strings.
+
+use domain::{FieldError, FieldErrorCode};
+use i18n::{Arg, Lang, Translator};
+
+use crate::view::model::Failure;
+
+fn t(lang: Lang, id: &str) -> String {
+    Translator::global().t(lang, id)
+}
+
+fn t1(lang: Lang, id: &str, name: &str, value: impl Into<Arg>) -> String {
+    Translator::global().t_args(lang, id, &[(name, value.into())])
+}
+
+/// Why an action failed, as the agent reads it.
+pub(crate) fn failure(lang: Lang, failure: &Failure, reference: &str) -> String {
+    match failure {
+        Failure::TokenInvalid => t(lang, "action-token-invalid"),
+        Failure::TokenExpired => t(lang, "action-token-expired"),
+        Failure::TokenReplayed => t(lang, "action-token-replayed"),
+        Failure::NeedsLogin => t(lang, "state-login-expired"),
+        Failure::Busy => t(lang, "state-busy"),
+        Failure::Blocked => t(lang, "state-blocked"),
+        Failure::PaymentRequired => t(lang, "state-payment-required"),
+        Failure::Unavailable => t(lang, "action-unavailable"),
+        Failure::NotFound => t(lang, "action-not-found"),
+        Failure::Rejected(reason) => t1(lang, "action-rejected", "reason", reason.as_str()),
+        Failure::Internal => t1(lang, "state-internal-error", "ref", reference),
+    }
+}
+
+/// The name of a field the agent knows it by: its amoCRM name, or the form's label for a built-in key.
+fn field_name(lang: Lang, error: &FieldError) -> String {
+    if let Some(label) = error.label.as_deref().filter(|l| !l.trim().is_empty()) {
+        // For phones and e-mails the label is the refused value; the field's own name reads better.
+        if !matches!(error.field.as_str(), "phone" | "email") {
+            return label.to_owned();
+        }
+    }
+    let id = match error.field.as_str() {
+        "name" => "form-name",
+        "price" => "form-price",
+        "phone" => "form-phone",
+        "email" => "form-email",
+        "responsible" => "form-responsible",
+        "stage" => "form-pipeline-stage",
+        "comment" | "text" => "comment-label",
+        other => return other.to_owned(),
+    };
+    t(lang, id)
+}
+
+/// One refused field, as the agent reads it.
+pub(crate) fn field_error(lang: Lang, error: &FieldError) -> String {
+    let name = field_name(lang, error);
+    match (&error.code, error.field.as_str()) {
+        (FieldErrorCode::Required, "comment" | "text") => t(lang, "error-comment-empty"),
+        (FieldErrorCode::Required, _) => t1(lang, "error-field-required", "field", name),
+        (FieldErrorCode::Number, "phone") => t1(lang, "error-field-phone", "field", name),
+        (FieldErrorCode::Enum, "email") => t1(lang, "error-field-email", "field", name),
+        (FieldErrorCode::Number, _) => t1(lang, "error-field-number", "field", name),
+        (FieldErrorCode::Enum, _) => t1(lang, "error-field-enum", "field", name),
+        (FieldErrorCode::Date, _) => t1(lang, "error-field-date", "field", name),
+        (FieldErrorCode::Url, _) => t1(lang, "error-field-url", "field", name),
+        (FieldErrorCode::Checkbox, _) => t(lang, "error-field-checkbox"),
+        (FieldErrorCode::TooLong { max }, _) => Translator::global().t_args(
+            lang,
+            "error-field-too-long",
+            &[
+                ("field", Arg::from(name)),
+                ("max", Arg::from(i64::try_from(*max).unwrap_or(i64::MAX))),
+            ],
+        ),
+        (FieldErrorCode::UnknownField, _) => t1(lang, "error-field-unknown", "field", name),
+        (FieldErrorCode::StageNotInPipeline, _) => t(lang, "error-stage-not-in-pipeline"),
+    }
+}
+
+/// Every refused field, one sentence after another.
+pub(crate) fn field_errors(lang: Lang, errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| field_error(lang, e))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

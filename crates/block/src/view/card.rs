@@ -1,0 +1,172 @@
+//! The deal card page: the deal with its stage and fields, its news feed newest first, and the comment form.
+
+use askama::Template;
+use domain::model::{AccountView, StageView, UserRef};
+use domain::{DealCard, FeedItem, FeedKind, FieldError};
+
+use super::block::kind;
+use super::forms::error_text;
+use super::model::Action;
+use super::style::{FormTarget, Pill, safe_href};
+use super::text::{FieldLine, Tr};
+
+/// The deal card.
+#[derive(Template)]
+#[template(path = "page/deal_card.html")]
+struct Card {
+    t: Tr,
+    title: String,
+    name: String,
+    amo: Option<String>,
+    stage: Pill,
+    kind: String,
+    kind_class: &'static str,
+    price: Option<String>,
+    facts: Vec<(String, String)>,
+    fields: Vec<FieldLine>,
+    feed: Vec<Entry>,
+    comment: Option<FormTarget>,
+    errors: Vec<String>,
+}
+
+/// One line of the feed.
+struct Entry {
+    what: String,
+    who: String,
+    when: String,
+    text: Option<String>,
+    class: &'static str,
+}
+
+pub(crate) fn render(
+    tr: Tr,
+    card: &DealCard,
+    comment: &Action,
+    errors: &[FieldError],
+) -> askama::Result<String> {
+    let deal = &card.deal;
+    let (kind, kind_class) = kind(&tr, deal.kind);
+    let mut facts = vec![(tr.t("deal-pipeline"), deal.pipeline.1.clone())];
+    if let Some(user) = &deal.responsible {
+        facts.push((tr.t("deal-responsible"), tr.user(user)));
+    }
+    if deal.created_at > 0 {
+        facts.push((tr.t("deal-created"), tr.datetime(deal.created_at)));
+    }
+    let mut feed: Vec<&FeedItem> = card.feed.iter().collect();
+    // Newest first, whatever order the feed came in; equal times keep their order.
+    feed.sort_by_key(|item| std::cmp::Reverse(item.at));
+    let comment_label = tr.t("comment-label");
+    Card {
+        t: tr,
+        title: deal.name.clone(),
+        name: deal.name.clone(),
+        amo: safe_href(&deal.url).map(str::to_owned),
+        stage: Pill::new(&deal.stage.name, &deal.stage.color),
+        kind,
+        kind_class,
+        price: deal.price.map(|p| tr.money(p, &card.account)),
+        facts,
+        fields: card
+            .fields
+            .iter()
+            .map(|f| FieldLine::of(&tr, f, &card.account))
+            .collect(),
+        feed: feed
+            .into_iter()
+            .map(|item| entry(&tr, item, &card.account))
+            .collect(),
+        comment: FormTarget::of(comment),
+        errors: errors
+            .iter()
+            .map(|e| error_text(&tr, e, &comment_label))
+            .collect(),
+    }
+    .render()
+}
+
+fn entry(tr: &Tr, item: &FeedItem, account: &AccountView) -> Entry {
+    let who = |user: &Option<UserRef>| match user {
+        Some(user) => tr.user(user),
+        None => tr.t("feed-system-author"),
+    };
+    let stage = |stage: &Option<StageView>| {
+        stage
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |s| s.name.clone())
+    };
+    let person = |user: &Option<UserRef>| {
+        user.as_ref()
+            .map_or_else(|| tr.t("feed-unknown-author"), |u| tr.user(u))
+    };
+    let money =
+        |amount: &Option<i64>| amount.map_or_else(|| "—".to_owned(), |a| tr.money(a, account));
+    let (what, class, text) = match &item.kind {
+        FeedKind::Note { note_type, text } => {
+            let what = match note_type.as_str() {
+                "call_in" => tr.t("feed-call-in"),
+                "call_out" => tr.t("feed-call-out"),
+                "sms_in" => tr.t("feed-sms-in"),
+                "sms_out" => tr.t("feed-sms-out"),
+                "service_message" | "extended_service_message" => tr.t("feed-note-service"),
+                "attachment" => tr.t("feed-note-attachment"),
+                _ => tr.t("feed-note-title"),
+            };
+            let text = text
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned);
+            (what, "note", text)
+        }
+        FeedKind::LeadAdded => (tr.t("feed-lead-added"), "event", None),
+        FeedKind::StatusChanged { from, to } => (
+            tr.args2(
+                "feed-status-changed",
+                ("from", &stage(from)),
+                ("to", &stage(to)),
+            ),
+            "status",
+            None,
+        ),
+        FeedKind::ResponsibleChanged { from, to } => (
+            tr.args2(
+                "feed-responsible-changed",
+                ("from", &person(from)),
+                ("to", &person(to)),
+            ),
+            "event",
+            None,
+        ),
+        FeedKind::PriceChanged { from, to } => (
+            tr.args2(
+                "feed-price-changed",
+                ("from", &money(from)),
+                ("to", &money(to)),
+            ),
+            "event",
+            None,
+        ),
+        FeedKind::NameChanged => (tr.t("feed-name-changed"), "event", None),
+        FeedKind::FieldChanged { field } => {
+            (tr.arg("feed-field-changed", "field", field), "event", None)
+        }
+        FeedKind::TagAdded => (tr.t("feed-tag-added"), "event", None),
+        FeedKind::ChatIn => (tr.t("feed-chat-in"), "chat", None),
+        FeedKind::ChatOut => (tr.t("feed-chat-out"), "chat", None),
+        FeedKind::CallIn => (tr.t("feed-call-in"), "call", None),
+        FeedKind::CallOut => (tr.t("feed-call-out"), "call", None),
+        FeedKind::Other { event_type } => (
+            tr.arg("feed-event-other", "type", event_type),
+            "event",
+            None,
+        ),
+    };
+    Entry {
+        what,
+        who: who(&item.author),
+        when: tr.moment(item.at),
+        text,
+        class,
+    }
+}

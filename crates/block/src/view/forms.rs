@@ -1,0 +1,421 @@
+//! The form pages: a new contact, a new deal (with the fields the chosen stage requires), and the gear's settings.
+//! They post plainly (no script runs on our pages); a refused submit comes back with the values kept and every
+//! error listed at the top and beside its field.
+
+use askama::Template;
+use domain::fields::{FieldDef, FieldKind};
+use domain::{FieldError, FieldErrorCode, FieldSettings, LeadForm};
+use i18n::Arg;
+
+use super::model::Action;
+use super::style::FormTarget;
+use super::text::Tr;
+
+/// The new-contact form.
+#[derive(Template)]
+#[template(path = "page/contact_form.html")]
+struct ContactForm {
+    t: Tr,
+    title: String,
+    submit: Option<FormTarget>,
+    errors: Vec<String>,
+    name: Input,
+    phones: Vec<Input>,
+    emails: Vec<Input>,
+}
+
+/// The new-deal form.
+#[derive(Template)]
+#[template(path = "page/deal_form.html")]
+struct DealForm {
+    t: Tr,
+    title: String,
+    submit: Option<FormTarget>,
+    reload: Option<FormTarget>,
+    errors: Vec<String>,
+    name: Input,
+    price_label: String,
+    price: Input,
+    stages: Vec<Group>,
+    stage_error: Option<String>,
+    users: Vec<Choice>,
+    responsible_error: Option<String>,
+    fields: Vec<Custom>,
+    any_required: bool,
+}
+
+/// The gear: which fields to show, and the Integration ID.
+#[derive(Template)]
+#[template(path = "page/settings.html")]
+struct Settings {
+    t: Tr,
+    title: String,
+    submit: Option<FormTarget>,
+    saved: bool,
+    list: Vec<Choice>,
+    card: Vec<Choice>,
+    integration_id: String,
+}
+
+/// A text input: its value and the error beside it.
+struct Input {
+    value: String,
+    error: Option<String>,
+}
+
+/// An option of a select, a radio group or a checkbox list.
+pub(crate) struct Choice {
+    value: String,
+    text: String,
+    selected: bool,
+}
+
+/// A group of options (a pipeline with its stages).
+struct Group {
+    label: String,
+    options: Vec<Choice>,
+}
+
+/// How a custom field is entered.
+#[derive(PartialEq, Eq)]
+enum InputKind {
+    Text,
+    Textarea,
+    Number,
+    Checkbox,
+    Select,
+    Radio,
+    Multiselect,
+    Date,
+    DateTime,
+    Url,
+}
+
+/// A custom field of the deal form.
+struct Custom {
+    key: String,
+    id: String,
+    label: String,
+    kind: InputKind,
+    value: String,
+    options: Vec<Choice>,
+    required_line: Option<String>,
+    error: Option<String>,
+}
+
+pub(crate) fn contact(
+    tr: Tr,
+    submit: &Action,
+    name: &str,
+    phones: &[String],
+    emails: &[String],
+    errors: &[FieldError],
+) -> askama::Result<String> {
+    let labels = |e: &FieldError| builtin_label(&tr, &e.field, "form-name");
+    let error_for = |field: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| error_text(&tr, e, &labels(e)))
+    };
+    // A phone or e-mail error names the refused value, so it is shown beside the input holding that value.
+    let inputs = |values: &[String], field: &str| -> Vec<Input> {
+        values
+            .iter()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| Input {
+                value: v.clone(),
+                error: errors
+                    .iter()
+                    .find(|e| e.field == field && e.label.as_deref() == Some(v.as_str()))
+                    .map(|e| error_text(&tr, e, &labels(e))),
+            })
+            .chain(std::iter::once(Input {
+                value: String::new(),
+                error: None,
+            }))
+            .collect()
+    };
+    ContactForm {
+        t: tr,
+        title: tr.t("form-contact-title"),
+        submit: FormTarget::of(submit),
+        errors: errors
+            .iter()
+            .map(|e| error_text(&tr, e, &labels(e)))
+            .collect(),
+        name: Input {
+            value: name.to_owned(),
+            error: error_for("name"),
+        },
+        phones: inputs(phones, "phone"),
+        emails: inputs(emails, "email"),
+    }
+    .render()
+}
+
+pub(crate) fn deal(
+    tr: Tr,
+    submit: &Action,
+    reload: &Action,
+    form: &LeadForm,
+    stage: Option<(i64, i64)>,
+    values: &[(String, Vec<String>)],
+    errors: &[FieldError],
+) -> askama::Result<String> {
+    let stage = stage.or_else(|| default_stage(form));
+    let stage_name = stage.and_then(|(p, s)| {
+        form.pipelines
+            .iter()
+            .find(|pipeline| pipeline.id == p)?
+            .stages
+            .iter()
+            .find(|st| st.view.id == s)
+            .map(|st| st.view.name.clone())
+    });
+    let value_of = |key: &str| -> &[String] {
+        values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&[], |(_, v)| v.as_slice())
+    };
+    let first = |key: &str| value_of(key).first().cloned().unwrap_or_default();
+    let label_for = |e: &FieldError| {
+        e.label.clone().unwrap_or_else(|| {
+            let custom = e
+                .field
+                .strip_prefix("cf:")
+                .and_then(|id| id.parse::<i64>().ok())
+                .and_then(|id| form.fields.iter().find(|f| f.id == id));
+            match custom {
+                Some(def) => def.name.clone(),
+                None => builtin_label(&tr, &e.field, "form-deal-name"),
+            }
+        })
+    };
+    let error_for = |key: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == key)
+            .map(|e| error_text(&tr, e, &label_for(e)))
+    };
+    let chosen_stage = stage.map(|(p, s)| format!("{p}:{s}"));
+    let stages = form
+        .pipelines
+        .iter()
+        .map(|p| Group {
+            label: p.name.clone(),
+            options: p
+                .stages
+                .iter()
+                .map(|s| {
+                    let value = format!("{}:{}", p.id, s.view.id);
+                    Choice {
+                        selected: chosen_stage.as_deref() == Some(value.as_str()),
+                        value,
+                        text: s.view.name.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let responsible = first("responsible");
+    let users = form
+        .users
+        .iter()
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            text: tr.user(u),
+            selected: responsible == u.id.to_string(),
+        })
+        .collect();
+    let fields: Vec<Custom> = form
+        .fields
+        .iter()
+        .filter_map(|def| {
+            let required = stage.is_some_and(|(p, s)| def.required_for(p, s));
+            custom_input(
+                def,
+                value_of(&def.key()),
+                required.then(|| {
+                    tr.arg(
+                        "form-required-for-stage",
+                        "stage",
+                        stage_name.as_deref().unwrap_or_default(),
+                    )
+                }),
+                error_for(&def.key()),
+            )
+        })
+        .collect();
+    DealForm {
+        t: tr,
+        title: tr.t("form-deal-title"),
+        submit: FormTarget::of(submit),
+        reload: FormTarget::of(reload),
+        errors: errors
+            .iter()
+            .map(|e| error_text(&tr, e, &label_for(e)))
+            .collect(),
+        name: Input {
+            value: first("name"),
+            error: error_for("name"),
+        },
+        price_label: tr.arg(
+            "form-price-currency",
+            "currency",
+            &tr.currency_sign(&form.currency),
+        ),
+        price: Input {
+            value: first("price"),
+            error: error_for("price"),
+        },
+        stages,
+        stage_error: error_for("stage"),
+        users,
+        responsible_error: error_for("responsible"),
+        any_required: fields.iter().any(|f| f.required_line.is_some()),
+        fields,
+    }
+    .render()
+}
+
+pub(crate) fn settings(
+    tr: Tr,
+    submit: &Action,
+    settings: &FieldSettings,
+    saved: bool,
+) -> askama::Result<String> {
+    let choices = |chosen: &[String]| -> Vec<Choice> {
+        settings
+            .available
+            .iter()
+            .map(|(key, label)| Choice {
+                value: key.clone(),
+                text: tr.label(label),
+                selected: chosen.contains(key),
+            })
+            .collect()
+    };
+    Settings {
+        t: tr,
+        title: tr.t("settings-title"),
+        submit: FormTarget::of(submit),
+        saved,
+        list: choices(&settings.choices.list),
+        card: choices(&settings.choices.card),
+        integration_id: settings.connection_id.to_string(),
+    }
+    .render()
+}
+
+/// The stage the domain picks when none is chosen: the main pipeline's first regular stage.
+fn default_stage(form: &LeadForm) -> Option<(i64, i64)> {
+    let pipeline = form
+        .pipelines
+        .iter()
+        .find(|p| p.is_main)
+        .or(form.pipelines.first())?;
+    pipeline
+        .stages
+        .iter()
+        .find(|s| !s.is_incoming && s.view.id != 142 && s.view.id != 143)
+        .map(|s| (pipeline.id, s.view.id))
+}
+
+fn custom_input(
+    def: &FieldDef,
+    values: &[String],
+    required_line: Option<String>,
+    error: Option<String>,
+) -> Option<Custom> {
+    let kind = match &def.kind {
+        FieldKind::Text => InputKind::Text,
+        FieldKind::Textarea => InputKind::Textarea,
+        FieldKind::Numeric | FieldKind::Money => InputKind::Number,
+        FieldKind::Checkbox => InputKind::Checkbox,
+        FieldKind::Select => InputKind::Select,
+        FieldKind::Radiobutton => InputKind::Radio,
+        FieldKind::Multiselect => InputKind::Multiselect,
+        FieldKind::Date | FieldKind::Birthday => InputKind::Date,
+        FieldKind::DateTime => InputKind::DateTime,
+        FieldKind::Url => InputKind::Url,
+        FieldKind::ReadOnly(_) => return None,
+    };
+    let value = values.first().cloned().unwrap_or_default();
+    // Options are chosen by id; a value typed as the option's text (as triggers may send) still selects it.
+    let chosen = |id: i64, text: &str| {
+        values
+            .iter()
+            .any(|v| v.trim() == id.to_string() || v.trim().eq_ignore_ascii_case(text))
+    };
+    Some(Custom {
+        key: def.key(),
+        id: format!("cf-{}", def.id),
+        label: def.name.clone(),
+        options: def
+            .options
+            .iter()
+            .map(|(id, text)| Choice {
+                value: id.to_string(),
+                text: text.clone(),
+                selected: chosen(*id, text),
+            })
+            .collect(),
+        value: if kind == InputKind::Checkbox {
+            matches!(
+                value.trim().to_ascii_lowercase().as_str(),
+                "1" | "true" | "on" | "yes"
+            )
+            .then(|| "1".to_owned())
+            .unwrap_or_default()
+        } else {
+            value
+        },
+        kind,
+        required_line,
+        error,
+    })
+}
+
+/// The name of a built-in field as the form labels it.
+fn builtin_label(tr: &Tr, field: &str, name_message: &str) -> String {
+    let id = match field {
+        "name" => name_message,
+        "price" => "form-price",
+        "stage" | "pipeline" | "status" => "form-pipeline-stage",
+        "responsible" => "form-responsible",
+        "phone" => "form-phone",
+        "email" => "form-email",
+        "comment" | "text" => "comment-label",
+        other => return other.to_owned(),
+    };
+    tr.t(id)
+}
+
+/// What is wrong with one field, in a sentence that names it. Phone and e-mail errors carry the refused value
+/// as their label, and say so.
+pub(crate) fn error_text(tr: &Tr, error: &FieldError, label: &str) -> String {
+    let field = error.label.as_deref().unwrap_or(label);
+    let is = |name: &str| error.field == name;
+    match &error.code {
+        FieldErrorCode::Required if is("comment") || is("text") => tr.t("error-comment-empty"),
+        FieldErrorCode::Required => tr.arg("error-field-required", "field", field),
+        FieldErrorCode::Number if is("phone") => tr.arg("error-field-phone", "field", field),
+        FieldErrorCode::Number => tr.arg("error-field-number", "field", field),
+        FieldErrorCode::Enum if is("email") => tr.arg("error-field-email", "field", field),
+        FieldErrorCode::Enum => tr.arg("error-field-enum", "field", field),
+        FieldErrorCode::Date => tr.arg("error-field-date", "field", field),
+        FieldErrorCode::Url => tr.arg("error-field-url", "field", field),
+        FieldErrorCode::Checkbox => tr.t("error-field-checkbox"),
+        FieldErrorCode::TooLong { max } => tr.args(
+            "error-field-too-long",
+            &[
+                ("field", Arg::from(field)),
+                ("max", Arg::from(i64::try_from(*max).unwrap_or(i64::MAX))),
+            ],
+        ),
+        FieldErrorCode::UnknownField => tr.arg("error-field-unknown", "field", field),
+        FieldErrorCode::StageNotInPipeline => tr.t("error-stage-not-in-pipeline"),
+    }
+}

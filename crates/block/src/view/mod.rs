@@ -1,0 +1,63 @@
+//! The HTML of every block state and page, in the agent's language.
+//!
+//! Every byte of HTML comes from an askama template under `templates/` (auto-escaping): the code here only
+//! chooses the template, translates texts and formats numbers, dates and colours. The block is inner HTML that
+//! Usedesk inserts into its own page, so its styles are scoped under the root class `uda-block` and it runs no
+//! `<script>`: every action is a plain form or link to the service's own pages, and the link, unlink and comment
+//! forms also work in place through an inline handler where Usedesk lets inline handlers run.
+
+pub mod model;
+
+mod block;
+mod card;
+mod forms;
+mod page;
+mod preview;
+mod style;
+mod text;
+
+use i18n::Lang;
+
+/// Display settings shared by every rendering.
+#[derive(Debug, Clone, Copy)]
+pub struct Display {
+    /// The offset from UTC, in minutes, of the times and dates shown (config; default 180 = Moscow).
+    pub utc_offset_minutes: i32,
+    /// Now, unix seconds: times of today are shown without their date.
+    pub now: i64,
+}
+
+/// The preview page's inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// Where the page POSTs the sample tickets (the service's `/api/`).
+    pub api_url: String,
+    /// The sample tickets to choose from.
+    pub samples: Vec<PreviewSample>,
+    /// The languages to choose from.
+    pub languages: Vec<Lang>,
+}
+
+/// One sample ticket for the preview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewSample {
+    /// What the sample is called in the picker.
+    pub label: String,
+    /// The JSON body to POST to `/api/`, without `language` (the page adds it).
+    pub body: serde_json::Value,
+}
+
+/// The block's inner HTML (what goes into `{"html": …}`): one root element with class `uda-block`.
+pub fn render_block(lang: Lang, view: &model::BlockView, display: &Display) -> String {
+    block::render(text::Tr::new(lang, *display), view)
+}
+
+/// A full standalone HTML document (opened in a new tab).
+pub fn render_page(lang: Lang, page: &model::PageView, display: &Display) -> String {
+    page::render(text::Tr::new(lang, *display), page)
+}
+
+/// The preview page (a full document) that imitates Usedesk's ticket card around the block.
+pub fn render_preview(lang: Lang, preview: &Preview) -> String {
+    preview::render(lang, preview)
+}

@@ -1,0 +1,170 @@
+//! The standalone pages that open in a new tab: the outcome of the login, of an action, or its failure; the
+//! forms and the deal card are in their own modules.
+
+use askama::Template;
+
+use super::model::{Done, Failure, OAuthFailure, PageView};
+use super::style::safe_href;
+use super::text::Tr;
+use super::{card, forms};
+
+/// A page that tells one outcome: a heading, what happened, where to go next.
+#[derive(Template)]
+#[template(path = "page/message.html")]
+struct Message {
+    t: Tr,
+    title: String,
+    tone: &'static str,
+    heading: String,
+    lines: Vec<String>,
+    link: Option<String>,
+    reference: Option<String>,
+    hints: Vec<String>,
+}
+
+/// The last resort when a page cannot render: a page that still says something.
+#[derive(Template)]
+#[template(path = "page/fallback.html")]
+struct Fallback {
+    t: Tr,
+    title: String,
+}
+
+pub(crate) fn render(tr: Tr, page: &PageView) -> String {
+    let rendered = match page {
+        PageView::OAuthSuccess { host } => success(
+            tr,
+            tr.t("oauth-success"),
+            vec![tr.arg("settings-account", "host", host)],
+            None,
+            vec![tr.t("oauth-success-hint")],
+        )
+        .render(),
+        PageView::OAuthFailure(failure) => {
+            failed(tr, vec![oauth_failure(&tr, failure)], None).render()
+        }
+        PageView::ContactForm {
+            submit,
+            name,
+            phones,
+            emails,
+            errors,
+        } => forms::contact(tr, submit, name, phones, emails, errors),
+        PageView::DealForm {
+            submit,
+            reload,
+            form,
+            stage,
+            values,
+            errors,
+        } => forms::deal(tr, submit, reload, form, *stage, values, errors),
+        PageView::Settings {
+            submit,
+            settings,
+            saved,
+        } => forms::settings(tr, submit, settings, *saved),
+        PageView::DealCard {
+            card,
+            comment,
+            errors,
+        } => card::render(tr, card, comment, errors),
+        PageView::Done(done) => done_page(tr, done).render(),
+        PageView::Failed { reason, reference } => failure_page(tr, reason, reference).render(),
+    };
+    rendered.unwrap_or_else(|_| {
+        Fallback {
+            t: tr,
+            title: tr.t("page-failure-title"),
+        }
+        .render()
+        .unwrap_or_default()
+    })
+}
+
+fn success(
+    tr: Tr,
+    heading: String,
+    lines: Vec<String>,
+    link: Option<String>,
+    hints: Vec<String>,
+) -> Message {
+    Message {
+        t: tr,
+        title: tr.t("page-success-title"),
+        tone: "success",
+        heading,
+        lines,
+        link,
+        reference: None,
+        hints,
+    }
+}
+
+fn failed(tr: Tr, lines: Vec<String>, reference: Option<String>) -> Message {
+    Message {
+        t: tr,
+        title: tr.t("page-failure-title"),
+        tone: "failure",
+        heading: tr.t("page-failure-title"),
+        lines,
+        link: None,
+        reference,
+        hints: Vec::new(),
+    }
+}
+
+fn oauth_failure(tr: &Tr, failure: &OAuthFailure) -> String {
+    match failure {
+        OAuthFailure::Denied => tr.t("oauth-denied"),
+        OAuthFailure::BadState => tr.t("oauth-bad-state"),
+        OAuthFailure::HostMismatch { expected, actual } => tr.args2(
+            "oauth-host-mismatch",
+            ("expected", expected),
+            ("actual", actual),
+        ),
+        OAuthFailure::ExchangeFailed => tr.t("oauth-exchange-failed"),
+        OAuthFailure::NotConfigured => tr.t("state-oauth-not-configured"),
+    }
+}
+
+fn done_page(tr: Tr, done: &Done) -> Message {
+    let (line, url) = match done {
+        Done::ContactCreated { name, url } => (
+            tr.arg("action-done-contact-created", "name", name),
+            Some(url),
+        ),
+        Done::DealCreated { name, url } => {
+            (tr.arg("action-done-deal-created", "name", name), Some(url))
+        }
+        Done::Linked => (tr.t("action-done-link"), None),
+        Done::Unlinked => (tr.t("action-done-unlinked"), None),
+        Done::Commented => (tr.t("action-done-comment"), None),
+    };
+    success(
+        tr,
+        tr.t("page-success-title"),
+        vec![line],
+        url.and_then(|u| safe_href(u)).map(str::to_owned),
+        vec![tr.t("block-refresh-hint"), tr.t("page-close-tab")],
+    )
+}
+
+fn failure_page(tr: Tr, reason: &Failure, reference: &str) -> Message {
+    let line = match reason {
+        Failure::TokenInvalid => tr.t("action-token-invalid"),
+        Failure::TokenExpired => tr.t("action-token-expired"),
+        Failure::TokenReplayed => tr.t("action-token-replayed"),
+        Failure::NeedsLogin => tr.t("state-login-expired"),
+        Failure::Busy => tr.t("state-busy"),
+        Failure::Blocked => tr.t("state-blocked"),
+        Failure::PaymentRequired => tr.t("state-payment-required"),
+        Failure::Unavailable => tr.t("action-unavailable"),
+        Failure::NotFound => tr.t("action-not-found"),
+        Failure::Rejected(why) => tr.arg("action-rejected", "reason", why),
+        Failure::Internal => tr.arg("state-internal-error", "ref", reference),
+    };
+    // The internal error quotes the reference in its sentence; the others show it on a line of its own.
+    let reference = (!matches!(reason, Failure::Internal) && !reference.is_empty())
+        .then(|| tr.arg("block-reference", "ref", reference));
+    failed(tr, vec![line], reference)
+}

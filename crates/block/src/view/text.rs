@@ -1,0 +1,202 @@
+//! Texts in the agent's language: messages, and the values of fields, money, dates and users as the agent reads them.
+
+use domain::model::{AccountView, FieldLabel, FieldText, UserRef};
+use i18n::{Arg, Lang, Translator};
+
+use super::Display;
+use super::style::safe_href;
+
+/// The language and display settings of one rendering; templates call it for their static texts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tr {
+    /// The language.
+    pub lang: Lang,
+    /// Time zone and the current time.
+    pub display: Display,
+}
+
+impl Tr {
+    pub(crate) fn new(lang: Lang, display: Display) -> Self {
+        Self { lang, display }
+    }
+
+    /// The language code for `lang` attributes.
+    pub(crate) fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// A message without variables.
+    pub(crate) fn t(&self, id: &str) -> String {
+        Translator::global().t(self.lang, id)
+    }
+
+    /// A message with one text variable.
+    pub(crate) fn arg(&self, id: &str, name: &str, value: &str) -> String {
+        Translator::global().t_args(self.lang, id, &[(name, Arg::from(value))])
+    }
+
+    /// A message with two text variables.
+    pub(crate) fn args2(&self, id: &str, first: (&str, &str), second: (&str, &str)) -> String {
+        Translator::global().t_args(
+            self.lang,
+            id,
+            &[
+                (first.0, Arg::from(first.1)),
+                (second.0, Arg::from(second.1)),
+            ],
+        )
+    }
+
+    /// A message with any variables.
+    pub(crate) fn args(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        Translator::global().t_args(self.lang, id, args)
+    }
+
+    /// The sign of a currency as this language writes it beside an amount (`₽`, `$`, `RUB`).
+    pub(crate) fn currency_sign(&self, currency: &str) -> String {
+        let zero = i18n::format_money(self.lang, 0, currency, None);
+        zero.chars()
+            .filter(|c| *c != '0' && !c.is_whitespace())
+            .collect()
+    }
+
+    /// A message that counts something (its plural form follows `count`).
+    pub(crate) fn count(&self, id: &str, count: usize) -> String {
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        Translator::global().t_args(self.lang, id, &[("count", Arg::from(count))])
+    }
+
+    /// An amount in the account's currency.
+    pub(crate) fn money(&self, amount: i64, account: &AccountView) -> String {
+        self.money_in(
+            amount,
+            &account.currency,
+            account.currency_symbol.as_deref(),
+        )
+    }
+
+    /// An amount in a currency given by its code (and the account's symbol for it, when known).
+    pub(crate) fn money_in(&self, amount: i64, currency: &str, symbol: Option<&str>) -> String {
+        i18n::format_money(self.lang, amount, currency, symbol)
+    }
+
+    /// A moment: only its time when it is today, its date and time otherwise.
+    pub(crate) fn moment(&self, unix: i64) -> String {
+        let offset = self.display.utc_offset_minutes;
+        if local_day(unix, offset) == local_day(self.display.now, offset) {
+            i18n::format_time(self.lang, unix, offset)
+        } else {
+            i18n::format_datetime(self.lang, unix, offset)
+        }
+    }
+
+    /// A date and time, always with the date.
+    pub(crate) fn datetime(&self, unix: i64) -> String {
+        i18n::format_datetime(self.lang, unix, self.display.utc_offset_minutes)
+    }
+
+    /// A field's value as it reads: a date field stored at midnight shows only its date (in the zone where it is
+    /// midnight, so the day does not shift), anything else with its time.
+    fn date_value(&self, unix: i64) -> String {
+        let offset = self.display.utc_offset_minutes;
+        if unix.rem_euclid(86_400) == 0 {
+            i18n::format_date(self.lang, unix, 0)
+        } else if (unix + i64::from(offset) * 60).rem_euclid(86_400) == 0 {
+            i18n::format_date(self.lang, unix, offset)
+        } else {
+            i18n::format_datetime(self.lang, unix, offset)
+        }
+    }
+
+    /// A user's name, or their id when the account does not let us read names.
+    pub(crate) fn user(&self, user: &UserRef) -> String {
+        match user
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => name.to_owned(),
+            None => self.arg("user-by-id", "id", &user.id.to_string()),
+        }
+    }
+
+    /// A field's label: built-in fields translated, custom fields by their amoCRM name.
+    pub(crate) fn label(&self, label: &FieldLabel) -> String {
+        match label {
+            FieldLabel::Custom(name) => name.clone(),
+            FieldLabel::Builtin(key) => match builtin_message(key) {
+                Some(id) => self.t(id),
+                None => key.clone(),
+            },
+        }
+    }
+
+    /// A field's value, ready for a template: text, and a link when the value is a web address.
+    pub(crate) fn value(&self, value: &FieldText, account: &AccountView) -> Shown {
+        match value {
+            FieldText::Text(text) => Shown::text(text.clone()),
+            FieldText::Date(unix) => Shown::text(self.date_value(*unix)),
+            FieldText::Flag(true) => Shown::text(self.t("form-yes")),
+            FieldText::Flag(false) => Shown::text(self.t("form-no")),
+            FieldText::Money(amount) => Shown::text(self.money(*amount, account)),
+            FieldText::Url(url) => Shown {
+                text: url.clone(),
+                href: safe_href(url).map(str::to_owned),
+            },
+        }
+    }
+}
+
+/// A value as a template shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Shown {
+    /// The text.
+    pub text: String,
+    /// Where it links, when it is a safe web address.
+    pub href: Option<String>,
+}
+
+impl Shown {
+    fn text(text: String) -> Self {
+        Self { text, href: None }
+    }
+}
+
+/// One labelled value of a deal.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldLine {
+    /// The label.
+    pub label: String,
+    /// The value; `None` shows a dash.
+    pub value: Option<Shown>,
+}
+
+impl FieldLine {
+    pub(crate) fn of(tr: &Tr, field: &domain::model::FieldShown, account: &AccountView) -> Self {
+        Self {
+            label: tr.label(&field.label),
+            value: field.value.as_ref().map(|v| tr.value(v, account)),
+        }
+    }
+}
+
+/// The message that names a built-in field, by its key.
+fn builtin_message(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "name" => "form-deal-name",
+        "price" => "deal-price",
+        "pipeline" => "deal-pipeline",
+        "stage" | "status" => "deal-stage",
+        "responsible" => "deal-responsible",
+        "created_at" => "deal-created",
+        "updated_at" => "deal-updated",
+        _ => return None,
+    })
+}
+
+/// The local calendar day number of a moment.
+fn local_day(unix: i64, offset_minutes: i32) -> i64 {
+    unix.saturating_add(i64::from(offset_minutes) * 60)
+        .div_euclid(86_400)
+}

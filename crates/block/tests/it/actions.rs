@@ -1,0 +1,291 @@
+//! The block's actions end to end: add a contact, link and unlink, and choose fields — as pages in a new
+//! tab and in place (JSON).
+
+use domain::store::Store;
+use i18n::Lang::En;
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn adding_a_contact_creates_it_links_it_and_notes_it_in_the_ticket() {
+    // Arrange: a block with no contact found.
+    let app = TestApp::with(Options {
+        comment_in_ticket: true,
+        ..Options::default()
+    })
+    .await;
+    let connection = app.connect().await;
+    app.mount_metadata().await;
+    app.mount_search(PHONE_QUERY, None).await;
+    app.mount_search(EMAIL_QUERY, None).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts"))
+        .and(body_string_contains("Harry Potter"))
+        .and(body_string_contains("+79161234567"))
+        .and(body_string_contains("harry.potter@hogwarts.example"))
+        .respond_with(hal(fixture!("amocrm/contacts_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/create/comment"))
+        .and(body_string_contains("2265179"))
+        .respond_with(json_answer(fixture!("usedesk/comment_created.json")))
+        .expect(1)
+        .mount(&app.usedesk)
+        .await;
+    let (_, html) = app.post_block(&app.block_request()).await;
+    let open = token_for(&html, &app.url("/action/contact"));
+
+    // Act: open the prefilled form, then submit it.
+    let (form_status, form) = app
+        .get_page(
+            &app.url("/action/contact"),
+            &open,
+            &[
+                ("name", "Harry Potter"),
+                ("phone", "+7 (916) 123-45-67"),
+                ("email", "harry.potter@hogwarts.example"),
+            ],
+        )
+        .await;
+    let create = token_for(&form, &app.url("/action/contact"));
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/contact"),
+            &[
+                ("t", &create),
+                ("name", "Harry Potter"),
+                ("phone", "+7 (916) 123-45-67"),
+                ("phone", ""),
+                ("email", "harry.potter@hogwarts.example"),
+            ],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(form_status, 200);
+    assert_shows(&form, "Harry Potter");
+    assert_shows(&form, "+7 (916) 123-45-67");
+    assert_ne!(open, create, "the form posts with a fresh token of its own");
+    assert_eq!(claims_of(&create)["k"], "create_contact");
+    assert_eq!(status, 200);
+    assert_shows(
+        &page,
+        &t1(En, "action-done-contact-created", "name", "Harry Potter"),
+    );
+    assert_eq!(linked_contact(&app, connection).await, Some(3201));
+}
+
+#[tokio::test]
+async fn adding_a_contact_without_a_name_shows_the_form_again_and_sends_nothing() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts"))
+        .respond_with(hal(fixture!("amocrm/contacts_created.json")))
+        .expect(0)
+        .mount(&app.amo)
+        .await;
+    let create = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "create_contact", "l": "en", "e": domain::now() + 600, "n": "n-1"}),
+        SIGNING_KEY,
+    );
+
+    // Act
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/contact"),
+            &[("t", &create), ("name", " "), ("phone", "+7 916 123-45-67")],
+        )
+        .await;
+
+    // Assert: the form again, with the error, the values, and a fresh token.
+    assert_eq!(status, 422);
+    assert_shows(&page, "+7 916 123-45-67");
+    let again = token_for(&page, &app.url("/action/contact"));
+    assert_ne!(again, create);
+    assert_eq!(linked_contact(&app, connection).await, None);
+}
+
+#[tokio::test]
+async fn linking_a_contact_shows_only_it_and_unlinking_in_place_shows_all_again() {
+    // Arrange: two contacts found.
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.mount_many_contacts().await;
+    app.mount_get("/api/v4/contacts/3003", fixture!("block/contact_3003.json"))
+        .await;
+    let (_, html) = app.post_block(&app.block_request()).await;
+    let link = tokens_for(&html, &app.url("/action/link"))
+        .into_iter()
+        .find(|t| claims_of(t)["s"] == 3003)
+        .expect("a link button for the old card");
+
+    // Act: link as a plain form.
+    let (status, page) = app
+        .post_form(&app.url("/action/link"), &[("t", &link)])
+        .await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_shows(&page, &t(En, "action-done-link"));
+    assert_eq!(linked_contact(&app, connection).await, Some(3003));
+    let (_, linked) = app.post_block(&app.block_request()).await;
+    assert_shows(&linked, "Harry J. Potter (old card)");
+    assert_hides(&linked, "Firebolt order");
+    let unlink = token_for(&linked, &app.url("/action/unlink"));
+
+    // Act: unlink in place.
+    let (status, body, _) = app
+        .post_in_place(&app.url("/action/unlink"), &[("t", &unlink)], None)
+        .await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_eq!(body, serde_json::json!({"ok": true}));
+    assert_eq!(linked_contact(&app, connection).await, None);
+    let (_, again) = app.post_block(&app.block_request()).await;
+    assert_shows(&again, "Firebolt order");
+    assert_shows(&again, "Harry J. Potter (old card)");
+}
+
+#[tokio::test]
+async fn linking_a_contact_deleted_meanwhile_says_it_was_not_found() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts/3003"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let link = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "link", "s": 3003, "l": "en", "e": domain::now() + 600, "n": "n-2"}),
+        SIGNING_KEY,
+    );
+
+    // Act
+    let (status, body, _) = app
+        .post_in_place(&app.url("/action/link"), &[("t", &link)], None)
+        .await;
+
+    // Assert
+    assert_eq!(status, 404);
+    assert_eq!(body["ok"], false);
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(body["error"]["message"], t(En, "action-not-found"));
+    assert_eq!(linked_contact(&app, connection).await, None);
+}
+
+#[tokio::test]
+async fn choosing_fields_saves_them_and_the_next_render_shows_the_chosen_field() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.mount_one_contact().await;
+    let (_, before) = app.post_block(&app.block_request()).await;
+    assert_hides(&before, "Delivery date");
+    let open = token_for(&before, &app.url("/action/settings"));
+
+    // Act: open the gear, tick the delivery date for the list and the budget for the card.
+    let (page_status, page) = app.get_page(&app.url("/action/settings"), &open, &[]).await;
+    let save = token_for(&page, &app.url("/action/settings"));
+    let (status, saved) = app
+        .post_form(
+            &app.url("/action/settings"),
+            &[
+                ("t", &save),
+                ("list", "cf:705"),
+                ("card", "cf:702"),
+                ("card", "cf:999"),
+            ],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(page_status, 200);
+    assert_shows(&page, "Product");
+    assert_shows(&page, "Delivery date");
+    assert_shows(&page, &connection.to_string());
+    assert_eq!(status, 200);
+    assert_shows(&saved, &t(En, "settings-saved"));
+    let choices = app
+        .store
+        .get_field_choices(connection)
+        .await
+        .unwrap()
+        .expect("choices saved");
+    assert_eq!(choices.list, vec!["cf:705"]);
+    assert_eq!(choices.card, vec!["cf:702"], "unknown fields are dropped");
+    let (_, after) = app.post_block(&app.block_request()).await;
+    assert_shows(&after, "Delivery date");
+}
+
+#[tokio::test]
+async fn choosing_fields_in_place_answers_ok() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.mount_metadata().await;
+    let save = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "save_settings", "l": "en", "e": domain::now() + 600, "n": "n-3"}),
+        SIGNING_KEY,
+    );
+
+    // Act
+    let (status, body, _) = app
+        .post_in_place(
+            &app.url("/action/settings"),
+            &[("t", &save), ("list", "cf:701")],
+            None,
+        )
+        .await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_eq!(body, serde_json::json!({"ok": true}));
+    let choices = app.store.get_field_choices(connection).await.unwrap();
+    assert_eq!(choices.unwrap().list, vec!["cf:701"]);
+}
+
+#[tokio::test]
+async fn an_action_reads_a_multipart_form_as_well() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.store
+        .set_link(connection, CLIENT_ID, 3001)
+        .await
+        .unwrap();
+    let unlink = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "unlink", "s": 3001, "l": "en", "e": domain::now() + 600, "n": "n-4"}),
+        SIGNING_KEY,
+    );
+    let body = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n{unlink}\r\n--XyZ--\r\n"
+    );
+
+    // Act
+    let response = app
+        .http
+        .post(app.url("/action/unlink"))
+        .header("Accept", "application/json")
+        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(linked_contact(&app, connection).await, None);
+}

@@ -1,0 +1,162 @@
+//! What the service logs: a line per request with its route and status, and never a token or secret.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use domain::store::Store;
+use serde_json::Value;
+use tracing_subscriber::fmt::MakeWriter;
+use url::Url;
+use wiremock::Mock;
+use wiremock::matchers::{method, path};
+
+use crate::support::*;
+
+thread_local! {
+    /// Where this thread's log lines go, while a test captures them.
+    static CAPTURE: RefCell<Option<Arc<Mutex<Vec<u8>>>>> = const { RefCell::new(None) };
+}
+
+/// Writes a log line into the capture of the thread that logs it, or nowhere.
+struct ThreadWriter;
+
+impl Write for ThreadWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        CAPTURE.with(|capture| {
+            if let Some(buffer) = &*capture.borrow() {
+                buffer.lock().unwrap().extend_from_slice(bytes);
+            }
+        });
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct ThreadWriters;
+
+impl<'a> MakeWriter<'a> for ThreadWriters {
+    type Writer = ThreadWriter;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        ThreadWriter
+    }
+}
+
+/// Captures the log lines of the calling thread (where a current-thread test runs its server too).
+///
+/// The subscriber is the process's global one: a thread-local default races with the callsites other
+/// tests register meanwhile, and may then miss spans.
+fn capture() -> Arc<Mutex<Vec<u8>>> {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(ThreadWriters)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
+    });
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    CAPTURE.with(|capture| *capture.borrow_mut() = Some(buffer.clone()));
+    buffer
+}
+
+fn query_value(url: &str, key: &str) -> String {
+    Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("{key} in {url}"))
+}
+
+#[tokio::test]
+async fn logs_name_each_request_and_never_carry_a_token_or_secret() {
+    // Arrange: capture every line logged on this test's thread (the server runs on it too).
+    let captured = capture();
+    let app = TestApp::with(Options {
+        secret: Some("block-secret-1"),
+        ..Options::default()
+    })
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/access_token"))
+        .respond_with(json_answer(fixture!("amocrm/token.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let mut request = app.block_request();
+    request["secret_key"] = Value::from("block-secret-1");
+
+    // Act: a login from the block, an action, a refused action, and a request with a wrong secret.
+    let (_, html) = app.post_block(&request).await;
+    let login = unescape(&html)
+        .split('"')
+        .find(|part| part.contains("/oauth/start?s="))
+        .expect("a login link")
+        .to_owned();
+    let location = app.http.get(&login).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let state = query_value(&location, "state");
+    let host = app.amo_host();
+    let callback = app
+        .http
+        .get(app.url("/oauth/callback"))
+        .query(&[
+            ("code", "the-code"),
+            ("state", state.as_str()),
+            ("referer", host.authority()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(callback.status().as_u16(), 200);
+    let connection = app.connect().await;
+    app.store
+        .set_link(connection, CLIENT_ID, 3001)
+        .await
+        .unwrap();
+    let unlink = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "unlink", "s": 3001, "l": "en", "e": domain::now() + 600, "n": "log-1"}),
+        SIGNING_KEY,
+    );
+    let (unlinked, _) = app
+        .post_form(&app.url("/action/unlink"), &[("t", &unlink)])
+        .await;
+    let (replayed, _) = app
+        .post_form(&app.url("/action/unlink"), &[("t", &unlink)])
+        .await;
+    let mut wrong = app.block_request();
+    wrong["secret_key"] = Value::from("block-secret-2");
+    app.post_block(&wrong).await;
+
+    // Assert
+    assert_eq!((unlinked, replayed), (200, 409));
+    let logs = String::from_utf8_lossy(&captured.lock().unwrap()).into_owned();
+    assert!(logs.contains("route=\"/oauth/callback\""), "{logs}");
+    assert!(logs.contains("status=409"), "{logs}");
+    let sealed = query_value(&login, "s");
+    for secret in [
+        USEDESK_TOKEN,
+        "block-secret-1",
+        "block-secret-2",
+        SIGNING_KEY,
+        "integration-secret",
+        "new-access-token",
+        "new-refresh-token",
+        "access-1",
+        sealed.as_str(),
+        state.as_str(),
+        unlink.as_str(),
+        unlink.split('.').nth(1).unwrap(),
+    ] {
+        assert!(!logs.contains(secret), "{secret} in the logs:\n{logs}");
+    }
+}

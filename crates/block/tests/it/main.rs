@@ -1,0 +1,15 @@
+//! The block service end to end: the real hyper service on 127.0.0.1:0, amoCRM and Usedesk as wiremock
+//! servers, a SQLite store in a temporary directory — plus the views' rendering tests (`render`).
+
+mod support;
+
+mod actions;
+mod api;
+mod deals;
+mod logs;
+mod oauth;
+mod ops;
+mod render;
+mod security;
+mod tokens;
+mod trigger;

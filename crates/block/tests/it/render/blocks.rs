@@ -1,0 +1,317 @@
+//! Every block state, in every language; and what every block must be.
+
+use block::view::model::BlockView;
+use block::view::render_block;
+use domain::Degradation;
+use i18n::Lang;
+
+use super::html::{root_elements, styles, tags};
+use super::samples::{DISPLAY, Texts};
+use super::snapshot;
+
+fn state(name: &str) -> BlockView {
+    Texts::real()
+        .every_block()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, view)| view)
+        .unwrap_or_else(|| panic!("no sample state {name}"))
+}
+
+fn snapshot_in_every_language(name: &str) {
+    // Arrange
+    let view = state(name);
+    for lang in Lang::ALL {
+        // Act
+        let html = render_block(lang, &view, &DISPLAY);
+
+        // Assert
+        snapshot(&format!("block_{name}_{lang}"), &html);
+    }
+}
+
+macro_rules! block_snapshots {
+    ($($test:ident => $state:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                snapshot_in_every_language($state);
+            }
+        )*
+    };
+}
+
+block_snapshots! {
+    block_asks_for_the_amocrm_host_when_it_is_missing => "missing_host",
+    block_refuses_a_host_that_is_not_amocrm_or_kommo => "refused_host",
+    block_says_the_oauth_client_is_not_configured => "oauth_not_configured",
+    block_says_the_secret_key_is_wrong => "bad_secret",
+    block_asks_for_the_usedesk_api_token_when_it_is_missing => "missing_usedesk_token",
+    block_offers_login_when_not_connected => "needs_login",
+    block_offers_login_again_when_access_expired => "login_expired",
+    block_offers_to_add_the_client_when_no_contact_is_found => "no_contact",
+    block_says_there_is_nothing_to_search_by_without_phone_or_email => "no_identifiers",
+    block_shows_one_contact_with_its_deals => "one_contact",
+    block_shows_many_contacts_each_with_a_link_button => "many_contacts",
+    block_shows_the_linked_contact_with_an_unlink_button => "linked_contact",
+    block_says_no_deals_yet_for_a_contact_without_deals => "contact_without_deals",
+    block_shows_stale_data_with_the_time_it_was_fetched => "stale_unavailable",
+    block_shows_stale_data_of_another_day_with_its_date_when_amocrm_is_busy => "stale_busy",
+    block_shows_stale_data_when_amocrm_blocked_access => "stale_blocked",
+    block_says_amocrm_is_busy => "degraded_busy",
+    block_says_amocrm_blocked_access => "degraded_blocked",
+    block_says_the_subscription_ended => "degraded_payment_required",
+    block_says_amocrm_is_unavailable => "degraded_unavailable",
+    block_says_amocrm_timed_out => "degraded_timeout",
+    block_gives_the_reference_of_an_internal_error => "degraded_internal",
+}
+
+#[test]
+fn every_block_has_one_root_element_with_class_uda_block_and_no_script() {
+    for texts in [Texts::real(), Texts::all("<script>alert(1)</script>")] {
+        for (name, view) in texts.every_block() {
+            for lang in Lang::ALL {
+                // Act
+                let html = render_block(lang, &view, &DISPLAY);
+
+                // Assert
+                assert_eq!(root_elements(&html), Ok(1), "{name} {lang}: {html}");
+                let root = &tags(&html)[0];
+                assert_eq!(root.name, "div", "{name} {lang}");
+                assert_eq!(root.attr("class"), Some("uda-block"), "{name} {lang}");
+                assert_eq!(root.attr("lang"), Some(lang.code()), "{name} {lang}");
+                assert!(
+                    !html.to_ascii_lowercase().contains("<script"),
+                    "{name} {lang}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn block_styles_are_scoped_under_the_root_class() {
+    // Arrange
+    let html = render_block(Lang::En, &Texts::real().many_contacts(), &DISPLAY);
+
+    // Act
+    let sheets = styles(&html);
+
+    // Assert
+    assert_eq!(sheets.len(), 1);
+    let unscoped: Vec<&str> = sheets[0]
+        .split('}')
+        .filter_map(|rule| rule.split_once('{').map(|(selectors, _)| selectors))
+        .flat_map(|selectors| selectors.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !s.starts_with(".uda-block"))
+        .collect();
+    assert!(
+        unscoped.is_empty(),
+        "selectors outside .uda-block: {unscoped:?}"
+    );
+}
+
+#[test]
+fn deal_names_open_the_deal_card_page_in_a_new_tab_with_the_token() {
+    // Arrange
+    let view = Texts::real().one_contact();
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    let cards: Vec<_> = tags(&html)
+        .into_iter()
+        .filter(|t| t.attr("class") == Some("uda-deal-name") && t.name == "a")
+        .collect();
+    assert_eq!(cards.len(), 3);
+    for card in cards {
+        assert_eq!(
+            card.attr("href"),
+            Some("https://amo.usedesk.example/deal?t=v1.eyJrIjoibGluayJ9.c2ln")
+        );
+        assert_eq!(card.attr("target"), Some("_blank"));
+    }
+}
+
+#[test]
+fn prices_are_in_the_account_currency_of_the_agent_language() {
+    // Arrange
+    let view = Texts::real().one_contact();
+
+    // Act
+    let ru = render_block(Lang::Ru, &view, &DISPLAY);
+    let en = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    assert!(ru.contains("125\u{202f}000\u{a0}₽"), "{ru}");
+    assert!(en.contains(&i18n::format_money(Lang::En, 125_000, "RUB", Some("₽"))));
+}
+
+#[test]
+fn stage_pills_take_the_stage_colour_with_readable_text() {
+    // Arrange
+    let mut view = Texts::real().one_contact();
+    if let BlockView::Data { data, .. } = &mut view {
+        data.contacts[0].deals[0].stage.color = "#1F3A93".into();
+        data.contacts[0].deals[1].stage.color = "#fe9".into();
+    }
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    let pills: Vec<Option<&str>> = tags(&html)
+        .into_iter()
+        .filter(|t| t.attr("class") == Some("uda-pill"))
+        .map(|t| t.attr("style"))
+        .collect();
+    assert_eq!(
+        pills,
+        [
+            Some("background-color:#1f3a93;color:#ffffff"),
+            Some("background-color:#ffee99;color:#1f2633"),
+            Some("background-color:#d5d8db;color:#1f2633"),
+        ]
+    );
+}
+
+#[test]
+fn the_first_contact_is_open_and_the_others_closed() {
+    // Arrange
+    let view = Texts::real().many_contacts();
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    let details: Vec<bool> = tags(&html)
+        .into_iter()
+        .filter(|t| t.name == "details" && !t.closing)
+        .map(|t| t.attrs.split_whitespace().any(|a| a == "open"))
+        .collect();
+    assert_eq!(details, [true, false, false]);
+}
+
+#[test]
+fn link_and_unlink_post_their_token_in_a_new_tab_and_in_place() {
+    // Arrange
+    let texts = Texts::real();
+
+    for (view, path, count) in [
+        (texts.many_contacts(), "action/link", 3),
+        (texts.linked_contact(), "action/unlink", 1),
+    ] {
+        // Act
+        let html = render_block(Lang::En, &view, &DISPLAY);
+
+        // Assert
+        let all = tags(&html);
+        let forms: Vec<_> = all
+            .iter()
+            .filter(|t| t.name == "form" && !t.closing && t.attr("method") == Some("post"))
+            .collect();
+        assert_eq!(forms.len(), count, "{path}");
+        for form in forms {
+            assert_eq!(
+                form.attr("action"),
+                Some(format!("https://amo.usedesk.example/{path}").as_str())
+            );
+            assert_eq!(form.attr("target"), Some("_blank"));
+            assert!(
+                form.attr("onsubmit")
+                    .is_some_and(|h| h.contains("a.block-reload-button"))
+            );
+        }
+        let tokens = all
+            .iter()
+            .filter(|t| t.attr("type") == Some("hidden") && t.attr("name") == Some("t"))
+            .count();
+        assert_eq!(tokens, count, "{path}");
+    }
+}
+
+#[test]
+fn no_contact_offers_add_to_amocrm_with_the_client_data_in_hidden_get_fields() {
+    // Arrange
+    let view = Texts::real().no_contact();
+
+    // Act
+    let html = render_block(Lang::Ru, &view, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let form = all
+        .iter()
+        .find(|t| t.name == "form" && !t.closing)
+        .expect("the add form");
+    assert_eq!(form.attr("method"), Some("get"));
+    assert_eq!(
+        form.attr("action"),
+        Some("https://amo.usedesk.example/action/contact")
+    );
+    assert_eq!(form.attr("target"), Some("_blank"));
+    let hidden: Vec<(Option<&str>, Option<&str>)> = all
+        .iter()
+        .filter(|t| t.attr("type") == Some("hidden"))
+        .map(|t| (t.attr("name"), t.attr("value")))
+        .collect();
+    assert_eq!(
+        hidden,
+        [
+            (Some("t"), Some("v1.eyJrIjoibGluayJ9.c2ln")),
+            (Some("name"), Some("Мария Иванова")),
+            (Some("phone"), Some("+7 916 123-45-67")),
+            (Some("email"), Some("maria@example.ru")),
+        ]
+    );
+    assert!(
+        html.contains("+79161234567, maria@example.ru"),
+        "the identifiers searched"
+    );
+}
+
+#[test]
+fn stale_data_of_today_shows_only_the_time_it_was_fetched() {
+    // Arrange: fetched 25 minutes before 17:05 Moscow time.
+    let view = Texts::real().stale(Degradation::Unavailable, 25 * 60);
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    assert!(
+        html.contains("amoCRM is not answering; data as of 16:40."),
+        "{html}"
+    );
+}
+
+#[test]
+fn gear_opens_the_settings_page_in_a_new_tab() {
+    // Arrange
+    let view = Texts::real().one_contact();
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    let gear = tags(&html)
+        .into_iter()
+        .find(|t| t.attr("class") == Some("uda-gear"))
+        .map(|t| {
+            (
+                t.attr("href").map(str::to_owned),
+                t.attr("target").map(str::to_owned),
+            )
+        });
+    assert_eq!(
+        gear,
+        Some((
+            Some(
+                "https://amo.usedesk.example/action/settings?t=v1.eyJrIjoibGluayJ9.c2ln".to_owned()
+            ),
+            Some("_blank".to_owned())
+        ))
+    );
+}

@@ -1,0 +1,427 @@
+//! Every page in English and Russian, the preview page, and what the forms send.
+
+use block::view::model::PageView;
+use block::view::{Preview, PreviewSample, render_page, render_preview};
+use i18n::Lang;
+use serde_json::json;
+
+use super::html::{Tag, root_elements, tags};
+use super::samples::{DISPLAY, Texts};
+use super::snapshot;
+
+fn snapshot_pages(prefix: &str) {
+    // Arrange
+    let pages: Vec<(&str, PageView)> = Texts::real()
+        .every_page()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(prefix))
+        .collect();
+    assert!(!pages.is_empty(), "no sample page starts with {prefix}");
+    for (name, page) in pages {
+        for lang in [Lang::En, Lang::Ru] {
+            // Act
+            let html = render_page(lang, &page, &DISPLAY);
+
+            // Assert
+            snapshot(&format!("page_{name}_{lang}"), &html);
+        }
+    }
+}
+
+#[test]
+fn oauth_pages_say_what_happened_and_what_to_do() {
+    snapshot_pages("oauth_");
+}
+
+#[test]
+fn contact_form_pages_are_prefilled_and_show_errors() {
+    snapshot_pages("contact_form");
+}
+
+#[test]
+fn deal_form_pages_offer_every_field_and_show_errors() {
+    snapshot_pages("deal_form");
+}
+
+#[test]
+fn settings_pages_offer_the_field_choice_and_the_integration_id() {
+    snapshot_pages("settings");
+}
+
+#[test]
+fn deal_card_pages_show_the_deal_its_feed_and_the_comment_form() {
+    snapshot_pages("deal_card");
+}
+
+#[test]
+fn done_pages_say_what_was_done_and_to_refresh_the_block() {
+    snapshot_pages("done_");
+}
+
+#[test]
+fn failure_pages_say_why_and_give_the_reference() {
+    snapshot_pages("failed_");
+}
+
+#[test]
+fn every_page_is_a_whole_document_with_language_title_and_viewport_and_no_script() {
+    for (name, page) in Texts::real().every_page() {
+        for lang in Lang::ALL {
+            // Act
+            let html = render_page(lang, &page, &DISPLAY);
+
+            // Assert
+            assert!(html.starts_with("<!DOCTYPE html>"), "{name} {lang}");
+            assert_eq!(root_elements(&html), Ok(1), "{name} {lang}");
+            let all = tags(&html);
+            assert_eq!(all[0].name, "html");
+            assert_eq!(all[0].attr("lang"), Some(lang.code()), "{name} {lang}");
+            assert!(
+                all.iter()
+                    .any(|t| t.name == "meta" && t.attr("name") == Some("viewport"))
+            );
+            assert!(all.iter().any(|t| t.name == "title"), "{name} {lang}");
+            assert!(
+                !html.to_ascii_lowercase().contains("<script"),
+                "{name} {lang}"
+            );
+        }
+    }
+}
+
+fn forms<'a>(all: &'a [Tag<'a>]) -> Vec<&'a Tag<'a>> {
+    all.iter()
+        .filter(|t| t.name == "form" && !t.closing)
+        .collect()
+}
+
+#[test]
+fn page_forms_post_to_the_submit_url_with_the_token_in_hidden_field_t() {
+    let texts = Texts::real();
+    for (page, path) in [
+        (texts.contact_form(false), "action/contact"),
+        (texts.deal_form(), "action/deal"),
+        (texts.settings(false), "action/settings"),
+        (texts.deal_card(false), "action/comment"),
+    ] {
+        // Act
+        let html = render_page(Lang::En, &page, &DISPLAY);
+
+        // Assert
+        let all = tags(&html);
+        let forms = forms(&all);
+        assert_eq!(forms.len(), 1, "{path}");
+        assert_eq!(forms[0].attr("method"), Some("post"));
+        assert_eq!(
+            forms[0].attr("action"),
+            Some(format!("https://amo.usedesk.example/{path}").as_str())
+        );
+        let hidden: Vec<_> = all
+            .iter()
+            .filter(|t| t.attr("type") == Some("hidden"))
+            .map(|t| (t.attr("name"), t.attr("value")))
+            .collect();
+        assert_eq!(
+            hidden,
+            [(Some("t"), Some("v1.eyJrIjoibGluayJ9.c2ln"))],
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn the_in_place_handler_is_the_same_on_the_block_and_the_comment_form() {
+    // Arrange
+    let texts = Texts::real();
+
+    // Act
+    let block = block::view::render_block(Lang::En, &texts.many_contacts(), &DISPLAY);
+    let card = render_page(Lang::Ru, &texts.deal_card(false), &DISPLAY);
+
+    // Assert
+    let mut handlers: Vec<String> = tags(&block)
+        .iter()
+        .chain(tags(&card).iter())
+        .filter_map(|t| t.attr("onsubmit").map(str::to_owned))
+        .collect();
+    assert_eq!(handlers.len(), 4);
+    handlers.dedup();
+    assert_eq!(handlers.len(), 1, "{handlers:?}");
+    let handler = &handlers[0];
+    for part in [
+        "fetch(f.action",
+        "'Accept':'application/json'",
+        "credentials:'omit'",
+        "j.ok!==true",
+        "f.closest('.dynamic-block')",
+        "querySelector('a.block-reload-button')",
+        "a.click()",
+        "f.submit()",
+        "return false",
+    ] {
+        assert!(handler.contains(part), "{part} missing from {handler}");
+    }
+}
+
+#[test]
+fn deal_form_groups_stages_by_pipeline_and_marks_the_fields_the_chosen_stage_requires() {
+    // Arrange
+    let page = Texts::real().deal_form_with_errors();
+
+    // Act
+    let html = render_page(Lang::En, &page, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let groups: Vec<_> = all
+        .iter()
+        .filter(|t| t.name == "optgroup" && !t.closing)
+        .map(|t| t.attr("label"))
+        .collect();
+    assert_eq!(groups, [Some("Продажи"), Some("Сервис")]);
+    let selected: Vec<_> = all
+        .iter()
+        .filter(|t| t.name == "option" && t.attrs.split_whitespace().any(|a| a == "selected"))
+        .filter_map(|t| t.attr("value"))
+        .collect();
+    assert_eq!(selected, ["3001:31", "11", "2", "1", "3"]);
+    assert_eq!(
+        html.matches("Required at the stage “Переговоры”").count(),
+        4
+    );
+    assert!(html.contains("Fill in “Количество лицензий”."));
+    assert!(html.contains("“Budget” must be a number."));
+    assert!(html.contains("“Сайт клиента” must be a web address"));
+    assert!(
+        html.contains(r#"value="12 5OO""#),
+        "the refused price is kept"
+    );
+}
+
+#[test]
+fn deal_form_show_required_fields_gets_the_reload_action_with_the_chosen_stage() {
+    // Arrange
+    let page = Texts::real().deal_form();
+
+    // Act
+    let html = render_page(Lang::En, &page, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let reload = all
+        .iter()
+        .find(|t| t.attr("formaction").is_some())
+        .expect("the reload button");
+    assert_eq!(reload.name, "button");
+    assert_eq!(
+        reload.attr("formaction"),
+        Some("https://amo.usedesk.example/action/deal")
+    );
+    assert_eq!(reload.attr("formmethod"), Some("get"));
+    let first_submit = all
+        .iter()
+        .find(|t| t.name == "button" && t.attr("type") == Some("submit"))
+        .expect("a submit button");
+    assert!(
+        first_submit.attr("formaction").is_none(),
+        "Enter must create the deal, not reload"
+    );
+}
+
+#[test]
+fn deal_form_offers_an_input_for_every_kind_of_custom_field() {
+    // Arrange
+    let page = Texts::real().deal_form();
+
+    // Act
+    let html = render_page(Lang::Ru, &page, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let input = |name: &str| {
+        all.iter()
+            .find(|t| t.attr("name") == Some(name) && !t.closing)
+    };
+    assert_eq!(input("cf:502").map(|t| t.attr("type")), Some(Some("text")));
+    assert_eq!(input("cf:506").map(|t| t.name.as_str()), Some("textarea"));
+    assert_eq!(
+        input("cf:507").map(|t| t.attr("inputmode")),
+        Some(Some("decimal"))
+    );
+    assert_eq!(
+        input("cf:503").map(|t| t.attr("type")),
+        Some(Some("checkbox"))
+    );
+    assert_eq!(input("cf:508").map(|t| t.name.as_str()), Some("select"));
+    assert_eq!(input("cf:509").map(|t| t.attr("type")), Some(Some("radio")));
+    assert!(input("cf:510").is_some_and(|t| t.attrs.contains(" multiple")));
+    assert_eq!(input("cf:501").map(|t| t.attr("type")), Some(Some("date")));
+    assert_eq!(
+        input("cf:511").map(|t| t.attr("type")),
+        Some(Some("datetime-local"))
+    );
+    assert_eq!(input("cf:504").map(|t| t.attr("type")), Some(Some("url")));
+    assert_eq!(
+        input("responsible").map(|t| t.name.as_str()),
+        Some("select")
+    );
+    assert!(html.contains("Бюджет, ₽"));
+}
+
+#[test]
+fn contact_form_repeats_phone_and_email_inputs_and_marks_the_refused_values() {
+    // Arrange
+    let page = Texts::real().contact_form(true);
+
+    // Act
+    let html = render_page(Lang::En, &page, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let values = |name: &str| -> Vec<Option<&str>> {
+        all.iter()
+            .filter(|t| t.attr("name") == Some(name))
+            .map(|t| t.attr("value"))
+            .collect()
+    };
+    assert_eq!(
+        values("phone"),
+        [Some("+7 916 123-45-67"), Some("12ab"), Some("")]
+    );
+    assert_eq!(values("email"), [Some("maria@"), Some("")]);
+    let invalid: Vec<_> = all
+        .iter()
+        .filter(|t| t.attr("aria-invalid") == Some("true"))
+        .filter_map(|t| t.attr("name"))
+        .collect();
+    assert_eq!(invalid, ["name", "phone", "email"]);
+    assert!(html.contains("There are 3 errors in the form"));
+    assert!(html.contains("“12ab” is not a phone number."));
+    assert!(html.contains("“maria@” must be an e-mail address."));
+}
+
+#[test]
+fn settings_page_ticks_the_chosen_fields_and_shows_the_integration_id_read_only() {
+    // Arrange
+    let page = Texts::real().settings(true);
+
+    // Act
+    let html = render_page(Lang::En, &page, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let checked = |name: &str| -> Vec<&str> {
+        all.iter()
+            .filter(|t| t.attr("name") == Some(name))
+            .filter(|t| t.attrs.split_whitespace().any(|a| a == "checked"))
+            .filter_map(|t| t.attr("value"))
+            .collect()
+    };
+    assert_eq!(checked("list"), ["cf:502", "cf:501", "responsible"]);
+    assert_eq!(checked("card"), ["cf:504"]);
+    let id = all
+        .iter()
+        .find(|t| t.attr("id") == Some("integration-id"))
+        .expect("the integration id");
+    assert_eq!(
+        id.attr("value"),
+        Some("3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a12")
+    );
+    assert!(id.attrs.split_whitespace().any(|a| a == "readonly"));
+    assert!(html.contains("Settings saved."));
+}
+
+#[test]
+fn deal_card_feed_is_newest_first() {
+    // Arrange
+    let page = Texts::real().deal_card(false);
+
+    // Act
+    let html = render_page(Lang::En, &page, &DISPLAY);
+
+    // Assert
+    let order = [
+        "Incoming call",
+        ">Note<",
+        "Field “Источник” changed",
+        "Responsible changed: Анна Кузнецова → Олег Смирнов",
+        "Stage changed: Первичный контакт → Переговоры",
+        "Budget changed:",
+        "Deal created",
+        "Event: entity_linked",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|text| html.find(text).unwrap_or_else(|| panic!("{text} missing")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+}
+
+fn preview() -> Preview {
+    Preview {
+        api_url: "/api/".into(),
+        samples: vec![
+            PreviewSample {
+                label: "Клиент с двумя сделками".into(),
+                body: json!({
+                    "ticket_id": 42017,
+                    "subject": "Нужен счёт на оплату",
+                    "client_id": 3301,
+                    "client_data": {
+                        "name": "Мария Иванова",
+                        "emails": ["maria@example.ru"],
+                        "phones": [{"type": "mobile", "phone": "+7 916 123-45-67"}]
+                    },
+                    "amo_base_host": "https://hogwarts.amocrm.ru",
+                    "usedesk_api_token": "sample-token"
+                }),
+            },
+            PreviewSample {
+                label: "New client".into(),
+                body: json!({"ticket_id": 42018, "client_data": {"name": "John Doe", "emails": ["john@example.com"]}}),
+            },
+        ],
+        languages: Lang::ALL.to_vec(),
+    }
+}
+
+#[test]
+fn preview_page_imitates_the_ticket_card_around_a_dynamic_block() {
+    for lang in [Lang::En, Lang::Ru] {
+        // Act
+        let html = render_preview(lang, &preview());
+
+        // Assert
+        snapshot(&format!("page_preview_{lang}"), &html);
+        assert_eq!(root_elements(&html), Ok(1));
+        let all = tags(&html);
+        assert!(
+            all.iter()
+                .any(|t| t.attr("class") == Some("block-reload-button") && t.name == "a")
+        );
+        assert!(all.iter().any(|t| {
+            t.attr("class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "dynamic-block"))
+        }));
+        assert!(all.iter().all(|t| t.name != "iframe"));
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "only the page's own script"
+        );
+        let samples: Vec<_> = all
+            .iter()
+            .filter(|t| t.name == "option" && t.attr("data-body").is_some())
+            .collect();
+        assert_eq!(samples.len(), 2);
+        let body: serde_json::Value = serde_json::from_str(
+            &samples[0]
+                .attr("data-body")
+                .unwrap()
+                .replace("&#34;", "\"")
+                .replace("&quot;", "\""),
+        )
+        .expect("the sample body is JSON once unescaped");
+        assert_eq!(body["ticket_id"], 42017);
+    }
+}

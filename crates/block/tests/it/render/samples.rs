@@ -1,0 +1,438 @@
+//! Hand-built view models with realistic data: an amoCRM account in roubles, a sales pipeline with coloured
+//! stages, a client with open, won and lost deals; the pages' models are in `pages`. Every text can be replaced
+//! by one payload (`Texts::all`) so the same models serve the escaping tests.
+
+mod pages;
+
+use block::view::Display;
+use block::view::model::{Action, BlockActions, BlockView, ContactActions};
+use domain::Degradation;
+use domain::model::{
+    AccountView, BlockData, ContactView, DealKind, DealView, FieldLabel, FieldShown, FieldText,
+    StageView, TicketClient, UserRef,
+};
+use domain::store::ConnectionId;
+
+/// 2026-11-24 17:05 in Moscow (14:05 UTC).
+pub const NOW: i64 = 1_795_529_100;
+
+/// Moscow time, fixed "now".
+pub const DISPLAY: Display = Display {
+    utc_offset_minutes: 180,
+    now: NOW,
+};
+
+/// Every text the models carry. `Texts::real()` reads like an account; `Texts::all(payload)` puts one string everywhere.
+#[derive(Clone)]
+pub struct Texts {
+    pub contact: [String; 3],
+    pub deal: [String; 3],
+    pub phone: String,
+    pub email: String,
+    pub user: String,
+    pub client: String,
+    pub pipeline: String,
+    pub stage: [String; 4],
+    pub color: Option<String>,
+    pub field: String,
+    pub value: String,
+    pub url: Option<String>,
+    pub note: String,
+    pub host: String,
+    pub other_host: String,
+    pub event: String,
+    pub identifier: String,
+    pub option: String,
+    pub reason: String,
+    pub link: Option<String>,
+    pub token: String,
+}
+
+impl Texts {
+    pub fn real() -> Self {
+        Self {
+            contact: [
+                "Мария Иванова".into(),
+                "ИП Иванова М. А.".into(),
+                "Maria Ivanova".into(),
+            ],
+            deal: [
+                "Подписка Pro на 12 месяцев".into(),
+                "Внедрение и обучение".into(),
+                "Пробный период".into(),
+            ],
+            phone: "+7 916 123-45-67".into(),
+            email: "maria@example.ru".into(),
+            user: "Олег Смирнов".into(),
+            client: "Мария Иванова".into(),
+            pipeline: "Продажи".into(),
+            stage: [
+                "Первичный контакт".into(),
+                "Переговоры".into(),
+                "Успешно реализовано".into(),
+                "Закрыто и не реализовано".into(),
+            ],
+            color: None,
+            field: "Источник".into(),
+            value: "Сайт".into(),
+            url: None,
+            note: "Клиент просит счёт на юрлицо.\nОтправить до пятницы.".into(),
+            host: "https://hogwarts.amocrm.ru".into(),
+            other_host: "https://durmstrang.amocrm.ru".into(),
+            event: "entity_linked".into(),
+            identifier: "+79161234567".into(),
+            option: "Партнёр".into(),
+            reason: "Поле «Бюджет» заполнено неверно".into(),
+            link: None,
+            token: "v1.eyJrIjoibGluayJ9.c2ln".into(),
+        }
+    }
+
+    /// The same string in every text, colour and address.
+    pub fn all(payload: &str) -> Self {
+        let p = || payload.to_owned();
+        Self {
+            contact: [p(), p(), p()],
+            deal: [p(), p(), p()],
+            phone: p(),
+            email: p(),
+            user: p(),
+            client: p(),
+            pipeline: p(),
+            stage: [p(), p(), p(), p()],
+            color: Some(p()),
+            field: p(),
+            value: p(),
+            url: Some(p()),
+            note: p(),
+            host: p(),
+            other_host: p(),
+            event: p(),
+            identifier: p(),
+            option: p(),
+            reason: p(),
+            link: Some(p()),
+            token: p(),
+        }
+    }
+
+    fn color<'a>(&'a self, real: &'a str) -> String {
+        self.color.clone().unwrap_or_else(|| real.to_owned())
+    }
+
+    fn url(&self, real: &str) -> String {
+        self.link.clone().unwrap_or_else(|| real.to_owned())
+    }
+
+    /// One of the service's actions; its address is the service's own, whatever the texts.
+    pub fn action(&self, path: &str) -> Action {
+        Action {
+            url: format!("https://amo.usedesk.example/{path}"),
+            token: self.token.clone(),
+        }
+    }
+
+    fn user(&self) -> UserRef {
+        UserRef {
+            id: 11,
+            name: Some(self.user.clone()),
+        }
+    }
+
+    pub fn account(&self) -> AccountView {
+        AccountView {
+            name: "Hogwarts".into(),
+            currency: "RUB".into(),
+            currency_symbol: Some("₽".into()),
+        }
+    }
+
+    fn stage(&self, id: i64, index: usize, color: &str) -> StageView {
+        StageView {
+            id,
+            name: self.stage[index].clone(),
+            color: self.color(color),
+        }
+    }
+
+    /// The deals of the first contact: open (with chosen fields), won, lost.
+    fn deals(&self) -> Vec<DealView> {
+        let fields = vec![
+            FieldShown {
+                key: "cf:501".into(),
+                label: FieldLabel::Custom("Дата демо".into()),
+                // A date field: midnight UTC, shown as a date only.
+                value: Some(FieldText::Date(1_795_996_800)),
+            },
+            FieldShown {
+                key: "cf:502".into(),
+                label: FieldLabel::Custom(self.field.clone()),
+                value: Some(FieldText::Text(self.value.clone())),
+            },
+            FieldShown {
+                key: "cf:503".into(),
+                label: FieldLabel::Custom("Договор подписан".into()),
+                value: Some(FieldText::Flag(false)),
+            },
+            FieldShown {
+                key: "cf:504".into(),
+                label: FieldLabel::Custom("Сайт клиента".into()),
+                value: Some(FieldText::Url(
+                    self.url
+                        .clone()
+                        .unwrap_or_else(|| "https://ivanova.example.ru".into()),
+                )),
+            },
+            FieldShown {
+                key: "cf:505".into(),
+                label: FieldLabel::Custom("Скидка".into()),
+                value: None,
+            },
+            FieldShown {
+                key: "responsible".into(),
+                label: FieldLabel::Builtin("responsible".into()),
+                value: Some(FieldText::Text(self.user.clone())),
+            },
+        ];
+        vec![
+            DealView {
+                id: 9101,
+                name: self.deal[0].clone(),
+                price: Some(125_000),
+                pipeline: (3001, self.pipeline.clone()),
+                stage: self.stage(31, 1, "#ffcc66"),
+                kind: DealKind::Open,
+                responsible: Some(self.user()),
+                created_at: NOW - 6 * 86_400,
+                updated_at: NOW - 3_600,
+                fields,
+                url: self.url("https://hogwarts.amocrm.ru/leads/detail/9101"),
+            },
+            DealView {
+                id: 9102,
+                name: self.deal[1].clone(),
+                price: Some(48_000),
+                pipeline: (3001, self.pipeline.clone()),
+                stage: self.stage(142, 2, "#ccff66"),
+                kind: DealKind::Won,
+                responsible: Some(self.user()),
+                created_at: NOW - 60 * 86_400,
+                updated_at: NOW - 40 * 86_400,
+                fields: vec![FieldShown {
+                    key: "cf:501".into(),
+                    label: FieldLabel::Custom("Дата демо".into()),
+                    value: None,
+                }],
+                url: self.url("https://hogwarts.amocrm.ru/leads/detail/9102"),
+            },
+            DealView {
+                id: 9103,
+                name: self.deal[2].clone(),
+                price: None,
+                pipeline: (3001, self.pipeline.clone()),
+                stage: self.stage(143, 3, "#d5d8db"),
+                kind: DealKind::Lost,
+                // The users list is admin-only: the name is unknown.
+                responsible: Some(UserRef { id: 15, name: None }),
+                created_at: NOW - 200 * 86_400,
+                updated_at: NOW - 190 * 86_400,
+                fields: Vec::new(),
+                url: self.url("https://hogwarts.amocrm.ru/leads/detail/9103"),
+            },
+        ]
+    }
+
+    fn contact(&self, index: usize, id: i64, deals: Vec<DealView>) -> ContactView {
+        ContactView {
+            id,
+            name: self.contact[index].clone(),
+            phones: if index == 2 {
+                Vec::new()
+            } else {
+                vec![self.phone.clone(), "+7 495 000-11-22".into()]
+            },
+            emails: if index == 1 {
+                Vec::new()
+            } else {
+                vec![self.email.clone()]
+            },
+            responsible: (index == 0).then(|| self.user()),
+            updated_at: NOW - 86_400,
+            url: self.url(&format!("https://hogwarts.amocrm.ru/contacts/detail/{id}")),
+            linked: false,
+            matched_by: vec![self.identifier.clone()],
+            deals,
+        }
+    }
+
+    fn contact_actions(&self, id: i64, deals: &[i64], link: bool, unlink: bool) -> ContactActions {
+        ContactActions {
+            contact_id: id,
+            link: link.then(|| self.action("action/link")),
+            unlink: unlink.then(|| self.action("action/unlink")),
+            new_deal: self.action("action/deal"),
+            deals: deals.iter().map(|d| (*d, self.action("deal"))).collect(),
+        }
+    }
+
+    fn client(&self) -> TicketClient {
+        TicketClient {
+            ticket_id: Some(42_017),
+            client_id: Some(3_301),
+            name: Some(self.client.clone()),
+            phones: vec![self.phone.clone()],
+            emails: vec![self.email.clone()],
+        }
+    }
+
+    fn data(
+        &self,
+        contacts: Vec<ContactView>,
+        actions: Vec<ContactActions>,
+    ) -> (BlockData, BlockActions) {
+        let data = BlockData {
+            connection_id: connection_id(),
+            account: self.account(),
+            client: self.client(),
+            identifiers: vec![self.identifier.clone(), self.email.clone()],
+            contacts,
+            linked: false,
+            stale_as_of: None,
+        };
+        let actions = BlockActions {
+            contacts: actions,
+            add_contact: self.action("action/contact"),
+            settings: self.action("action/settings"),
+        };
+        (data, actions)
+    }
+
+    fn view(
+        &self,
+        (data, actions): (BlockData, BlockActions),
+        stale: Option<Degradation>,
+    ) -> BlockView {
+        BlockView::Data {
+            data: Box::new(data),
+            actions,
+            stale_reason: stale,
+        }
+    }
+
+    pub fn one_contact(&self) -> BlockView {
+        let contact = self.contact(0, 7001, self.deals());
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    pub fn many_contacts(&self) -> BlockView {
+        let contacts = vec![
+            self.contact(0, 7001, self.deals()),
+            self.contact(1, 7002, Vec::new()),
+            self.contact(2, 7003, vec![self.deals().remove(1)]),
+        ];
+        let actions = vec![
+            self.contact_actions(7001, &[9101, 9102, 9103], true, false),
+            self.contact_actions(7002, &[], true, false),
+            self.contact_actions(7003, &[9102], true, false),
+        ];
+        self.view(self.data(contacts, actions), None)
+    }
+
+    pub fn linked_contact(&self) -> BlockView {
+        let mut contact = self.contact(0, 7001, self.deals());
+        contact.linked = true;
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, true);
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.linked = true;
+        self.view((data, actions), None)
+    }
+
+    pub fn contact_without_deals(&self) -> BlockView {
+        let contact = self.contact(1, 7002, Vec::new());
+        let actions = self.contact_actions(7002, &[], false, false);
+        self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    pub fn no_contact(&self) -> BlockView {
+        self.view(self.data(Vec::new(), Vec::new()), None)
+    }
+
+    pub fn no_identifiers(&self) -> BlockView {
+        let (mut data, actions) = self.data(Vec::new(), Vec::new());
+        data.client.phones.clear();
+        data.client.emails.clear();
+        data.identifiers.clear();
+        self.view((data, actions), None)
+    }
+
+    /// The last known data, fetched `age` seconds ago.
+    pub fn stale(&self, reason: Degradation, age: i64) -> BlockView {
+        let contact = self.contact(0, 7001, self.deals());
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.stale_as_of = Some(NOW - age);
+        self.view((data, actions), Some(reason))
+    }
+
+    pub fn refused_host(&self) -> BlockView {
+        BlockView::RefusedHost {
+            host: self.host.clone(),
+        }
+    }
+
+    pub fn needs_login(&self, expired: bool) -> BlockView {
+        BlockView::NeedsLogin {
+            login_url: self.url("https://amo.usedesk.example/oauth/start?s=c2VhbGVk"),
+            expired,
+        }
+    }
+
+    pub fn degraded(&self, reason: Degradation) -> BlockView {
+        BlockView::Degraded {
+            reason,
+            reference: "r7K2mQ".into(),
+        }
+    }
+
+    /// Every block state.
+    pub fn every_block(&self) -> Vec<(&'static str, BlockView)> {
+        vec![
+            ("missing_host", BlockView::MissingHost),
+            ("refused_host", self.refused_host()),
+            ("oauth_not_configured", BlockView::OAuthNotConfigured),
+            ("bad_secret", BlockView::BadSecret),
+            ("missing_usedesk_token", BlockView::MissingUsedeskToken),
+            ("needs_login", self.needs_login(false)),
+            ("login_expired", self.needs_login(true)),
+            ("no_contact", self.no_contact()),
+            ("no_identifiers", self.no_identifiers()),
+            ("one_contact", self.one_contact()),
+            ("many_contacts", self.many_contacts()),
+            ("linked_contact", self.linked_contact()),
+            ("contact_without_deals", self.contact_without_deals()),
+            (
+                "stale_unavailable",
+                self.stale(Degradation::Unavailable, 25 * 60),
+            ),
+            ("stale_busy", self.stale(Degradation::Busy, 26 * 3_600)),
+            ("stale_blocked", self.stale(Degradation::Blocked, 10 * 60)),
+            ("degraded_busy", self.degraded(Degradation::Busy)),
+            ("degraded_blocked", self.degraded(Degradation::Blocked)),
+            (
+                "degraded_payment_required",
+                self.degraded(Degradation::PaymentRequired),
+            ),
+            (
+                "degraded_unavailable",
+                self.degraded(Degradation::Unavailable),
+            ),
+            ("degraded_timeout", self.degraded(Degradation::Timeout)),
+            ("degraded_internal", self.degraded(Degradation::Internal)),
+        ]
+    }
+}
+
+pub fn connection_id() -> ConnectionId {
+    ConnectionId::parse("3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a12").expect("a valid uuid")
+}

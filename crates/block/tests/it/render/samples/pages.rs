@@ -1,0 +1,394 @@
+//! The pages' view models: the forms with an account's pipelines and custom fields of every kind, the
+//! settings, the deal card with its feed, and every outcome and failure.
+
+use block::view::model::{Done, Failure, OAuthFailure, PageView};
+use domain::fields::{FieldDef, FieldKind};
+use domain::metadata::{PipelineInfo, StageInfo};
+use domain::model::{FieldLabel, StageView, UserRef};
+use domain::store::FieldChoices;
+use domain::{DealCard, FeedItem, FeedKind, FieldError, FieldErrorCode, FieldSettings, LeadForm};
+
+use super::{NOW, Texts, connection_id};
+
+impl Texts {
+    fn pipelines(&self) -> Vec<PipelineInfo> {
+        let stage = |id: i64, name: &str, color: &str| StageInfo {
+            view: StageView {
+                id,
+                name: name.to_owned(),
+                color: self.color(color),
+            },
+            is_incoming: false,
+        };
+        vec![
+            PipelineInfo {
+                id: 3001,
+                name: self.pipeline.clone(),
+                is_main: true,
+                is_archive: false,
+                stages: vec![
+                    stage(30, &self.stage[0], "#99ccff"),
+                    stage(31, &self.stage[1], "#ffcc66"),
+                    stage(142, &self.stage[2], "#ccff66"),
+                    stage(143, &self.stage[3], "#d5d8db"),
+                ],
+            },
+            PipelineInfo {
+                id: 3002,
+                name: "Сервис".into(),
+                is_main: false,
+                is_archive: false,
+                stages: vec![
+                    stage(40, "Новая заявка", "#87f2c0"),
+                    stage(41, "Эскалация", "#4a6fa5"),
+                ],
+            },
+        ]
+    }
+
+    /// Custom fields of every editable kind; some are required at the stage "Переговоры" (3001, 31).
+    fn lead_fields(&self) -> Vec<FieldDef> {
+        let def = |id: i64, name: &str, kind: FieldKind, required: bool| FieldDef {
+            id,
+            name: name.to_owned(),
+            kind,
+            options: Vec::new(),
+            required_in: if required {
+                vec![(3001, 31)]
+            } else {
+                Vec::new()
+            },
+            sort: id,
+            api_only: false,
+        };
+        let options = vec![
+            (1, "Сайт".to_owned()),
+            (2, "Звонок".to_owned()),
+            (3, self.option.clone()),
+        ];
+        vec![
+            def(502, &self.field, FieldKind::Text, true),
+            def(506, "Комментарий менеджера", FieldKind::Textarea, false),
+            def(507, "Количество лицензий", FieldKind::Numeric, true),
+            def(503, "Договор подписан", FieldKind::Checkbox, false),
+            FieldDef {
+                options: options.clone(),
+                ..def(508, "Канал", FieldKind::Select, true)
+            },
+            FieldDef {
+                options: vec![
+                    (11, "Малый".into()),
+                    (12, "Средний".into()),
+                    (13, "Крупный".into()),
+                ],
+                ..def(509, "Размер компании", FieldKind::Radiobutton, false)
+            },
+            FieldDef {
+                options,
+                ..def(510, "Интересы", FieldKind::Multiselect, false)
+            },
+            def(501, "Дата демо", FieldKind::Date, true),
+            def(511, "Созвон", FieldKind::DateTime, false),
+            def(504, "Сайт клиента", FieldKind::Url, false),
+        ]
+    }
+
+    fn lead_form(&self) -> LeadForm {
+        LeadForm {
+            pipelines: self.pipelines(),
+            users: vec![
+                UserRef {
+                    id: 12,
+                    name: Some("Анна Кузнецова".into()),
+                },
+                self.user(),
+            ],
+            fields: self.lead_fields(),
+            currency: "RUB".into(),
+        }
+    }
+
+    pub fn deal_form(&self) -> PageView {
+        PageView::DealForm {
+            submit: self.action("action/deal"),
+            reload: self.action("action/deal"),
+            form: Box::new(self.lead_form()),
+            stage: None,
+            values: vec![(
+                "name".into(),
+                vec![format!("{} — {}", self.client, self.value)],
+            )],
+            errors: Vec::new(),
+        }
+    }
+
+    /// A refused submit at the stage that requires fields: values kept, errors at the top and beside fields.
+    pub fn deal_form_with_errors(&self) -> PageView {
+        let error = |field: &str, label: Option<&str>, code| FieldError {
+            field: field.into(),
+            label: label.map(str::to_owned),
+            code,
+        };
+        PageView::DealForm {
+            submit: self.action("action/deal"),
+            reload: self.action("action/deal"),
+            form: Box::new(self.lead_form()),
+            stage: Some((3001, 31)),
+            values: vec![
+                ("name".into(), vec![self.deal[0].clone()]),
+                ("price".into(), vec!["12 5OO".into()]),
+                ("stage".into(), vec!["3001:31".into()]),
+                ("responsible".into(), vec!["11".into()]),
+                ("cf:502".into(), vec![self.value.clone()]),
+                ("cf:503".into(), vec!["1".into()]),
+                ("cf:508".into(), vec!["2".into()]),
+                ("cf:509".into(), vec!["12".into()]),
+                ("cf:510".into(), vec!["1".into(), "3".into()]),
+                ("cf:504".into(), vec!["ivanova.example.ru".into()]),
+                ("cf:506".into(), vec![self.note.clone()]),
+            ],
+            errors: vec![
+                error("price", None, FieldErrorCode::Number),
+                error(
+                    "cf:507",
+                    Some("Количество лицензий"),
+                    FieldErrorCode::Required,
+                ),
+                error("cf:501", Some("Дата демо"), FieldErrorCode::Required),
+                error("cf:504", Some("Сайт клиента"), FieldErrorCode::Url),
+            ],
+        }
+    }
+
+    pub fn contact_form(&self, errors: bool) -> PageView {
+        let error = |field: &str, label: Option<&str>, code| FieldError {
+            field: field.into(),
+            label: label.map(str::to_owned),
+            code,
+        };
+        PageView::ContactForm {
+            submit: self.action("action/contact"),
+            name: if errors {
+                String::new()
+            } else {
+                self.client.clone()
+            },
+            phones: if errors {
+                vec![self.phone.clone(), "12ab".into()]
+            } else {
+                vec![self.phone.clone(), "+7 495 000-11-22".into()]
+            },
+            emails: if errors {
+                vec!["maria@".into()]
+            } else {
+                vec![self.email.clone()]
+            },
+            errors: if errors {
+                vec![
+                    error("name", None, FieldErrorCode::Required),
+                    error("phone", Some("12ab"), FieldErrorCode::Number),
+                    error("email", Some("maria@"), FieldErrorCode::Enum),
+                ]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    pub fn settings(&self, saved: bool) -> PageView {
+        let available = self
+            .lead_fields()
+            .into_iter()
+            .map(|d| (d.key(), FieldLabel::Custom(d.name)))
+            .chain([(
+                "responsible".to_owned(),
+                FieldLabel::Builtin("responsible".into()),
+            )])
+            .collect();
+        PageView::Settings {
+            submit: self.action("action/settings"),
+            settings: Box::new(FieldSettings {
+                connection_id: connection_id(),
+                available,
+                choices: FieldChoices {
+                    list: vec!["cf:501".into(), "cf:502".into(), "responsible".into()],
+                    card: if saved {
+                        vec!["cf:504".into()]
+                    } else {
+                        Vec::new()
+                    },
+                },
+            }),
+            saved,
+        }
+    }
+
+    pub fn deal_card(&self, errors: bool) -> PageView {
+        let mut deal = self.deals().remove(0);
+        let fields = std::mem::take(&mut deal.fields);
+        let at = |minutes: i64| NOW - minutes * 60;
+        let feed = vec![
+            FeedItem {
+                at: at(1_500),
+                author: Some(self.user()),
+                kind: FeedKind::LeadAdded,
+            },
+            FeedItem {
+                at: at(20),
+                author: Some(self.user()),
+                kind: FeedKind::Note {
+                    note_type: "common".into(),
+                    text: Some(self.note.clone()),
+                },
+            },
+            FeedItem {
+                at: at(45),
+                author: Some(UserRef {
+                    id: 12,
+                    name: Some("Анна Кузнецова".into()),
+                }),
+                kind: FeedKind::StatusChanged {
+                    from: Some(self.stage(30, 0, "#99ccff")),
+                    to: Some(self.stage(31, 1, "#ffcc66")),
+                },
+            },
+            FeedItem {
+                at: at(44),
+                author: None,
+                kind: FeedKind::ResponsibleChanged {
+                    from: Some(UserRef {
+                        id: 12,
+                        name: Some("Анна Кузнецова".into()),
+                    }),
+                    to: Some(self.user()),
+                },
+            },
+            FeedItem {
+                at: at(1_440),
+                author: Some(self.user()),
+                kind: FeedKind::PriceChanged {
+                    from: Some(100_000),
+                    to: Some(125_000),
+                },
+            },
+            FeedItem {
+                at: at(30),
+                author: Some(self.user()),
+                kind: FeedKind::FieldChanged {
+                    field: self.field.clone(),
+                },
+            },
+            FeedItem {
+                at: at(5),
+                author: None,
+                kind: FeedKind::Note {
+                    note_type: "call_in".into(),
+                    text: Some("Входящий звонок, 3 мин 12 с".into()),
+                },
+            },
+            FeedItem {
+                at: at(2_000),
+                author: None,
+                kind: FeedKind::Other {
+                    event_type: self.event.clone(),
+                },
+            },
+        ];
+        PageView::DealCard {
+            card: Box::new(DealCard {
+                deal,
+                fields,
+                feed,
+                account: self.account(),
+            }),
+            comment: self.action("action/comment"),
+            errors: if errors {
+                vec![FieldError {
+                    field: "comment".into(),
+                    label: None,
+                    code: FieldErrorCode::TooLong { max: 10_000 },
+                }]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Every page.
+    pub fn every_page(&self) -> Vec<(&'static str, PageView)> {
+        vec![
+            (
+                "oauth_success",
+                PageView::OAuthSuccess {
+                    host: self.host.clone(),
+                },
+            ),
+            ("oauth_denied", PageView::OAuthFailure(OAuthFailure::Denied)),
+            (
+                "oauth_bad_state",
+                PageView::OAuthFailure(OAuthFailure::BadState),
+            ),
+            (
+                "oauth_host_mismatch",
+                PageView::OAuthFailure(OAuthFailure::HostMismatch {
+                    expected: self.host.clone(),
+                    actual: self.other_host.clone(),
+                }),
+            ),
+            (
+                "oauth_exchange_failed",
+                PageView::OAuthFailure(OAuthFailure::ExchangeFailed),
+            ),
+            (
+                "oauth_not_configured",
+                PageView::OAuthFailure(OAuthFailure::NotConfigured),
+            ),
+            ("contact_form", self.contact_form(false)),
+            ("contact_form_errors", self.contact_form(true)),
+            ("deal_form", self.deal_form()),
+            ("deal_form_errors", self.deal_form_with_errors()),
+            ("settings", self.settings(false)),
+            ("settings_saved", self.settings(true)),
+            ("deal_card", self.deal_card(false)),
+            ("deal_card_errors", self.deal_card(true)),
+            (
+                "done_contact_created",
+                PageView::Done(Done::ContactCreated {
+                    name: self.contact[0].clone(),
+                    url: self.url("https://hogwarts.amocrm.ru/contacts/detail/7001"),
+                }),
+            ),
+            (
+                "done_deal_created",
+                PageView::Done(Done::DealCreated {
+                    name: self.deal[0].clone(),
+                    url: self.url("https://hogwarts.amocrm.ru/leads/detail/9101"),
+                }),
+            ),
+            ("done_linked", PageView::Done(Done::Linked)),
+            ("done_unlinked", PageView::Done(Done::Unlinked)),
+            ("done_commented", PageView::Done(Done::Commented)),
+            ("failed_token_invalid", failed(Failure::TokenInvalid)),
+            ("failed_token_expired", failed(Failure::TokenExpired)),
+            ("failed_token_replayed", failed(Failure::TokenReplayed)),
+            ("failed_needs_login", failed(Failure::NeedsLogin)),
+            ("failed_busy", failed(Failure::Busy)),
+            ("failed_blocked", failed(Failure::Blocked)),
+            ("failed_payment_required", failed(Failure::PaymentRequired)),
+            ("failed_unavailable", failed(Failure::Unavailable)),
+            ("failed_not_found", failed(Failure::NotFound)),
+            (
+                "failed_rejected",
+                failed(Failure::Rejected(self.reason.clone())),
+            ),
+            ("failed_internal", failed(Failure::Internal)),
+        ]
+    }
+}
+
+fn failed(reason: Failure) -> PageView {
+    PageView::Failed {
+        reason,
+        reference: "r7K2mQ".into(),
+    }
+}

@@ -1,0 +1,568 @@
+//! The test harness: the real service bound to 127.0.0.1:0, amoCRM and Usedesk as wiremock servers
+//! with catch-alls, a SQLite store in a temporary directory, and helpers to read the block's HTML.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use amocrm::{AccountHost, HostPolicy, LocalRateLimiter, OAuthConfig};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use block::{App, BlockConfig, Metrics};
+use domain::store::{ConnectionId, Store, StoredTokens};
+use domain::{Dependencies, Domain, DomainConfig};
+use hmac::{Hmac, Mac};
+use secrecy::SecretString;
+use serde_json::Value;
+use sha2::Sha256;
+use store::{SqlStore, StoreOptions};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use url::Url;
+use wiremock::matchers::{any, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The contents of a file under `fixtures/`.
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/",
+            $name
+        ))
+    };
+}
+pub(crate) use fixture;
+
+/// The Usedesk API token of the block requests in the fixtures.
+pub const USEDESK_TOKEN: &str = "usedesk-token-1";
+/// The signing key of every test app.
+pub const SIGNING_KEY: &str = "a-test-signing-key-of-more-than-32-bytes";
+/// The phone of the ticket's client, as amoCRM is searched for it.
+pub const PHONE_QUERY: &str = "9161234567";
+/// The e-mail of the ticket's client, as amoCRM is searched for it.
+pub const EMAIL_QUERY: &str = "harry.potter@hogwarts.example";
+/// The ticket and client of the block request fixture.
+pub const TICKET_ID: i64 = 2265179;
+pub const CLIENT_ID: i64 = 261702;
+
+/// What differs between test apps.
+pub struct Options {
+    pub oauth: bool,
+    pub secret: Option<&'static str>,
+    pub cors: Vec<String>,
+    pub render_deadline: Duration,
+    pub render_cache_ttl: Duration,
+    pub preview: bool,
+    pub default_language: i18n::Lang,
+    pub max_body_bytes: usize,
+    pub comment_in_ticket: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            oauth: true,
+            secret: None,
+            cors: Vec::new(),
+            render_deadline: Duration::from_secs(10),
+            // Each render goes upstream, so tests see exactly the calls they arrange.
+            render_cache_ttl: Duration::ZERO,
+            preview: false,
+            default_language: i18n::Lang::En,
+            max_body_bytes: 1024 * 1024,
+            comment_in_ticket: false,
+        }
+    }
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("block-it-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One running service with its upstreams.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base: String,
+    pub amo: MockServer,
+    pub usedesk: MockServer,
+    pub store: Arc<SqlStore>,
+    pub http: reqwest::Client,
+    pub policy: HostPolicy,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    _dir: TempDir,
+}
+
+/// Answers every request no other mock matched with a readable failure; reaching it fails the test.
+async fn mount_catch_all(server: &MockServer, name: &str) {
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(418)
+                .set_body_string(format!("unexpected request to {name}: no mock matches it")),
+        )
+        .with_priority(u8::MAX)
+        .named(format!("catch-all for unexpected {name} requests"))
+        .expect(0)
+        .mount(server)
+        .await;
+}
+
+/// A 200 `application/hal+json` answer.
+pub fn hal(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/hal+json")
+}
+
+/// A 200 JSON answer.
+pub fn json_answer(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json")
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        Self::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> Self {
+        let amo = MockServer::start().await;
+        let usedesk = MockServer::start().await;
+        mount_catch_all(&amo, "amoCRM").await;
+        mount_catch_all(&usedesk, "Usedesk").await;
+        let dir = TempDir::new();
+        let url = format!("sqlite://{}/store.db", dir.0.display());
+        let store = Arc::new(
+            SqlStore::open(&url, StoreOptions::default())
+                .await
+                .expect("the SQLite store opens"),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        let policy = HostPolicy::with_extra_allowed(vec![amo.uri()]);
+        let oauth = options.oauth.then(|| {
+            OAuthConfig::new(
+                "integration-id",
+                SecretString::from("integration-secret"),
+                format!("{base}/oauth/callback"),
+            )
+        });
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("an HTTP client");
+        let metrics = Metrics::new();
+        let domain = Domain::new(
+            DomainConfig {
+                host_policy: policy.clone(),
+                oauth,
+                render_deadline: options.render_deadline,
+                render_cache_ttl: options.render_cache_ttl,
+                usedesk_base: Url::parse(&usedesk.uri()).expect("the mock's URL"),
+                usedesk_comment_on_create: options.comment_in_ticket,
+                ..DomainConfig::default()
+            },
+            Dependencies {
+                store: store.clone(),
+                http,
+                limiter: Arc::new(LocalRateLimiter::new(1000, Duration::from_secs(1))),
+                call_observer: Some(metrics.clone()),
+                refresh_observer: Some(metrics.clone()),
+            },
+        );
+        let mut config = BlockConfig::new(
+            Url::parse(&format!("{base}/")).expect("the service's URL"),
+            SecretString::from(SIGNING_KEY),
+        );
+        config.block_secret = options.secret.map(SecretString::from);
+        config.cors_origins = options.cors.clone();
+        config.default_language = options.default_language;
+        config.max_body_bytes = options.max_body_bytes;
+        if options.preview {
+            config.preview = Some(block::view::Preview {
+                api_url: format!("{base}/api/"),
+                samples: vec![block::view::PreviewSample {
+                    label: "Harry".into(),
+                    body: serde_json::from_str(fixture!("block/block_request.json"))
+                        .expect("the fixture is JSON"),
+                }],
+                languages: i18n::Lang::ALL.to_vec(),
+            });
+        }
+        config.validate().expect("the test configuration is valid");
+        let app = App::new(config, domain, metrics);
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(block::serve(listener, app, async {
+            let _ = rx.await;
+        }));
+        Self {
+            base,
+            amo,
+            usedesk,
+            store,
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client"),
+            policy,
+            shutdown: Some(tx),
+            server: Some(server),
+            _dir: dir,
+        }
+    }
+
+    /// The service's address.
+    pub fn addr(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
+    }
+
+    /// Asks the service to stop (it finishes what is in flight).
+    pub fn begin_stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Waits until the service has stopped.
+    pub async fn stopped(&mut self) {
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("the server task ends")
+                .expect("the server stops cleanly");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The amoCRM account of the mock, as the store keeps it.
+    pub fn amo_host(&self) -> AccountHost {
+        AccountHost::parse(&self.amo.uri(), &self.policy).expect("the mock's origin is allowed")
+    }
+
+    /// Stores a working connection for the fixture's Usedesk account, as a finished login would.
+    pub async fn connect(&self) -> ConnectionId {
+        let token = SecretString::from(USEDESK_TOKEN);
+        let tokens = StoredTokens {
+            access_token: SecretString::from("access-1"),
+            refresh_token: Some(SecretString::from("refresh-1")),
+            expires_at: Some(domain::now() + 86_400),
+        };
+        self.store
+            .save_login(
+                &Domain::usedesk_account(&token),
+                self.amo_host().as_str(),
+                &tokens,
+                Some(&token),
+            )
+            .await
+            .expect("the connection is saved")
+            .id
+    }
+
+    /// The fixture's block request, pointed at the mock amoCRM.
+    pub fn block_request(&self) -> Value {
+        let mut body: Value = serde_json::from_str(fixture!("block/block_request.json"))
+            .expect("the fixture is JSON");
+        body["amo_base_host"] = Value::String(self.amo.uri());
+        body
+    }
+
+    /// POSTs a JSON block request; the status and the block's HTML.
+    pub async fn post_block(&self, body: &Value) -> (u16, String) {
+        let response = self
+            .http
+            .post(self.url("/api/"))
+            .json(body)
+            .send()
+            .await
+            .expect("the service answers");
+        block_html(response).await
+    }
+
+    /// amoCRM's account metadata: account, pipelines, users and lead fields.
+    pub async fn mount_metadata(&self) {
+        self.mount_get("/api/v4/account", fixture!("amocrm/account.json"))
+            .await;
+        self.mount_get("/api/v4/leads/pipelines", fixture!("amocrm/pipelines.json"))
+            .await;
+        self.mount_get("/api/v4/users", fixture!("amocrm/users.json"))
+            .await;
+        self.mount_get(
+            "/api/v4/leads/custom_fields",
+            fixture!("block/lead_custom_fields.json"),
+        )
+        .await;
+    }
+
+    /// A GET of `route` answered with `body`.
+    pub async fn mount_get(&self, route: &str, body: &str) {
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(hal(body))
+            .mount(&self.amo)
+            .await;
+    }
+
+    /// The contact search for `query` answered with `body` (204 when `None`).
+    pub async fn mount_search(&self, query: &str, body: Option<&str>) {
+        let answer = match body {
+            Some(body) => hal(body),
+            None => ResponseTemplate::new(204),
+        };
+        Mock::given(method("GET"))
+            .and(path("/api/v4/contacts"))
+            .and(query_param("query", query))
+            .respond_with(answer)
+            .mount(&self.amo)
+            .await;
+    }
+
+    /// Metadata, the client's phone finding Harry (e-mail finding nothing), and his deals.
+    pub async fn mount_one_contact(&self) {
+        self.mount_metadata().await;
+        self.mount_search(PHONE_QUERY, Some(fixture!("block/contacts_one.json")))
+            .await;
+        self.mount_search(EMAIL_QUERY, None).await;
+        self.mount_get("/api/v4/leads", fixture!("block/leads_all.json"))
+            .await;
+    }
+
+    /// Metadata, two contacts (and a near miss) found by phone, and their deals.
+    pub async fn mount_many_contacts(&self) {
+        self.mount_metadata().await;
+        self.mount_search(PHONE_QUERY, Some(fixture!("block/contacts_many.json")))
+            .await;
+        self.mount_search(EMAIL_QUERY, None).await;
+        self.mount_get("/api/v4/leads", fixture!("block/leads_all.json"))
+            .await;
+    }
+
+    /// Opens a GET page with `t` and extra query pairs; the status and the page.
+    pub async fn get_page(&self, url: &str, token: &str, extra: &[(&str, &str)]) -> (u16, String) {
+        let mut query = vec![("t", token)];
+        query.extend_from_slice(extra);
+        let response = self
+            .http
+            .get(url)
+            .query(&query)
+            .send()
+            .await
+            .expect("the service answers");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("a text body"))
+    }
+
+    /// POSTs a form as a new tab would; the status and the page.
+    pub async fn post_form(&self, url: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let response = self
+            .http
+            .post(url)
+            .form(fields)
+            .send()
+            .await
+            .expect("the service answers");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("a text body"))
+    }
+
+    /// POSTs a form as the block's in-place handler does; the status and the JSON answer.
+    pub async fn post_in_place(
+        &self,
+        url: &str,
+        fields: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
+        let mut request = self
+            .http
+            .post(url)
+            .header("Accept", "application/json")
+            .form(fields);
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        let response = request.send().await.expect("the service answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.json().await.expect("a JSON body");
+        (status, body, headers)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The status of a block answer and its HTML, checking the answer is `{"html": …}` JSON.
+pub async fn block_html(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/json"),
+        "a block answer is JSON, got {content_type}"
+    );
+    let body: Value = response.json().await.expect("a JSON body");
+    let html = body["html"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the answer has an html string: {body}"))
+        .to_owned();
+    (status, html)
+}
+
+/// HTML with its character references turned back into characters, to read URLs, tokens and text.
+pub fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|end| *end <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn token_at(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
+/// Every action token the HTML carries for the service's `url`: in links (`url?t=…`) and in forms
+/// posting to it (their hidden field `t`).
+pub fn tokens_for(html: &str, url: &str) -> Vec<String> {
+    let html = unescape(html);
+    let mut tokens = Vec::new();
+    let link = format!("{url}?t=");
+    for (at, _) in html.match_indices(&link) {
+        tokens.push(token_at(&html[at + link.len()..]));
+    }
+    let action = format!("action=\"{url}\"");
+    for (at, _) in html.match_indices(&action) {
+        let rest = &html[at..];
+        let form_end = rest.find("</form>").unwrap_or(rest.len());
+        let marker = "name=\"t\" value=\"";
+        if let Some(t) = rest[..form_end].find(marker) {
+            tokens.push(token_at(&rest[t + marker.len()..]));
+        }
+    }
+    tokens
+}
+
+/// The one token the HTML carries for `url`.
+pub fn token_for(html: &str, url: &str) -> String {
+    let tokens = tokens_for(html, url);
+    assert!(!tokens.is_empty(), "no token for {url} in:\n{html}");
+    tokens[0].clone()
+}
+
+/// The claims of a token, read without checking it (tests look inside; the service never does).
+pub fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').next().expect("a payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url"))
+        .expect("JSON claims")
+}
+
+/// A token with these claims, signed as the service signs (HMAC-SHA256 with the key derived from
+/// `signing_key` for action tokens).
+pub fn sign_claims(claims: &Value, signing_key: &str) -> String {
+    let mut derive =
+        <Hmac<Sha256> as Mac>::new_from_slice(signing_key.as_bytes()).expect("any key length");
+    derive.update(b"usedesk-amocrm/block/action-token/v1");
+    let key = derive.finalize().into_bytes();
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("JSON"));
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("a 32-byte key");
+    mac.update(payload.as_bytes());
+    format!(
+        "{payload}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+/// Whether the store has a link for the fixture's client, and to which contact.
+pub async fn linked_contact(app: &TestApp, connection: ConnectionId) -> Option<i64> {
+    app.store
+        .get_link(connection, CLIENT_ID)
+        .await
+        .expect("the store answers")
+}
+
+/// A message in `lang`.
+pub fn t(lang: i18n::Lang, id: &str) -> String {
+    i18n::Translator::global().t(lang, id)
+}
+
+/// A message in `lang` with one variable.
+pub fn t1(lang: i18n::Lang, id: &str, name: &str, value: &str) -> String {
+    i18n::Translator::global().t_args(lang, id, &[(name, i18n::Arg::from(value))])
+}
+
+/// Asserts the HTML shows `text` (compared with the entities decoded).
+#[track_caller]
+pub fn assert_shows(html: &str, text: &str) {
+    assert!(
+        unescape(html).contains(text),
+        "expected the HTML to show {text:?}:\n{html}"
+    );
+}
+
+/// Asserts the HTML does not show `text`.
+#[track_caller]
+pub fn assert_hides(html: &str, text: &str) {
+    assert!(
+        !unescape(html).contains(text),
+        "expected the HTML not to show {text:?}:\n{html}"
+    );
+}
