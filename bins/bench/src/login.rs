@@ -48,7 +48,10 @@ pub async fn login(http: &reqwest::Client, server: &Url, block_body: Bytes) -> a
     let status = done.status();
     let page = done.text().await.unwrap_or_default();
     if !status.is_success() {
-        bail!("the callback {} answered {status}:\n{page}", callback_url.path());
+        bail!(
+            "the callback {} answered {status}:\n{page}",
+            callback_url.path()
+        );
     }
     // The success page is the server's word; the block no longer offering a login is the proof.
     let after = post_block(http, api.as_str(), block_body).await?;

@@ -31,7 +31,10 @@ impl Machine {
             cpu: cpu_model(&cpuinfo).unwrap_or_else(|| "unknown CPU".to_owned()),
             ram_kib: crate::server::status_kib(&meminfo, "MemTotal").unwrap_or(0),
             date,
-            load_average: std::fs::read_to_string("/proc/loadavg").ok().as_deref().and_then(load_average),
+            load_average: std::fs::read_to_string("/proc/loadavg")
+                .ok()
+                .as_deref()
+                .and_then(load_average),
         }
     }
 

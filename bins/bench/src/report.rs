@@ -219,7 +219,9 @@ fn states(states: &BTreeMap<BlockState, u64>) -> String {
 }
 
 fn load(machine: &Machine) -> String {
-    machine.load_average.map_or_else(String::new, |l| format!(", load average {l:.2} at the end"))
+    machine
+        .load_average
+        .map_or_else(String::new, |l| format!(", load average {l:.2} at the end"))
 }
 
 fn cache_name(cache: Cache) -> &'static str {

@@ -21,7 +21,7 @@ impl Table {
         self.rows.push(cells);
     }
 
-    fn cell<'a>(row: &'a [String], column: usize) -> &'a str {
+    fn cell(row: &[String], column: usize) -> &str {
         row.get(column).map_or("", String::as_str)
     }
 

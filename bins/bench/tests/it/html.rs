@@ -162,7 +162,8 @@ fn something_that_is_not_a_block_is_other() {
 
 #[test]
 fn unescaping_restores_every_escaped_character_once() {
-    let text = unescape("a&amp;b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &amp;lt;");
+    let text =
+        unescape("a&amp;b &lt;c&gt; &quot;d&#34; &#39;e&#x27; &amp;lt; &#38; & alone &unknown;");
 
-    assert_eq!(text, "a&b <c> \"d\" 'e' &lt;");
+    assert_eq!(text, "a&b <c> \"d\" 'e' &lt; & & alone &unknown;");
 }
