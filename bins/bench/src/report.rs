@@ -411,13 +411,16 @@ impl Results {
         ));
         notes.push(format!(
             "Burst: {} blocks at once, each a new Usedesk client (cycling tickets 1001–1003), {} injected; \
-             {} amoCRM requests in {:.1} s; answers: {}; no answer: {}.",
+             {} amoCRM requests in {:.1} s; answers: {}; no answer: {}; latency min {}, p50 {}, max {}.",
             b.blocks,
             millis(self.injected),
             b.api_requests,
             b.elapsed.as_secs_f64(),
             states(&b.states),
-            b.errors
+            b.errors,
+            millis(b.summary.min),
+            millis(b.summary.p50),
+            millis(b.summary.max)
         ));
         if let Some((latency, state)) = b.after {
             notes.push(format!(

@@ -7,6 +7,8 @@ use std::time::Duration;
 pub struct Summary {
     /// How many samples.
     pub count: usize,
+    /// The fastest sample.
+    pub min: Duration,
     /// The median (nearest rank).
     pub p50: Duration,
     /// The 99th percentile (nearest rank; with fewer than 100 samples it is the maximum).
@@ -37,6 +39,7 @@ pub fn summarize(samples: &[Duration]) -> Summary {
     sorted.sort_unstable();
     Summary {
         count: sorted.len(),
+        min: sorted.first().copied().unwrap_or_default(),
         p50: percentile(&sorted, 50.0),
         p99: percentile(&sorted, 99.0),
         max: sorted.last().copied().unwrap_or_default(),

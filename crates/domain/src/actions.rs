@@ -349,8 +349,13 @@ impl Domain {
             self.lead_fields(ctx.connection_id, &client)
         );
         let (core, defs) = (core?.value, defs?);
-        let (lead, _) =
-            Self::check_draft(&draft, &core.pipelines, &defs, self.config().utc_offset_minutes).map_err(Error::Validation)?;
+        let (lead, _) = Self::check_draft(
+            &draft,
+            &core.pipelines,
+            &defs,
+            self.config().utc_offset_minutes,
+        )
+        .map_err(Error::Validation)?;
         let name = lead.name.clone().unwrap_or_default();
         let created = match client.leads().create(&[lead]).await {
             Ok(mut ids) if !ids.is_empty() => ids.remove(0),

@@ -142,8 +142,16 @@ pub fn show_value(value: &CustomFieldValue, def: Option<&FieldDef>) -> Option<Fi
             let text = first.as_text()?;
             // amoCRM sends whole amounts, sometimes as "450000.00"; anything else is shown as written.
             let whole = text.trim().trim_end_matches('0').trim_end_matches('.');
-            let amount = if text.contains('.') { whole } else { text.trim() };
-            Some(amount.parse().map_or(FieldText::Text(text.clone()), FieldText::Money))
+            let amount = if text.contains('.') {
+                whole
+            } else {
+                text.trim()
+            };
+            Some(
+                amount
+                    .parse()
+                    .map_or(FieldText::Text(text.clone()), FieldText::Money),
+            )
         }
         FieldKind::Url => first.as_text().map(FieldText::Url),
         _ => {

@@ -275,13 +275,13 @@ impl Domain {
             self.core_meta(connection_id, &client),
             self.lead_fields(connection_id, &client)
         );
-        let (lead, _) =
-            Self::check_draft(
-                &draft,
-                &core?.value.pipelines,
-                &defs?,
-                self.config().utc_offset_minutes,
-            ).map_err(Error::Validation)?;
+        let (lead, _) = Self::check_draft(
+            &draft,
+            &core?.value.pipelines,
+            &defs?,
+            self.config().utc_offset_minutes,
+        )
+        .map_err(Error::Validation)?;
         let lead_name = lead.name.clone().unwrap_or_default();
 
         let lead_id = match progress.lead_id {

@@ -392,5 +392,8 @@ fn a_composite_value_with_a_name_is_shown_by_its_name_and_others_as_json() {
     let unnamed = amocrm::FieldValueItem::new(json!({"catalog_element_id": 77}));
 
     assert_eq!(named.as_text().as_deref(), Some("Scotland"));
-    assert_eq!(unnamed.as_text().as_deref(), Some(r#"{"catalog_element_id":77}"#));
+    assert_eq!(
+        unnamed.as_text().as_deref(),
+        Some(r#"{"catalog_element_id":77}"#)
+    );
 }

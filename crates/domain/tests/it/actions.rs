@@ -388,7 +388,11 @@ async fn a_date_typed_in_a_form_is_read_in_the_agents_time_zone() {
         .expect(1)
         .mount(&world.amo)
         .await;
-    Mock::given(method("POST")).and(path("/create/comment")).respond_with(json("usedesk_comment.json")).mount(&world.usedesk).await;
+    Mock::given(method("POST"))
+        .and(path("/create/comment"))
+        .respond_with(json("usedesk_comment.json"))
+        .mount(&world.usedesk)
+        .await;
     let mut lead = draft(102, vec![(703, vec!["2025-01-01T10:00".into()])]);
     lead.note = None;
 
