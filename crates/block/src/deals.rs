@@ -1,7 +1,7 @@
 //! Deal routes: the new-deal form and its submit, the deal card and its comment.
 
 use domain::store::ConnectionId;
-use domain::{FieldError, LeadDraft, LeadForm};
+use domain::{FieldError, LeadDraft};
 use http::StatusCode;
 use hyper::Request;
 use hyper::body::Incoming;
@@ -22,21 +22,6 @@ fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
         fields.text("pipeline").and_then(|p| p.parse().ok()),
         fields.text("status").and_then(|s| s.parse().ok()),
     )
-}
-
-/// The stage a new deal starts in when none is chosen: the first stage of the main pipeline, as the
-/// domain picks it, so the form marks the fields that stage requires.
-fn default_stage(form: &LeadForm) -> Option<(i64, i64)> {
-    let pipeline = form
-        .pipelines
-        .iter()
-        .find(|p| p.is_main)
-        .or(form.pipelines.first())?;
-    pipeline
-        .stages
-        .iter()
-        .find(|s| !s.is_incoming && s.view.id != 142 && s.view.id != 143)
-        .map(|s| (pipeline.id, s.view.id))
 }
 
 /// The values typed so far, by field key, in the order first seen.
@@ -88,7 +73,7 @@ async fn form_page(
         Ok(form) => form,
         Err(e) => return app.failed_page(scope.lang, &e.into()),
     };
-    let stage = state.stage.or_else(|| default_stage(&form));
+    let stage = state.stage.or_else(|| form.default_stage());
     let page = PageView::DealForm {
         submit: app.action(
             "action/deal",

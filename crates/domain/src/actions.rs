@@ -88,6 +88,14 @@ pub struct FieldSettings {
     pub choices: FieldChoices,
 }
 
+impl LeadForm {
+    /// The (pipeline, stage) a new deal starts in when none is chosen — the one whose required fields the
+    /// form marks first.
+    pub fn default_stage(&self) -> Option<(i64, i64)> {
+        crate::metadata::default_stage(&self.pipelines)
+    }
+}
+
 impl Domain {
     /// Creates a contact from the Usedesk client's data, links the client to it, and says so in the ticket.
     pub async fn create_contact(
@@ -288,19 +296,18 @@ impl Domain {
         };
         let pipeline = match draft.pipeline_id {
             Some(id) => pipelines.iter().find(|p| p.id == id),
-            None => pipelines.iter().find(|p| p.is_main).or(pipelines.first()),
+            None => crate::metadata::default_pipeline(pipelines),
         };
-        let stage = pipeline.and_then(|p| match draft.status_id {
-            Some(status) => p
-                .stages
-                .iter()
-                .find(|s| s.view.id == status)
-                .map(|s| (p.id, s.view.id)),
-            None => p
-                .stages
-                .iter()
-                .find(|s| !s.is_incoming && s.view.id != 142 && s.view.id != 143)
-                .map(|s| (p.id, s.view.id)),
+        let stage = pipeline.and_then(|p| {
+            let status = match draft.status_id {
+                Some(status) => p
+                    .stages
+                    .iter()
+                    .find(|s| s.view.id == status)
+                    .map(|s| s.view.id),
+                None => p.first_regular_stage(),
+            };
+            status.map(|s| (p.id, s))
         });
         if stage.is_none() {
             errors.push(FieldError {

@@ -33,6 +33,27 @@ pub struct StageInfo {
     pub is_incoming: bool,
 }
 
+impl PipelineInfo {
+    /// The stage a new deal starts in when none is chosen: the first regular (not incoming, not closed) stage.
+    pub fn first_regular_stage(&self) -> Option<i64> {
+        self.stages
+            .iter()
+            .find(|s| !s.is_incoming && s.view.id != 142 && s.view.id != 143)
+            .map(|s| s.view.id)
+    }
+}
+
+/// The pipeline of a new deal when none is chosen: the main one, else the first.
+pub fn default_pipeline(pipelines: &[PipelineInfo]) -> Option<&PipelineInfo> {
+    pipelines.iter().find(|p| p.is_main).or(pipelines.first())
+}
+
+/// The (pipeline, stage) a new deal starts in when neither is chosen.
+pub fn default_stage(pipelines: &[PipelineInfo]) -> Option<(i64, i64)> {
+    let pipeline = default_pipeline(pipelines)?;
+    Some((pipeline.id, pipeline.first_regular_stage()?))
+}
+
 /// What every block render needs: account, pipelines and users.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoreMeta {

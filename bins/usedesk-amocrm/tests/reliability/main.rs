@@ -7,3 +7,4 @@ mod crash;
 mod faults;
 mod hostile;
 mod replicas;
+mod startup;

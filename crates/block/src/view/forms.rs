@@ -163,7 +163,7 @@ pub(crate) fn deal(
     values: &[(String, Vec<String>)],
     errors: &[FieldError],
 ) -> askama::Result<String> {
-    let stage = stage.or_else(|| default_stage(form));
+    let stage = stage.or_else(|| form.default_stage());
     let stage_name = stage.and_then(|(p, s)| {
         form.pipelines
             .iter()
@@ -307,20 +307,6 @@ pub(crate) fn settings(
         integration_id: settings.connection_id.to_string(),
     }
     .render()
-}
-
-/// The stage the domain picks when none is chosen: the main pipeline's first regular stage.
-fn default_stage(form: &LeadForm) -> Option<(i64, i64)> {
-    let pipeline = form
-        .pipelines
-        .iter()
-        .find(|p| p.is_main)
-        .or(form.pipelines.first())?;
-    pipeline
-        .stages
-        .iter()
-        .find(|s| !s.is_incoming && s.view.id != 142 && s.view.id != 143)
-        .map(|s| (pipeline.id, s.view.id))
 }
 
 fn custom_input(

@@ -1,0 +1,55 @@
+//! A fresh machine: `usedesk-amocrm serve` with no configuration at all starts on SQLite and says what is missing.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::{TempDir, free_port, http, post_block, unescape};
+
+#[tokio::test]
+async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing() {
+    let dir = TempDir::new();
+    let port = free_port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"))
+        .arg("serve")
+        .current_dir(&dir.0)
+        .env_clear()
+        .env("USEDESK_AMOCRM_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}/");
+    let client = http();
+    let mut ready = false;
+    for _ in 0..500 {
+        if client
+            .get(format!("{base}readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let (_, no_host) = post_block(&client, &base, &json!({"ticket_id": 1})).await;
+    let (_, no_oauth) = post_block(
+        &client,
+        &base,
+        &json!({"ticket_id": 1, "amo_base_host": "https://x.amocrm.ru", "usedesk_api_token": "t"}),
+    )
+    .await;
+    let _ = child.kill();
+    let _ = child.wait();
+
+    assert!(ready, "the server became ready");
+    assert!(
+        dir.0.join("data/usedesk-amocrm.db").exists(),
+        "the SQLite database is created in ./data"
+    );
+    assert!(no_host.contains("amo_base_host"), "{no_host}");
+    assert!(unescape(&no_oauth).contains("not configured"), "{no_oauth}");
+}
