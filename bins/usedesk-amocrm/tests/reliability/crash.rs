@@ -25,13 +25,13 @@ fn slow(prefix: &str) -> Faults {
 fn db_env(dir: &TempDir) -> Vec<(&'static str, String)> {
     vec![(
         "USEDESK_AMOCRM_DATABASE_URL",
-        format!("sqlite://{}/db.sqlite", dir.0.display()),
+        format!("sqlite://{}/db.sqlite", dir.path().display()),
     )]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_during_a_token_refresh_loses_no_token() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("reliability");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/");
     let sandbox = sandbox_for(&base, false).await;
@@ -74,7 +74,7 @@ async fn a_crash_during_a_token_refresh_loses_no_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_during_free_create_lead_then_a_retry_creates_one_deal() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("reliability");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/");
     let sandbox = sandbox_for(&base, false).await;

@@ -4,9 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{
-    Server, free_port, http, login, post_block, sample_body, sandbox_for, services_required,
-};
+use crate::support::{Server, free_port, http, login, post_block, sample_body, sandbox_for};
 
 struct Database {
     admin: String,
@@ -15,18 +13,11 @@ struct Database {
 
 impl Database {
     async fn create() -> Option<Database> {
-        let admin = std::env::var("USEDESK_AMOCRM_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let admin = testkit::pg_url();
         let name = format!("usedesk_amocrm_rel_{}", std::process::id());
         let pool = match sqlx::PgPool::connect(&admin).await {
             Ok(pool) => pool,
-            Err(e) if !services_required() => {
-                eprintln!(
-                    "\n!!! SKIPPING the two-replica test: PostgreSQL at {admin} is not reachable ({e}). Set CI=1 or REQUIRE_SERVICES=1 to fail instead.\n"
-                );
-                return None;
-            }
-            Err(e) => panic!("PostgreSQL at {admin} is required: {e}"),
+            Err(e) => return testkit::unavailable("PostgreSQL", &admin, &e),
         };
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&pool)
@@ -58,21 +49,12 @@ impl Database {
 }
 
 async fn redis_url() -> Option<String> {
-    let url = std::env::var("USEDESK_AMOCRM_TEST_REDIS_URL")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let reachable =
-        tokio::net::TcpStream::connect(url.trim_start_matches("redis://").trim_end_matches('/'))
-            .await
-            .is_ok();
-    if reachable {
-        return Some(url);
+    let url = testkit::redis_url();
+    let address = url.trim_start_matches("redis://").trim_end_matches('/');
+    match tokio::net::TcpStream::connect(address).await {
+        Ok(_) => Some(url),
+        Err(e) => testkit::unavailable("Redis", &url, &e),
     }
-    assert!(
-        !services_required(),
-        "Redis at {url} is required (CI/REQUIRE_SERVICES set) but not reachable"
-    );
-    eprintln!("\n!!! SKIPPING the two-replica test: Redis at {url} is not reachable.\n");
-    None
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,11 +8,11 @@ use crate::support::{TempDir, free_port, http, post_block, unescape};
 
 #[tokio::test]
 async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("reliability");
     let port = free_port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"))
         .arg("serve")
-        .current_dir(&dir.0)
+        .current_dir(dir.path())
         .env_clear()
         .env("USEDESK_AMOCRM_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(std::process::Stdio::null())
@@ -47,7 +47,7 @@ async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing()
 
     assert!(ready, "the server became ready");
     assert!(
-        dir.0.join("data/usedesk-amocrm.db").exists(),
+        dir.path().join("data/usedesk-amocrm.db").exists(),
         "the SQLite database is created in ./data"
     );
     assert!(no_host.contains("amo_base_host"), "{no_host}");

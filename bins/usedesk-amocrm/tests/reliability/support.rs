@@ -1,6 +1,5 @@
 //! Starting the stack and acting like Usedesk and an agent over HTTP.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -8,28 +7,7 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use usedesk_amocrm::config::Config;
 
-/// A temporary directory removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("usedesk-amocrm-rel-{}", uuid_like()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn uuid_like() -> String {
-    let mut bytes = [0u8; 12];
-    getrandom::getrandom(&mut bytes).unwrap();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use testkit::TempDir;
 
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
@@ -55,10 +33,11 @@ impl Stack {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Stack {
-        let dir = TempDir::new();
-        let demo = usedesk_amocrm::demo::start_with("127.0.0.1:0".parse().unwrap(), &dir.0, tweak)
-            .await
-            .unwrap();
+        let dir = TempDir::new("reliability");
+        let demo =
+            usedesk_amocrm::demo::start_with("127.0.0.1:0".parse().unwrap(), dir.path(), tweak)
+                .await
+                .unwrap();
         let base = demo.config.public_url().to_string();
         let amo = demo
             .sandbox
@@ -231,13 +210,6 @@ pub fn unescape(html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Whether PostgreSQL and Redis must be there (CI) rather than skipped when absent.
-pub fn services_required() -> bool {
-    ["CI", "REQUIRE_SERVICES"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"))
 }
 
 /// The server binary as a child process (killed with SIGKILL on drop).

@@ -27,33 +27,13 @@ pub fn json(name: &str) -> ResponseTemplate {
         .set_body_string(fixture(name))
 }
 
-/// A temporary directory removed on drop.
-pub struct TempDir(pub std::path::PathBuf);
-
-impl TempDir {
-    pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "usedesk-amocrm-domain-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 pub struct World {
     pub amo: MockServer,
     pub usedesk: MockServer,
     pub store: Arc<dyn Store>,
     pub domain: Domain,
     pub connection: Connection,
-    _dir: Option<TempDir>,
+    _dir: Option<testkit::TempDir>,
 }
 
 pub fn config(amo: &MockServer, usedesk: &MockServer) -> DomainConfig {
@@ -119,8 +99,8 @@ impl World {
         let usedesk = MockServer::start().await;
         catch_all(&amo).await;
         catch_all(&usedesk).await;
-        let dir = TempDir::new();
-        let url = format!("sqlite://{}/store.db", dir.0.display());
+        let dir = testkit::TempDir::new("domain");
+        let url = format!("sqlite://{}/store.db", dir.path().display());
         let store = store::open(&url, store::StoreOptions::default())
             .await
             .unwrap();
@@ -226,8 +206,7 @@ pub struct PgPair {
 }
 
 pub async fn postgres_pair() -> Option<PgPair> {
-    let url = std::env::var("USEDESK_AMOCRM_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let url = testkit::pg_url();
     let schema = format!("domain_test_{}", uuid::Uuid::new_v4().simple());
     let options = || store::StoreOptions {
         encryption_key: Some(SecretString::from(
@@ -237,18 +216,9 @@ pub async fn postgres_pair() -> Option<PgPair> {
         max_connections: Some(4),
         ..store::StoreOptions::default()
     };
-    let required = ["CI", "REQUIRE_SERVICES"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"));
     let a = match store::open(&url, options()).await {
         Ok(a) => a,
-        Err(e) if !required => {
-            eprintln!(
-                "\n!!! SKIPPING a PostgreSQL test: {url} is not reachable ({e}). Set CI=1 or REQUIRE_SERVICES=1 to fail instead.\n"
-            );
-            return None;
-        }
-        Err(e) => panic!("PostgreSQL at {url} is required but failed: {e}"),
+        Err(e) => return testkit::unavailable("PostgreSQL", &url, &e),
     };
     let b = store::open(&url, options()).await.expect("second replica");
     Some(PgPair { a, b, url, schema })

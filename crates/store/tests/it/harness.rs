@@ -4,11 +4,12 @@
 //! each test in a schema of its own. When it is unreachable the PostgreSQL half of a test is skipped with a loud
 //! message — unless `CI` or `REQUIRE_SERVICES` is set, when that is a failure.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use secrecy::SecretString;
 use store::{SqlStore, StoreOptions};
+pub use testkit::TempDir;
+use testkit::pg_url;
 
 /// A test's store plus what it needs to look behind the store's back.
 pub struct Fixture {
@@ -18,33 +19,13 @@ pub struct Fixture {
     _dir: Option<TempDir>,
 }
 
-/// A temporary directory removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "usedesk-amocrm-store-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 pub fn test_key() -> SecretString {
     SecretString::from("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned())
 }
 
 pub async fn sqlite() -> Fixture {
-    let dir = TempDir::new();
-    let url = format!("sqlite://{}/store.db", dir.0.display());
+    let dir = TempDir::new("store");
+    let url = format!("sqlite://{}/store.db", dir.path().display());
     let store = SqlStore::open(&url, StoreOptions::default())
         .await
         .expect("sqlite store opens");
@@ -54,17 +35,6 @@ pub async fn sqlite() -> Fixture {
         schema: None,
         _dir: Some(dir),
     }
-}
-
-pub fn pg_url() -> String {
-    std::env::var("USEDESK_AMOCRM_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-fn services_required() -> bool {
-    ["CI", "REQUIRE_SERVICES"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"))
 }
 
 /// Opens a PostgreSQL store in a new schema; `None` (with a loud message) when PostgreSQL is not reachable locally.
@@ -84,15 +54,7 @@ pub async fn postgres() -> Option<Fixture> {
             schema: Some(schema),
             _dir: None,
         }),
-        Err(e) if !services_required() => {
-            eprintln!(
-                "\n!!! SKIPPING the PostgreSQL half of this test: {url} is not reachable ({e}).\n!!! Set CI=1 or REQUIRE_SERVICES=1 to make this a failure.\n"
-            );
-            None
-        }
-        Err(e) => {
-            panic!("PostgreSQL at {url} is required (CI/REQUIRE_SERVICES set) but failed: {e}")
-        }
+        Err(e) => testkit::unavailable("PostgreSQL", &url, &e),
     }
 }
 

@@ -16,8 +16,8 @@ fn tokens() -> StoredTokens {
 
 #[tokio::test]
 async fn sqlite_generates_a_private_key_file_beside_the_database_and_reuses_it() {
-    let dir = TempDir::new();
-    let url = format!("sqlite://{}/db/store.db", dir.0.display());
+    let dir = TempDir::new("store-keys");
+    let url = format!("sqlite://{}/db/store.db", dir.path().display());
     let store = SqlStore::open(&url, StoreOptions::default()).await.unwrap();
     let conn = store
         .save_login("acct", "https://k.amocrm.ru", &tokens(), None)
@@ -25,7 +25,7 @@ async fn sqlite_generates_a_private_key_file_beside_the_database_and_reuses_it()
         .unwrap();
     store.close().await;
 
-    let key_path = dir.0.join("db/token-encryption.key");
+    let key_path = dir.path().join("db/token-encryption.key");
     let meta = std::fs::metadata(&key_path).expect("key file exists");
     #[cfg(unix)]
     {
@@ -39,8 +39,8 @@ async fn sqlite_generates_a_private_key_file_beside_the_database_and_reuses_it()
 
 #[tokio::test]
 async fn tokens_written_with_an_old_key_are_read_after_rotation_and_refused_without_it() {
-    let dir = TempDir::new();
-    let url = format!("sqlite://{}/store.db", dir.0.display());
+    let dir = TempDir::new("store-keys");
+    let url = format!("sqlite://{}/store.db", dir.path().display());
     let (_, old_key) = TokenKey::generate();
     let (_, new_key) = TokenKey::generate();
     let with_old = StoreOptions {
@@ -92,8 +92,8 @@ async fn tokens_written_with_an_old_key_are_read_after_rotation_and_refused_with
 
 #[tokio::test]
 async fn a_malformed_key_is_refused_with_a_clear_message() {
-    let dir = TempDir::new();
-    let url = format!("sqlite://{}/store.db", dir.0.display());
+    let dir = TempDir::new("store-keys");
+    let url = format!("sqlite://{}/store.db", dir.path().display());
     let bad = StoreOptions {
         encryption_key: Some(SecretString::from("c2hvcnQ=".to_owned())),
         ..StoreOptions::default()

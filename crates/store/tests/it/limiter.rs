@@ -7,22 +7,12 @@ use store::RedisRateLimiter;
 
 /// Two limiters on one fresh key prefix stand for two replicas; `None` (loudly) when Redis is not reachable locally.
 async fn two_replicas() -> Option<(RedisRateLimiter, RedisRateLimiter)> {
-    let url = std::env::var("USEDESK_AMOCRM_TEST_REDIS_URL")
-        .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let url = testkit::redis_url();
     let prefix = format!("usedesk-amocrm-test:{}", uuid::Uuid::new_v4().simple());
-    let required = ["CI", "REQUIRE_SERVICES"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"));
     let connect = || RedisRateLimiter::connect(&url, &prefix, 7, Duration::from_secs(1));
     match (connect().await, connect().await) {
         (Ok(a), Ok(b)) => Some((a, b)),
-        (Err(e), _) | (_, Err(e)) if !required => {
-            eprintln!(
-                "\n!!! SKIPPING a Redis test: {url} is not reachable ({e}). Set CI=1 or REQUIRE_SERVICES=1 to fail instead.\n"
-            );
-            None
-        }
-        (Err(e), _) | (_, Err(e)) => panic!("Redis at {url} is required but failed: {e}"),
+        (Err(e), _) | (_, Err(e)) => testkit::unavailable("Redis", &url, &e),
     }
 }
 
