@@ -54,6 +54,23 @@ pub(crate) struct Posted {
     pub(crate) json: bool,
 }
 
+/// Whether a failed action certainly wrote nothing: refused before sending, or refused by amoCRM.
+fn nothing_written(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Domain(
+            domain::Error::Validation(_)
+                | domain::Error::NeedsLogin
+                | domain::Error::NotConnected
+                | domain::Error::Busy { .. }
+                | domain::Error::Blocked { .. }
+                | domain::Error::PaymentRequired
+                | domain::Error::NotFound(_)
+                | domain::Error::Rejected(_)
+        )
+    )
+}
+
 impl Posted {
     /// The agent's language.
     pub(crate) fn lang(&self) -> i18n::Lang {
@@ -74,8 +91,19 @@ impl Posted {
         }
     }
 
-    /// The answer to a failure.
-    pub(crate) fn failed(&self, app: &App, error: &Error) -> Response {
+    /// The answer to a failure. When the action failed before writing anything, the token's nonce is given
+    /// back, so the same form can be sent again (the in-place handler falls back to a plain submit with the
+    /// same token); when something may have been written, the token stays spent.
+    pub(crate) async fn failed(&self, app: &App, error: &Error) -> Response {
+        if nothing_written(error)
+            && let Err(e) = app
+                .domain()
+                .store()
+                .release_nonce(&format!("action:{}", self.claims.nonce))
+                .await
+        {
+            tracing::warn!(error = %e, "could not release the action token");
+        }
         if self.json {
             app.failed_json(self.lang(), error)
         } else {
@@ -204,7 +232,7 @@ pub(crate) async fn create_contact(app: &App, request: Request<Incoming>) -> Res
             };
             app.page(StatusCode::UNPROCESSABLE_ENTITY, scope.lang, &page)
         }
-        Err(e) => posted.failed(app, &e.into()),
+        Err(e) => posted.failed(app, &e.into()).await,
     }
 }
 
@@ -224,7 +252,7 @@ pub(crate) async fn link(app: &App, request: Request<Incoming>) -> Response {
     };
     match result {
         Ok(()) => posted.done(app, Done::Linked),
-        Err(e) => posted.failed(app, &e),
+        Err(e) => posted.failed(app, &e).await,
     }
 }
 
@@ -236,7 +264,7 @@ pub(crate) async fn unlink(app: &App, request: Request<Incoming>) -> Response {
     };
     match app.domain().unlink(&posted.claims.context()).await {
         Ok(()) => posted.done(app, Done::Unlinked),
-        Err(e) => posted.failed(app, &e.into()),
+        Err(e) => posted.failed(app, &e.into()).await,
     }
 }
 
@@ -281,6 +309,6 @@ pub(crate) async fn save_settings(app: &App, request: Request<Incoming>) -> Resp
             web::json(StatusCode::OK, serde_json::json!({"ok": true}).to_string())
         }
         Ok(()) => settings_page(app, &posted.scope(), true).await,
-        Err(e) => posted.failed(app, &e.into()),
+        Err(e) => posted.failed(app, &e.into()).await,
     }
 }

@@ -125,7 +125,7 @@ pub(crate) async fn create_deal(app: &App, request: Request<Incoming>) -> Respon
     };
     let contact_id = match subject(&posted.claims) {
         Ok(id) => id,
-        Err(e) => return posted.failed(app, &e),
+        Err(e) => return posted.failed(app, &e).await,
     };
     let fields = &posted.fields;
     let (pipeline_id, status_id) = chosen_stage(fields);
@@ -167,7 +167,7 @@ pub(crate) async fn create_deal(app: &App, request: Request<Incoming>) -> Respon
             )
             .await
         }
-        Err(e) => posted.failed(app, &e.into()),
+        Err(e) => posted.failed(app, &e.into()).await,
     }
 }
 
@@ -213,7 +213,7 @@ pub(crate) async fn comment(app: &App, request: Request<Incoming>) -> Response {
     };
     let lead_id = match subject(&posted.claims) {
         Ok(id) => id,
-        Err(e) => return posted.failed(app, &e),
+        Err(e) => return posted.failed(app, &e).await,
     };
     let text = posted.fields.get("text").unwrap_or_default();
     match app
@@ -233,6 +233,6 @@ pub(crate) async fn comment(app: &App, request: Request<Incoming>) -> Response {
             )
             .await
         }
-        Err(e) => posted.failed(app, &Error::from(e)),
+        Err(e) => posted.failed(app, &Error::from(e)).await,
     }
 }

@@ -776,4 +776,13 @@ impl Store for SqlStore {
             .map_err(db)?);
         Ok(inserted == 1)
     }
+
+    async fn release_nonce(&self, nonce: &str) -> Result<(), StoreError> {
+        exec!(&self.backend, pool => sqlx::query("DELETE FROM nonces WHERE nonce = $1")
+            .bind(nonce)
+            .execute(pool)
+            .await
+            .map_err(db)?);
+        Ok(())
+    }
 }

@@ -185,6 +185,44 @@ async fn linking_a_contact_deleted_meanwhile_says_it_was_not_found() {
 }
 
 #[tokio::test]
+async fn an_action_that_failed_without_writing_can_be_sent_again_with_the_same_token() {
+    // Arrange: the contact is missing at the first try (nothing is written), there at the second.
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts/3003"))
+        .respond_with(ResponseTemplate::new(204))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    app.mount_get("/api/v4/contacts/3003", fixture!("block/contact_3003.json"))
+        .await;
+    let link = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "link", "s": 3003, "l": "en", "e": domain::now() + 600, "n": "n-retry"}),
+        SIGNING_KEY,
+    );
+
+    // Act: in place first (fails), then the plain form falls back with the same token.
+    let (first, _, _) = app
+        .post_in_place(&app.url("/action/link"), &[("t", &link)], None)
+        .await;
+    let (second, _) = app
+        .post_form(&app.url("/action/link"), &[("t", &link)])
+        .await;
+
+    // Assert
+    assert_eq!(first, 404);
+    assert_eq!(
+        second, 200,
+        "the token was given back because nothing was written"
+    );
+    assert_eq!(linked_contact(&app, connection).await, Some(3003));
+}
+
+#[tokio::test]
 async fn choosing_fields_saves_them_and_the_next_render_shows_the_chosen_field() {
     // Arrange
     let app = TestApp::start().await;
