@@ -25,3 +25,8 @@ e2e:
 bench:
     cargo run --release -p usedesk-amocrm --bin bench
     cargo bench -p block --bench render
+
+# Ten minutes of mixed load with faults; prints the server's memory and open descriptors over time (not in CI).
+soak:
+    cargo build --release -p usedesk-amocrm -p bench
+    cargo run --release -p bench --bin soak -- --seconds 600
