@@ -21,10 +21,12 @@ lint:
 e2e:
     cargo test -p usedesk-amocrm --test e2e
 
-# Benchmarks: the end-to-end load benchmark and the criterion micro-benchmarks.
+# Benchmarks: the end-to-end load benchmark (release server against the sandbox) and the criterion micro-benchmarks.
 bench:
-    cargo run --release -p usedesk-amocrm --bin bench
+    cargo build --release -p usedesk-amocrm -p bench
+    cargo run --release -p bench
     cargo bench -p block --bench render
+    cargo bench -p domain --bench phone
 
 # Ten minutes of mixed load with faults; prints the server's memory and open descriptors over time (not in CI).
 soak:

@@ -87,6 +87,13 @@ impl Ceiling {
     }
 }
 
+impl Ceiling {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Ceiling {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -127,6 +127,8 @@ pub async fn all_at_once(
 pub struct LoopOutcome {
     /// Answers completed inside the measured window.
     pub completed: u64,
+    /// Answers completed at any time, warm-up and the last ones after the window included.
+    pub total: u64,
     /// The measured window.
     pub window: Duration,
     /// Their latencies.
@@ -173,6 +175,7 @@ pub async fn closed_loop(
                     next += 1;
                     let result = post_block(&http, &url, body).await;
                     let done = Instant::now();
+                    outcome.total += 1;
                     if done < from || done > until {
                         continue;
                     }
@@ -199,6 +202,7 @@ pub async fn closed_loop(
             continue;
         };
         total.completed += part.completed;
+        total.total += part.total;
         total.errors += part.errors;
         total.latencies.extend(part.latencies);
         for (state, n) in part.states {

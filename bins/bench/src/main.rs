@@ -41,6 +41,10 @@ struct Cli {
     /// The server's render deadline, in milliseconds (its default is 8000).
     #[arg(long, default_value_t = 8000)]
     render_deadline_ms: u64,
+    /// After the burst, keep opening blocks for new clients for up to this many seconds until one is fresh
+    /// (0: open one only).
+    #[arg(long, default_value_t = 0)]
+    recovery_limit_secs: u64,
     /// Serve a fixed answer instead (the ceiling; started by the benchmark itself).
     #[arg(long, hide = true)]
     ceiling: bool,
@@ -70,6 +74,7 @@ async fn main() -> anyhow::Result<()> {
         same_ticket_agents: cli.same_ticket.max(1),
         burst: cli.burst.max(1),
         render_deadline: Duration::from_millis(cli.render_deadline_ms),
+        recovery_limit: Duration::from_secs(cli.recovery_limit_secs),
     };
     let results = tokio::time::timeout(TIME_LIMIT, run(options))
         .await

@@ -88,6 +88,8 @@ pub struct Rate {
     pub states: BTreeMap<BlockState, u64>,
     /// Failed requests.
     pub errors: u64,
+    /// CPU time (user + system) the target process used per answer, over the whole run.
+    pub cpu_per_answer: Option<Duration>,
 }
 
 /// The 64-agent throughput run.
@@ -144,8 +146,23 @@ pub struct Burst {
     pub deadline: Duration,
     /// How long the whole burst took, first request to last answer.
     pub elapsed: Duration,
-    /// One block for a new client right after the burst: its latency and state.
-    pub after: Option<(Duration, BlockState)>,
+    /// What came right after.
+    pub after: AfterBurst,
+}
+
+/// Blocks for new clients opened right after a burst.
+#[derive(Debug, Clone)]
+pub struct AfterBurst {
+    /// The first one's latency.
+    pub latency: Duration,
+    /// The first one's state.
+    pub state: BlockState,
+    /// amoCRM API requests the sandbox received while the first one was waiting.
+    pub api_requests: u64,
+    /// From the end of the burst until a block was fresh again, if that happened while probing.
+    pub recovered_after: Option<Duration>,
+    /// How long blocks were opened for.
+    pub probed_for: Duration,
 }
 
 impl Burst {
@@ -288,7 +305,15 @@ impl Results {
 
     fn throughput_table(&self) -> Table {
         let t = &self.throughput;
-        let mut table = Table::new(&["target", "blocks/s", "p50", "p99", "answers", "errors"]);
+        let mut table = Table::new(&[
+            "target",
+            "blocks/s",
+            "p50",
+            "p99",
+            "CPU per answer",
+            "answers",
+            "errors",
+        ]);
         for (name, rate) in [
             ("usedesk-amocrm (release)", &t.server),
             ("minimal hyper handler (ceiling)", &t.ceiling),
@@ -298,6 +323,10 @@ impl Results {
                 format!("{:.0}", rate.per_second),
                 millis(rate.summary.p50),
                 millis(rate.summary.p99),
+                rate.cpu_per_answer.map_or_else(
+                    || "?".to_owned(),
+                    |d| format!("{:.0} µs", d.as_secs_f64() * 1e6),
+                ),
                 states(&rate.states),
                 rate.errors.to_string(),
             ]);
@@ -422,13 +451,24 @@ impl Results {
             millis(b.summary.p50),
             millis(b.summary.max)
         ));
-        if let Some((latency, state)) = b.after {
-            notes.push(format!(
-                "Right after the burst, one block for a new client took {} and was {}.",
-                millis(latency),
-                state.label()
-            ));
-        }
+        let a = &b.after;
+        let recovery = match a.recovered_after {
+            Some(after) => format!(
+                "a new client's block was fresh again {:.1} s after the burst",
+                after.as_secs_f64()
+            ),
+            None => format!(
+                "new clients' blocks were still not fresh after {:.0} s of opening them one after the other",
+                a.probed_for.as_secs_f64()
+            ),
+        };
+        notes.push(format!(
+            "Right after the burst, one block for a new client took {} and was {}, while amoCRM received {} \
+             requests; {recovery}.",
+            millis(a.latency),
+            a.state.label(),
+            a.api_requests
+        ));
         notes.push(format!(
             "Same ticket: {} agents opened ticket {} at once (a new client id, so the render cache was cold; \
              metadata warm); answers: {}; p50 {}, p99 {}.",

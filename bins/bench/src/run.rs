@@ -19,7 +19,7 @@ use crate::html::BlockState;
 use crate::load::{self, Answer, block_body, identifier_count, post_block};
 use crate::machine::Machine;
 use crate::pacer::Pacer;
-use crate::report::{Burst, Cache, LatencyRow, Rate, Results, SameTicket, Throughput};
+use crate::report::{AfterBurst, Burst, Cache, LatencyRow, Rate, Results, SameTicket, Throughput};
 use crate::server::{self, Server, ServerSettings};
 use crate::stats::summarize;
 
@@ -49,6 +49,8 @@ pub struct Options {
     pub burst: usize,
     /// The server's render deadline.
     pub render_deadline: Duration,
+    /// How long to keep opening new blocks after the burst until one is fresh (zero: one block only).
+    pub recovery_limit: Duration,
 }
 
 /// The sample tickets by role.
@@ -344,13 +346,26 @@ async fn prime(bench: &Bench, bodies: &[Bytes]) -> anyhow::Result<Vec<Answer>> {
     Ok(answers)
 }
 
-fn rate(outcome: &load::LoopOutcome) -> Rate {
+fn rate(outcome: &load::LoopOutcome, cpu: Option<Duration>) -> Rate {
     Rate {
         per_second: outcome.per_second(),
         summary: summarize(&outcome.latencies),
         states: outcome.states.clone(),
         errors: outcome.errors,
+        cpu_per_answer: cpu
+            .filter(|_| outcome.total > 0)
+            .map(|cpu| cpu / u32::try_from(outcome.total).unwrap_or(u32::MAX)),
     }
+}
+
+/// CPU time a process used while `work` ran.
+async fn with_cpu<T>(pid: u32, work: impl Future<Output = T>) -> (T, Option<Duration>) {
+    let before = server::cpu_time(pid);
+    let result = work.await;
+    let used = server::cpu_time(pid)
+        .zip(before)
+        .map(|(after, before)| after.saturating_sub(before));
+    (result, used)
 }
 
 async fn throughput(bench: &Bench, tickets: &Tickets, dir: &TempDir) -> anyhow::Result<Throughput> {
@@ -375,13 +390,16 @@ async fn throughput(bench: &Bench, tickets: &Tickets, dir: &TempDir) -> anyhow::
         }
     }
     let bodies = Arc::new(bodies);
-    let served = load::closed_loop(
-        &bench.http,
-        &bench.api,
-        bodies.clone(),
-        options.agents,
-        options.warmup,
-        options.measure,
+    let (served, served_cpu) = with_cpu(
+        server.pid(),
+        load::closed_loop(
+            &bench.http,
+            &bench.api,
+            bodies.clone(),
+            options.agents,
+            options.warmup,
+            options.measure,
+        ),
     )
     .await;
     let peak_rss_kib = server.peak_rss_kib()?;
@@ -401,21 +419,24 @@ async fn throughput(bench: &Bench, tickets: &Tickets, dir: &TempDir) -> anyhow::
         .with_context(|| format!("writing {}", body_file.display()))?;
     let ceiling = Ceiling::start(&body_file).await?;
     let url = format!("http://{}/api/", ceiling.addr);
-    let bound = load::closed_loop(
-        &bench.http,
-        &url,
-        bodies,
-        options.agents,
-        options.warmup,
-        options.measure,
+    let (bound, bound_cpu) = with_cpu(
+        ceiling.pid(),
+        load::closed_loop(
+            &bench.http,
+            &url,
+            bodies,
+            options.agents,
+            options.warmup,
+            options.measure,
+        ),
     )
     .await;
     drop(ceiling);
     Ok(Throughput {
         agents: options.agents,
         window: options.measure,
-        server: rate(&served),
-        ceiling: rate(&bound),
+        server: rate(&served, served_cpu),
+        ceiling: rate(&bound, bound_cpu),
         ceiling_body_bytes: fixed.len(),
         peak_rss_kib,
     })
@@ -474,10 +495,7 @@ async fn burst(bench: &Bench, tickets: &Tickets) -> anyhow::Result<Burst> {
     let elapsed = started.elapsed();
     let stats = bench.sandbox.stats();
     let (latencies, states, errors) = tally(&answers);
-    let after = post_block(&bench.http, &bench.api, bench.fresh_body(&tickets.one))
-        .await
-        .ok()
-        .map(|a| (a.latency, a.state));
+    let after = after_burst(bench, &tickets.one).await?;
     Ok(Burst {
         blocks: n,
         max_per_second: stats.max_requests_per_second,
@@ -489,5 +507,29 @@ async fn burst(bench: &Bench, tickets: &Tickets) -> anyhow::Result<Burst> {
         deadline: bench.options.render_deadline,
         elapsed,
         after,
+    })
+}
+
+/// Blocks for new clients after the burst, one after the other: the first tells what an agent sees right
+/// after it (and what amoCRM received meanwhile); the rest, until one is fresh or the recovery limit
+/// passes, how long the account stays unusable.
+async fn after_burst(bench: &Bench, ticket: &SampleTicket) -> anyhow::Result<AfterBurst> {
+    let started = Instant::now();
+    let before = bench.sandbox.stats().api_requests;
+    let first = post_block(&bench.http, &bench.api, bench.fresh_body(ticket)).await?;
+    let seen = bench.sandbox.stats().api_requests - before;
+    let mut recovered_after = (first.state == BlockState::Fresh).then(|| started.elapsed());
+    while recovered_after.is_none() && started.elapsed() < bench.options.recovery_limit {
+        let answer = post_block(&bench.http, &bench.api, bench.fresh_body(ticket)).await?;
+        if answer.state == BlockState::Fresh {
+            recovered_after = Some(started.elapsed());
+        }
+    }
+    Ok(AfterBurst {
+        latency: first.latency,
+        state: first.state,
+        api_requests: seen,
+        recovered_after,
+        probed_for: started.elapsed(),
     })
 }

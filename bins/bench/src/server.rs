@@ -198,6 +198,23 @@ pub fn status_kib(status: &str, name: &str) -> Option<u64> {
     })
 }
 
+/// The CPU time (user + system) a process has used, from `/proc/<pid>/stat`, whose clock ticks are
+/// Linux's fixed `USER_HZ` of 100 per second.
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_cpu(&stat)
+}
+
+/// User + system time from the text of `/proc/<pid>/stat`.
+pub fn stat_cpu(stat: &str) -> Option<Duration> {
+    // The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After the name come state (field 3) onwards, so utime (14) and stime (15) are at 11 and 12.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// A loopback port nobody listens on right now (the server binds it a moment later).
 pub fn free_port() -> anyhow::Result<SocketAddr> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").context("finding a free port")?;

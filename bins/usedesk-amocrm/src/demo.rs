@@ -64,11 +64,9 @@ pub async fn start_with(
     data_dir: &Path,
     tweak: impl FnOnce(&mut Config),
 ) -> anyhow::Result<Demo> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| {
-            format!("binding {listen} (pass --listen 127.0.0.1:0 for any free port)")
-        })?;
+    let listener = crate::listen(listen).with_context(|| {
+        format!("binding {listen} (pass --listen 127.0.0.1:0 for any free port)")
+    })?;
     let addr = listener.local_addr()?;
     let public_url = format!("http://{addr}/");
     let sandbox = sandbox::Sandbox::start(sandbox::SandboxConfig {

@@ -7,6 +7,20 @@ pub mod config;
 pub mod demo;
 pub mod logging;
 
+/// Binds `addr` with a deep accept queue. A burst of agents opening tickets at once would overflow the
+/// default queue of 128; the kernel then drops connection attempts and clients retry only after a second.
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    // Linux caps this at net.core.somaxconn.
+    socket.listen(4096)
+}
+
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -54,8 +54,7 @@ async fn main() -> anyhow::Result<()> {
             let config = load(&cli)?;
             logging::init(&config.log_format, &config.log_level);
             let built = app::build(&config, None).await?;
-            let listener = tokio::net::TcpListener::bind(config.listen)
-                .await
+            let listener = usedesk_amocrm::listen(config.listen)
                 .with_context(|| format!("binding {}", config.listen))?;
             tracing::info!(listen = %config.listen, public_url = %config.public_url(), "serving the block at {}api/", config.public_url());
             block::serve(listener, built.app, shutdown_signal()).await?;

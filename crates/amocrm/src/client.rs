@@ -69,6 +69,7 @@ struct Inner {
     timeout: Option<Duration>,
     observer: Option<Arc<dyn CallObserver>>,
     backoff: BackoffPolicy,
+    max_limiter_wait: Option<Duration>,
 }
 
 /// Configures an [`AmoClient`]; start with [`AmoClient::builder`].
@@ -80,6 +81,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     observer: Option<Arc<dyn CallObserver>>,
     backoff: BackoffPolicy,
+    max_limiter_wait: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -94,6 +96,14 @@ impl ClientBuilder {
     /// requests per second; pass one shared limiter to every client of the same account.
     pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> ClientBuilder {
         self.limiter = Some(limiter);
+        self
+    }
+
+    /// Fails a request at once with [`Error::Throttled`], sending nothing, when the rate limiter
+    /// would make it wait longer than `wait` (a caller with a deadline learns it cannot make it
+    /// instead of waiting in vain). By default requests wait as long as the limiter says.
+    pub fn max_limiter_wait(mut self, wait: Duration) -> ClientBuilder {
+        self.max_limiter_wait = Some(wait);
         self
     }
 
@@ -137,6 +147,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 observer: self.observer,
                 backoff: self.backoff,
+                max_limiter_wait: self.max_limiter_wait,
             }),
         }
     }
@@ -215,6 +226,7 @@ impl AmoClient {
             timeout: Some(DEFAULT_TIMEOUT),
             observer: None,
             backoff: BackoffPolicy::default(),
+            max_limiter_wait: None,
         }
     }
 
@@ -247,7 +259,10 @@ impl AmoClient {
         let mut retried = false;
         loop {
             self.fail_if_paused(account).await?;
-            let waited = inner.limiter.acquire(account).await?;
+            let waited = inner
+                .limiter
+                .acquire(account, inner.max_limiter_wait)
+                .await?;
             if let Some(observer) = &inner.observer {
                 observer.on_limiter_wait(waited);
             }

@@ -86,6 +86,14 @@ pub enum Error {
         reason: PauseReason,
     },
 
+    /// The account's request budget is taken for longer than the caller agreed to wait
+    /// ([`ClientBuilder::max_limiter_wait`](crate::ClientBuilder::max_limiter_wait)); nothing was sent.
+    #[error("amoCRM's request limit for this account is used up for the next {} ms", .wait.as_millis())]
+    Throttled {
+        /// How long the request would have had to wait.
+        wait: Duration,
+    },
+
     /// amoCRM answered with a 5xx status.
     #[error("amoCRM server error {status}{}", trace_suffix(.trace_id))]
     Server {

@@ -66,7 +66,11 @@ impl FromStr for PauseReason {
 #[async_trait]
 pub trait RateLimiter: Send + Sync + 'static {
     /// Waits until one more request to `account` may start; returns the time waited.
-    async fn acquire(&self, account: &str) -> Result<Duration, Error>;
+    ///
+    /// With `max_wait`, a request whose slot lies further away fails at once with
+    /// [`Error::Throttled`] and reserves nothing. A caller that stops waiting (its future is
+    /// dropped) gives its slot back, so abandoned requests never hold the account's budget.
+    async fn acquire(&self, account: &str, max_wait: Option<Duration>) -> Result<Duration, Error>;
     /// Stops requests to `account` until `until` (429 back-off, 403 cool-down).
     ///
     /// A pause never shortens an existing longer pause.
@@ -145,8 +149,14 @@ impl LocalRateLimiter {
         f(accounts.entry(account.to_owned()).or_default())
     }
 
-    /// Reserves the earliest start time that keeps at most `max` starts in any window of `per`.
-    fn reserve(&self, account: &str, now: Instant) -> Instant {
+    /// Reserves the earliest start time that keeps at most `max` starts in any window of `per`,
+    /// unless it lies beyond `latest`: then nothing is reserved and the slot is returned as `Err`.
+    fn reserve(
+        &self,
+        account: &str,
+        now: Instant,
+        latest: Option<Instant>,
+    ) -> Result<Instant, Instant> {
         let (max, per) = (self.inner.max, self.inner.per);
         self.with_account(account, |window| {
             while window
@@ -166,12 +176,38 @@ impl LocalRateLimiter {
                 .flatten()
                 .max()
                 .unwrap_or(now);
-            window.starts.push_back(slot);
-            while window.starts.len() > max {
-                window.starts.pop_front();
+            if latest.is_some_and(|latest| slot > latest) {
+                return Err(slot);
             }
-            slot
+            window.starts.push_back(slot);
+            Ok(slot)
         })
+    }
+
+    /// Gives back a reserved slot that will not be used. Later reservations keep their slots (they
+    /// stay within the limit); new ones can use the freed capacity.
+    fn release(&self, account: &str, slot: Instant) {
+        self.with_account(account, |window| {
+            if let Some(at) = window.starts.iter().rposition(|s| *s == slot) {
+                window.starts.remove(at);
+            }
+        });
+    }
+}
+
+/// A reserved slot not yet reached; dropped early, it gives the slot back.
+struct Reservation<'a> {
+    limiter: &'a LocalRateLimiter,
+    account: &'a str,
+    slot: Instant,
+    used: bool,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.used {
+            self.limiter.release(self.account, self.slot);
+        }
     }
 }
 
@@ -192,12 +228,21 @@ impl fmt::Debug for LocalRateLimiter {
 
 #[async_trait]
 impl RateLimiter for LocalRateLimiter {
-    async fn acquire(&self, account: &str) -> Result<Duration, Error> {
+    async fn acquire(&self, account: &str, max_wait: Option<Duration>) -> Result<Duration, Error> {
         let now = Instant::now();
-        let slot = self.reserve(account, now);
+        let slot = self
+            .reserve(account, now, max_wait.map(|w| now + w))
+            .map_err(|slot| Error::Throttled { wait: slot - now })?;
+        let mut reservation = Reservation {
+            limiter: self,
+            account,
+            slot,
+            used: false,
+        };
         if slot > now {
             tokio::time::sleep_until(slot).await;
         }
+        reservation.used = true;
         Ok(slot - now)
     }
 

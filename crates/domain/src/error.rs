@@ -148,6 +148,9 @@ impl From<amocrm::Error> for Error {
             A::Forbidden { .. } => Self::Blocked { until: None },
             A::NotFound => Self::NotFound("amoCRM entity".into()),
             A::Validation { problem, .. } => Self::Rejected(problem.to_string()),
+            A::Throttled { wait } => Self::Busy {
+                until: Some(SystemTime::now() + wait),
+            },
             A::TooManyRequests { retry_after } => Self::Busy {
                 until: retry_after.map(|d| SystemTime::now() + d),
             },

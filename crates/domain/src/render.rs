@@ -82,7 +82,10 @@ fn degradation(e: &Error) -> Degradation {
 impl Domain {
     /// Everything the block shows for a ticket. Never fails: every failure is a state the agent can read.
     pub async fn block(&self, input: BlockInput) -> BlockOutcome {
-        let connection = match self.connection(&input.usedesk_token, &input.host).await {
+        let connection = match self
+            .cached_connection(&input.usedesk_token, &input.host)
+            .await
+        {
             Ok(Some(c)) => c,
             Ok(None) => return BlockOutcome::NotConnected,
             Err(e) => return degraded(&e, None),
@@ -117,9 +120,12 @@ impl Domain {
         .unwrap_or(Err(Error::Timeout));
         match outcome {
             Ok(cached) => BlockOutcome::Ready(Box::new((*cached.value).clone())),
-            Err(Error::NeedsLogin) => BlockOutcome::NeedsLogin {
-                connection_id: connection.id,
-            },
+            Err(Error::NeedsLogin) => {
+                self.forget_connection(connection.id);
+                BlockOutcome::NeedsLogin {
+                    connection_id: connection.id,
+                }
+            }
             Err(e) => {
                 let last = if e.is_degradation() || matches!(e, Error::PaymentRequired) {
                     self.inner.renders.peek(&key).await.map(|c| {

@@ -88,6 +88,10 @@ pub struct Dependencies {
     pub refresh_observer: Option<Arc<dyn RefreshObserver>>,
 }
 
+/// How long a connection read from the store is reused by block renders. Our own changes (a login, a lost
+/// access) drop it at once; another replica's are seen within this time.
+const CONNECTION_TTL: Duration = Duration::from_secs(5);
+
 /// The key of a rendered ticket: the connection, the Usedesk client, and the identifiers searched.
 pub(crate) type RenderKey = (ConnectionId, Option<i64>, Vec<String>);
 
@@ -99,6 +103,9 @@ pub(crate) struct Inner {
     pub(crate) core: CoalescingCache<ConnectionId, CoreMeta>,
     pub(crate) lead_fields: CoalescingCache<ConnectionId, Vec<FieldDef>>,
     pub(crate) renders: CoalescingCache<RenderKey, BlockData>,
+    /// Connections by (Usedesk account, amoCRM host), read on every block: kept briefly so that a block
+    /// answered from the render cache does not touch the database.
+    pub(crate) connections: CoalescingCache<(String, String), Option<Connection>>,
     pub(crate) triggers: crate::trigger::InFlight,
 }
 
@@ -140,6 +147,7 @@ impl Domain {
             core: CoalescingCache::new(config.metadata_ttl, 10_000),
             lead_fields: CoalescingCache::new(config.metadata_ttl, 10_000),
             renders: CoalescingCache::new(config.render_cache_ttl, 20_000),
+            connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),
             sources: Mutex::default(),
             oauth,
@@ -232,6 +240,24 @@ impl Domain {
             .await?)
     }
 
+    /// [`connection`](Self::connection), reused for a few seconds: what every block render asks first.
+    pub(crate) async fn cached_connection(
+        &self,
+        usedesk_token: &SecretString,
+        host: &AccountHost,
+    ) -> Result<Option<Connection>, Error> {
+        let key = (
+            Self::usedesk_account(usedesk_token),
+            host.as_str().to_owned(),
+        );
+        let cached = self
+            .inner
+            .connections
+            .get_or_load(&key, || self.connection(usedesk_token, host), |_| false)
+            .await?;
+        Ok((*cached.value).clone())
+    }
+
     /// The connection with this Integration ID.
     pub async fn connection_by_id(&self, id: ConnectionId) -> Result<Connection, Error> {
         self.store()
@@ -250,6 +276,8 @@ impl Domain {
         self.inner.core.invalidate(|k| *k == id);
         self.inner.lead_fields.invalidate(|k| *k == id);
         self.inner.renders.invalidate(|k| k.0 == id);
+        // Keyed by account and host rather than id (a first login has no id yet): drop them all; it is rare.
+        self.inner.connections.invalidate(|_| true);
     }
 
     /// Forgets rendered data of a connection after our own write, so the next render shows it.
@@ -286,6 +314,9 @@ impl Domain {
         let mut builder = AmoClient::builder(host, source)
             .http_client(self.inner.deps.http.clone())
             .rate_limiter(self.inner.deps.limiter.clone())
+            // A request that could not start before the render deadline fails at once as "busy" (and the
+            // block shows the last known data) instead of waiting in vain.
+            .max_limiter_wait(self.inner.config.render_deadline)
             .timeout(self.inner.config.request_timeout);
         if let Some(observer) = &self.inner.deps.call_observer {
             builder = builder.observer(observer.clone());

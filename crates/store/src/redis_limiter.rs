@@ -11,7 +11,8 @@ use async_trait::async_trait;
 use redis::aio::MultiplexedConnection;
 
 /// Reserves the earliest start that keeps at most `max` starts in any window, returning
-/// `{slot_ms, now_ms}`. KEYS[1] = the account's window; ARGV = window length (ms), max, a unique member.
+/// `{slot_ms, now_ms, reserved}`. KEYS[1] = the account's window; ARGV = window length (ms), max, a unique
+/// member, and the longest wait accepted in ms (-1: any); a slot further away is not reserved.
 const RESERVE: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -24,9 +25,13 @@ if n >= max then
   local nth = redis.call('ZRANGE', KEYS[1], n - max, n - max, 'WITHSCORES')
   slot = math.max(now, tonumber(nth[2]) + per)
 end
+local max_wait = tonumber(ARGV[4])
+if max_wait >= 0 and slot - now > max_wait then
+  return {slot, now, 0}
+end
 redis.call('ZADD', KEYS[1], slot, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], (slot - now) + per * 2)
-return {slot, now}
+return {slot, now, 1}
 ";
 
 /// Sets a pause unless a longer one is already set. KEYS[1] = the pause key; ARGV = until (ms), reason.
@@ -103,18 +108,68 @@ impl RedisRateLimiter {
     /// Reserves the next start for `account` without waiting for it: returns when (unix milliseconds,
     /// Redis's clock) the request may start, and Redis's time now.
     pub async fn reserve(&self, account: &str) -> Result<(i64, i64), Error> {
+        let (slot, now, _) = self.reserve_within(account, None).await?;
+        Ok((slot, now))
+    }
+
+    /// Like [`reserve`](Self::reserve), but reserves nothing when the slot lies more than `max_wait`
+    /// away (then `Err(Error::Throttled)`); also returns the reservation's member, to give it back.
+    async fn reserve_within(
+        &self,
+        account: &str,
+        max_wait: Option<Duration>,
+    ) -> Result<(i64, i64, String), Error> {
         let mut connection = self.connection.clone();
         let per_ms = i64::try_from(self.per.as_millis()).unwrap_or(i64::MAX);
-        let (slot, now): (i64, i64) = self
+        let max_wait_ms = max_wait.map_or(-1, |w| i64::try_from(w.as_millis()).unwrap_or(i64::MAX));
+        let member = uuid::Uuid::new_v4().simple().to_string();
+        let (slot, now, reserved): (i64, i64, i64) = self
             .reserve
             .key(self.window_key(account))
             .arg(per_ms)
             .arg(self.max)
-            .arg(uuid::Uuid::new_v4().simple().to_string())
+            .arg(&member)
+            .arg(max_wait_ms)
             .invoke_async(&mut connection)
             .await
             .map_err(|e| redis_error(&e))?;
-        Ok((slot, now))
+        if reserved == 0 {
+            return Err(Error::Throttled {
+                wait: Duration::from_millis(u64::try_from(slot - now).unwrap_or(0)),
+            });
+        }
+        Ok((slot, now, member))
+    }
+}
+
+/// A slot reserved in Redis and not yet reached; dropped early (the caller stopped waiting), it is removed
+/// so later requests can use it.
+struct Reservation {
+    connection: MultiplexedConnection,
+    key: String,
+    member: String,
+    used: bool,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if self.used {
+            return;
+        }
+        let (mut connection, key, member) = (
+            self.connection.clone(),
+            self.key.clone(),
+            std::mem::take(&mut self.member),
+        );
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _: Result<i64, _> = redis::cmd("ZREM")
+                    .arg(key)
+                    .arg(member)
+                    .query_async(&mut connection)
+                    .await;
+            });
+        }
     }
 }
 
@@ -125,12 +180,19 @@ fn unix_ms(time: SystemTime) -> i64 {
 
 #[async_trait]
 impl RateLimiter for RedisRateLimiter {
-    async fn acquire(&self, account: &str) -> Result<Duration, Error> {
-        let (slot, now) = self.reserve(account).await?;
+    async fn acquire(&self, account: &str, max_wait: Option<Duration>) -> Result<Duration, Error> {
+        let (slot, now, member) = self.reserve_within(account, max_wait).await?;
         let wait = Duration::from_millis(u64::try_from(slot - now).unwrap_or(0));
+        let mut reservation = Reservation {
+            connection: self.connection.clone(),
+            key: self.window_key(account),
+            member,
+            used: false,
+        };
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+        reservation.used = true;
         Ok(wait)
     }
 

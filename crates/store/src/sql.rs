@@ -125,7 +125,9 @@ impl SqlStore {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
+            // An embedded file has no network connection to lose: skip sqlx's ping before every use.
             let pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(options.max_connections.unwrap_or(4))
                 .connect_with(connect)
                 .await?;

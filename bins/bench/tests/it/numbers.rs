@@ -124,3 +124,15 @@ fn the_cpu_model_is_the_first_model_name() {
 
     assert_eq!(cpu_model(cpuinfo).as_deref(), Some("AMD EPYC 7B13"));
 }
+
+#[test]
+fn cpu_time_is_user_plus_system_ticks_even_with_spaces_in_the_name() {
+    // Arrange: utime 250 and stime 50 ticks (fields 14 and 15), a command name with a space and a parenthesis.
+    let stat = "4242 (usedesk (x) amocrm) S 1 4242 4242 0 -1 4194304 900 0 0 0 250 50 0 0 20 0 3 0 100 0 0";
+
+    // Act
+    let cpu = bench::server::stat_cpu(stat);
+
+    // Assert
+    assert_eq!(cpu, Some(Duration::from_millis(3_000)));
+}

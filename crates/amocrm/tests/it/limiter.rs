@@ -20,8 +20,8 @@ struct RecordingLimiter {
 
 #[async_trait]
 impl RateLimiter for RecordingLimiter {
-    async fn acquire(&self, account: &str) -> Result<Duration, Error> {
-        let waited = self.inner.acquire(account).await?;
+    async fn acquire(&self, account: &str, max_wait: Option<Duration>) -> Result<Duration, Error> {
+        let waited = self.inner.acquire(account, max_wait).await?;
         self.starts.lock().unwrap().push(Instant::now());
         Ok(waited)
     }
@@ -115,10 +115,10 @@ async fn the_limiter_reports_the_time_each_caller_waited_and_keeps_accounts_apar
     let limiter = LocalRateLimiter::new(2, Duration::from_secs(1));
 
     // Act
-    let first = limiter.acquire("a").await.unwrap();
-    let second = limiter.acquire("a").await.unwrap();
-    let other_account = limiter.acquire("b").await.unwrap();
-    let third = limiter.acquire("a").await.unwrap();
+    let first = limiter.acquire("a", None).await.unwrap();
+    let second = limiter.acquire("a", None).await.unwrap();
+    let other_account = limiter.acquire("b", None).await.unwrap();
+    let third = limiter.acquire("a", None).await.unwrap();
 
     // Assert
     assert_eq!(first, Duration::ZERO);
@@ -166,4 +166,48 @@ fn pause_reasons_have_stable_names() {
     assert_eq!(names, ["too_many_requests", "forbidden"]);
     assert_eq!(parsed, reasons);
     assert!("blocked".parse::<PauseReason>().is_err());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_that_stops_waiting_gives_its_slot_back() {
+    // Arrange: the window is full, and a waiting request is abandoned (as a render deadline does).
+    let limiter = LocalRateLimiter::new(1, Duration::from_secs(1));
+    limiter.acquire("a", None).await.unwrap();
+    let abandoned =
+        tokio::time::timeout(Duration::from_millis(100), limiter.acquire("a", None)).await;
+
+    // Act: a later request for the same account.
+    let started = Instant::now();
+    let waited = limiter.acquire("a", None).await.unwrap();
+
+    // Assert: it takes the first free slot (1 s after the first request), not one behind the abandoned one.
+    assert!(abandoned.is_err(), "the first waiter was abandoned");
+    assert_eq!(started.elapsed(), waited);
+    assert_eq!(waited, Duration::from_millis(900));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_that_would_wait_too_long_fails_at_once_and_reserves_nothing() {
+    // Arrange
+    let limiter = LocalRateLimiter::new(2, Duration::from_secs(1));
+    limiter.acquire("a", None).await.unwrap();
+    limiter.acquire("a", None).await.unwrap();
+
+    // Act
+    let refused = limiter.acquire("a", Some(Duration::from_millis(500))).await;
+    let next = limiter
+        .acquire("a", Some(Duration::from_secs(2)))
+        .await
+        .unwrap();
+
+    // Assert
+    match refused {
+        Err(Error::Throttled { wait }) => assert_eq!(wait, Duration::from_secs(1)),
+        other => panic!("expected Throttled, got {other:?}"),
+    }
+    assert_eq!(
+        next,
+        Duration::from_secs(1),
+        "the refused request took no slot"
+    );
 }

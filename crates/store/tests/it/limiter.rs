@@ -99,3 +99,51 @@ async fn futures_join<F: std::future::Future<Output = (i64, i64)> + Send + 'stat
     }
     out
 }
+
+#[tokio::test]
+async fn a_request_that_would_wait_too_long_is_refused_at_once_and_takes_no_slot() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://throttled.amocrm.ru";
+    for _ in 0..7 {
+        a.reserve(account).await.unwrap();
+    }
+
+    let refused = b.acquire(account, Some(Duration::from_millis(100))).await;
+    let (slot, now) = a.reserve(account).await.unwrap();
+
+    assert!(
+        matches!(refused, Err(amocrm::Error::Throttled { .. })),
+        "{refused:?}"
+    );
+    assert!(
+        slot - now <= 1000,
+        "the refused request reserved nothing: the next slot is the window's first"
+    );
+}
+
+#[tokio::test]
+async fn a_replica_that_stops_waiting_gives_its_slot_back() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://abandoned.amocrm.ru";
+    for _ in 0..7 {
+        a.reserve(account).await.unwrap();
+    }
+    let abandoned = tokio::time::timeout(Duration::from_millis(50), b.acquire(account, None)).await;
+    assert!(abandoned.is_err());
+
+    // The slot is removed by a task spawned on drop; wait (bounded) until Redis shows it gone.
+    let mut freed = false;
+    for _ in 0..200 {
+        let (slot, now) = a.reserve(account).await.unwrap();
+        if slot - now <= 1000 {
+            freed = true;
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(freed, "the abandoned slot was given back");
+}

@@ -199,9 +199,14 @@ impl BlockResponse {
 
     /// The response body: `{"html":"…"}`.
     pub fn to_json(&self) -> String {
-        // A JSON string's text form cannot fail to render, so this builds the
-        // object by hand instead of going through a fallible serializer.
-        format!("{{\"html\":{}}}", Value::String(self.html.clone()))
+        // Written straight into one buffer: the block's HTML is large, and going through a
+        // `Value` would copy it and escape it piece by piece through the formatter.
+        let mut out = Vec::with_capacity(self.html.len() + self.html.len() / 8 + 16);
+        out.extend_from_slice(b"{\"html\":");
+        serde_json::to_writer(&mut out, self.html.as_str())
+            .expect("a string always serialises to JSON");
+        out.push(b'}');
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 }
 
