@@ -20,9 +20,6 @@ use crate::keys;
 use crate::token::{ActionKind, Scope};
 use crate::view::{self, model};
 
-/// Where a block request may name its language (as `usedesk` reads it).
-const LANGUAGE_KEYS: [&str; 4] = ["language", "lang", "idioma", "locale"];
-
 /// One block answer before rendering: its metrics label, status, language and view.
 struct Answer {
     outcome: &'static str,
@@ -91,7 +88,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answer {
         let lang = app.config().default_language;
         return reply("bad_secret", lang, model::BlockView::BadSecret);
     }
-    let lang = if language_given(content_type, &body) {
+    let lang = if request.language_given {
         i18n::Lang::from_code(request.language.code()).unwrap_or_default()
     } else {
         app.config().default_language
@@ -241,26 +238,4 @@ fn secret_matches(given: Option<&SecretString>, expected: &SecretString) -> bool
     let given = Sha256::digest(given.expose_secret().trim().as_bytes());
     let expected = Sha256::digest(expected.expose_secret().trim().as_bytes());
     given.ct_eq(&expected).into()
-}
-
-/// Whether the body names a language `usedesk` understands; otherwise the configured default applies
-/// (the parsed request cannot tell an absent language from English).
-fn language_given(content_type: Option<&str>, body: &[u8]) -> bool {
-    let known = |value: &str| usedesk::Language::from_code(value).is_some();
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let opens_like_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let json =
-        opens_like_json || content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
-    if json {
-        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) else {
-            return false;
-        };
-        return LANGUAGE_KEYS.iter().any(|key| {
-            map.get(*key)
-                .and_then(serde_json::Value::as_str)
-                .is_some_and(known)
-        });
-    }
-    url::form_urlencoded::parse(body)
-        .any(|(key, value)| LANGUAGE_KEYS.contains(&key.as_ref()) && known(&value))
 }

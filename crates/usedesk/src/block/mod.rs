@@ -61,6 +61,8 @@ pub struct BlockRequest {
     pub usedesk_api_token: Option<SecretString>,
     /// The language to answer in, from `language`, `lang` or `idioma`; English when absent or unknown.
     pub language: Language,
+    /// Whether the request named a known language (so `language` is not merely the default).
+    pub language_given: bool,
     /// Keys this crate does not interpret, kept as sent.
     pub extra: Map<String, Value>,
 }
@@ -141,6 +143,7 @@ impl BlockRequest {
             Some(value) => ClientData::from_value(value)?,
         };
         let channel_data = map.remove("channel_data").and_then(decode_nested);
+        let language = take_language(&mut map);
         Ok(BlockRequest {
             ticket_id,
             subject: take_text(&mut map, "subject"),
@@ -154,7 +157,8 @@ impl BlockRequest {
             secret_key: take_secret(&mut map, &SECRET_KEYS),
             amo_base_host: take_text(&mut map, "amo_base_host"),
             usedesk_api_token: take_secret(&mut map, &["usedesk_api_token"]),
-            language: take_language(&mut map),
+            language: language.unwrap_or_default(),
+            language_given: language.is_some(),
             extra: map,
         })
     }
@@ -263,7 +267,7 @@ fn take_secret(map: &mut Map<String, Value>, keys: &[&str]) -> Option<SecretStri
 }
 
 /// Takes the language from the first of its aliases that names a known one.
-fn take_language(map: &mut Map<String, Value>) -> Language {
+fn take_language(map: &mut Map<String, Value>) -> Option<Language> {
     let mut language = None;
     for key in LANGUAGE_KEYS {
         let Some(value) = map.remove(key) else {
@@ -276,7 +280,7 @@ fn take_language(map: &mut Map<String, Value>) -> Language {
                 .and_then(|code| Language::from_code(&code));
         }
     }
-    language.unwrap_or_default()
+    language
 }
 
 /// Keeps a nested value as sent, except that blanks read as absent and a

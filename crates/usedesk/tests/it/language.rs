@@ -104,3 +104,15 @@ fn each_language_s_code_reads_back_as_the_same_language() {
     }
     assert_eq!(Language::default(), Language::En);
 }
+
+#[test]
+fn the_request_says_whether_a_language_was_named_or_defaulted() {
+    let named = BlockRequest::from_json(br#"{"language": "en"}"#).unwrap();
+    let unknown = BlockRequest::from_json(br#"{"language": "klingon"}"#).unwrap();
+    let absent = BlockRequest::from_json(br#"{}"#).unwrap();
+
+    assert!(named.language_given);
+    assert!(!unknown.language_given);
+    assert!(!absent.language_given);
+    assert_eq!(absent.language, Language::En);
+}
