@@ -26,16 +26,70 @@ struct Answer {
     status: StatusCode,
     lang: i18n::Lang,
     view: model::BlockView,
+    /// Set for fresh data: where the rendered answer is kept for identical requests.
+    keep_as: Option<RenderedKey>,
+}
+
+/// A rendered answer is the same for the same data (the domain's `render_id`), ticket, client and
+/// language: the action tokens inside are bound to exactly these.
+pub(crate) type RenderedKey = (u64, Option<i64>, Option<i64>, i18n::Lang);
+
+/// How long a rendered answer is kept: no longer than the domain keeps the data it shows.
+const RENDERED_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+const RENDERED_MAX: usize = 10_000;
+
+/// Rendered answers of fresh blocks, so that a render the domain answers from its cache is not rendered
+/// and signed again. Agents opening the same ticket within that time share its action tokens; a write
+/// action's token is still spent once (the second agent is told to refresh the block).
+#[derive(Default)]
+pub(crate) struct Rendered {
+    answers: std::sync::Mutex<std::collections::HashMap<RenderedKey, (Instant, bytes::Bytes)>>,
+}
+
+impl Rendered {
+    fn get(&self, key: &RenderedKey) -> Option<bytes::Bytes> {
+        let answers = self
+            .answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        answers
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < RENDERED_TTL)
+            .map(|(_, body)| body.clone())
+    }
+
+    fn put(&self, key: RenderedKey, body: bytes::Bytes) {
+        let mut answers = self
+            .answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if answers.len() >= RENDERED_MAX {
+            answers.retain(|_, (at, _)| at.elapsed() < RENDERED_TTL);
+        }
+        if answers.len() < RENDERED_MAX {
+            answers.insert(key, (Instant::now(), body));
+        }
+    }
 }
 
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
     let started = Instant::now();
-    let answer = answer(app, request).await;
+    let answer = match answer(app, request).await {
+        Ok(answer) => answer,
+        Err(kept) => {
+            app.inner.metrics.observe_render("ready", started.elapsed());
+            return web::json_bytes(StatusCode::OK, kept);
+        }
+    };
     let html = view::render_block(answer.lang, &answer.view, &app.display());
     app.inner
         .metrics
         .observe_render(answer.outcome, started.elapsed());
-    web::json(answer.status, BlockResponse::new(html).to_json())
+    let body = bytes::Bytes::from(BlockResponse::new(html).to_json());
+    if let Some(key) = answer.keep_as {
+        app.inner.rendered.put(key, body.clone());
+    }
+    web::json_bytes(answer.status, body)
 }
 
 /// A block that says a request could not be read, with a reference to the logged cause.
@@ -50,10 +104,12 @@ fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str)
             reason: Degradation::Internal,
             reference,
         },
+        keep_as: None,
     }
 }
 
-async fn answer(app: &App, request: Request<Incoming>) -> Answer {
+/// The answer to render, or (`Err`) an identical answer rendered moments ago.
+async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::Bytes> {
     let (parts, body) = request.into_parts();
     let body = match web::read_body(body, &parts.headers, app.config().max_body_bytes).await {
         Ok(body) => body,
@@ -63,21 +119,29 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answer {
             } else {
                 "bad_request"
             };
-            return unreadable(app, outcome, e.status(), &e.to_string());
+            return Ok(unreadable(app, outcome, e.status(), &e.to_string()));
         }
     };
     let content_type = web::content_type(&parts.headers);
     let request = match BlockRequest::parse(content_type, &body) {
         Ok(request) => request,
         Err(e) => {
-            return unreadable(app, "bad_request", StatusCode::BAD_REQUEST, &e.to_string());
+            return Ok(unreadable(
+                app,
+                "bad_request",
+                StatusCode::BAD_REQUEST,
+                &e.to_string(),
+            ));
         }
     };
-    let reply = |outcome, lang, view| Answer {
-        outcome,
-        status: StatusCode::OK,
-        lang,
-        view,
+    let reply = |outcome, lang, view| {
+        Ok(Answer {
+            outcome,
+            status: StatusCode::OK,
+            lang,
+            view,
+            keep_as: None,
+        })
     };
 
     // Nothing of a request with a wrong secret is used, not even its language.
@@ -149,8 +213,14 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answer {
         BlockOutcome::NotConnected => reply("not_connected", lang, login(false)),
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
         BlockOutcome::Ready(data) => {
+            let key = (data.render_id, request.ticket_id, request.client_id, lang);
+            if let Some(kept) = app.inner.rendered.get(&key) {
+                return Err(kept);
+            }
             let view = data_view(app, &request, lang, data, None);
-            reply("ready", lang, view)
+            let mut answer = reply("ready", lang, view)?;
+            answer.keep_as = Some(key);
+            Ok(answer)
         }
         BlockOutcome::Degraded {
             reason,

@@ -121,6 +121,8 @@ pub(crate) struct Inner {
     pub(crate) signer: Signer,
     pub(crate) sealer: Sealer,
     pub(crate) cors_origins: Vec<String>,
+    /// Rendered answers of fresh blocks, reused while the domain serves the same data.
+    pub(crate) rendered: crate::api::Rendered,
 }
 
 impl std::fmt::Debug for App {
@@ -152,6 +154,7 @@ impl App {
                 signer: Signer::new(keys.action),
                 sealer: Sealer::new(keys.seal),
                 cors_origins,
+                rendered: crate::api::Rendered::default(),
                 config,
                 domain,
                 metrics,

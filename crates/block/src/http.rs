@@ -67,6 +67,11 @@ pub(crate) fn json(status: StatusCode, body: String) -> Response {
     base(status, "application/json", body)
 }
 
+/// A JSON answer whose body is already made (shared, not copied).
+pub(crate) fn json_bytes(status: StatusCode, body: bytes::Bytes) -> Response {
+    base(status, "application/json", body)
+}
+
 /// A plain-text answer.
 pub(crate) fn text(status: StatusCode, body: &'static str) -> Response {
     base(status, "text/plain; charset=utf-8", body)

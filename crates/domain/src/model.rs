@@ -176,4 +176,8 @@ pub struct BlockData {
     pub linked: bool,
     /// When the data is not fresh: the unix time it was fetched (amoCRM was slow, busy or down).
     pub stale_as_of: Option<i64>,
+    /// Which load produced this data: equal ids mean equal data (a render served from the cache), so a
+    /// caller may keep what it made from it.
+    #[serde(default)]
+    pub render_id: u64,
 }

@@ -222,6 +222,7 @@ impl Domain {
             contacts: views,
             linked,
             stale_as_of: None,
+            render_id: next_render_id(),
         })
     }
 
@@ -293,6 +294,12 @@ impl Domain {
         });
         Ok(found)
     }
+}
+
+/// A process-wide sequence number for loads of block data.
+fn next_render_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn degraded(e: &Error, last_known: Option<Box<BlockData>>) -> BlockOutcome {

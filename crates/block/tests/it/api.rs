@@ -453,3 +453,49 @@ async fn block_answers_413_with_a_block_when_the_body_is_over_the_limit() {
     assert_eq!(status, 413);
     assert!(html.contains("uda-block"), "still a block: {html}");
 }
+
+#[tokio::test]
+async fn an_identical_block_request_is_answered_as_rendered_until_the_ticket_or_the_data_changes() {
+    // Arrange: the render cache on, as in production.
+    let app = TestApp::with(Options {
+        render_cache_ttl: std::time::Duration::from_secs(10),
+        ..Options::default()
+    })
+    .await;
+    let _connection = app.connect().await;
+    app.mount_many_contacts().await;
+    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+        .await;
+    let request = app.block_request();
+    let mut other_ticket = app.block_request();
+    other_ticket["ticket_id"] = serde_json::json!(TICKET_ID + 1);
+
+    // Act
+    let (_, first) = app.post_block(&request).await;
+    let (_, again) = app.post_block(&request).await;
+    let (_, for_other_ticket) = app.post_block(&other_ticket).await;
+    let link = tokens_for(&first, &app.url("/action/link"))
+        .into_iter()
+        .find(|t| claims_of(t)["s"] == 3001)
+        .expect("a link button");
+    let (linked, _) = app
+        .post_form(&app.url("/action/link"), &[("t", &link)])
+        .await;
+    let (_, after_link) = app.post_block(&request).await;
+
+    // Assert
+    assert_eq!(
+        first, again,
+        "the same data, ticket, client and language: the same answer"
+    );
+    assert_ne!(
+        first, for_other_ticket,
+        "another ticket gets tokens of its own"
+    );
+    assert_eq!(linked, 200);
+    assert_ne!(
+        after_link, first,
+        "our own write changes the data, so the block is rendered anew"
+    );
+    assert!(after_link.contains("/action/unlink"), "and shows the link");
+}

@@ -298,6 +298,7 @@ impl Texts {
             contacts,
             linked: false,
             stale_as_of: None,
+            render_id: 0,
         };
         let actions = BlockActions {
             contacts: actions,
