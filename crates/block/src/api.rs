@@ -36,7 +36,8 @@ pub(crate) type RenderedKey = (u64, Option<i64>, Option<i64>, i18n::Lang);
 
 /// How long a rendered answer is kept: no longer than the domain keeps the data it shows.
 const RENDERED_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-const RENDERED_MAX: usize = 10_000;
+/// At most this many answers (≈ 16 KB each) are kept; expired ones are dropped as new ones come.
+const RENDERED_MAX: usize = 2_000;
 
 /// Rendered answers of fresh blocks, so that a render the domain answers from its cache is not rendered
 /// and signed again. Agents opening the same ticket within that time share its action tokens; a write
@@ -63,7 +64,7 @@ impl Rendered {
             .answers
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if answers.len() >= RENDERED_MAX {
+        if answers.len() >= RENDERED_MAX / 2 {
             answers.retain(|_, (at, _)| at.elapsed() < RENDERED_TTL);
         }
         if answers.len() < RENDERED_MAX {

@@ -146,7 +146,7 @@ impl Domain {
         let inner = Inner {
             core: CoalescingCache::new(config.metadata_ttl, 10_000),
             lead_fields: CoalescingCache::new(config.metadata_ttl, 10_000),
-            renders: CoalescingCache::new(config.render_cache_ttl, 20_000),
+            renders: CoalescingCache::new(config.render_cache_ttl, 5_000),
             connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),
             sources: Mutex::default(),
