@@ -164,35 +164,30 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let pid = server.pid();
-    let mut samples = Vec::new();
-    let mut n = 0;
-    while Instant::now() < deadline {
-        sandbox.set_faults(phase(n));
-        n += 1;
+    let take_sample = || {
         let load = |i: usize| counters[i].load(std::sync::atomic::Ordering::Relaxed);
-        samples.push(Sample {
+        Sample {
             at: started.elapsed(),
             rss_kib: rss_kib(pid),
             fds: open_fds(pid),
             blocks: load(0),
             triggers: load(1),
             errors: load(2),
-        });
+        }
+    };
+    let mut samples = Vec::new();
+    let mut n = 0;
+    while Instant::now() < deadline {
+        sandbox.set_faults(phase(n));
+        n += 1;
+        samples.push(take_sample());
         tokio::time::sleep(Duration::from_secs(cli.sample_every).min(deadline - Instant::now()))
             .await;
     }
     for agent in agents {
         let _ = agent.await;
     }
-    let load = |i: usize| counters[i].load(std::sync::atomic::Ordering::Relaxed);
-    samples.push(Sample {
-        at: started.elapsed(),
-        rss_kib: rss_kib(pid),
-        fds: open_fds(pid),
-        blocks: load(0),
-        triggers: load(1),
-        errors: load(2),
-    });
+    samples.push(take_sample());
     server.stop();
 
     println!("| time | RSS (MiB) | open fds | blocks | triggers | transport errors |");
