@@ -88,7 +88,7 @@ where
 {
     sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
         .bind(version)
-        .bind(crate::sql::now())
+        .bind(domain::now())
         .execute(executor)
         .await?;
     Ok(())

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use async_trait::async_trait;
+use domain::now;
 use domain::store::{
     AuditEntry, Connection, ConnectionId, ConnectionStatus, FieldChoices, IdempotencyClaim,
     RefreshGuard, Store, StoreError, StoredTokens,
@@ -88,13 +89,6 @@ impl std::fmt::Debug for SqlStore {
             .field("backend", &kind)
             .finish_non_exhaustive()
     }
-}
-
-/// Now, as unix seconds.
-pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn db(error: sqlx::Error) -> StoreError {
