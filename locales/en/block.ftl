@@ -91,6 +91,11 @@ setup-bad-secret-hint = The secret key in the dynamic block's settings in Usedes
 contact-linked-badge = Linked
 contact-matched-by = Found by: { $ids }
 contact-searched-by = Searched by: { $ids }
+contact-not-searched =
+    { $count ->
+        [one] { $count } more phone or e-mail of the client was not searched (at most 5 phones and 5 e-mails are).
+       *[other] { $count } more phones or e-mails of the client were not searched (at most 5 phones and 5 e-mails are).
+    }
 contact-open-in-amocrm = Open the contact in amoCRM
 deal-open-in-amocrm = Open the deal in amoCRM
 deal-open-card = Open the deal card

@@ -91,6 +91,11 @@ setup-bad-secret-hint = La clave secreta de la configuración del bloque dinámi
 contact-linked-badge = Vinculado
 contact-matched-by = Encontrado por: { $ids }
 contact-searched-by = Búsqueda por: { $ids }
+contact-not-searched =
+    { $count ->
+        [one] No se buscó { $count } teléfono o e-mail más del cliente (se buscan como máximo 5 teléfonos y 5 e-mails).
+       *[other] No se buscaron { $count } teléfonos o e-mails más del cliente (se buscan como máximo 5 teléfonos y 5 e-mails).
+    }
 contact-open-in-amocrm = Abrir el contacto en amoCRM
 deal-open-in-amocrm = Abrir el negocio en amoCRM
 deal-open-card = Abrir la ficha del negocio

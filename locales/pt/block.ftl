@@ -91,6 +91,11 @@ setup-bad-secret-hint = A chave secreta nas configurações do bloco dinâmico n
 contact-linked-badge = Vinculado
 contact-matched-by = Encontrado por: { $ids }
 contact-searched-by = Busca por: { $ids }
+contact-not-searched =
+    { $count ->
+        [one] Mais { $count } telefone ou e-mail do cliente não foi buscado (buscam-se no máximo 5 telefones e 5 e-mails).
+       *[other] Mais { $count } telefones ou e-mails do cliente não foram buscados (buscam-se no máximo 5 telefones e 5 e-mails).
+    }
 contact-open-in-amocrm = Abrir o contato no amoCRM
 deal-open-in-amocrm = Abrir o negócio no amoCRM
 deal-open-card = Abrir o cartão do negócio

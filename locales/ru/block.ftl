@@ -95,6 +95,13 @@ setup-bad-secret-hint = Секретный ключ в настройках ди
 contact-linked-badge = Привязан
 contact-matched-by = Найден по: { $ids }
 contact-searched-by = Искали по: { $ids }
+contact-not-searched =
+    { $count ->
+        [one] Ещё { $count } телефон или e-mail клиента не искали (ищем не больше 5 телефонов и 5 e-mail).
+        [few] Ещё { $count } телефона или e-mail клиента не искали (ищем не больше 5 телефонов и 5 e-mail).
+        [many] Ещё { $count } телефонов или e-mail клиента не искали (ищем не больше 5 телефонов и 5 e-mail).
+       *[other] Ещё { $count } телефона или e-mail клиента не искали (ищем не больше 5 телефонов и 5 e-mail).
+    }
 contact-open-in-amocrm = Открыть контакт в amoCRM
 deal-open-in-amocrm = Открыть сделку в amoCRM
 deal-open-card = Открыть карточку сделки

@@ -77,7 +77,13 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
         return Ok(SecretString::from(text.trim().to_owned()));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
     }
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -130,6 +136,13 @@ pub async fn build(
     config: &Config,
     preview: Option<block::view::Preview>,
 ) -> anyhow::Result<Built> {
+    let problems = config.problems();
+    if !problems.is_empty() {
+        bail!(
+            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
+            problems.join("\n  - ")
+        );
+    }
     let store = open_store(config).await?;
     let per_second = config.rate_limit_per_second;
     let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
@@ -188,12 +201,16 @@ pub async fn build(
         signing_key: signing_key(config)?,
         default_language: i18n::Lang::from_code(&config.default_language).unwrap_or_default(),
         action_ttl: Duration::from_secs(config.security.action_ttl_secs),
+        link_ttl: Duration::from_secs(config.security.link_ttl_secs),
         oauth_state_ttl: Duration::from_secs(20 * 60),
         cors_origins: config.usedesk.cors_origins.clone(),
         preview,
         utc_offset_minutes: config.display_utc_offset_minutes,
         max_body_bytes: 1024 * 1024,
     };
+    block_config
+        .validate()
+        .context("the configuration cannot be used (see docs/configuration.md)")?;
     Ok(Built {
         app: block::App::new(block_config, domain, metrics),
         store,

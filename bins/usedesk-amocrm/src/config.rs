@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 
 /// The environment prefix; `USEDESK_AMOCRM_AMOCRM__CLIENT_ID` sets `[amocrm] client_id`.
@@ -89,16 +89,22 @@ pub struct UsedeskConfig {
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SecurityConfig {
-    /// The dynamic block's "Secret key"; when set, block requests must carry it.
+    /// The dynamic block's "Secret key"; block requests must carry it.
     pub block_secret: Option<SecretString>,
+    /// Refuse to start without `block_secret` (default). Turning it off lets anyone holding a Usedesk API
+    /// token read and write the connected amoCRM through this service.
+    pub require_block_secret: bool,
     /// Key for signed actions and OAuth state; generated beside the SQLite file when empty.
     pub signing_key: Option<SecretString>,
     /// Token-encryption key (base64 of 32 bytes); generated beside the SQLite file when empty.
     pub token_encryption_key: Option<SecretString>,
     /// Older token-encryption keys still accepted for reading (rotation).
     pub old_token_encryption_keys: Vec<SecretString>,
-    /// Lifetime of action links in the block, in seconds.
+    /// Lifetime of action tokens in the block, in seconds.
     pub action_ttl_secs: u64,
+    /// Lifetime of the block's GET links that open a page (new contact, new deal, deal card, settings), in
+    /// seconds: their token sits in browser history and proxy logs.
+    pub link_ttl_secs: u64,
 }
 
 impl Default for Config {
@@ -157,10 +163,12 @@ impl Default for SecurityConfig {
     fn default() -> Self {
         Self {
             block_secret: None,
+            require_block_secret: true,
             signing_key: None,
             token_encryption_key: None,
             old_token_encryption_keys: Vec::new(),
             action_ttl_secs: 12 * 3600,
+            link_ttl_secs: 3600,
         }
     }
 }
@@ -224,24 +232,103 @@ impl Config {
         Ok(config)
     }
 
-    fn validate(&self) -> anyhow::Result<()> {
+    /// Every problem of the configuration, each naming its key and what to do; all are reported at once,
+    /// and any one of them refuses the start (`serve`, `demo` and `check-config` alike).
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         if i18n::Lang::from_code(&self.default_language).is_none() {
-            bail!(
+            problems.push(format!(
                 "default_language must be en, es, pt or ru, not {:?}",
                 self.default_language
-            );
+            ));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            bail!("log_format must be text or json, not {:?}", self.log_format);
+            problems.push(format!(
+                "log_format must be text or json, not {:?}",
+                self.log_format
+            ));
         }
         if self.rate_limit_per_second == 0 {
-            bail!("rate_limit_per_second must be at least 1");
+            problems.push("rate_limit_per_second must be at least 1".into());
         }
-        url::Url::parse(&self.usedesk.api_base).context("usedesk.api_base is not a URL")?;
-        if !self.public_url.is_empty() {
-            url::Url::parse(&self.public_url).context("public_url is not a URL")?;
+        if let Err(e) = url::Url::parse(&self.usedesk.api_base) {
+            problems.push(format!("usedesk.api_base is not a URL: {e}"));
         }
-        Ok(())
+        if !self.public_url.is_empty()
+            && let Err(e) = url::Url::parse(&self.public_url)
+        {
+            problems.push(format!("public_url is not a URL: {e}"));
+        }
+        if let Some(key) = &self.security.signing_key
+            && key.expose_secret().len() < block::MIN_SIGNING_KEY_BYTES
+        {
+            problems.push(format!(
+                "security.signing_key must have at least {} bytes: use a random value, e.g. `openssl rand -base64 48`, \
+                 or leave it empty to have one generated beside the SQLite database",
+                block::MIN_SIGNING_KEY_BYTES
+            ));
+        }
+        for origin in &self.usedesk.cors_origins {
+            if let Err(why) = check_origin(origin) {
+                problems.push(format!("usedesk.cors_origins: {origin:?} {why}"));
+            }
+        }
+        if self.security.action_ttl_secs == 0 || self.security.link_ttl_secs == 0 {
+            problems.push(
+                "security.action_ttl_secs and security.link_ttl_secs must be at least 1".into(),
+            );
+        }
+        problems
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
+            problems.join("\n  - ")
+        )
+    }
+
+    /// What the configuration deliberately leaves open, for `check-config` and the start log.
+    pub fn exposures(&self) -> Vec<&'static str> {
+        let mut open = Vec::new();
+        if !self.security.require_block_secret && self.security.block_secret.is_none() {
+            open.push(
+                "security.require_block_secret = false and no block_secret: anyone holding a Usedesk API token \
+                 (other integrations have it too) can search and write the connected amoCRM through this service",
+            );
+        }
+        open
+    }
+
+    /// What `serve` (and `check-config`) need beyond a valid configuration: the block secret, unless the
+    /// operator opted out. The demo, on loopback with its own sandbox, does not ask for it.
+    pub fn check_for_serving(&self) -> anyhow::Result<()> {
+        let mut problems = self.problems();
+        if self.security.require_block_secret
+            && self
+                .security
+                .block_secret
+                .as_ref()
+                .is_none_or(|s| s.expose_secret().trim().is_empty())
+        {
+            problems.push(
+                "security.block_secret is not set: put a long random value there and the same value in the \
+                 Usedesk block's \"Secret key\" (docs/setup.md), or set security.require_block_secret = false \
+                 to accept block requests that carry only a Usedesk API token"
+                    .into(),
+            );
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
+            problems.join("\n  - ")
+        )
     }
 
     /// The public URL, defaulting to `http://{listen}/`, always ending in `/`.
@@ -278,10 +365,37 @@ impl Config {
     }
 }
 
+/// Whether `origin` may run actions in place: a bare origin (scheme, host, optional port), never `null` or a
+/// wildcard, and `https` unless it is on this machine (loopback).
+fn check_origin(origin: &str) -> Result<(), &'static str> {
+    let trimmed = origin.trim().trim_end_matches('/');
+    if trimmed.eq_ignore_ascii_case("null") || trimmed.contains('*') {
+        return Err(
+            "is not allowed: name each Usedesk origin exactly, e.g. https://secure.usedesk.ru",
+        );
+    }
+    let parsed = url::Url::parse(trimmed)
+        .map_err(|_| "is not an origin such as https://secure.usedesk.ru")?;
+    if parsed.origin().ascii_serialization() != trimmed.to_ascii_lowercase() {
+        return Err(
+            "must be a bare origin (no path, query or user), e.g. https://secure.usedesk.ru",
+        );
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if parsed.scheme() != "https" && !loopback {
+        return Err("must use https (plain http is accepted only on loopback)");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secrecy::ExposeSecret as _;
 
     fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
         pairs
@@ -353,9 +467,74 @@ mod tests {
     fn debug_output_hides_secrets() {
         let config = Config::load(
             Some(Path::new("/dev/null")),
-            env(&[("USEDESK_AMOCRM_SECURITY__SIGNING_KEY", "very-secret-key")]),
+            env(&[(
+                "USEDESK_AMOCRM_SECURITY__SIGNING_KEY",
+                "very-secret-key-of-more-than-thirty-two-bytes",
+            )]),
         )
         .unwrap();
         assert!(!format!("{config:?}").contains("very-secret-key"));
+    }
+
+    #[test]
+    fn a_short_signing_key_null_and_wildcard_origins_are_all_refused_at_once_naming_their_keys() {
+        // Act: the weak configuration that used to start with one warning.
+        let err = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[
+                ("USEDESK_AMOCRM_SECURITY__SIGNING_KEY", "short"),
+                (
+                    "USEDESK_AMOCRM_USEDESK__CORS_ORIGINS",
+                    r#"["https://secure.usedesk.ru", "null", "https://*.usedesk.ru", "http://usedesk.example"]"#,
+                ),
+            ]),
+        )
+        .unwrap_err();
+
+        // Assert: every problem is named, not only the first.
+        let text = format!("{err:#}");
+        assert!(text.contains("security.signing_key"), "{text}");
+        assert!(text.contains(r#""null""#), "{text}");
+        assert!(text.contains("https://*.usedesk.ru"), "{text}");
+        assert!(text.contains("http://usedesk.example"), "{text}");
+        assert!(!text.contains("\"https://secure.usedesk.ru\" "), "{text}");
+    }
+
+    #[test]
+    fn plain_http_origins_are_accepted_only_on_loopback() {
+        assert!(check_origin("http://127.0.0.1:8080").is_ok());
+        assert!(check_origin("http://localhost:3000").is_ok());
+        assert!(check_origin("https://secure.usedesk.ru/").is_ok());
+        assert!(check_origin("http://secure.usedesk.ru").is_err());
+        assert!(check_origin("https://secure.usedesk.ru/path").is_err());
+    }
+
+    #[test]
+    fn serving_requires_the_block_secret_unless_the_operator_opts_out() {
+        let config = Config::load(Some(Path::new("/dev/null")), env(&[])).unwrap();
+        let err = config.check_for_serving().unwrap_err();
+        assert!(
+            format!("{err:#}").contains("security.block_secret"),
+            "{err:#}"
+        );
+        assert!(config.exposures().is_empty());
+
+        let with_secret = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[(
+                "USEDESK_AMOCRM_SECURITY__BLOCK_SECRET",
+                "a-long-random-block-secret",
+            )]),
+        )
+        .unwrap();
+        with_secret.check_for_serving().unwrap();
+
+        let opted_out = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[("USEDESK_AMOCRM_SECURITY__REQUIRE_BLOCK_SECRET", "false")]),
+        )
+        .unwrap();
+        opted_out.check_for_serving().unwrap();
+        assert!(opted_out.exposures()[0].contains("Usedesk API token"));
     }
 }

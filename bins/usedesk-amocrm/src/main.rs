@@ -52,7 +52,11 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.as_ref().unwrap_or(&Command::Serve) {
         Command::Serve => {
             let config = load(&cli)?;
+            config.check_for_serving()?;
             logging::init(&config.log_format, &config.log_level);
+            for exposure in config.exposures() {
+                tracing::warn!("configuration leaves this open: {exposure}");
+            }
             let built = app::build(&config, None).await?;
             let listener = usedesk_amocrm::listen(config.listen)
                 .with_context(|| format!("binding {}", config.listen))?;
@@ -88,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CheckConfig => {
             let config = load(&cli)?;
+            config.check_for_serving()?;
             let built = app::build(&config, None).await?;
             built
                 .store
@@ -118,6 +123,17 @@ async fn main() -> anyhow::Result<()> {
                 }
             );
             println!("  redirect URI:  {}", config.redirect_uri());
+            println!(
+                "  block secret:  {}",
+                if config.security.block_secret.is_some() {
+                    "configured (block requests must carry it)"
+                } else {
+                    "NOT configured (allowed by security.require_block_secret = false)"
+                }
+            );
+            for exposure in config.exposures() {
+                println!("  WARNING: {exposure}");
+            }
         }
     }
     Ok(())

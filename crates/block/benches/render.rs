@@ -179,6 +179,7 @@ fn large_block() -> BlockView {
         contacts,
         linked: false,
         stale_as_of: None,
+        not_searched: 0,
         render_id: 0,
     };
     BlockView::Data {

@@ -358,7 +358,13 @@ impl App {
         kind: ActionKind,
         subject: Option<i64>,
     ) -> Action {
-        let ttl = i64::try_from(self.inner.config.action_ttl.as_secs()).unwrap_or(i64::MAX);
+        let config = &self.inner.config;
+        let lifetime = if kind.is_page_link() {
+            config.link_ttl.min(config.action_ttl)
+        } else {
+            config.action_ttl
+        };
+        let ttl = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
         Action {
             url: self.url(path).to_string(),
             token: self

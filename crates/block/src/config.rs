@@ -25,6 +25,9 @@ pub struct BlockConfig {
     pub default_language: i18n::Lang,
     /// How long an action token in a rendered block stays valid (default 12 h).
     pub action_ttl: Duration,
+    /// How long a GET link that opens a page (new contact, new deal, deal card, settings) stays valid (default
+    /// 1 h): its token sits in browser history and proxy logs. Never longer than `action_ttl`.
+    pub link_ttl: Duration,
     /// How long an OAuth `state` stays valid (default 20 min, the authorization code's own lifetime).
     pub oauth_state_ttl: Duration,
     /// The exact origins (e.g. `https://secure.usedesk.ru`) allowed to run actions in place.
@@ -46,6 +49,7 @@ impl BlockConfig {
             signing_key,
             default_language: i18n::Lang::En,
             action_ttl: Duration::from_secs(12 * 3600),
+            link_ttl: Duration::from_secs(3600),
             oauth_state_ttl: Duration::from_secs(20 * 60),
             cors_origins: Vec::new(),
             preview: None,
@@ -79,7 +83,7 @@ impl BlockConfig {
                 )));
             }
         }
-        if self.action_ttl.is_zero() || self.oauth_state_ttl.is_zero() {
+        if self.action_ttl.is_zero() || self.link_ttl.is_zero() || self.oauth_state_ttl.is_zero() {
             return Err(Error::Config("token lifetimes must not be zero".into()));
         }
         if self.max_body_bytes == 0 {
@@ -112,6 +116,7 @@ impl fmt::Debug for BlockConfig {
             .field("signing_key", &"[REDACTED]")
             .field("default_language", &self.default_language)
             .field("action_ttl", &self.action_ttl)
+            .field("link_ttl", &self.link_ttl)
             .field("oauth_state_ttl", &self.oauth_state_ttl)
             .field("cors_origins", &self.cors_origins)
             .field("preview", &self.preview.is_some())

@@ -1,5 +1,7 @@
 //! Deal routes: the new-deal form and its submit, the deal card and its comment.
 
+use std::collections::HashMap;
+
 use domain::store::ConnectionId;
 use domain::{FieldError, LeadDraft};
 use http::StatusCode;
@@ -24,18 +26,22 @@ fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
     )
 }
 
-/// The values typed so far, by field key, in the order first seen.
+/// The values typed so far, by field key, in the order first seen; one pass, indexed by key.
 fn typed_values(fields: &Fields) -> Vec<(String, Vec<String>)> {
     let mut values: Vec<(String, Vec<String>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for (key, value) in fields.pairs() {
         let kept = matches!(key.as_str(), "name" | "price" | "responsible" | "note")
             || key.starts_with("cf:");
         if !kept {
             continue;
         }
-        match values.iter_mut().find(|(k, _)| k == key) {
-            Some((_, list)) => list.push(value.clone()),
-            None => values.push((key.clone(), vec![value.clone()])),
+        match index.get(key.as_str()) {
+            Some(&at) => values[at].1.push(value.clone()),
+            None => {
+                index.insert(key, values.len());
+                values.push((key.clone(), vec![value.clone()]));
+            }
         }
     }
     values

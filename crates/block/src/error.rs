@@ -31,6 +31,9 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A form was sent in another format than `application/x-www-form-urlencoded`.
+    #[error("forms must be sent as application/x-www-form-urlencoded")]
+    UnsupportedMediaType,
     /// The request could not be read (its body or its parameters).
     #[error("unreadable request: {0}")]
     BadRequest(String),
@@ -52,6 +55,7 @@ impl Error {
             Self::TokenReplayed => StatusCode::CONFLICT,
             Self::BadState(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Config(_) | Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Domain(e) => match e {
                 D::NeedsLogin | D::NotConnected => StatusCode::UNAUTHORIZED,
@@ -105,9 +109,11 @@ impl Error {
                 ),
                 _ => Failure::Internal,
             },
-            Self::Config(_) | Self::TooLarge { .. } | Self::BadRequest(_) | Self::Store(_) => {
-                Failure::Internal
-            }
+            Self::Config(_)
+            | Self::TooLarge { .. }
+            | Self::UnsupportedMediaType
+            | Self::BadRequest(_)
+            | Self::Store(_) => Failure::Internal,
         }
     }
 
@@ -121,6 +127,7 @@ impl Error {
             Self::TokenReplayed => "token_replayed",
             Self::BadState(_) => "bad_state",
             Self::TooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::BadRequest(_) => "bad_request",
             Self::Domain(e) => match e {
                 D::NeedsLogin | D::NotConnected => "needs_login",

@@ -146,27 +146,45 @@ pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
         .any(|v| v.to_ascii_lowercase().contains("application/json"))
 }
 
+/// The most fields a form or query may carry: the largest form of ours (a deal form of an account with
+/// hundreds of fields, some multi-select) stays far below it, and it bounds the work of every handler
+/// that reads fields.
+pub(crate) const MAX_FORM_FIELDS: usize = 2_000;
+
 /// Form or query fields, in their order, repeated keys kept.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Fields(Vec<(String, String)>);
 
 impl Fields {
-    /// Reads `application/x-www-form-urlencoded` text (a body or a query string).
+    /// Reads `application/x-www-form-urlencoded` text (a body or a query string), keeping at most
+    /// [`MAX_FORM_FIELDS`] fields (one more, so that [`Fields::form`] can tell an overlong form).
     pub(crate) fn urlencoded(bytes: &[u8]) -> Self {
         Self(
             url::form_urlencoded::parse(bytes)
+                .take(MAX_FORM_FIELDS + 1)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
     }
 
-    /// Reads a POSTed form: URL-encoded, or `multipart/form-data` (what `fetch` sends for a
-    /// `FormData` body).
+    /// Reads a POSTed form. Only `application/x-www-form-urlencoded` is accepted (what a plain form
+    /// and the in-place handler's `URLSearchParams` send); its parse is one linear pass, so a request
+    /// without a valid token costs no more than its size. Any other declared type — `multipart/form-data`
+    /// above all, whose boundary search an attacker can make quadratic — is refused before a byte is parsed.
     pub(crate) fn form(content_type: Option<&str>, body: &[u8]) -> Result<Self, Error> {
-        match content_type.and_then(crate::multipart::boundary) {
-            Some(boundary) => crate::multipart::parse(body, &boundary).map(Self),
-            None => Ok(Self::urlencoded(body)),
+        let media = content_type
+            .map(|t| t.split(';').next().unwrap_or("").trim())
+            .unwrap_or("");
+        if !media.is_empty() && !media.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            return Err(Error::UnsupportedMediaType);
         }
+        let fields = Self::urlencoded(body);
+        if fields.0.len() > MAX_FORM_FIELDS {
+            return Err(Error::BadRequest(format!(
+                "a form may carry at most {MAX_FORM_FIELDS} fields"
+            )));
+        }
+        Ok(fields)
     }
 
     /// The first value of `key`.

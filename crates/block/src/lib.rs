@@ -19,7 +19,6 @@ mod http;
 mod keys;
 mod messages;
 mod metrics;
-mod multipart;
 mod oauth;
 mod seal;
 mod serve;

@@ -42,6 +42,17 @@ pub(crate) enum ActionKind {
     SaveSettings,
 }
 
+impl ActionKind {
+    /// Whether the token travels in a GET link's query — where browser history and proxy logs keep it — and
+    /// opens a page that shows something or hands out further tokens. Such links live shorter.
+    pub(crate) fn is_page_link(self) -> bool {
+        matches!(
+            self,
+            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings
+        )
+    }
+}
+
 /// Who an action is for: the part of the claims every token of one block shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Scope {

@@ -141,7 +141,12 @@ impl From<amocrm::Error> for Error {
     fn from(e: amocrm::Error) -> Self {
         use amocrm::Error as A;
         match e {
-            A::InvalidHost { input, reason } => Self::InvalidHost(format!("{input}: {reason}")),
+            // The input is untrusted: quoted with its control characters escaped, and cut short, so that
+            // it can never forge a line of a text log.
+            A::InvalidHost { input, reason } => {
+                let shown: String = input.chars().take(200).collect();
+                Self::InvalidHost(format!("{shown:?}: {reason}"))
+            }
             A::Unauthorized { .. } | A::TokenRevoked => Self::NeedsLogin,
             A::PaymentRequired => Self::PaymentRequired,
             // Outside the users list (handled where it is called), amoCRM's 403 means a block.

@@ -380,8 +380,9 @@ pub fn validate_fields(
     let mut values = Vec::new();
     let mut errors = Vec::new();
     let mut filled = std::collections::HashSet::new();
+    let by_id: std::collections::HashMap<i64, &FieldDef> = defs.iter().map(|d| (d.id, d)).collect();
     for (id, raw) in given {
-        let Some(def) = defs.iter().find(|d| d.id == *id) else {
+        let Some(&def) = by_id.get(id) else {
             errors.push(FieldError {
                 field: format!("cf:{id}"),
                 label: None,

@@ -98,6 +98,38 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     Some(trimmed.to_lowercase())
 }
 
+/// The most phones one block searches in amoCRM: each is one search request, and the account's whole budget
+/// is 7 requests a second shared by every agent.
+pub const MAX_SEARCHED_PHONES: usize = 5;
+
+/// The most e-mails one block searches in amoCRM, for the same reason.
+pub const MAX_SEARCHED_EMAILS: usize = 5;
+
+/// The identifiers a block searches — at most [`MAX_SEARCHED_PHONES`] phones and [`MAX_SEARCHED_EMAILS`]
+/// e-mails, in the order given — and how many distinct ones were left out.
+pub fn searched(ids: Vec<Identifier>) -> (Vec<Identifier>, usize) {
+    let (mut phones, mut emails, mut left_out) = (0, 0, 0);
+    let kept = ids
+        .into_iter()
+        .filter(|id| {
+            let seen = match id {
+                Identifier::Phone(_) => &mut phones,
+                Identifier::Email(_) => &mut emails,
+            };
+            let limit = match id {
+                Identifier::Phone(_) => MAX_SEARCHED_PHONES,
+                Identifier::Email(_) => MAX_SEARCHED_EMAILS,
+            };
+            *seen += 1;
+            if *seen > limit {
+                left_out += 1;
+            }
+            *seen <= limit
+        })
+        .collect();
+    (kept, left_out)
+}
+
 /// The distinct normalised identifiers of a client, phones first, each in a stable order.
 pub fn identifiers<'a>(
     phones: impl IntoIterator<Item = &'a str>,

@@ -176,6 +176,9 @@ pub struct BlockData {
     pub linked: bool,
     /// When the data is not fresh: the unix time it was fetched (amoCRM was slow, busy or down).
     pub stale_as_of: Option<i64>,
+    /// How many of the client's distinct phones and e-mails were not searched (beyond the per-block cap).
+    #[serde(default)]
+    pub not_searched: usize,
     /// Which load produced this data: equal ids mean equal data (a render served from the cache), so a
     /// caller may keep what it made from it.
     #[serde(default)]

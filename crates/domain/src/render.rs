@@ -8,7 +8,7 @@ use amocrm::{AmoClient, Contact, ContactsQuery, Lead, LeadsQuery};
 use futures_util::future::join_all;
 use secrecy::SecretString;
 
-use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone};
+use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
 use crate::metadata::CoreMeta;
 use crate::model::{BlockData, ContactView, DealKind, DealView, TicketClient};
 use crate::service::{Domain, RenderKey};
@@ -101,6 +101,8 @@ impl Domain {
             input.client.emails.iter().map(String::as_str),
             default_country,
         );
+        // One search per identifier: a client with many of them must not take the account's whole budget.
+        let (ids, not_searched) = searched(ids);
         let key: RenderKey = (
             connection.id,
             input.client.client_id,
@@ -119,7 +121,11 @@ impl Domain {
         .await
         .unwrap_or(Err(Error::Timeout));
         match outcome {
-            Ok(cached) => BlockOutcome::Ready(Box::new((*cached.value).clone())),
+            Ok(cached) => {
+                let mut data = (*cached.value).clone();
+                data.not_searched = not_searched;
+                BlockOutcome::Ready(Box::new(data))
+            }
             Err(Error::NeedsLogin) => {
                 self.forget_connection(connection.id);
                 BlockOutcome::NeedsLogin {
@@ -131,6 +137,7 @@ impl Domain {
                     self.inner.renders.peek(&key).await.map(|c| {
                         let mut data = (*c.value).clone();
                         data.stale_as_of = Some(c.fetched_at);
+                        data.not_searched = not_searched;
                         Box::new(data)
                     })
                 } else {
@@ -222,6 +229,7 @@ impl Domain {
             contacts: views,
             linked,
             stale_as_of: None,
+            not_searched: 0,
             render_id: next_render_id(),
         })
     }

@@ -6,7 +6,7 @@
 //! makes one refresh at a time hold across replicas.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -95,6 +95,46 @@ fn db(error: sqlx::Error) -> StoreError {
     StoreError::Database(error.to_string())
 }
 
+/// Creates the data directory, readable by its owner only (0700 on Unix; directories above it that already
+/// exist are left as they are).
+fn create_private_dir(dir: &Path) -> Result<(), Error> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::Key(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// Makes the SQLite file (created empty when missing) and its `-wal` and `-shm` companions readable by their
+/// owner only (0600 on Unix). SQLite gives the companions it creates the main file's permissions, so a new
+/// database starts private; an existing one from an earlier version is tightened here.
+fn restrict_database_files(path: &Path) -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let cannot =
+            |e: std::io::Error| Error::Key(format!("cannot protect {}: {e}", path.display()));
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(cannot)?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(cannot)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 impl SqlStore {
     /// Opens and migrates the database at `url` (`sqlite://…` or `postgres://…`).
     pub async fn open(url: &str, options: StoreOptions) -> Result<Self, Error> {
@@ -110,9 +150,9 @@ impl SqlStore {
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
             {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::Key(format!("cannot create {}: {e}", dir.display())))?;
+                create_private_dir(dir)?;
             }
+            restrict_database_files(Path::new(path))?;
             let connect = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)

@@ -25,7 +25,9 @@ pub use api::{
     CommentCreated, CommentFrom, CommentKind, NewComment, SearchType, Ticket, TicketDetails, User,
     UserGroup,
 };
-pub use block::{BlockRequest, BlockResponse, ClientData, Language, Phone, PhoneKind};
+pub use block::{
+    BlockRequest, BlockResponse, ClientData, Language, MAX_CLIENT_ITEMS, Phone, PhoneKind,
+};
 pub use client::UsedeskClient;
 pub use error::{Error, ParseError};
 pub use trigger::{

@@ -46,6 +46,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
             .collect(),
         linked: false,
         stale_as_of,
+        not_searched: 0,
         render_id: 0,
     }
 }

@@ -1,4 +1,5 @@
-//! A fresh machine: `usedesk-amocrm serve` with no configuration at all starts on SQLite and says what is missing.
+//! A fresh machine: `usedesk-amocrm serve` refuses to start without a block secret and names it; with only
+//! that, it starts on SQLite (files private to their owner) and says what else is missing.
 
 use std::time::Duration;
 
@@ -6,8 +7,62 @@ use serde_json::json;
 
 use crate::support::{TempDir, free_port, http, post_block, unescape};
 
+const BLOCK_SECRET: &str = "a-long-random-block-secret-for-the-test";
+
+#[test]
+fn serve_with_no_configuration_at_all_refuses_to_start_and_names_the_block_secret() {
+    let dir = TempDir::new("reliability");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_clear()
+        .env(
+            "USEDESK_AMOCRM_LISTEN",
+            format!("127.0.0.1:{}", free_port()),
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("security.block_secret"), "{stderr}");
+    assert!(stderr.contains("require_block_secret"), "{stderr}");
+}
+
+#[test]
+fn a_weak_signing_key_or_a_wildcard_origin_refuses_every_command() {
+    for command in ["serve", "check-config", "migrate"] {
+        let dir = TempDir::new("reliability");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"))
+            .arg(command)
+            .current_dir(dir.path())
+            .env_clear()
+            .env(
+                "USEDESK_AMOCRM_LISTEN",
+                format!("127.0.0.1:{}", free_port()),
+            )
+            .env("USEDESK_AMOCRM_SECURITY__BLOCK_SECRET", BLOCK_SECRET)
+            .env("USEDESK_AMOCRM_SECURITY__SIGNING_KEY", "short")
+            .env(
+                "USEDESK_AMOCRM_USEDESK__CORS_ORIGINS",
+                r#"["null", "https://*.usedesk.ru"]"#,
+            )
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{command} started");
+        assert!(
+            stderr.contains("security.signing_key"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("usedesk.cors_origins"),
+            "{command}: {stderr}"
+        );
+    }
+}
+
 #[tokio::test]
-async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing() {
+async fn serve_with_only_a_block_secret_starts_on_sqlite_and_says_what_is_missing() {
     let dir = TempDir::new("reliability");
     let port = free_port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"))
@@ -15,6 +70,7 @@ async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing()
         .current_dir(dir.path())
         .env_clear()
         .env("USEDESK_AMOCRM_LISTEN", format!("127.0.0.1:{port}"))
+        .env("USEDESK_AMOCRM_SECURITY__BLOCK_SECRET", BLOCK_SECRET)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -35,11 +91,17 @@ async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing()
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
-    let (_, no_host) = post_block(&client, &base, &json!({"ticket_id": 1})).await;
+    let (_, no_host) = post_block(
+        &client,
+        &base,
+        &json!({"ticket_id": 1, "secret_key": BLOCK_SECRET}),
+    )
+    .await;
     let (_, no_oauth) = post_block(
         &client,
         &base,
-        &json!({"ticket_id": 1, "amo_base_host": "https://x.amocrm.ru", "usedesk_api_token": "t"}),
+        &json!({"ticket_id": 1, "amo_base_host": "https://x.amocrm.ru", "usedesk_api_token": "t",
+                "secret_key": BLOCK_SECRET}),
     )
     .await;
     let _ = child.kill();
@@ -50,6 +112,24 @@ async fn serve_with_no_configuration_starts_on_sqlite_and_says_what_is_missing()
         dir.path().join("data/usedesk-amocrm.db").exists(),
         "the SQLite database is created in ./data"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = |p: &str| {
+            std::fs::metadata(dir.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("data"), 0o700, "the data directory is private");
+        assert_eq!(
+            mode("data/usedesk-amocrm.db"),
+            0o600,
+            "the database is private"
+        );
+        assert_eq!(mode("data/signing.key"), 0o600);
+    }
     assert!(no_host.contains("amo_base_host"), "{no_host}");
     assert!(unescape(&no_oauth).contains("not configured"), "{no_oauth}");
 }

@@ -233,6 +233,8 @@ impl Server {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("USEDESK_AMOCRM_LISTEN", format!("127.0.0.1:{port}"))
             .env("USEDESK_AMOCRM_LOG_LEVEL", "warn")
+            // The suite posts the sandbox's sample blocks, which carry no block secret.
+            .env("USEDESK_AMOCRM_SECURITY__REQUIRE_BLOCK_SECRET", "false")
             .env("USEDESK_AMOCRM_AMOCRM__CLIENT_ID", "sandbox-client-id")
             .env(
                 "USEDESK_AMOCRM_AMOCRM__CLIENT_SECRET",

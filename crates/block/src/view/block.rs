@@ -55,6 +55,8 @@ struct Data {
     add: Option<AddContact>,
     summary: Option<String>,
     link_hint: Option<String>,
+    /// Says that some of the client's phones and e-mails were not searched.
+    not_searched: Option<String>,
     contacts: Vec<ContactItem>,
 }
 
@@ -116,7 +118,7 @@ impl DealItem {
         Self {
             name: deal.name.clone(),
             card,
-            amo: safe_href(&deal.url).map(str::to_owned),
+            amo: safe_href(&deal.url),
             price: deal.price.map(|p| tr.money(p, account)),
             pipeline: deal.pipeline.1.clone(),
             stage: Pill::new(&deal.stage.name, &deal.stage.color),
@@ -198,7 +200,7 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             } else {
                 "state-needs-login"
             }),
-            login: safe_href(login_url).map(str::to_owned),
+            login: safe_href(login_url),
         }
         .render(),
         BlockView::Data {
@@ -310,6 +312,8 @@ fn data_view(
         link_hint: several
             .then(|| tr.t("contact-link-hint"))
             .filter(|_| contacts.iter().any(|c| c.link.is_some())),
+        not_searched: (data.not_searched > 0)
+            .then(|| tr.count("contact-not-searched", data.not_searched)),
         contacts,
     }
 }
@@ -339,7 +343,7 @@ fn contact_item(
         } else {
             name.to_owned()
         },
-        amo: safe_href(&contact.url).map(str::to_owned),
+        amo: safe_href(&contact.url),
         linked: contact.linked,
         open: first,
         phones: contact.phones.clone(),

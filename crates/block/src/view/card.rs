@@ -61,7 +61,7 @@ pub(crate) fn render(
         t: tr,
         title: deal.name.clone(),
         name: deal.name.clone(),
-        amo: safe_href(&deal.url).map(str::to_owned),
+        amo: safe_href(&deal.url),
         stage: Pill::new(&deal.stage.name, &deal.stage.color),
         kind,
         kind_class,

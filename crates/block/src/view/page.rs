@@ -144,7 +144,7 @@ fn done_page(tr: Tr, done: &Done) -> Message {
         tr,
         tr.t("page-success-title"),
         vec![line],
-        url.and_then(|u| safe_href(u)).map(str::to_owned),
+        url.and_then(|u| safe_href(u)),
         vec![tr.t("block-refresh-hint"), tr.t("page-close-tab")],
     )
 }

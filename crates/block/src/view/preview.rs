@@ -81,7 +81,7 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
     let page = Page {
         t: tr,
         title: tr.t("preview-title"),
-        api: safe_href(&preview.api_url).unwrap_or("/api/").to_owned(),
+        api: safe_href(&preview.api_url).unwrap_or_else(|| "/api/".to_owned()),
         samples: preview
             .samples
             .iter()

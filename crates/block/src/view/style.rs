@@ -75,13 +75,17 @@ fn text_on(rgb: [u8; 3]) -> &'static str {
     }
 }
 
-/// The address when it is a web address (`http`, `https`) or a path on this service; `None` otherwise.
-pub(crate) fn safe_href(url: &str) -> Option<&str> {
-    let url = url.trim();
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let web = lower.starts_with("http://") || lower.starts_with("https://");
-    let path = url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\");
-    (web || path).then_some(url)
+/// The address, parsed and written out again, when it is an absolute web address (`http`, `https`) with a
+/// host; `None` otherwise.
+///
+/// Relative addresses are refused too: the block lives inside Usedesk's page, where a path would resolve
+/// on Usedesk's origin, and a browser strips tabs and line breaks from `/\t/host`, making it a link to
+/// another host. Every address of ours is absolute already.
+pub(crate) fn safe_href(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    (matches!(parsed.scheme(), "http" | "https")
+        && parsed.host_str().is_some_and(|h| !h.is_empty()))
+    .then(|| parsed.into())
 }
 
 /// An action as a link: its address with the token as query parameter `t`.
@@ -104,7 +108,7 @@ pub(crate) struct FormTarget {
 impl FormTarget {
     pub(crate) fn of(action: &Action) -> Option<Self> {
         Some(Self {
-            url: safe_href(&action.url)?.to_owned(),
+            url: safe_href(&action.url)?,
             token: action.token.clone(),
         })
     }

@@ -142,7 +142,7 @@ impl Tr {
             FieldText::Money(amount) => Shown::text(self.money(*amount, account)),
             FieldText::Url(url) => Shown {
                 text: url.clone(),
-                href: safe_href(url).map(str::to_owned),
+                href: safe_href(url),
             },
         }
     }

@@ -295,8 +295,9 @@ async fn choosing_fields_in_place_answers_ok() {
 }
 
 #[tokio::test]
-async fn an_action_reads_a_multipart_form_as_well() {
-    // Arrange
+async fn a_multipart_action_with_a_huge_boundary_is_refused_before_its_body_is_parsed() {
+    // Arrange: the quadratic-boundary attack — a valid token inside, a 60 000-byte boundary of dashes
+    // and a body of dashes, which a boundary search would compare about 60 000 × 1 MiB times.
     let app = TestApp::start().await;
     let connection = app.connect().await;
     app.store
@@ -308,22 +309,36 @@ async fn an_action_reads_a_multipart_form_as_well() {
             "k": "unlink", "s": 3001, "l": "en", "e": domain::now() + 600, "n": "n-4"}),
         SIGNING_KEY,
     );
-    let body = format!(
-        "--XyZ\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n{unlink}\r\n--XyZ--\r\n"
-    );
+    let boundary = format!("{}x", "-".repeat(60_000));
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n{unlink}\r\n");
+    body.push_str(&"-".repeat(1_000_000 - body.len()));
 
     // Act
     let response = app
         .http
         .post(app.url("/action/unlink"))
         .header("Accept", "application/json")
-        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
         .unwrap();
 
-    // Assert
-    assert_eq!(response.status().as_u16(), 200);
+    // Assert: refused by its type alone; nothing was done, and the token is still unspent.
+    assert_eq!(response.status().as_u16(), 415);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        answer["error"]["code"], "unsupported_media_type",
+        "{answer}"
+    );
+    assert_eq!(linked_contact(&app, connection).await, Some(3001));
+    let (status, _, _) = app
+        .post_in_place(&app.url("/action/unlink"), &[("t", &unlink)], None)
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(linked_contact(&app, connection).await, None);
 }

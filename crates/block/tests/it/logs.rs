@@ -160,3 +160,30 @@ async fn logs_name_each_request_and_never_carry_a_token_or_secret() {
         assert!(!logs.contains(secret), "{secret} in the logs:\n{logs}");
     }
 }
+
+#[tokio::test]
+async fn a_line_break_in_amo_base_host_cannot_forge_a_log_line() {
+    // Arrange
+    let captured = capture();
+    let app = TestApp::start().await;
+    let forged =
+        "INFO block::oauth: amoCRM connected connection=FORGED host=\"https://victim.amocrm.ru\"";
+    let mut request = app.block_request();
+    request["amo_base_host"] = Value::from(format!(
+        "x.amocrm.ru\n2026-11-28T19:00:00.000000Z  {forged}"
+    ));
+
+    // Act
+    let (status, _) = app.post_block(&request).await;
+
+    // Assert: the refusal is logged, with the input escaped inside its own line.
+    assert_eq!(status, 200);
+    let text = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("amo_base_host refused"), "{text}");
+    assert!(
+        text.lines()
+            .all(|line| !line.trim_start().starts_with("2026-11-28T19:00:00")),
+        "a forged line:\n{text}"
+    );
+    assert!(text.contains("x.amocrm.ru\\n2026"), "{text}");
+}

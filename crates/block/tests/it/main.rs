@@ -5,6 +5,7 @@ mod support;
 
 mod actions;
 mod api;
+mod attacks;
 mod deals;
 mod logs;
 mod oauth;

@@ -1,6 +1,6 @@
 //! Phone and e-mail normalisation (what decides whether a contact matches).
 
-use domain::identity::{Identifier, identifiers, normalize_email, normalize_phone};
+use domain::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
 
 #[test]
 fn phones_in_every_common_format_normalise_to_e164() {
@@ -89,4 +89,29 @@ fn identifiers_are_distinct_and_searched_by_their_loose_form() {
     );
     assert_eq!(ids[0].search_query(), "9161234567");
     assert_eq!(ids[1].search_query(), "a@b.io");
+}
+
+#[test]
+fn a_block_searches_at_most_five_phones_and_five_emails_and_counts_the_rest() {
+    let phones: Vec<String> = (0..40)
+        .map(|i| format!("+7 916 555 {:04}", 1000 + i))
+        .collect();
+    let emails: Vec<String> = (0..3).map(|i| format!("c{i}@example.com")).collect();
+    let ids = identifiers(
+        phones.iter().map(String::as_str),
+        emails.iter().map(String::as_str),
+        None,
+    );
+
+    let (kept, left_out) = searched(ids);
+
+    let phones_kept = kept
+        .iter()
+        .filter(|i| matches!(i, Identifier::Phone(_)))
+        .count();
+    let emails_kept = kept
+        .iter()
+        .filter(|i| matches!(i, Identifier::Email(_)))
+        .count();
+    assert_eq!((phones_kept, emails_kept, left_out), (5, 3, 35));
 }

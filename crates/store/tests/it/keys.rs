@@ -109,3 +109,40 @@ async fn an_unsupported_database_url_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("sqlite://"), "{err}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_keeps_its_directory_and_database_files_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt as _;
+    // Arrange: a database from an earlier version, left world-readable.
+    let dir = TempDir::new("store-perms");
+    let url = format!("sqlite://{}/data/store.db", dir.path().display());
+    let store = SqlStore::open(&url, StoreOptions::default()).await.unwrap();
+    store
+        .save_login("acct", "https://k.amocrm.ru", &tokens(), None)
+        .await
+        .unwrap();
+    store.close().await;
+    let db = dir.path().join("data/store.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    // Act: open it again and write, so the WAL exists.
+    let store = SqlStore::open(&url, StoreOptions::default()).await.unwrap();
+    store
+        .save_login("acct2", "https://k.amocrm.ru", &tokens(), None)
+        .await
+        .unwrap();
+
+    // Assert
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    for name in ["store.db", "store.db-wal", "store.db-shm"] {
+        let path = dir.path().join("data").join(name);
+        if name == "store.db" || path.exists() {
+            assert_eq!(mode(&path), 0o600, "{name}");
+        }
+    }
+    assert!(dir.path().join("data/store.db-wal").exists());
+    store.close().await;
+}

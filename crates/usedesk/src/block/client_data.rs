@@ -5,10 +5,15 @@ use serde_json::{Map, Value};
 use crate::error::ParseError;
 use crate::lenient;
 
+/// The most e-mails, phones and social profiles kept from one request's `client_data`; the rest are dropped
+/// at parse time. A real client has a handful; a request with thousands would only multiply the work that
+/// follows (each identifier may become an amoCRM search).
+pub const MAX_CLIENT_ITEMS: usize = 50;
+
 /// The client of the ticket, from the block request's `client_data`.
 ///
 /// Every part may be missing; lists are empty then. Blank e-mails and phones
-/// are dropped.
+/// are dropped, and each list keeps at most [`MAX_CLIENT_ITEMS`] entries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientData {
     /// The client's name.
@@ -132,17 +137,25 @@ impl ClientData {
                 }
             },
         };
-        let emails = map
+        let mut emails = map
             .remove("emails")
             .map(|value| lenient::emails(&value))
             .unwrap_or_default();
-        let phones = map
+        emails.truncate(MAX_CLIENT_ITEMS);
+        let mut phones = map
             .remove("phones")
             .map(|value| phones(&value))
             .unwrap_or_default();
+        phones.truncate(MAX_CLIENT_ITEMS);
         let social_services = map
             .remove("social_services")
-            .map(|value| lenient::items(&value).into_iter().cloned().collect())
+            .map(|value| {
+                lenient::items(&value)
+                    .into_iter()
+                    .take(MAX_CLIENT_ITEMS)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         ClientData {
             name,

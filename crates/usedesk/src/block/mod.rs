@@ -14,7 +14,7 @@ use std::fmt;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
-pub use client_data::{ClientData, Phone, PhoneKind};
+pub use client_data::{ClientData, MAX_CLIENT_ITEMS, Phone, PhoneKind};
 pub use language::Language;
 
 use crate::error::ParseError;

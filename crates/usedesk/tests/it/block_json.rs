@@ -409,3 +409,22 @@ fn a_block_response_serialises_to_an_html_object() {
         parsed
     );
 }
+
+#[test]
+fn a_client_with_thousands_of_phones_and_emails_keeps_the_first_fifty_of_each() {
+    // Arrange
+    let body = json!({
+        "client_data": {
+            "phones": (0..3000).map(|i| json!({"type": "mobile", "phone": format!("+7{i:010}")})).collect::<Vec<_>>(),
+            "emails": (0..3000).map(|i| format!("c{i}@example.com")).collect::<Vec<_>>(),
+        }
+    });
+
+    // Act
+    let request = parse_json(&body.to_string());
+
+    // Assert
+    assert_eq!(request.client_data.phones.len(), usedesk::MAX_CLIENT_ITEMS);
+    assert_eq!(request.client_data.emails.len(), usedesk::MAX_CLIENT_ITEMS);
+    assert_eq!(request.client_data.emails[0], "c0@example.com");
+}

@@ -298,6 +298,7 @@ impl Texts {
             contacts,
             linked: false,
             stale_as_of: None,
+            not_searched: 0,
             render_id: 0,
         };
         let actions = BlockActions {
