@@ -52,6 +52,17 @@ contact-show-deals = Show deals
 
 deals-title = Deals
 deals-none = No deals yet
+deals-open-budget = Open deals: { $amount }
+deals-show-all =
+    { $count ->
+        [one] Show the { $count } open deal
+       *[other] Show all { $count } open deals
+    }
+deals-closed =
+    { $count ->
+        [one] { $count } closed deal
+       *[other] { $count } closed deals
+    }
 deals-count =
     { $count ->
         [0] No deals

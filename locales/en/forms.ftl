@@ -42,7 +42,7 @@ form-missing-required =
        *[other] { $count } required fields are missing
     }
 error-field-required = Fill in “{ $field }”.
-error-field-number = “{ $field }” must be a number.
+error-field-number = “{ $field }” must be a number, such as 12 500 or 1 500,50.
 error-field-enum = Choose a value for “{ $field }” from the list.
 error-field-date = “{ $field }” must be a date.
 error-field-url = “{ $field }” must be a web address starting with http:// or https://.

@@ -52,6 +52,17 @@ contact-show-deals = Ver negocios
 
 deals-title = Negocios
 deals-none = Aún no hay negocios
+deals-open-budget = Negocios abiertos: { $amount }
+deals-show-all =
+    { $count ->
+        [one] Mostrar el { $count } negocio abierto
+       *[other] Mostrar los { $count } negocios abiertos
+    }
+deals-closed =
+    { $count ->
+        [one] { $count } negocio cerrado
+       *[other] { $count } negocios cerrados
+    }
 deals-count =
     { $count ->
         [0] Ningún negocio

@@ -42,7 +42,7 @@ form-missing-required =
        *[other] Faltan { $count } campos obligatorios
     }
 error-field-required = Rellene “{ $field }”.
-error-field-number = “{ $field }” debe ser un número.
+error-field-number = “{ $field }” debe ser un número, como 12 500 o 1 500,50.
 error-field-enum = Elija un valor de la lista para “{ $field }”.
 error-field-date = “{ $field }” debe ser una fecha.
 error-field-url = “{ $field }” debe ser una dirección web que empiece por http:// o https://.

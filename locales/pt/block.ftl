@@ -52,6 +52,17 @@ contact-show-deals = Mostrar negócios
 
 deals-title = Negócios
 deals-none = Ainda não há negócios
+deals-open-budget = Negócios abertos: { $amount }
+deals-show-all =
+    { $count ->
+        [one] Mostrar o { $count } negócio aberto
+       *[other] Mostrar todos os { $count } negócios abertos
+    }
+deals-closed =
+    { $count ->
+        [one] { $count } negócio fechado
+       *[other] { $count } negócios fechados
+    }
 deals-count =
     { $count ->
         [0] Nenhum negócio

@@ -42,7 +42,7 @@ form-missing-required =
        *[other] { $count } campos obrigatórios não foram preenchidos
     }
 error-field-required = Preencha “{ $field }”.
-error-field-number = “{ $field }” deve ser um número.
+error-field-number = “{ $field }” deve ser um número, como 12 500 ou 1 500,50.
 error-field-enum = Escolha um valor da lista para “{ $field }”.
 error-field-date = “{ $field }” deve ser uma data.
 error-field-url = “{ $field }” deve ser um endereço web que comece com http:// ou https://.

@@ -54,6 +54,21 @@ contact-show-deals = Показать сделки
 
 deals-title = Сделки
 deals-none = Сделок пока нет
+deals-open-budget = Открытые сделки: { $amount }
+deals-show-all =
+    { $count ->
+        [one] Показать { $count } открытую сделку
+        [few] Показать все { $count } открытые сделки
+        [many] Показать все { $count } открытых сделок
+       *[other] Показать все { $count } открытой сделки
+    }
+deals-closed =
+    { $count ->
+        [one] { $count } закрытая сделка
+        [few] { $count } закрытые сделки
+        [many] { $count } закрытых сделок
+       *[other] { $count } закрытой сделки
+    }
 deals-count =
     { $count ->
         [0] Нет сделок

@@ -46,7 +46,7 @@ form-missing-required =
        *[other] Не заполнено { $count } обязательного поля
     }
 error-field-required = Заполните поле «{ $field }».
-error-field-number = В поле «{ $field }» должно быть число.
+error-field-number = В поле «{ $field }» должно быть число, например 12 500 или 1 500,50.
 error-field-enum = Выберите значение поля «{ $field }» из списка.
 error-field-date = В поле «{ $field }» должна быть дата.
 error-field-url = В поле «{ $field }» должна быть ссылка, начинающаяся с http:// или https://.

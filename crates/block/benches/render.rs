@@ -194,6 +194,7 @@ fn render(c: &mut Criterion) {
     let display = Display {
         utc_offset_minutes: 180,
         now: NOW,
+        default_country: Some(7),
     };
     let html = render_block(Lang::En, &view, &display);
     let mut group = c.benchmark_group("render_block");

@@ -347,6 +347,12 @@ impl App {
         Display {
             utc_offset_minutes: self.inner.config.utc_offset_minutes,
             now: domain::now(),
+            default_country: self
+                .domain()
+                .config()
+                .default_country
+                .as_deref()
+                .and_then(|c| c.parse().ok()),
         }
     }
 

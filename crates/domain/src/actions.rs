@@ -279,20 +279,17 @@ impl Domain {
             .filter(|p| !p.is_empty())
         {
             None => None,
-            Some(raw) => {
-                let cleaned: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-                match cleaned.parse::<i64>() {
-                    Ok(p) if p >= 0 => Some(p),
-                    _ => {
-                        errors.push(FieldError {
-                            field: "price".into(),
-                            label: None,
-                            code: FieldErrorCode::Number,
-                        });
-                        None
-                    }
+            Some(raw) => match fields::parse_budget(raw) {
+                Some(p) => Some(p),
+                None => {
+                    errors.push(FieldError {
+                        field: "price".into(),
+                        label: None,
+                        code: FieldErrorCode::Number,
+                    });
+                    None
                 }
-            }
+            },
         };
         let pipeline = match draft.pipeline_id {
             Some(id) => pipelines.iter().find(|p| p.id == id),

@@ -11,6 +11,7 @@ use i18n::Lang;
 const DISPLAY: Display = Display {
     utc_offset_minutes: 180,
     now: 1_756_728_000,
+    default_country: Some(7),
 };
 
 fn action(path: &str) -> Action {

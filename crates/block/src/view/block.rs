@@ -6,7 +6,10 @@ use domain::model::{AccountView, BlockData, ContactView, DealKind, DealView};
 
 use super::model::{BlockActions, BlockView, ContactActions};
 use super::style::{FormTarget, Pill, action_href, safe_href};
-use super::text::{FieldLine, Tr};
+use super::text::{FieldLine, PhoneShown, Tr};
+
+/// How many open deals a contact shows before "Show all": a sidebar must stay one screen.
+const VISIBLE_OPEN_DEALS: usize = 5;
 
 /// The example account address shown where the block asks for one.
 const EXAMPLE_HOST: &str = "https://yourcompany.amocrm.ru";
@@ -81,15 +84,29 @@ struct ContactItem {
     amo: Option<String>,
     linked: bool,
     open: bool,
-    phones: Vec<String>,
+    phones: Vec<PhoneShown>,
     emails: Vec<String>,
     responsible: Option<String>,
     matched: Option<String>,
-    deals_count: String,
+    /// "3 deals" in the head; `None` when there are none (the body says so).
+    deals_count: Option<String>,
     link: Option<FormTarget>,
     unlink: Option<FormTarget>,
     new_deal: Option<String>,
-    deals: Vec<DealItem>,
+    /// Whether the contact has no deal at all.
+    no_deals: bool,
+    /// The sum of the open deals' budgets.
+    open_budget: Option<String>,
+    /// The open deals shown at once, most recently changed first.
+    open_deals: Vec<DealItem>,
+    /// "Show all N open deals", when there are more than fit.
+    show_all: Option<String>,
+    /// The open deals beyond the first few.
+    more_open: Vec<DealItem>,
+    /// "N closed", when there are won or lost deals.
+    closed_label: Option<String>,
+    /// Won and lost deals, most recently changed first, folded.
+    closed: Vec<DealItem>,
 }
 
 /// One deal in a contact's list.
@@ -327,16 +344,29 @@ fn contact_item(
     several: bool,
 ) -> ContactItem {
     let name = contact.name.trim();
-    let deals = contact
-        .deals
-        .iter()
-        .map(|deal| {
-            let card = actions
-                .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
-                .and_then(|(_, action)| action_href(action));
-            DealItem::new(tr, deal, account, card)
-        })
-        .collect();
+    let deal_item = |deal: &DealView| {
+        let card = actions
+            .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
+            .and_then(|(_, action)| action_href(action));
+        let mut item = DealItem::new(tr, deal, account, card);
+        // A chosen field this deal leaves empty would only add a dash line to every deal.
+        item.fields.retain(|f| f.value.is_some());
+        item
+    };
+    let by_recent_change = |deals: &mut Vec<&DealView>| {
+        deals.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+    };
+    let (mut open, mut closed): (Vec<&DealView>, Vec<&DealView>) =
+        contact.deals.iter().partition(|d| d.kind == DealKind::Open);
+    by_recent_change(&mut open);
+    by_recent_change(&mut closed);
+    let budget: i64 = open.iter().filter_map(|d| d.price).sum();
+    let mut open_deals: Vec<DealItem> = open.iter().map(|d| deal_item(d)).collect();
+    let more_open = if open_deals.len() > VISIBLE_OPEN_DEALS {
+        open_deals.split_off(VISIBLE_OPEN_DEALS)
+    } else {
+        Vec::new()
+    };
     ContactItem {
         name: if name.is_empty() {
             tr.t("contact-unnamed")
@@ -346,13 +376,14 @@ fn contact_item(
         amo: safe_href(&contact.url),
         linked: contact.linked,
         open: first,
-        phones: contact.phones.clone(),
+        phones: contact.phones.iter().map(|p| tr.phone(p)).collect(),
         emails: contact.emails.clone(),
         responsible: contact.responsible.as_ref().map(|u| tr.user(u)),
         // Why a contact is shown matters when several are: it tells the agent which one is the client.
         matched: (several && !contact.matched_by.is_empty())
             .then(|| tr.arg("contact-matched-by", "ids", &contact.matched_by.join(", "))),
-        deals_count: tr.count("deals-count", contact.deals.len()),
+        deals_count: (!contact.deals.is_empty())
+            .then(|| tr.count("deals-count", contact.deals.len())),
         link: actions
             .and_then(|a| a.link.as_ref())
             .and_then(FormTarget::of),
@@ -360,6 +391,13 @@ fn contact_item(
             .and_then(|a| a.unlink.as_ref())
             .and_then(FormTarget::of),
         new_deal: actions.and_then(|a| action_href(&a.new_deal)),
-        deals,
+        no_deals: contact.deals.is_empty(),
+        open_budget: (budget > 0)
+            .then(|| tr.arg("deals-open-budget", "amount", &tr.money(budget, account))),
+        show_all: (!more_open.is_empty()).then(|| tr.count("deals-show-all", open.len())),
+        more_open,
+        open_deals,
+        closed_label: (!closed.is_empty()).then(|| tr.count("deals-closed", closed.len())),
+        closed: closed.iter().map(|d| deal_item(d)).collect(),
     }
 }

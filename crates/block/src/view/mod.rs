@@ -25,6 +25,8 @@ pub struct Display {
     pub utc_offset_minutes: i32,
     /// Now, unix seconds: times of today are shown without their date.
     pub now: i64,
+    /// The country code given to bare national phone numbers (e.g. `7`), to show them internationally.
+    pub default_country: Option<u16>,
 }
 
 /// The preview page's inputs.

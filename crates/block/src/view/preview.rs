@@ -57,6 +57,7 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
         Display {
             utc_offset_minutes: 0,
             now: 0,
+            default_country: None,
         },
     );
     let mut languages: Vec<Language> = preview

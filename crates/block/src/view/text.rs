@@ -148,6 +148,42 @@ impl Tr {
     }
 }
 
+/// A phone as the agent reads it, and the `tel:` address a softphone picks up.
+#[derive(Debug, Clone)]
+pub(crate) struct PhoneShown {
+    /// International format (`+7 903 555-01-01`), or the number as written when it is not one.
+    pub text: String,
+    /// `tel:` and the number in E.164, when it is one.
+    pub tel: Option<String>,
+}
+
+impl Tr {
+    /// A phone written however amoCRM or Usedesk has it, shown one way: international format, by the
+    /// numbering plan of its country (libphonenumber's metadata), and dialable.
+    pub(crate) fn phone(&self, raw: &str) -> PhoneShown {
+        let country = self.display.default_country.map(|c| c.to_string());
+        let Some(e164) = domain::identity::normalize_phone(raw, country.as_deref()) else {
+            return PhoneShown {
+                text: raw.trim().to_owned(),
+                tel: None,
+            };
+        };
+        let text = phonenumber::parse(None, &e164)
+            .ok()
+            .filter(phonenumber::is_valid)
+            .map(|n| {
+                n.format()
+                    .mode(phonenumber::Mode::International)
+                    .to_string()
+            })
+            .unwrap_or_else(|| e164.clone());
+        PhoneShown {
+            text,
+            tel: Some(format!("tel:{e164}")),
+        }
+    }
+}
+
 /// A value as a template shows it.
 #[derive(Debug, Clone)]
 pub(crate) struct Shown {

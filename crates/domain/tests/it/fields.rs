@@ -115,3 +115,30 @@ fn typed_values_are_checked_by_kind() {
         "an option may be given by its text"
     );
 }
+
+#[test]
+fn budgets_are_read_as_people_type_them_in_every_language() {
+    use domain::fields::parse_budget;
+    let cases: &[(&str, Option<i64>)] = &[
+        ("1500", Some(1500)),
+        ("1500,50", Some(1501)),
+        ("1500,49", Some(1500)),
+        ("12 500", Some(12_500)),
+        ("1 500,50 ₽", Some(1501)),
+        ("1\u{a0}500 руб.", Some(1500)),
+        ("$1,500.50", Some(1501)),
+        ("R$ 1.500,50", Some(1501)),
+        ("1.500.000", Some(1_500_000)),
+        ("12,500", Some(12_500)),
+        ("99.90", Some(100)),
+        ("1,5000", None),
+        ("12 5", None),
+        ("-5", None),
+        ("abc", None),
+        ("1e5", None),
+        ("", None),
+    ];
+    for (typed, expected) in cases {
+        assert_eq!(parse_budget(typed), *expected, "{typed:?}");
+    }
+}

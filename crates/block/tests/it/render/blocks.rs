@@ -53,6 +53,8 @@ block_snapshots! {
     block_says_there_is_nothing_to_search_by_without_phone_or_email => "no_identifiers",
     block_shows_one_contact_with_its_deals => "one_contact",
     block_shows_many_contacts_each_with_a_link_button => "many_contacts",
+    block_folds_a_contact_with_many_deals => "many_deals",
+    block_says_some_identifiers_were_not_searched => "not_searched",
     block_shows_the_linked_contact_with_an_unlink_button => "linked_contact",
     block_says_no_deals_yet_for_a_contact_without_deals => "contact_without_deals",
     block_shows_stale_data_with_the_time_it_was_fetched => "stale_unavailable",
@@ -123,7 +125,11 @@ fn deal_names_open_the_deal_card_page_in_a_new_tab_with_the_token() {
     // Assert
     let cards: Vec<_> = tags(&html)
         .into_iter()
-        .filter(|t| t.attr("class") == Some("uda-deal-name") && t.name == "a")
+        .filter(|t| {
+            t.name == "a"
+                && t.attr("class")
+                    .is_some_and(|c| c.split_whitespace().any(|c| c == "uda-deal-name"))
+        })
         .collect();
     assert_eq!(cards.len(), 3);
     for card in cards {
@@ -188,7 +194,12 @@ fn the_first_contact_is_open_and_the_others_closed() {
     // Assert
     let details: Vec<bool> = tags(&html)
         .into_iter()
-        .filter(|t| t.name == "details" && !t.closing)
+        .filter(|t| {
+            t.name == "details"
+                && !t.closing
+                && t.attr("class")
+                    .is_some_and(|c| c.split_whitespace().any(|c| c == "uda-contact"))
+        })
         .map(|t| t.attrs.split_whitespace().any(|a| a == "open"))
         .collect();
     assert_eq!(details, [true, false, false]);
@@ -314,4 +325,28 @@ fn gear_opens_the_settings_page_in_a_new_tab() {
             Some("_blank".to_owned())
         ))
     );
+}
+
+#[test]
+fn a_contact_with_twenty_two_deals_shows_five_open_ones_and_folds_the_rest() {
+    // Arrange
+    let view = state("many_deals");
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert: the bound — five deals outside the folds, the most recently changed open ones first; the other
+    // eight open ones under "Show all 13", the nine closed ones under "9 closed deals".
+    let (visible, folded) = html.split_once("<details class=\"uda-fold").expect("folds");
+    assert_eq!(visible.matches("<li class=\"uda-deal ").count(), 5);
+    assert!(
+        !visible.contains("<li class=\"uda-deal uda-deal-won")
+            && !visible.contains("<li class=\"uda-deal uda-deal-lost")
+    );
+    assert_eq!(folded.matches("<li class=\"uda-deal ").count(), 17);
+    assert!(html.contains("Show all 13 open deals"), "{html}");
+    assert!(html.contains("9 closed deals"), "{html}");
+    let first = visible.find("#00").expect("the most recent deal");
+    assert!(visible.find("#04").is_some_and(|fifth| fifth > first));
+    assert!(!visible.contains("#05"));
 }

@@ -191,7 +191,7 @@ fn deal_form_groups_stages_by_pipeline_and_marks_the_fields_the_chosen_stage_req
         4
     );
     assert!(html.contains("Fill in “Количество лицензий”."));
-    assert!(html.contains("“Budget” must be a number."));
+    assert!(html.contains("“Budget” must be a number, such as 12 500 or 1 500,50."));
     assert!(html.contains("“Сайт клиента” must be a web address"));
     assert!(
         html.contains(r#"value="12 5OO""#),

@@ -117,6 +117,8 @@ fn links_and_forms_only_lead_to_web_addresses() {
                     assert!(
                         value.starts_with("https://")
                             || value.starts_with("http://")
+                            || (value.starts_with("tel:+")
+                                && value[5..].chars().all(|c| c.is_ascii_digit()))
                             || (value.starts_with('/') && !value.starts_with("//"))
                             || value == "#",
                         "{name}: {attr}={value:?}"

@@ -20,6 +20,7 @@ pub const NOW: i64 = 1_795_529_100;
 pub const DISPLAY: Display = Display {
     utc_offset_minutes: 180,
     now: NOW,
+    default_country: Some(7),
 };
 
 /// Every text the models carry. `Texts::real()` reads like an account; `Texts::all(payload)` puts one string everywhere.
@@ -327,6 +328,43 @@ impl Texts {
         self.view(self.data(vec![contact], vec![actions]), None)
     }
 
+    /// One contact with 22 deals: 13 open (one of them changed long ago) and 9 closed.
+    pub fn many_deals(&self) -> BlockView {
+        let template = self.deals();
+        let deals: Vec<DealView> = (0..22)
+            .map(|i| {
+                let mut deal = template[i % 3].clone();
+                deal.id = 9200 + i as i64;
+                deal.name = format!("{} #{i:02}", deal.name);
+                deal.updated_at = NOW - 3_600 * (i as i64 + 1);
+                if i >= 13 {
+                    deal.kind = if i % 2 == 0 {
+                        DealKind::Won
+                    } else {
+                        DealKind::Lost
+                    };
+                } else {
+                    deal.kind = DealKind::Open;
+                    deal.stage = template[0].stage.clone();
+                }
+                deal
+            })
+            .collect();
+        let ids: Vec<i64> = deals.iter().map(|d| d.id).collect();
+        let contact = self.contact(0, 7001, deals);
+        let actions = self.contact_actions(7001, &ids, false, false);
+        self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    /// One contact, found among the first five phones of a client with 42 phones and e-mails.
+    pub fn not_searched(&self) -> BlockView {
+        let contact = self.contact(0, 7001, self.deals());
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.not_searched = 32;
+        self.view((data, actions), None)
+    }
+
     pub fn many_contacts(&self) -> BlockView {
         let contacts = vec![
             self.contact(0, 7001, self.deals()),
@@ -411,6 +449,8 @@ impl Texts {
             ("no_identifiers", self.no_identifiers()),
             ("one_contact", self.one_contact()),
             ("many_contacts", self.many_contacts()),
+            ("many_deals", self.many_deals()),
+            ("not_searched", self.not_searched()),
             ("linked_contact", self.linked_contact()),
             ("contact_without_deals", self.contact_without_deals()),
             (
