@@ -8,9 +8,11 @@
 //! ([`Error`]), and the HTTP layer turns them into the agent's language.
 #![deny(missing_docs)]
 
-mod actions;
+pub mod amount;
 pub mod cache;
 mod card;
+mod contacts;
+mod deals;
 mod error;
 pub mod fields;
 pub mod identity;
@@ -19,15 +21,20 @@ pub mod model;
 mod render;
 mod retry;
 mod service;
+mod settings;
 pub mod store;
+mod ticket;
 mod tokens;
 mod trigger;
 
-pub use actions::{CreatedRef, FieldSettings, LeadDraft, LeadForm, NewContactInput};
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
+pub use contacts::NewContactInput;
+pub use deals::{LeadDraft, LeadForm};
 pub use error::{Error, FieldError, FieldErrorCode};
+pub use model::CreatedRef;
 pub use render::{BlockInput, BlockOutcome, Degradation};
 pub use service::{ActionContext, Dependencies, Domain, DomainConfig};
+pub use settings::FieldSettings;
 pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
 

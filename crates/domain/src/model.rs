@@ -184,3 +184,14 @@ pub struct BlockData {
     #[serde(default)]
     pub render_id: u64,
 }
+
+/// A created contact or deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedRef {
+    /// The amoCRM id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its page in amoCRM.
+    pub url: String,
+}

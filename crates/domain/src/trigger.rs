@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use usedesk::{FreeCreateLead, TriggerValue};
 
 use crate::Error;
-use crate::actions::{LeadDraft, NewContactInput};
+use crate::contacts::NewContactInput;
+use crate::deals::LeadDraft;
 use crate::identity::identifiers;
 use crate::render::{contact_url, lead_url};
 use crate::service::{ActionContext, Domain};
@@ -275,7 +276,7 @@ impl Domain {
             self.core_meta(connection_id, &client),
             self.lead_fields(connection_id, &client)
         );
-        let (lead, _) = Self::check_draft(
+        let (lead, _) = crate::deals::check_draft(
             &draft,
             &core?.value.pipelines,
             &defs?,

@@ -118,7 +118,7 @@ fn typed_values_are_checked_by_kind() {
 
 #[test]
 fn budgets_are_read_as_people_type_them_in_every_language() {
-    use domain::fields::parse_budget;
+    use domain::amount::parse_budget;
     let cases: &[(&str, Option<i64>)] = &[
         ("1500", Some(1500)),
         ("1500,50", Some(1501)),

@@ -1,0 +1,165 @@
+//! Contacts from the block: create one from the Usedesk client (and link the client to it), link, unlink.
+//! Every write is audited, invalidates what it changes, and — when it comes from a ticket — can leave a private
+//! comment in that ticket.
+
+use amocrm::{CustomFieldValue, NewContact};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::error::{FieldError, FieldErrorCode};
+use crate::fields::{NAME_MAX, required, too_long};
+use crate::identity::{normalize_email, normalize_phone};
+use crate::model::CreatedRef;
+use crate::render::contact_url;
+use crate::service::{ActionContext, Domain};
+
+/// A contact to create, prefilled from the Usedesk client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewContactInput {
+    /// The name.
+    pub name: String,
+    /// Phones, as typed.
+    pub phones: Vec<String>,
+    /// E-mails, as typed.
+    pub emails: Vec<String>,
+    /// The responsible user; amoCRM's default when `None`.
+    pub responsible_user_id: Option<i64>,
+}
+
+impl Domain {
+    /// Creates a contact from the Usedesk client's data, links the client to it, and says so in the ticket.
+    pub async fn create_contact(
+        &self,
+        ctx: &ActionContext,
+        input: NewContactInput,
+    ) -> Result<CreatedRef, Error> {
+        let name = input.name.trim().to_owned();
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(required("name"));
+        } else if name.chars().count() > NAME_MAX {
+            errors.push(too_long("name"));
+        }
+        let country = self.config().default_country.as_deref();
+        let mut values = Vec::new();
+        for raw in input
+            .phones
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
+            match normalize_phone(raw, country) {
+                Some(phone) => values.push(CustomFieldValue::phone(phone, "WORK")),
+                None => errors.push(FieldError {
+                    field: "phone".into(),
+                    label: Some(raw.to_owned()),
+                    code: FieldErrorCode::Number,
+                }),
+            }
+        }
+        let mut emails = Vec::new();
+        for raw in input
+            .emails
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+        {
+            match normalize_email(raw) {
+                Some(_) => emails.push(raw.to_owned()),
+                None => errors.push(FieldError {
+                    field: "email".into(),
+                    label: Some(raw.to_owned()),
+                    code: FieldErrorCode::Enum,
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        values.extend(
+            emails
+                .into_iter()
+                .map(|e| CustomFieldValue::email(e, "WORK")),
+        );
+
+        let (connection, client) = self.session(ctx.connection_id).await?;
+        let mut contact = NewContact::named(name.clone());
+        contact.custom_fields_values = merge_multitext(values);
+        contact.responsible_user_id = input.responsible_user_id;
+        let created = client.contacts().create(&[contact]).await;
+        let created = match created {
+            Ok(mut ids) if !ids.is_empty() => ids.remove(0),
+            Ok(_) => return Err(Error::Internal("amoCRM created no contact".into())),
+            Err(e) => {
+                self.audit(ctx, "contact.create", format!("contact:{name}"), "error")
+                    .await;
+                return Err(e.into());
+            }
+        };
+        if let Some(client_id) = ctx.client_id {
+            self.store()
+                .set_link(ctx.connection_id, client_id, created.id)
+                .await?;
+        }
+        self.audit(
+            ctx,
+            "contact.create",
+            format!("contact:{}", created.id),
+            "ok",
+        )
+        .await;
+        self.after_write(ctx.connection_id);
+        let url = contact_url(connection.amo_host.trim_end_matches('/'), created.id);
+        self.comment_in_ticket(&connection, ctx, "contact", &name, &url)
+            .await;
+        Ok(CreatedRef {
+            id: created.id,
+            name,
+            url,
+        })
+    }
+
+    /// Binds the Usedesk client to one contact: from then on only that contact is shown.
+    pub async fn link(&self, ctx: &ActionContext, contact_id: i64) -> Result<(), Error> {
+        let client_id = ctx
+            .client_id
+            .ok_or_else(|| Error::NotFound("Usedesk client".into()))?;
+        let (_, client) = self.session(ctx.connection_id).await?;
+        if client.contacts().get(contact_id, false).await?.is_none() {
+            return Err(Error::NotFound(format!("contact {contact_id}")));
+        }
+        self.store()
+            .set_link(ctx.connection_id, client_id, contact_id)
+            .await?;
+        self.audit(ctx, "link.set", format!("contact:{contact_id}"), "ok")
+            .await;
+        self.after_write(ctx.connection_id);
+        Ok(())
+    }
+
+    /// Removes the client's link: every matching contact is shown again.
+    pub async fn unlink(&self, ctx: &ActionContext) -> Result<(), Error> {
+        let client_id = ctx
+            .client_id
+            .ok_or_else(|| Error::NotFound("Usedesk client".into()))?;
+        self.store()
+            .remove_link(ctx.connection_id, client_id)
+            .await?;
+        self.audit(ctx, "link.remove", format!("client:{client_id}"), "ok")
+            .await;
+        self.after_write(ctx.connection_id);
+        Ok(())
+    }
+}
+
+/// amoCRM wants one PHONE entry and one EMAIL entry holding every value, not one entry per value.
+fn merge_multitext(values: Vec<CustomFieldValue>) -> Vec<CustomFieldValue> {
+    let mut merged: Vec<CustomFieldValue> = Vec::new();
+    for value in values {
+        match merged.iter_mut().find(|m| m.field_code == value.field_code) {
+            Some(existing) => existing.values.extend(value.values),
+            None => merged.push(value),
+        }
+    }
+    merged
+}

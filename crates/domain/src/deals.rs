@@ -1,0 +1,237 @@
+//! Deals from the block and from triggers: the deal form's offer, the draft's validation against the account's
+//! pipelines and fields (every error at once, before anything is sent), and the creation with its note.
+
+use amocrm::NewLead;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::error::{FieldError, FieldErrorCode};
+use crate::fields::{self, FieldDef, NAME_MAX, required, too_long};
+use crate::metadata::PipelineInfo;
+use crate::model::{CreatedRef, UserRef};
+use crate::render::lead_url;
+use crate::service::{ActionContext, Domain};
+use crate::store::ConnectionId;
+
+/// A deal to create, as entered in the block or sent by a trigger. Values are raw text, checked here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadDraft {
+    /// The deal's name.
+    pub name: String,
+    /// The price, as typed.
+    pub price: Option<String>,
+    /// The pipeline; the main one when `None`.
+    pub pipeline_id: Option<i64>,
+    /// The stage; the pipeline's first regular stage when `None`.
+    pub status_id: Option<i64>,
+    /// The responsible user; amoCRM's default when `None`.
+    pub responsible_user_id: Option<i64>,
+    /// Custom field values by field id, as typed (several for multiselect).
+    pub fields: Vec<(i64, Vec<String>)>,
+    /// The contact to link the deal to.
+    pub contact_id: Option<i64>,
+    /// A note to add to the deal.
+    pub note: Option<String>,
+}
+
+/// What the deal form needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadForm {
+    /// Pipelines open for new deals, with their stages (incoming and closed stages are left out).
+    pub pipelines: Vec<PipelineInfo>,
+    /// Users to choose as responsible (empty when the users list is not readable).
+    pub users: Vec<UserRef>,
+    /// Editable lead custom fields, in the account's order.
+    pub fields: Vec<FieldDef>,
+    /// The account's currency code.
+    pub currency: String,
+}
+
+impl LeadForm {
+    /// The (pipeline, stage) a new deal starts in when none is chosen — the one whose required fields the
+    /// form marks first.
+    pub fn default_stage(&self) -> Option<(i64, i64)> {
+        crate::metadata::default_stage(&self.pipelines)
+    }
+}
+
+impl Domain {
+    /// What the deal form offers.
+    pub async fn lead_form(&self, id: ConnectionId) -> Result<LeadForm, Error> {
+        let (_, client) = self.session(id).await?;
+        let (core, defs) = tokio::join!(self.core_meta(id, &client), self.lead_fields(id, &client));
+        let (core, defs) = (core?.value, defs?);
+        let pipelines = core
+            .pipelines
+            .iter()
+            .filter(|p| !p.is_archive)
+            .map(|p| PipelineInfo {
+                stages: p
+                    .stages
+                    .iter()
+                    .filter(|s| !s.is_incoming)
+                    .cloned()
+                    .collect(),
+                ..p.clone()
+            })
+            .collect();
+        let mut users: Vec<UserRef> = core
+            .users
+            .iter()
+            .flatten()
+            .map(|(id, name)| UserRef {
+                id: *id,
+                name: Some(name.clone()),
+            })
+            .collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(LeadForm {
+            pipelines,
+            users,
+            fields: defs.iter().filter(|d| d.editable()).cloned().collect(),
+            currency: core.account.currency.clone(),
+        })
+    }
+
+    /// Creates a deal: validated first (the stage's required fields, every value's type), then linked to its
+    /// contact, with its note; a private comment in the ticket says so.
+    pub async fn create_lead(
+        &self,
+        ctx: &ActionContext,
+        draft: LeadDraft,
+    ) -> Result<CreatedRef, Error> {
+        let (connection, client) = self.session(ctx.connection_id).await?;
+        let (core, defs) = tokio::join!(
+            self.core_meta(ctx.connection_id, &client),
+            self.lead_fields(ctx.connection_id, &client)
+        );
+        let (core, defs) = (core?.value, defs?);
+        let (lead, _) = check_draft(
+            &draft,
+            &core.pipelines,
+            &defs,
+            self.config().utc_offset_minutes,
+        )
+        .map_err(Error::Validation)?;
+        let name = lead.name.clone().unwrap_or_default();
+        let created = match client.leads().create(&[lead]).await {
+            Ok(mut ids) if !ids.is_empty() => ids.remove(0),
+            Ok(_) => return Err(Error::Internal("amoCRM created no deal".into())),
+            Err(e) => {
+                self.audit(ctx, "lead.create", format!("lead:{name}"), "error")
+                    .await;
+                return Err(e.into());
+            }
+        };
+        self.audit(ctx, "lead.create", format!("lead:{}", created.id), "ok")
+            .await;
+        self.after_write(ctx.connection_id);
+        if let Some(note) = draft
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            // The deal exists; a failed note is reported in the log and the audit trail, not as a failed deal.
+            if let Err(e) = client
+                .notes()
+                .create_for_lead(created.id, &[amocrm::NewNote::common(note)])
+                .await
+            {
+                tracing::warn!(error = %e, lead = created.id, "could not add the note to the new deal");
+                self.audit(ctx, "note.create", format!("lead:{}", created.id), "error")
+                    .await;
+            }
+        }
+        let url = lead_url(connection.amo_host.trim_end_matches('/'), created.id);
+        self.comment_in_ticket(&connection, ctx, "deal", &name, &url)
+            .await;
+        Ok(CreatedRef {
+            id: created.id,
+            name,
+            url,
+        })
+    }
+}
+
+/// Checks a draft against the account's pipelines and fields; amoCRM's values, or every error at once.
+pub(crate) fn check_draft(
+    draft: &LeadDraft,
+    pipelines: &[PipelineInfo],
+    defs: &[FieldDef],
+    utc_offset_minutes: i32,
+) -> Result<(NewLead, (i64, i64)), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = draft.name.trim();
+    if name.is_empty() {
+        errors.push(required("name"));
+    } else if name.chars().count() > NAME_MAX {
+        errors.push(too_long("name"));
+    }
+    let price = match draft
+        .price
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => None,
+        Some(raw) => match crate::amount::parse_budget(raw) {
+            Some(p) => Some(p),
+            None => {
+                errors.push(FieldError {
+                    field: "price".into(),
+                    label: None,
+                    code: FieldErrorCode::Number,
+                });
+                None
+            }
+        },
+    };
+    let pipeline = match draft.pipeline_id {
+        Some(id) => pipelines.iter().find(|p| p.id == id),
+        None => crate::metadata::default_pipeline(pipelines),
+    };
+    let stage = pipeline.and_then(|p| {
+        let status = match draft.status_id {
+            Some(status) => p
+                .stages
+                .iter()
+                .find(|s| s.view.id == status)
+                .map(|s| s.view.id),
+            None => p.first_regular_stage(),
+        };
+        status.map(|s| (p.id, s))
+    });
+    if stage.is_none() {
+        errors.push(FieldError {
+            field: "stage".into(),
+            label: None,
+            code: FieldErrorCode::StageNotInPipeline,
+        });
+    }
+    let values = match fields::validate_fields(defs, &draft.fields, stage, utc_offset_minutes) {
+        Ok(values) => values,
+        Err(mut field_errors) => {
+            errors.append(&mut field_errors);
+            Vec::new()
+        }
+    };
+    let (Some(stage), true) = (stage, errors.is_empty()) else {
+        return Err(errors);
+    };
+    let lead = NewLead {
+        name: Some(name.to_owned()),
+        price,
+        pipeline_id: Some(stage.0),
+        status_id: Some(stage.1),
+        responsible_user_id: draft.responsible_user_id,
+        custom_fields_values: values,
+        contacts: draft
+            .contact_id
+            .map(|id| amocrm::LeadContact { id, is_main: true })
+            .into_iter()
+            .collect(),
+        ..NewLead::default()
+    };
+    Ok((lead, stage))
+}
