@@ -135,7 +135,11 @@ pub async fn build(
     let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
         // This process may replace one that spent the account's budget a moment ago: the first
         // window counts as full, so a restart never adds a burst to amoCRM's window.
-        Arc::new(LocalRateLimiter::starting_full(per_second, LIMIT_WINDOW))
+        if config.rate_limit_cold_start {
+            Arc::new(LocalRateLimiter::starting_full(per_second, LIMIT_WINDOW))
+        } else {
+            Arc::new(LocalRateLimiter::new(per_second, LIMIT_WINDOW))
+        }
     } else {
         Arc::new(
             store::RedisRateLimiter::connect(
