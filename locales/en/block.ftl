@@ -85,6 +85,10 @@ button-open-deal = Open deal
 
 state-stale = amoCRM is not answering; data as of { $time }.
 state-busy = amoCRM is receiving too many requests right now. Try again in a minute.
+state-queued = Many requests for this amoCRM account are queued here. The data will come in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }.
 state-blocked = amoCRM has blocked access for this integration (403). The block is usually lifted after a while; if it is not, contact amoCRM support.
 state-payment-required = The amoCRM subscription has ended. Renew it in amoCRM to see the data again.
 state-upstream-error = amoCRM answered with an error. Try refreshing the block a little later.
@@ -113,6 +117,10 @@ deal-open-card = Open the deal card
 deal-updated = Updated
 user-by-id = User #{ $id }
 state-stale-busy = amoCRM is busy; data as of { $time }.
+state-stale-queued = Many requests for this amoCRM account are queued here; fresh data in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }. Data as of { $time }.
 state-stale-blocked = amoCRM has blocked access; data as of { $time }.
 state-stale-payment = The amoCRM subscription has ended; data as of { $time }.
 block-reference = Reference: { $ref }

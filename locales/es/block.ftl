@@ -85,6 +85,10 @@ button-open-deal = Abrir negocio
 
 state-stale = amoCRM no responde; se muestran los datos guardados ({ $time }).
 state-busy = amoCRM está recibiendo demasiadas solicitudes en este momento. Inténtelo de nuevo en un minuto.
+state-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM. Los datos llegarán en { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }.
 state-blocked = amoCRM ha bloqueado el acceso de esta integración (403). El bloqueo suele levantarse al cabo de un tiempo; si no es así, contacte con el soporte de amoCRM.
 state-payment-required = La suscripción de amoCRM ha finalizado. Renuévela en amoCRM para volver a ver los datos.
 state-upstream-error = amoCRM respondió con un error. Intente actualizar el bloque un poco más tarde.
@@ -113,6 +117,10 @@ deal-open-card = Abrir la ficha del negocio
 deal-updated = Actualizado
 user-by-id = Usuario #{ $id }
 state-stale-busy = amoCRM está saturado de solicitudes; se muestran los datos guardados ({ $time }).
+state-stale-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM; datos nuevos en { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. Se muestran los datos guardados ({ $time }).
 state-stale-blocked = amoCRM ha bloqueado el acceso; se muestran los datos guardados ({ $time }).
 state-stale-payment = La suscripción de amoCRM ha terminado; se muestran los datos guardados ({ $time }).
 block-reference = Referencia: { $ref }

@@ -85,6 +85,10 @@ button-open-deal = Abrir negócio
 
 state-stale = O amoCRM não está respondendo; exibindo os dados salvos ({ $time }).
 state-busy = O amoCRM está recebendo solicitações demais no momento. Tente novamente em um minuto.
+state-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM. Os dados chegarão em { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }.
 state-blocked = O amoCRM bloqueou o acesso desta integração (403). O bloqueio costuma ser removido depois de algum tempo; se isso não acontecer, entre em contato com o suporte do amoCRM.
 state-payment-required = A assinatura do amoCRM terminou. Renove-a no amoCRM para ver os dados novamente.
 state-upstream-error = O amoCRM respondeu com um erro. Tente atualizar o bloco daqui a pouco.
@@ -113,6 +117,10 @@ deal-open-card = Abrir o cartão do negócio
 deal-updated = Atualizado
 user-by-id = Usuário #{ $id }
 state-stale-busy = O amoCRM está sobrecarregado de solicitações; exibindo os dados salvos ({ $time }).
+state-stale-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM; dados novos em { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. Exibindo os dados salvos ({ $time }).
 state-stale-blocked = O amoCRM bloqueou o acesso; exibindo os dados salvos ({ $time }).
 state-stale-payment = A assinatura do amoCRM terminou; exibindo os dados salvos ({ $time }).
 block-reference = Referência: { $ref }

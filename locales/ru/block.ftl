@@ -93,6 +93,12 @@ button-open-deal = Открыть сделку
 
 state-stale = amoCRM не отвечает; показаны данные на { $time }.
 state-busy = amoCRM сейчас получает слишком много запросов. Попробуйте через минуту.
+state-queued = У нас в очереди много запросов к этому аккаунту amoCRM. Данные появятся через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+        [many] { $seconds } секунд
+       *[other] { $seconds } секунды
+    }.
 state-blocked = amoCRM заблокировал доступ для этой интеграции (403). Обычно блокировка снимается через некоторое время; если этого не произошло, обратитесь в поддержку amoCRM.
 state-payment-required = Подписка amoCRM закончилась. Продлите её в amoCRM, чтобы снова видеть данные.
 state-upstream-error = amoCRM ответил ошибкой. Попробуйте обновить блок чуть позже.
@@ -123,6 +129,12 @@ deal-open-card = Открыть карточку сделки
 deal-updated = Изменена
 user-by-id = Пользователь #{ $id }
 state-stale-busy = amoCRM перегружен запросами; показаны данные на { $time }.
+state-stale-queued = У нас в очереди много запросов к этому аккаунту amoCRM; свежие данные — через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+        [many] { $seconds } секунд
+       *[other] { $seconds } секунды
+    }. Показаны данные на { $time }.
 state-stale-blocked = amoCRM заблокировал доступ; показаны данные на { $time }.
 state-stale-payment = Подписка amoCRM закончилась; показаны данные на { $time }.
 block-reference = Код для администратора: { $ref }

@@ -146,7 +146,13 @@ pub async fn build(
     let store = open_store(config).await?;
     let per_second = config.rate_limit_per_second;
     let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
-        Arc::new(LocalRateLimiter::new(per_second, LIMIT_WINDOW))
+        // This process may replace one that spent the account's budget a moment ago: the first
+        // window counts as full, so a restart never adds a burst to amoCRM's window.
+        if config.rate_limit_cold_start {
+            Arc::new(LocalRateLimiter::starting_full(per_second, LIMIT_WINDOW))
+        } else {
+            Arc::new(LocalRateLimiter::new(per_second, LIMIT_WINDOW))
+        }
     } else {
         Arc::new(
             store::RedisRateLimiter::connect(

@@ -37,6 +37,9 @@ pub struct Config {
     pub render_cache_ms: u64,
     /// amoCRM requests per second per account.
     pub rate_limit_per_second: u32,
+    /// Whether every account's first window after start counts as full (with the in-process limiter): a
+    /// restarted process cannot know what its predecessor sent a moment ago.
+    pub rate_limit_cold_start: bool,
     /// How long account metadata is cached, in seconds.
     pub metadata_ttl_secs: u64,
     /// How long a `freeCreateLead` result is remembered for retries, in seconds.
@@ -121,6 +124,7 @@ impl Default for Config {
             request_timeout_ms: 10_000,
             render_cache_ms: 10_000,
             rate_limit_per_second: 7,
+            rate_limit_cold_start: true,
             metadata_ttl_secs: 600,
             idempotency_ttl_secs: 86_400,
             log_format: "text".into(),

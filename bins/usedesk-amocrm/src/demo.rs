@@ -82,6 +82,8 @@ pub async fn start_with(
         public_url: public_url.clone(),
         database_url: format!("sqlite://{}", data_dir.join("usedesk-amocrm.db").display()),
         preview: true,
+        // The sandbox starts with the demo: no earlier process has sent it anything.
+        rate_limit_cold_start: false,
         ..Config::default()
     };
     config.amocrm.client_id = "sandbox-client-id".into();

@@ -1,6 +1,9 @@
 //! The API client: one account, one token source, one rate limiter; every request goes through
 //! [`AmoClient::execute`], which applies the limiter, the token, the 401 retry, and the 429 / 403
 //! back-off.
+//!
+//! A request with a deadline ([`ClientBuilder::max_limiter_wait`]) waits out a 429 pause that
+//! ends within it and fails fast with [`Error::Paused`] only when the pause ends later.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,7 +19,7 @@ use url::Url;
 
 use crate::Error;
 use crate::host::AccountHost;
-use crate::limiter::{LocalRateLimiter, PauseReason, RateLimiter};
+use crate::limiter::{BackoffSteps, LocalRateLimiter, PauseReason, RateLimiter};
 use crate::status::{error_for_status, parse_problem, transport_error};
 use crate::tokens::TokenSource;
 
@@ -38,10 +41,13 @@ pub trait CallObserver: Send + Sync {
 }
 
 /// How long an account is paused after amoCRM pushes back.
+///
+/// A 429 with a JSON `retry_after` pauses the account for exactly that long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackoffPolicy {
-    /// Pause after a 429 that did not say how long to wait (an HTML body). Default 60 s.
-    pub default_429: Duration,
+    /// Pauses after consecutive 429s that did not say how long to wait (HTML bodies): growing
+    /// steps from 1 s to a cap of 60 s by default, reset by a success.
+    pub steps_429: BackoffSteps,
     /// Pause after a 403 taken as a block. Default 300 s.
     pub forbidden_cooldown: Duration,
 }
@@ -49,7 +55,7 @@ pub struct BackoffPolicy {
 impl Default for BackoffPolicy {
     fn default() -> Self {
         BackoffPolicy {
-            default_429: Duration::from_secs(60),
+            steps_429: BackoffSteps::default(),
             forbidden_cooldown: Duration::from_secs(300),
         }
     }
@@ -99,9 +105,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails a request at once with [`Error::Throttled`], sending nothing, when the rate limiter
-    /// would make it wait longer than `wait` (a caller with a deadline learns it cannot make it
-    /// instead of waiting in vain). By default requests wait as long as the limiter says.
+    /// Gives every request a deadline `wait` from its start, for everything before it is sent:
+    /// the rate limiter's queue and 429 pauses.
+    ///
+    /// A request whose slot lies beyond the deadline fails at once with [`Error::Throttled`]; one
+    /// to an account paused after a 429 waits the pause out when it ends before the deadline and
+    /// fails at once with [`Error::Paused`] otherwise. Nothing is sent in either failure, so a
+    /// caller with a deadline learns it cannot make it instead of waiting in vain. By default
+    /// requests wait as long as the limiter says, and fail at once on any pause.
     pub fn max_limiter_wait(mut self, wait: Duration) -> ClientBuilder {
         self.max_limiter_wait = Some(wait);
         self
@@ -257,17 +268,20 @@ impl AmoClient {
         // After a 401 the renewed token is used for one more attempt; a second 401 is final.
         let mut renewed: Option<SecretString> = None;
         let mut retried = false;
+        let deadline = inner.max_limiter_wait.map(|wait| Instant::now() + wait);
         loop {
-            self.fail_if_paused(account).await?;
-            let waited = inner
-                .limiter
-                .acquire(account, inner.max_limiter_wait)
-                .await?;
+            self.wait_out_pause(account, deadline).await?;
+            let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let waited = inner.limiter.acquire(account, max_wait).await?;
             if let Some(observer) = &inner.observer {
                 observer.on_limiter_wait(waited);
             }
-            // Another request may have paused the account while this one waited for its slot.
-            self.fail_if_paused(account).await?;
+            // Another request may have paused the account while this one waited for its slot. The
+            // slot is stale once the pause has been waited out: it was counted before the pause,
+            // and sending in it now could exceed the limit, so a new one is taken.
+            if self.wait_out_pause(account, deadline).await? {
+                continue;
+            }
 
             let bearer = match renewed.take() {
                 Some(token) => token,
@@ -276,6 +290,9 @@ impl AmoClient {
             let (status, headers, body) = self.send_once(call, &bearer).await?;
 
             if (200..300).contains(&status) {
+                if let Err(error) = inner.limiter.succeeded(account).await {
+                    tracing::warn!(%error, "could not reset the amoCRM back-off");
+                }
                 return Ok(Some(body).filter(|b| status != 204 && !b.is_empty()));
             }
             if status == 401 && !retried {
@@ -296,15 +313,57 @@ impl AmoClient {
                     Err(other) => return Err(other),
                 }
             }
-            return Err(self.failure(call, status, &headers, &body).await);
+            let error = self.failure(call, status, &headers, &body).await;
+            // amoCRM did not process a request it answered 429, so a read is repeated once the
+            // pause it set is over, when that is before the deadline. Writes are never repeated.
+            if matches!(error, Error::TooManyRequests { .. })
+                && call.method == Method::GET
+                && self.pause_ends_by(account, deadline).await
+            {
+                continue;
+            }
+            return Err(error);
         }
     }
 
-    async fn fail_if_paused(&self, account: &str) -> Result<(), Error> {
-        match self.inner.limiter.paused(account).await? {
-            Some((until, reason)) => Err(Error::Paused { until, reason }),
-            None => Ok(()),
+    /// Whether the account is paused after a 429 and the pause ends by `deadline`.
+    async fn pause_ends_by(&self, account: &str, deadline: Option<Instant>) -> bool {
+        let Some(deadline) = deadline else {
+            return false;
+        };
+        match self.inner.limiter.paused(account).await {
+            Ok(Some((until, PauseReason::TooManyRequests))) => {
+                let remaining = until.duration_since(SystemTime::now()).unwrap_or_default();
+                Instant::now() + remaining <= deadline
+            }
+            _ => false,
         }
+    }
+
+    /// Waits while the account is paused after a 429 and the pause ends by `deadline`; fails
+    /// with [`Error::Paused`] at once on a pause that ends later (or on any pause without a
+    /// deadline, or a 403 cool-down). Returns whether it waited.
+    async fn wait_out_pause(
+        &self,
+        account: &str,
+        deadline: Option<Instant>,
+    ) -> Result<bool, Error> {
+        let mut waited = false;
+        while let Some((until, reason)) = self.inner.limiter.paused(account).await? {
+            // At least a millisecond, so a pause whose wall-clock end has just passed but which
+            // the limiter still reports cannot make this loop spin.
+            let remaining = until
+                .duration_since(SystemTime::now())
+                .unwrap_or_default()
+                .max(Duration::from_millis(1));
+            let ends_in_time = deadline.is_some_and(|d| Instant::now() + remaining <= d);
+            if reason != PauseReason::TooManyRequests || !ends_in_time {
+                return Err(Error::Paused { until, reason });
+            }
+            tokio::time::sleep(remaining).await;
+            waited = true;
+        }
+        Ok(waited)
     }
 
     /// One HTTP exchange, within the timeout, reported to the observer.
@@ -373,35 +432,56 @@ impl AmoClient {
     async fn failure(&self, call: &Call, status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
         let error = error_for_status(status, headers, body);
         let inner = &*self.inner;
+        let account = inner.host.as_str();
         let pause = match &error {
-            Error::TooManyRequests { retry_after } => Some((
-                retry_after.unwrap_or(inner.backoff.default_429),
-                PauseReason::TooManyRequests,
-            )),
-            Error::Forbidden { .. } if call.forbidden_pauses => {
-                Some((inner.backoff.forbidden_cooldown, PauseReason::Forbidden))
-            }
+            // An HTML 429 says nothing about how long to wait: the limiter takes the next step.
+            Error::TooManyRequests { retry_after: None } => Some(
+                inner
+                    .limiter
+                    .back_off(account, inner.backoff.steps_429)
+                    .await
+                    .map(|duration| (duration, PauseReason::TooManyRequests)),
+            ),
+            Error::TooManyRequests {
+                retry_after: Some(duration),
+            } => Some(
+                self.pause_for(*duration, PauseReason::TooManyRequests)
+                    .await,
+            ),
+            Error::Forbidden { .. } if call.forbidden_pauses => Some(
+                self.pause_for(inner.backoff.forbidden_cooldown, PauseReason::Forbidden)
+                    .await,
+            ),
             _ => None,
         };
-        if let Some((duration, reason)) = pause {
-            let until = SystemTime::now() + duration;
-            tracing::warn!(
+        match pause {
+            Some(Ok((duration, reason))) => tracing::warn!(
                 host = %inner.host,
                 endpoint = call.endpoint,
                 %reason,
-                pause_secs = duration.as_secs(),
+                pause_ms = duration.as_millis() as u64,
                 "amoCRM pushed back; pausing the account"
-            );
-            if let Err(pause_error) = inner
-                .limiter
-                .pause(inner.host.as_str(), until, reason)
-                .await
-            {
-                // The original answer matters more to the caller than the limiter's failure.
+            ),
+            // The original answer matters more to the caller than the limiter's failure.
+            Some(Err(pause_error)) => {
                 tracing::warn!(%pause_error, "could not record the amoCRM pause");
             }
+            None => {}
         }
         error
+    }
+
+    async fn pause_for(
+        &self,
+        duration: Duration,
+        reason: PauseReason,
+    ) -> Result<(Duration, PauseReason), Error> {
+        let until = SystemTime::now() + duration;
+        self.inner
+            .limiter
+            .pause(self.inner.host.as_str(), until, reason)
+            .await?;
+        Ok((duration, reason))
     }
 
     /// Sends `call` and decodes the JSON answer; `None` for 204 / empty answers.

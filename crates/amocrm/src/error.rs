@@ -69,8 +69,9 @@ pub enum Error {
         problem: Box<Problem>,
     },
 
-    /// amoCRM answered 429. The account has been paused for `retry_after` (or the configured
-    /// default when the body was HTML and carried no delay).
+    /// amoCRM answered 429. The account has been paused for `retry_after`, or, when the body was
+    /// HTML and carried no delay, for the next step of the back-off
+    /// ([`BackoffSteps`](crate::BackoffSteps)).
     #[error("amoCRM rate limit hit (429){}", retry_suffix(.retry_after))]
     TooManyRequests {
         /// The delay amoCRM asked for; `None` when the answer was not JSON.
@@ -86,9 +87,11 @@ pub enum Error {
         reason: PauseReason,
     },
 
-    /// The account's request budget is taken for longer than the caller agreed to wait
-    /// ([`ClientBuilder::max_limiter_wait`](crate::ClientBuilder::max_limiter_wait)); nothing was sent.
-    #[error("amoCRM's request limit for this account is used up for the next {} ms", .wait.as_millis())]
+    /// Our own rate limiter has queued so many requests for this account that this one's slot
+    /// lies beyond the caller's deadline
+    /// ([`ClientBuilder::max_limiter_wait`](crate::ClientBuilder::max_limiter_wait)); nothing was
+    /// sent. amoCRM itself has not pushed back.
+    #[error("too many requests to this amoCRM account are queued; the next slot is {} ms away", .wait.as_millis())]
     Throttled {
         /// How long the request would have had to wait.
         wait: Duration,

@@ -19,7 +19,7 @@ mod tokens;
 pub use client::{AmoClient, BackoffPolicy, CallObserver, ClientBuilder};
 pub use error::{Error, Problem, ValidationDetail, ValidationError};
 pub use host::{AccountHost, HostPolicy, Product};
-pub use limiter::{LocalRateLimiter, PauseReason, RateLimiter};
+pub use limiter::{BackoffSteps, LocalRateLimiter, PauseReason, RateLimiter};
 pub use oauth::{AuthMode, OAuthClient, OAuthConfig, TokenPair};
 pub use page::Page;
 pub use tokens::{

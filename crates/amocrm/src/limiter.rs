@@ -5,6 +5,11 @@
 //! request, and pauses the account after a 429 or 403 so that nothing is sent until the pause
 //! ends. [`LocalRateLimiter`] serves one process; a shared implementation of the same trait
 //! serves several replicas.
+//!
+//! A 429 that says how long to wait (a JSON `retry_after`) pauses the account for exactly that
+//! long. One that does not (amoCRM's HTML 429 page) starts a back-off in growing steps —
+//! [`BackoffSteps`]: 1 s, 2 s, 4 s, … up to a cap — counted per account where the pause is kept,
+//! and reset by the next successful request.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -59,6 +64,45 @@ impl FromStr for PauseReason {
     }
 }
 
+/// How long the account is paused after consecutive 429 answers that carried no `retry_after`.
+///
+/// The `n`-th such 429 in a row pauses the account for `first × 2ⁿ⁻¹`, but never longer than
+/// `cap`: 1 s, 2 s, 4 s, 8 s, 16 s, 32 s, then 60 s with the defaults. A successful request ends
+/// the streak; so does a quiet spell of [`BackoffSteps::MEMORY`] after the last pause ended.
+///
+/// Only a 429 for a request sent while the account was not paused counts as a step: the other
+/// requests of the same burst, answered 429 too, belong to the step already taken. So a burst of
+/// seven 429s pauses the account for one step, not seven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackoffSteps {
+    /// The first pause. Default 1 s.
+    pub first: Duration,
+    /// The longest pause. Default 60 s: while amoCRM keeps answering 429, at most one burst of
+    /// requests (the limiter's `max`) per minute reaches it, far from the repeated hammering that
+    /// makes amoCRM block the account with 403.
+    pub cap: Duration,
+}
+
+impl BackoffSteps {
+    /// How long a streak of 429s is remembered after its last pause ended, without a success.
+    pub const MEMORY: Duration = Duration::from_secs(600);
+
+    /// The pause of the `step`-th consecutive 429 (counted from 1).
+    pub fn pause(&self, step: u32) -> Duration {
+        let factor = 1u32.checked_shl(step.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.first.saturating_mul(factor).min(self.cap)
+    }
+}
+
+impl Default for BackoffSteps {
+    fn default() -> Self {
+        BackoffSteps {
+            first: Duration::from_secs(1),
+            cap: Duration::from_secs(60),
+        }
+    }
+}
+
 /// Decides when the next request to an account may start, and remembers back-off pauses.
 ///
 /// `account` is the account key; the client uses the account host's origin
@@ -82,6 +126,33 @@ pub trait RateLimiter: Send + Sync + 'static {
     ) -> Result<(), Error>;
     /// `Some((until, reason))` when the account is paused.
     async fn paused(&self, account: &str) -> Result<Option<(SystemTime, PauseReason)>, Error>;
+
+    /// Records a 429 that did not say how long to wait and pauses the account for the next step
+    /// of `steps`; returns how long the account is now paused from now.
+    ///
+    /// When the account is already paused, the 429 answered a request sent before that pause
+    /// began: the streak does not grow and the current pause stays. The default implementation
+    /// keeps no streak and always pauses for the first step; limiters should override it.
+    async fn back_off(&self, account: &str, steps: BackoffSteps) -> Result<Duration, Error> {
+        if let Some((until, _)) = self.paused(account).await? {
+            return Ok(until.duration_since(SystemTime::now()).unwrap_or_default());
+        }
+        let pause = steps.pause(1);
+        self.pause(
+            account,
+            SystemTime::now() + pause,
+            PauseReason::TooManyRequests,
+        )
+        .await?;
+        Ok(pause)
+    }
+
+    /// Ends the account's streak of 429s: a request has just succeeded. Implementations make this
+    /// cheap when there is no streak, since it follows every successful request.
+    async fn succeeded(&self, account: &str) -> Result<(), Error> {
+        let _ = account;
+        Ok(())
+    }
 }
 
 /// An in-process sliding-window-log limiter: at most `max_requests` request starts in any window
@@ -94,6 +165,11 @@ pub trait RateLimiter: Send + Sync + 'static {
 ///
 /// Clones share state. Time is measured with [`tokio::time::Instant`], so tests under a paused
 /// tokio clock are deterministic.
+///
+/// A process cannot know what its predecessor sent just before it stopped, so a server should
+/// build its limiter with [`LocalRateLimiter::starting_full`]: every account's window counts as
+/// full at creation, and no request starts in the first `per` after it (the price is that a block
+/// rendered in the first second after a restart waits up to that second).
 #[derive(Clone)]
 pub struct LocalRateLimiter {
     inner: Arc<LimiterState>,
@@ -102,6 +178,8 @@ pub struct LocalRateLimiter {
 struct LimiterState {
     max: usize,
     per: Duration,
+    /// No request starts before this moment (the window counted as full at creation).
+    not_before: Option<Instant>,
     accounts: Mutex<HashMap<String, AccountWindow>>,
 }
 
@@ -110,6 +188,8 @@ struct AccountWindow {
     /// Start times of the last `max` requests (some may lie in the future: reserved slots).
     starts: VecDeque<Instant>,
     pause: Option<Pause>,
+    /// Consecutive 429s without `retry_after`; kept beside the pause they set.
+    streak: u32,
 }
 
 struct Pause {
@@ -124,10 +204,25 @@ impl LocalRateLimiter {
     /// A limiter allowing `max_requests` starts per `per` for each account (a `max_requests` of 0
     /// is taken as 1, since a limiter that never lets anything through is a bug, not a policy).
     pub fn new(max_requests: u32, per: Duration) -> LocalRateLimiter {
+        LocalRateLimiter::build(max_requests, per, None)
+    }
+
+    /// Like [`LocalRateLimiter::new`], but every account's window counts as full now: the first
+    /// request to any account starts `per` from now at the earliest.
+    ///
+    /// This is the limiter for a process that may replace another one (a restart, a deploy):
+    /// whatever the old process sent in its last `per`, the new one adds nothing to that window,
+    /// so amoCRM never sees more than `max_requests` in any `per` across the restart.
+    pub fn starting_full(max_requests: u32, per: Duration) -> LocalRateLimiter {
+        LocalRateLimiter::build(max_requests, per, Some(Instant::now() + per))
+    }
+
+    fn build(max_requests: u32, per: Duration, not_before: Option<Instant>) -> LocalRateLimiter {
         LocalRateLimiter {
             inner: Arc::new(LimiterState {
                 max: usize::try_from(max_requests.max(1)).unwrap_or(usize::MAX),
                 per,
+                not_before,
                 accounts: Mutex::new(HashMap::new()),
             }),
         }
@@ -171,11 +266,16 @@ impl LocalRateLimiter {
                 len if len >= max => window.starts[len - max] + per,
                 _ => now,
             };
-            let slot = [Some(earliest), Some(now), window.starts.back().copied()]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(now);
+            let slot = [
+                Some(earliest),
+                Some(now),
+                window.starts.back().copied(),
+                self.inner.not_before,
+            ]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(now);
             if latest.is_some_and(|latest| slot > latest) {
                 return Err(slot);
             }
@@ -270,11 +370,50 @@ impl RateLimiter for LocalRateLimiter {
         let now = Instant::now();
         Ok(self.with_account(account, |window| match &window.pause {
             Some(pause) if pause.ends > now => Some((pause.until, pause.reason)),
-            Some(_) => {
-                window.pause = None;
+            Some(pause) => {
+                // The streak outlives its pause for a while, so the next 429 takes the next step.
+                if pause.ends + BackoffSteps::MEMORY <= now {
+                    window.pause = None;
+                    window.streak = 0;
+                }
                 None
             }
             None => None,
         }))
+    }
+
+    async fn back_off(&self, account: &str, steps: BackoffSteps) -> Result<Duration, Error> {
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        Ok(self.with_account(account, |window| {
+            if let Some(pause) = window.pause.as_ref() {
+                if pause.ends > now {
+                    return pause.ends - now;
+                }
+                if pause.ends + BackoffSteps::MEMORY <= now {
+                    window.streak = 0;
+                }
+            }
+            window.streak = window.streak.saturating_add(1);
+            let length = steps.pause(window.streak);
+            window.pause = Some(Pause {
+                ends: now + length,
+                until: wall + length,
+                reason: PauseReason::TooManyRequests,
+            });
+            length
+        }))
+    }
+
+    async fn succeeded(&self, account: &str) -> Result<(), Error> {
+        let mut accounts = self
+            .inner
+            .accounts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(window) = accounts.get_mut(account) {
+            window.streak = 0;
+        }
+        Ok(())
     }
 }

@@ -63,6 +63,7 @@ fn nothing_written(error: &Error) -> bool {
                 | domain::Error::NeedsLogin
                 | domain::Error::NotConnected
                 | domain::Error::Busy { .. }
+                | domain::Error::Queued { .. }
                 | domain::Error::Blocked { .. }
                 | domain::Error::PaymentRequired
                 | domain::Error::NotFound(_)

@@ -64,7 +64,7 @@ impl Error {
                 D::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
                 D::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
                 D::Forbidden(_) => StatusCode::FORBIDDEN,
-                D::Blocked { .. } | D::Unavailable(_) | D::Timeout => {
+                D::Queued { .. } | D::Blocked { .. } | D::Unavailable(_) | D::Timeout => {
                     StatusCode::SERVICE_UNAVAILABLE
                 }
                 D::Usedesk { retryable, .. } => {
@@ -91,6 +91,9 @@ impl Error {
                 D::NeedsLogin | D::NotConnected => Failure::NeedsLogin,
                 D::NotFound(_) => Failure::NotFound,
                 D::Busy { .. } => Failure::Busy,
+                D::Queued { until } => Failure::Queued {
+                    seconds: seconds_until(*until),
+                },
                 D::Blocked { .. } => Failure::Blocked,
                 D::PaymentRequired => Failure::PaymentRequired,
                 D::Unavailable(_)
@@ -135,6 +138,7 @@ impl Error {
                 D::Validation(_) => "validation",
                 D::Rejected(_) => "rejected",
                 D::Busy { .. } => "busy",
+                D::Queued { .. } => "queued",
                 D::Blocked { .. } => "blocked",
                 D::PaymentRequired => "payment_required",
                 D::Forbidden(_) => "forbidden",
@@ -159,6 +163,7 @@ impl Error {
         };
         match self {
             Self::Domain(D::Busy { until: at }) => Some(until(at, 60)),
+            Self::Domain(D::Queued { until }) => Some(seconds_until(*until)),
             Self::Domain(D::Blocked { until: at }) => Some(until(at, 300)),
             Self::Domain(
                 D::Unavailable(_)
@@ -176,4 +181,11 @@ impl Error {
     pub(crate) fn is_internal(&self) -> bool {
         matches!(self.failure(), Failure::Internal)
     }
+}
+
+/// Whole seconds (at least 1) until `at`.
+fn seconds_until(at: std::time::SystemTime) -> u64 {
+    at.duration_since(std::time::SystemTime::now())
+        .map_or(1, |d| d.as_secs_f64().ceil() as u64)
+        .max(1)
 }

@@ -23,6 +23,12 @@ pub(crate) fn failure(lang: Lang, failure: &Failure, reference: &str) -> String 
         Failure::TokenReplayed => t(lang, "action-token-replayed"),
         Failure::NeedsLogin => t(lang, "state-login-expired"),
         Failure::Busy => t(lang, "state-busy"),
+        Failure::Queued { seconds } => t1(
+            lang,
+            "state-queued",
+            "seconds",
+            i64::try_from(*seconds).unwrap_or(i64::MAX),
+        ),
         Failure::Blocked => t(lang, "state-blocked"),
         Failure::PaymentRequired => t(lang, "state-payment-required"),
         Failure::Unavailable => t(lang, "action-unavailable"),

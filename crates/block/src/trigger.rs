@@ -209,7 +209,7 @@ fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> 
             "The amoCRM user of this connection may not do this.".into(),
             None,
         ),
-        D::Busy { .. } | D::Blocked { .. } | D::Unavailable(_) | D::Timeout => (
+        D::Busy { .. } | D::Queued { .. } | D::Blocked { .. } | D::Unavailable(_) | D::Timeout => (
             StatusCode::SERVICE_UNAVAILABLE,
             "upstream_unavailable",
             english("api-error-upstream-unavailable"),

@@ -72,6 +72,13 @@ pub enum Error {
         /// When requests may resume, when known.
         until: Option<SystemTime>,
     },
+    /// Our own rate limiter has so many requests for this amoCRM account queued that this one could not start
+    /// before its deadline. amoCRM has not pushed back: nothing was sent.
+    #[error("too many requests for this amoCRM account are queued here")]
+    Queued {
+        /// When the request's slot would have come: the data can be fetched from then on.
+        until: SystemTime,
+    },
     /// amoCRM blocked access (403 on every request).
     #[error("amoCRM blocked access")]
     Blocked {
@@ -126,7 +133,11 @@ impl Error {
     pub fn is_degradation(&self) -> bool {
         matches!(
             self,
-            Self::Busy { .. } | Self::Blocked { .. } | Self::Unavailable(_) | Self::Timeout
+            Self::Busy { .. }
+                | Self::Queued { .. }
+                | Self::Blocked { .. }
+                | Self::Unavailable(_)
+                | Self::Timeout
         )
     }
 }
@@ -153,8 +164,8 @@ impl From<amocrm::Error> for Error {
             A::Forbidden { .. } => Self::Blocked { until: None },
             A::NotFound => Self::NotFound("amoCRM entity".into()),
             A::Validation { problem, .. } => Self::Rejected(problem.to_string()),
-            A::Throttled { wait } => Self::Busy {
-                until: Some(SystemTime::now() + wait),
+            A::Throttled { wait } => Self::Queued {
+                until: SystemTime::now() + wait,
             },
             A::TooManyRequests { retry_after } => Self::Busy {
                 until: retry_after.map(|d| SystemTime::now() + d),

@@ -31,6 +31,11 @@ pub struct BlockInput {
 pub enum Degradation {
     /// amoCRM rate-limited the account.
     Busy,
+    /// Our own limiter has too many requests for the account queued; amoCRM has not pushed back.
+    Queued {
+        /// In how many seconds (at least 1) the data can be fetched.
+        seconds: u64,
+    },
     /// amoCRM blocked access (403).
     Blocked,
     /// The subscription ended (402).
@@ -69,6 +74,12 @@ pub enum BlockOutcome {
 fn degradation(e: &Error) -> Degradation {
     match e {
         Error::Busy { .. } => Degradation::Busy,
+        Error::Queued { until } => Degradation::Queued {
+            seconds: until
+                .duration_since(std::time::SystemTime::now())
+                .map_or(1, |d| d.as_secs_f64().ceil() as u64)
+                .max(1),
+        },
         Error::Blocked { .. } => Degradation::Blocked,
         Error::PaymentRequired => Degradation::PaymentRequired,
         Error::Timeout => Degradation::Timeout,

@@ -3,10 +3,15 @@
 //! The same sliding-window log as `amocrm::LocalRateLimiter`, kept in a Redis sorted set per account and
 //! changed only by one Lua script, so reservations from all replicas are serialised by Redis itself.
 //! Time is Redis's own clock (`TIME`), so replicas with skewed clocks still agree.
+//!
+//! The 429 back-off streak lives beside the pause it sets (a counter key per account), so every replica
+//! takes the same steps ([`BackoffSteps`]) and a success on any replica ends the streak.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use amocrm::{Error, PauseReason, RateLimiter};
+use amocrm::{BackoffSteps, Error, PauseReason, RateLimiter};
 use async_trait::async_trait;
 use redis::aio::MultiplexedConnection;
 
@@ -49,6 +54,33 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'PX', until_ms - now)
 return 1
 ";
 
+/// Records a 429 without `retry_after`: while the account is paused, returns the current pause (the 429
+/// answered a request of the same burst); otherwise counts one more step and pauses the account for it.
+/// Returns `{pause_ms, until_ms}`. KEYS[1] = the pause key, KEYS[2] = the streak counter; ARGV = first step
+/// (ms), cap (ms), how long the streak outlives its pause (ms).
+const BACK_OFF: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local current = redis.call('GET', KEYS[1])
+if current then
+  local sep = string.find(current, '|', 1, true)
+  local until_ms = sep and tonumber(string.sub(current, 1, sep - 1))
+  if until_ms and until_ms > now then return {until_ms - now, until_ms} end
+end
+local step = redis.call('INCR', KEYS[2])
+local cap = tonumber(ARGV[2])
+local pause = tonumber(ARGV[1])
+for _ = 2, step do
+  if pause >= cap then break end
+  pause = pause * 2
+end
+if pause > cap then pause = cap end
+local until_ms = now + pause
+redis.call('SET', KEYS[1], until_ms .. '|too_many_requests', 'PX', pause)
+redis.call('PEXPIRE', KEYS[2], pause + tonumber(ARGV[3]))
+return {pause, until_ms}
+";
+
 /// A [`RateLimiter`] whose state lives in Redis, shared by every process that uses the same Redis and prefix.
 #[derive(Clone)]
 pub struct RedisRateLimiter {
@@ -58,6 +90,9 @@ pub struct RedisRateLimiter {
     per: Duration,
     reserve: redis::Script,
     pause: redis::Script,
+    back_off: redis::Script,
+    /// Accounts this process has seen with a 429 streak: only for them does a success cost a round trip.
+    streaks: Arc<Mutex<HashSet<String>>>,
 }
 
 impl std::fmt::Debug for RedisRateLimiter {
@@ -94,6 +129,8 @@ impl RedisRateLimiter {
             per,
             reserve: redis::Script::new(RESERVE),
             pause: redis::Script::new(PAUSE),
+            back_off: redis::Script::new(BACK_OFF),
+            streaks: Arc::new(Mutex::new(HashSet::new())),
         })
     }
 
@@ -103,6 +140,15 @@ impl RedisRateLimiter {
 
     fn pause_key(&self, account: &str) -> String {
         format!("{}:pause:{account}", self.prefix)
+    }
+
+    fn streak_key(&self, account: &str) -> String {
+        format!("{}:streak:{account}", self.prefix)
+    }
+
+    fn streaks(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        // Plain data, never held across an await: a poisoned lock still holds a usable set.
+        self.streaks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Reserves the next start for `account` without waiting for it: returns when (unix milliseconds,
@@ -216,11 +262,16 @@ impl RateLimiter for RedisRateLimiter {
 
     async fn paused(&self, account: &str) -> Result<Option<(SystemTime, PauseReason)>, Error> {
         let mut connection = self.connection.clone();
-        let value: Option<String> = redis::cmd("GET")
+        // The streak is read in the same round trip, so that this replica knows to end it on its next success.
+        let (value, streak): (Option<String>, Option<i64>) = redis::cmd("MGET")
             .arg(self.pause_key(account))
+            .arg(self.streak_key(account))
             .query_async(&mut connection)
             .await
             .map_err(|e| redis_error(&e))?;
+        if streak.is_some_and(|n| n > 0) {
+            self.streaks().insert(account.to_owned());
+        }
         let Some((until, reason)) = value.as_deref().and_then(|v| v.split_once('|')) else {
             return Ok(None);
         };
@@ -230,5 +281,35 @@ impl RateLimiter for RedisRateLimiter {
             return Ok(None);
         }
         Ok(Some((until, reason.parse()?)))
+    }
+
+    async fn back_off(&self, account: &str, steps: BackoffSteps) -> Result<Duration, Error> {
+        let mut connection = self.connection.clone();
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let (pause_ms, _until_ms): (i64, i64) = self
+            .back_off
+            .key(self.pause_key(account))
+            .key(self.streak_key(account))
+            .arg(ms(steps.first).max(1))
+            .arg(ms(steps.cap).max(1))
+            .arg(ms(BackoffSteps::MEMORY))
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|e| redis_error(&e))?;
+        self.streaks().insert(account.to_owned());
+        Ok(Duration::from_millis(u64::try_from(pause_ms).unwrap_or(0)))
+    }
+
+    async fn succeeded(&self, account: &str) -> Result<(), Error> {
+        if !self.streaks().remove(account) {
+            return Ok(());
+        }
+        let mut connection = self.connection.clone();
+        let _: i64 = redis::cmd("DEL")
+            .arg(self.streak_key(account))
+            .query_async(&mut connection)
+            .await
+            .map_err(|e| redis_error(&e))?;
+        Ok(())
     }
 }

@@ -6,5 +6,6 @@ mod support;
 mod crash;
 mod faults;
 mod hostile;
+mod limits;
 mod replicas;
 mod startup;

@@ -278,6 +278,16 @@ impl Server {
         panic!("the server at {} did not become ready", self.base);
     }
 
+    /// SIGTERM, as a deploy or `systemctl restart` stops it; waits until the process has exited.
+    pub fn terminate(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "SIGTERM was delivered");
+        let _ = self.child.wait();
+    }
+
     /// SIGKILL: no chance to clean up, as in a crash.
     pub fn kill(mut self) {
         let _ = self.child.kill();

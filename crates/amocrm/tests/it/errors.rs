@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use amocrm::{
-    AccountHost, AmoClient, BackoffPolicy, Error, HostPolicy, LeadUpdate, LocalRateLimiter,
-    NewContact, PauseReason, StaticToken,
+    AccountHost, AmoClient, BackoffPolicy, BackoffSteps, Error, HostPolicy, LeadUpdate,
+    LocalRateLimiter, NewContact, PauseReason, StaticToken,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -174,7 +174,7 @@ async fn a_json_429_pauses_the_account_for_its_retry_after() {
 }
 
 #[tokio::test]
-async fn an_html_429_has_no_retry_after_and_pauses_for_the_default() {
+async fn an_html_429_has_no_retry_after_and_pauses_for_the_first_step() {
     // Arrange
     let server = MockServer::start().await;
     crate::support::mount_catch_all(&server).await;
@@ -189,7 +189,10 @@ async fn an_html_429_has_no_retry_after_and_pauses_for_the_default() {
         .await;
     let client = builder_for(&server, Arc::new(StaticToken::new(TEST_TOKEN)))
         .backoff(BackoffPolicy {
-            default_429: Duration::from_secs(42),
+            steps_429: BackoffSteps {
+                first: Duration::from_secs(42),
+                cap: Duration::from_secs(100),
+            },
             forbidden_cooldown: Duration::from_secs(300),
         })
         .build();

@@ -1,6 +1,7 @@
 //! Integration tests of the amoCRM client against wiremock stand-ins of amoCRM.
 
 mod account;
+mod backoff;
 mod contacts;
 mod errors;
 mod feed;

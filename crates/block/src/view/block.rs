@@ -3,6 +3,7 @@
 use askama::Template;
 use domain::Degradation;
 use domain::model::{AccountView, BlockData, ContactView, DealKind, DealView};
+use i18n::Arg;
 
 use super::model::{BlockActions, BlockView, ContactActions};
 use super::style::{FormTarget, Pill, action_href, safe_href};
@@ -233,6 +234,10 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
 fn degraded(tr: Tr, reason: &Degradation, reference: &str) -> Degraded {
     let (severity, message) = match reason {
         Degradation::Busy => ("warning", tr.t("state-busy")),
+        // Our own queue, not amoCRM, is what delays the data: the agent is told when it will come.
+        Degradation::Queued { seconds } => {
+            ("warning", tr.args("state-queued", &[seconds_arg(*seconds)]))
+        }
         Degradation::Timeout => ("warning", tr.t("state-timeout")),
         Degradation::Unavailable => ("warning", tr.t("state-upstream-error")),
         Degradation::Blocked => ("danger", tr.t("state-blocked")),
@@ -250,10 +255,25 @@ fn degraded(tr: Tr, reason: &Degradation, reference: &str) -> Degraded {
     }
 }
 
+/// The `seconds` variable of the queued-requests messages.
+fn seconds_arg(seconds: u64) -> (&'static str, Arg) {
+    (
+        "seconds",
+        Arg::from(i64::try_from(seconds).unwrap_or(i64::MAX)),
+    )
+}
+
 /// The warning above last known data: why it is not fresh, and when it was fetched.
 fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Option<String> {
     let as_of = data.stale_as_of?;
     let id = match reason {
+        Some(Degradation::Queued { seconds }) => {
+            let time = tr.moment(as_of);
+            return Some(tr.args(
+                "state-stale-queued",
+                &[("time", Arg::from(time.as_str())), seconds_arg(*seconds)],
+            ));
+        }
         Some(Degradation::Busy) => "state-stale-busy",
         Some(Degradation::Blocked) => "state-stale-blocked",
         Some(Degradation::PaymentRequired) => "state-stale-payment",

@@ -208,6 +208,11 @@ pub enum Failure {
     NeedsLogin,
     /// amoCRM is rate-limiting.
     Busy,
+    /// Our own limiter has too many requests for the account queued (amoCRM has not pushed back).
+    Queued {
+        /// In how many seconds (at least 1) trying again will work.
+        seconds: u64,
+    },
     /// amoCRM blocked access.
     Blocked,
     /// The subscription ended.

@@ -156,6 +156,13 @@ fn failure_page(tr: Tr, reason: &Failure, reference: &str) -> Message {
         Failure::TokenReplayed => tr.t("action-token-replayed"),
         Failure::NeedsLogin => tr.t("state-login-expired"),
         Failure::Busy => tr.t("state-busy"),
+        Failure::Queued { seconds } => tr.args(
+            "state-queued",
+            &[(
+                "seconds",
+                i18n::Arg::from(i64::try_from(*seconds).unwrap_or(i64::MAX)),
+            )],
+        ),
         Failure::Blocked => tr.t("state-blocked"),
         Failure::PaymentRequired => tr.t("state-payment-required"),
         Failure::Unavailable => tr.t("action-unavailable"),

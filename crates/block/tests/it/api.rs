@@ -1,7 +1,9 @@
 //! `POST /api/`: every state the agent can see, from JSON and form bodies, in the right language.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use amocrm::RateLimiter;
 use domain::store::Store;
 use i18n::Lang::{En, Pt, Ru};
 use serde_json::Value;
@@ -341,6 +343,40 @@ async fn block_says_amocrm_is_busy_when_it_answers_429() {
     // Assert
     assert_eq!(status, 200);
     assert_shows(&html, &t(En, "state-busy"));
+}
+
+#[tokio::test]
+async fn block_delayed_by_our_own_queue_says_requests_are_queued_here_not_that_amocrm_is_busy() {
+    // Arrange: one request a minute, and this minute's request already taken, so the block's first
+    // request would start long after the render deadline.
+    let limiter = Arc::new(amocrm::LocalRateLimiter::new(1, Duration::from_secs(60)));
+    let app = TestApp::with(Options {
+        limiter: Some(limiter.clone()),
+        ..Options::default()
+    })
+    .await;
+    app.connect().await;
+    let _ = limiter
+        .acquire(app.amo_host().as_str(), Some(Duration::ZERO))
+        .await;
+
+    // Act
+    let (status, html) = app.post_block(&app.block_request()).await;
+
+    // Assert: the catch-all mock would fail the test had anything reached amoCRM.
+    assert_eq!(status, 200);
+    let queued = |seconds: i64| {
+        i18n::Translator::global().t_args(
+            En,
+            "state-queued",
+            &[("seconds", i18n::Arg::from(seconds))],
+        )
+    };
+    assert!(
+        (50..=60).any(|n| unescape(&html).contains(&queued(n))),
+        "expected the queued-requests message:\n{html}"
+    );
+    assert_hides(&html, &t(En, "state-busy"));
 }
 
 #[tokio::test]

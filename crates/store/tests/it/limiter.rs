@@ -147,3 +147,83 @@ async fn a_replica_that_stops_waiting_gives_its_slot_back() {
     }
     assert!(freed, "the abandoned slot was given back");
 }
+
+/// Small steps, so a streak runs its course in a fraction of a second of Redis time.
+const SMALL_STEPS: amocrm::BackoffSteps = amocrm::BackoffSteps {
+    first: Duration::from_millis(20),
+    cap: Duration::from_millis(80),
+};
+
+#[tokio::test]
+async fn consecutive_html_429s_on_two_replicas_pause_for_growing_steps_up_to_the_cap() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://steps.amocrm.ru";
+
+    let mut pauses = Vec::new();
+    for i in 0..5 {
+        let replica = if i % 2 == 0 { &a } else { &b };
+        let pause = replica.back_off(account, SMALL_STEPS).await.unwrap();
+        pauses.push(pause.as_millis());
+        // Each 429 answers a request sent after the previous pause ended.
+        tokio::time::sleep(pause).await;
+    }
+
+    assert_eq!(pauses, [20, 40, 80, 80, 80]);
+}
+
+#[tokio::test]
+async fn a_429_during_a_pause_set_by_another_replica_keeps_that_pause_and_takes_no_step() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://burst.amocrm.ru";
+    let steps = amocrm::BackoffSteps::default();
+
+    let first = a.back_off(account, steps).await.unwrap();
+    let same_burst = b.back_off(account, steps).await.unwrap();
+    let (_, reason) = b.paused(account).await.unwrap().expect("paused");
+
+    assert_eq!(first, Duration::from_secs(1));
+    assert!(same_burst <= first, "{same_burst:?}");
+    assert!(same_burst > Duration::from_millis(500), "{same_burst:?}");
+    assert_eq!(reason, PauseReason::TooManyRequests);
+}
+
+#[tokio::test]
+async fn a_success_on_any_replica_ends_the_streak() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://recovered.amocrm.ru";
+    for _ in 0..2 {
+        let pause = a.back_off(account, SMALL_STEPS).await.unwrap();
+        tokio::time::sleep(pause).await;
+    }
+
+    // As the client does: the other replica looks for a pause before its request, which then succeeds.
+    assert_eq!(b.paused(account).await.unwrap(), None);
+    b.succeeded(account).await.unwrap();
+    let after_success = a.back_off(account, SMALL_STEPS).await.unwrap();
+
+    assert_eq!(after_success, Duration::from_millis(20));
+}
+
+#[tokio::test]
+async fn a_json_retry_after_is_kept_as_given_and_a_later_html_429_takes_no_step_inside_it() {
+    let Some((a, b)) = two_replicas().await else {
+        return;
+    };
+    let account = "https://retry-after.amocrm.ru";
+    let until = SystemTime::now() + Duration::from_secs(300);
+
+    a.pause(account, until, PauseReason::TooManyRequests)
+        .await
+        .unwrap();
+    let html = b.back_off(account, SMALL_STEPS).await.unwrap();
+    let (paused_until, _) = a.paused(account).await.unwrap().expect("paused");
+
+    assert!(html > Duration::from_secs(290), "{html:?}");
+    assert!(paused_until >= until - Duration::from_secs(1));
+}

@@ -459,7 +459,19 @@ impl Texts {
             ),
             ("stale_busy", self.stale(Degradation::Busy, 26 * 3_600)),
             ("stale_blocked", self.stale(Degradation::Blocked, 10 * 60)),
+            (
+                "stale_queued",
+                self.stale(Degradation::Queued { seconds: 12 }, 5 * 60),
+            ),
             ("degraded_busy", self.degraded(Degradation::Busy)),
+            (
+                "degraded_queued",
+                self.degraded(Degradation::Queued { seconds: 12 }),
+            ),
+            (
+                "degraded_queued_one_second",
+                self.degraded(Degradation::Queued { seconds: 1 }),
+            ),
             ("degraded_blocked", self.degraded(Degradation::Blocked)),
             (
                 "degraded_payment_required",

@@ -373,6 +373,7 @@ impl Texts {
             ("failed_token_replayed", failed(Failure::TokenReplayed)),
             ("failed_needs_login", failed(Failure::NeedsLogin)),
             ("failed_busy", failed(Failure::Busy)),
+            ("failed_queued", failed(Failure::Queued { seconds: 3 })),
             ("failed_blocked", failed(Failure::Blocked)),
             ("failed_payment_required", failed(Failure::PaymentRequired)),
             ("failed_unavailable", failed(Failure::Unavailable)),
