@@ -3,6 +3,7 @@
 mod account;
 mod contacts;
 mod errors;
+mod examples;
 mod feed;
 mod host;
 mod leads;
