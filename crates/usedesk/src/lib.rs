@@ -1,16 +1,10 @@
-//! Everything this project knows about Usedesk's wire formats, and nothing else.
-//!
-//! - [`BlockRequest`] reads what Usedesk POSTs to a dynamic block when an
-//!   agent opens a ticket (JSON or a PHP-style form), and [`BlockResponse`]
-//!   is the `{"html": …}` it expects back.
-//! - [`FreeCreateLead`] reads the `freeCreateLead` trigger payload and
-//!   reports every mistake in it as a [`Problem`] with a path.
-//! - [`UsedeskClient`] calls the Usedesk API: tickets, clients, comments and
-//!   agents.
+//! `usedesk` reads and writes Usedesk's wire formats: the dynamic-block request and its
+//! `{"html": …}` answer, the `freeCreateLead` trigger payload, and the Usedesk API.
 //!
 //! Usedesk documents its formats only in part, so every reader here accepts
 //! the shapes Usedesk really sends and those near them (ids as strings,
 //! flags as `"0"`, lists as objects), and never fails on a field nobody uses.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 pub mod api;
@@ -34,8 +28,3 @@ pub use trigger::{
     FreeCreateLead, LeadFields, MAX_BODY_BYTES, Problem, ProblemCode, TriggerFieldValue,
     TriggerValue,
 };
-
-/// Compiles the README's example as a doctest, so it cannot drift from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeDoctests;

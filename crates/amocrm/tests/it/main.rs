@@ -4,6 +4,7 @@ mod account;
 mod backoff;
 mod contacts;
 mod errors;
+mod examples;
 mod feed;
 mod host;
 mod leads;

@@ -16,6 +16,7 @@ mod api_users;
 mod block_form;
 mod block_json;
 mod client_config;
+mod examples;
 mod language;
 mod malformed_corpus;
 mod properties;
