@@ -14,6 +14,7 @@ mod card;
 mod error;
 pub mod fields;
 pub mod identity;
+mod login;
 pub mod metadata;
 pub mod model;
 mod render;
@@ -26,8 +27,9 @@ mod trigger;
 pub use actions::{CreatedRef, FieldSettings, LeadDraft, LeadForm, NewContactInput};
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
 pub use error::{Error, FieldError, FieldErrorCode};
+pub use login::{FINGERPRINT_LEN, LoginPin, UsedeskAccountLabel, fingerprint};
 pub use render::{BlockInput, BlockOutcome, Degradation};
-pub use service::{ActionContext, Dependencies, Domain, DomainConfig};
+pub use service::{ActionContext, CompletedLogin, Dependencies, Domain, DomainConfig};
 pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
 

@@ -119,7 +119,12 @@ impl Domain {
         .await
         .unwrap_or(Err(Error::Timeout));
         match outcome {
-            Ok(cached) => BlockOutcome::Ready(Box::new((*cached.value).clone())),
+            Ok(cached) => {
+                let mut data = (*cached.value).clone();
+                // Taken after the cache: a cached render neither repeats a notice nor hides a new one.
+                data.notices = self.take_notices(connection.id).await;
+                BlockOutcome::Ready(Box::new(data))
+            }
             Err(Error::NeedsLogin) => {
                 self.forget_connection(connection.id);
                 BlockOutcome::NeedsLogin {
@@ -128,11 +133,15 @@ impl Domain {
             }
             Err(e) => {
                 let last = if e.is_degradation() || matches!(e, Error::PaymentRequired) {
-                    self.inner.renders.peek(&key).await.map(|c| {
-                        let mut data = (*c.value).clone();
-                        data.stale_as_of = Some(c.fetched_at);
-                        Box::new(data)
-                    })
+                    match self.inner.renders.peek(&key).await {
+                        Some(c) => {
+                            let mut data = (*c.value).clone();
+                            data.stale_as_of = Some(c.fetched_at);
+                            data.notices = self.take_notices(connection.id).await;
+                            Some(Box::new(data))
+                        }
+                        None => None,
+                    }
                 } else {
                     None
                 };
@@ -223,6 +232,7 @@ impl Domain {
             linked,
             stale_as_of: None,
             render_id: next_render_id(),
+            notices: Vec::new(),
         })
     }
 
