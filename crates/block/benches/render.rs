@@ -180,6 +180,7 @@ fn large_block() -> BlockView {
         linked: false,
         stale_as_of: None,
         render_id: 0,
+        notices: Vec::new(),
     };
     BlockView::Data {
         data: Box::new(data),

@@ -47,6 +47,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
         linked: false,
         stale_as_of,
         render_id: 0,
+        notices: Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use domain::Degradation;
-use domain::model::{AccountView, BlockData, ContactView, DealKind, DealView};
+use domain::model::{AccountView, BlockData, BlockNotice, ContactView, DealKind, DealView};
 
 use super::model::{BlockActions, BlockView, ContactActions};
 use super::style::{FormTarget, Pill, action_href, safe_href};
@@ -51,6 +51,8 @@ struct Data {
     account: Option<String>,
     settings: Option<String>,
     stale: Option<String>,
+    /// What the block says once (another Usedesk account connected, …).
+    notices: Vec<String>,
     notice: Option<Notice>,
     add: Option<AddContact>,
     summary: Option<String>,
@@ -231,6 +233,20 @@ fn degraded(tr: Tr, reason: &Degradation, reference: &str) -> Degraded {
     }
 }
 
+/// The notices of the connection, as sentences.
+fn notices(tr: &Tr, data: &BlockData) -> Vec<String> {
+    data.notices
+        .iter()
+        .map(|notice| match notice {
+            BlockNotice::OtherAccountConnected { account, at } => tr.args2(
+                "block-notice-other-account",
+                ("account", &tr.usedesk_account_short(account)),
+                ("time", &tr.moment(*at)),
+            ),
+        })
+        .collect()
+}
+
 /// The warning above last known data: why it is not fresh, and when it was fetched.
 fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Option<String> {
     let as_of = data.stale_as_of?;
@@ -304,6 +320,7 @@ fn data_view(
         account: (!account.is_empty()).then(|| account.to_owned()),
         settings: action_href(&actions.settings),
         stale: stale_message(&tr, data, reason),
+        notices: notices(&tr, data),
         notice,
         add,
         summary: several.then(|| tr.count("contacts-found", data.contacts.len())),
