@@ -139,6 +139,14 @@ async fn open_login(app: &App, sealed: Option<&str>) -> Result<Login, Response> 
     Ok(Login { context, host })
 }
 
+/// The key under which the store remembers a spent login link.
+fn link_nonce(context: &LoginContext) -> String {
+    format!(
+        "login-link:{}",
+        context.nonce.as_deref().unwrap_or_default()
+    )
+}
+
 /// `GET /oauth/start?s=…`: the confirmation page. Nothing is spent here, so a link preview that fetches the
 /// link does not use it up.
 pub(crate) async fn start(app: &App, request: Request<Incoming>) -> Response {
@@ -148,6 +156,16 @@ pub(crate) async fn start(app: &App, request: Request<Incoming>) -> Response {
         Err(page) => return page,
     };
     let lang = context.lang;
+    // A spent link says so at once (reading the nonce spends nothing).
+    let nonce = link_nonce(&context);
+    match app.domain().store().nonce_used(&nonce).await {
+        Ok(false) => {}
+        Ok(true) => {
+            tracing::info!("spent login link opened");
+            return failure(app, StatusCode::GONE, lang, OAuthFailure::LinkSpent);
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read the login link's nonce"),
+    }
     // The button's redirect leads to amoCRM's consent page: the page's form-action must allow its origin.
     let consent_origin = match app.domain().authorize_url(&host, "") {
         Ok(url) => url.origin().ascii_serialization(),
@@ -213,11 +231,10 @@ pub(crate) async fn confirm(app: &App, request: Request<Incoming>) -> Response {
     };
     let lang = context.lang;
     // A login link is good for one confirmed login.
-    let nonce = context.nonce.clone().unwrap_or_default();
     match app
         .domain()
         .store()
-        .consume_nonce(&format!("login-link:{nonce}"), context.exp)
+        .consume_nonce(&link_nonce(&context), context.exp)
         .await
     {
         Ok(true) => {}

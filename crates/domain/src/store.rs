@@ -329,6 +329,9 @@ pub trait Store: Send + Sync + 'static {
     /// Records a single-use nonce until `expires_at` (unix seconds). Returns `false` when it was already used.
     async fn consume_nonce(&self, nonce: &str, expires_at: i64) -> Result<bool, StoreError>;
 
+    /// Whether a nonce was consumed and is still remembered (without consuming it).
+    async fn nonce_used(&self, nonce: &str) -> Result<bool, StoreError>;
+
     /// Forgets a consumed nonce, so its token can be used once more (its action failed without writing anything).
     async fn release_nonce(&self, nonce: &str) -> Result<(), StoreError>;
 }

@@ -844,6 +844,17 @@ impl Store for SqlStore {
         Ok(inserted == 1)
     }
 
+    async fn nonce_used(&self, nonce: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = on_pool!(&self.backend, pool => sqlx::query_scalar(
+            "SELECT expires_at FROM nonces WHERE nonce = $1 AND expires_at >= $2")
+            .bind(nonce)
+            .bind(now())
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?);
+        Ok(found.is_some())
+    }
+
     async fn release_nonce(&self, nonce: &str) -> Result<(), StoreError> {
         exec!(&self.backend, pool => sqlx::query("DELETE FROM nonces WHERE nonce = $1")
             .bind(nonce)

@@ -450,16 +450,41 @@ async fn a_confirmed_login_link_is_spent_and_a_second_confirmation_is_refused_wi
     // Arrange
     let app = TestApp::start().await;
     let link = login_link(&app).await;
+    let sealed = query_value(&Url::parse(&link).unwrap(), "s");
     let (first, _) = app.confirm_login(&link).await;
 
-    // Act
-    let (second, _) = app.confirm_login(&link).await;
+    // Act: the button's form posted again (a second tab, the back button, or whoever holds the link).
+    let second = app
+        .http
+        .post(app.url("/oauth/start"))
+        .form(&[("s", sealed.as_str())])
+        .send()
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(first.status().as_u16(), 302);
     assert_eq!(second.status().as_u16(), 410);
     assert!(second.headers().get("location").is_none());
     assert_shows(&second.text().await.unwrap(), &t(En, "oauth-link-spent"));
+}
+
+#[tokio::test]
+async fn a_spent_login_link_says_so_when_opened_again() {
+    // Arrange
+    let app = TestApp::start().await;
+    let link = login_link(&app).await;
+    let (first, _) = app.confirm_login(&link).await;
+
+    // Act
+    let reopened = app.http.get(&link).send().await.unwrap();
+
+    // Assert
+    assert_eq!(first.status().as_u16(), 302);
+    assert_eq!(reopened.status().as_u16(), 410);
+    let page = reopened.text().await.unwrap();
+    assert_shows(&page, &t(En, "oauth-link-spent"));
+    assert_hides(&page, &t(En, "login-confirm-continue"));
 }
 
 #[tokio::test]

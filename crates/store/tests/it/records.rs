@@ -96,6 +96,17 @@ on_both_backends!(the_store_answers_a_ping, |fixture| {
     fixture.store.ping().await.unwrap();
 });
 
+on_both_backends!(a_nonce_reads_as_used_only_once_consumed, |fixture| {
+    let store = &fixture.store;
+    let later = domain::now() + 600;
+    assert!(!store.nonce_used("login-link:n1").await.unwrap());
+    assert!(store.consume_nonce("login-link:n1", later).await.unwrap());
+    assert!(store.nonce_used("login-link:n1").await.unwrap());
+    assert!(!store.nonce_used("login-link:n2").await.unwrap());
+    store.release_nonce("login-link:n1").await.unwrap();
+    assert!(!store.nonce_used("login-link:n1").await.unwrap());
+});
+
 async fn login(store: &store::SqlStore, account: &str, host: &str) -> ConnectionId {
     let tokens = StoredTokens {
         access_token: SecretString::from("access"),
