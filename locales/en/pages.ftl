@@ -16,6 +16,29 @@ oauth-denied = You did not allow access to amoCRM. To connect the block, log in 
 oauth-bad-state = This login link is invalid or has expired. Start the login from the amoCRM block in Usedesk again.
 oauth-host-mismatch = You authorized the amoCRM account { $actual }, but the block is set up for { $expected }. Log in to { $expected } and try again.
 oauth-exchange-failed = amoCRM did not confirm the authorization. Try logging in again in a few minutes.
+usedesk-account-named = Usedesk account of agents { $domains } ({ $count ->
+        [one] { $count } agent
+       *[other] { $count } agents
+    }), #{ $fingerprint }
+usedesk-account-unnamed = Usedesk account #{ $fingerprint }
+usedesk-account-short-named = agents { $domains }, { $count ->
+        [one] { $count } agent
+       *[other] { $count } agents
+    }, #{ $fingerprint }
+usedesk-account-short-unnamed = account #{ $fingerprint }
+login-confirm-title = Connect amoCRM to Usedesk?
+login-confirm-usedesk = Usedesk account
+login-confirm-amocrm = amoCRM account
+login-confirm-consequence = Connecting gives every agent of this Usedesk account read and write access to the amoCRM account { $host }: its contacts, deals and notes.
+login-confirm-warning = Continue only if this is your own Usedesk account and you started this login from the amoCRM block of a ticket. If someone sent you this link, close this page.
+login-confirm-continue = Continue to amoCRM
+login-confirm-pin-hint = Fingerprint of this Usedesk account for the login pins of the service configuration: { $fingerprint }
+oauth-success-joined = The amoCRM account { $host } is now connected to the { $account }.
+oauth-success-all-agents = The connection is for all agents of this Usedesk account: each of them can see and change the contacts and deals of this amoCRM account from the block.
+oauth-link-spent = This login link has expired or was already used — refresh the amoCRM block and press “Login to amoCRM” again.
+oauth-not-pinned = The administrator of this service has not allowed the { $account } to connect to the amoCRM account { $host }.
+oauth-not-pinned-hint = If this connection is intended, the administrator adds this pin to the service configuration and restarts the service:
+oauth-cross-site = This login was not confirmed on this service's own page. Open the login link from the amoCRM block in Usedesk and press the button there.
 
 ## Actions started from the block.
 

@@ -16,6 +16,29 @@ oauth-denied = No ha permitido el acceso a amoCRM. Para conectar el bloque, vuel
 oauth-bad-state = Este enlace de inicio de sesión no es válido o ha caducado. Vuelva a iniciar sesión desde el bloque de amoCRM en Usedesk.
 oauth-host-mismatch = Ha autorizado la cuenta de amoCRM { $actual }, pero el bloque está configurado para { $expected }. Inicie sesión en { $expected } e inténtelo de nuevo.
 oauth-exchange-failed = amoCRM no confirmó la autorización. Intente iniciar sesión de nuevo dentro de unos minutos.
+usedesk-account-named = cuenta de Usedesk de los agentes { $domains } ({ $count ->
+        [one] { $count } agente
+       *[other] { $count } agentes
+    }), #{ $fingerprint }
+usedesk-account-unnamed = cuenta de Usedesk #{ $fingerprint }
+usedesk-account-short-named = agentes { $domains }, { $count ->
+        [one] { $count } agente
+       *[other] { $count } agentes
+    }, #{ $fingerprint }
+usedesk-account-short-unnamed = cuenta #{ $fingerprint }
+login-confirm-title = ¿Conectar amoCRM con Usedesk?
+login-confirm-usedesk = Cuenta de Usedesk
+login-confirm-amocrm = Cuenta de amoCRM
+login-confirm-consequence = Al conectar, todos los agentes de esta cuenta de Usedesk obtienen acceso de lectura y escritura a la cuenta de amoCRM { $host }: sus contactos, negocios y notas.
+login-confirm-warning = Continúe solo si esta es su propia cuenta de Usedesk y ha iniciado este inicio de sesión desde el bloque de amoCRM de un ticket. Si alguien le envió este enlace, cierre esta página.
+login-confirm-continue = Continuar a amoCRM
+login-confirm-pin-hint = Huella de esta cuenta de Usedesk para las restricciones de inicio de sesión de la configuración del servicio: { $fingerprint }
+oauth-success-joined = La cuenta de amoCRM { $host } está ahora conectada a la { $account }.
+oauth-success-all-agents = La conexión es para todos los agentes de esta cuenta de Usedesk: cada uno de ellos puede ver y modificar los contactos y negocios de esta cuenta de amoCRM desde el bloque.
+oauth-link-spent = Este enlace de inicio de sesión ha caducado o ya se ha usado: actualice el bloque de amoCRM y pulse de nuevo “Iniciar sesión en amoCRM”.
+oauth-not-pinned = El administrador de este servicio no ha permitido que la { $account } se conecte a la cuenta de amoCRM { $host }.
+oauth-not-pinned-hint = Si esta conexión es intencionada, el administrador añade esta restricción a la configuración del servicio y lo reinicia:
+oauth-cross-site = Este inicio de sesión no se confirmó en la página de este servicio. Abra el enlace de inicio de sesión desde el bloque de amoCRM en Usedesk y pulse allí el botón.
 
 ## Actions started from the block.
 

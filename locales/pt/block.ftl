@@ -23,6 +23,7 @@ state-bad-usedesk-token = O Usedesk não aceitou o usedesk_api_token das configu
 
 state-needs-login = Faça login no amoCRM para ver os contatos e negócios deste cliente.
 state-login-expired = O acesso ao amoCRM expirou ou foi revogado. Faça login no amoCRM novamente.
+block-notice-other-account = Outra conta do Usedesk ({ $account }) se conectou a esta conta do amoCRM às { $time }. Os agentes dela agora podem ver e alterar os contatos e negócios desta conta. Se você não a reconhece, revogue o acesso da integração no amoCRM.
 button-login = Entrar no amoCRM
 
 ## Contacts.

@@ -16,6 +16,29 @@ oauth-denied = Você não permitiu o acesso ao amoCRM. Para conectar o bloco, fa
 oauth-bad-state = Este link de login é inválido ou expirou. Inicie o login novamente a partir do bloco amoCRM no Usedesk.
 oauth-host-mismatch = Você autorizou a conta amoCRM { $actual }, mas o bloco está configurado para { $expected }. Faça login em { $expected } e tente novamente.
 oauth-exchange-failed = O amoCRM não confirmou a autorização. Tente fazer login novamente em alguns minutos.
+usedesk-account-named = conta do Usedesk dos agentes { $domains } ({ $count ->
+        [one] { $count } agente
+       *[other] { $count } agentes
+    }), #{ $fingerprint }
+usedesk-account-unnamed = conta do Usedesk #{ $fingerprint }
+usedesk-account-short-named = agentes { $domains }, { $count ->
+        [one] { $count } agente
+       *[other] { $count } agentes
+    }, #{ $fingerprint }
+usedesk-account-short-unnamed = conta #{ $fingerprint }
+login-confirm-title = Conectar o amoCRM ao Usedesk?
+login-confirm-usedesk = Conta do Usedesk
+login-confirm-amocrm = Conta do amoCRM
+login-confirm-consequence = Ao conectar, todos os agentes desta conta do Usedesk passam a ter acesso de leitura e escrita à conta do amoCRM { $host }: seus contatos, negócios e notas.
+login-confirm-warning = Continue somente se esta for a sua própria conta do Usedesk e você tiver iniciado este login pelo bloco do amoCRM de um ticket. Se alguém lhe enviou este link, feche esta página.
+login-confirm-continue = Continuar para o amoCRM
+login-confirm-pin-hint = Impressão digital desta conta do Usedesk para as restrições de login da configuração do serviço: { $fingerprint }
+oauth-success-joined = A conta do amoCRM { $host } agora está conectada à { $account }.
+oauth-success-all-agents = A conexão vale para todos os agentes desta conta do Usedesk: cada um deles pode ver e alterar os contatos e negócios desta conta do amoCRM pelo bloco.
+oauth-link-spent = Este link de login expirou ou já foi usado — atualize o bloco do amoCRM e clique novamente em “Entrar no amoCRM”.
+oauth-not-pinned = O administrador deste serviço não permitiu que a { $account } se conecte à conta do amoCRM { $host }.
+oauth-not-pinned-hint = Se esta conexão for intencional, o administrador adiciona esta restrição à configuração do serviço e o reinicia:
+oauth-cross-site = Este login não foi confirmado na página deste serviço. Abra o link de login pelo bloco do amoCRM no Usedesk e clique no botão de lá.
 
 ## Actions started from the block.
 

@@ -23,6 +23,7 @@ state-bad-usedesk-token = Usedesk не принял usedesk_api_token из на�
 
 state-needs-login = Войдите в amoCRM, чтобы видеть контакты и сделки этого клиента.
 state-login-expired = Доступ к amoCRM истёк или был отозван. Войдите в amoCRM ещё раз.
+block-notice-other-account = Другой аккаунт Usedesk ({ $account }) подключился к этому аккаунту amoCRM в { $time }. Его агенты теперь могут просматривать и изменять контакты и сделки этого аккаунта. Если вы его не знаете, отзовите доступ интеграции в amoCRM.
 button-login = Войти в amoCRM
 
 ## Contacts.

@@ -16,6 +16,31 @@ oauth-denied = Вы не разрешили доступ к amoCRM. Чтобы �
 oauth-bad-state = Ссылка для входа недействительна или устарела. Начните вход заново из блока amoCRM в Usedesk.
 oauth-host-mismatch = Вы авторизовались в аккаунте amoCRM { $actual }, а блок настроен на { $expected }. Войдите в { $expected } и повторите попытку.
 oauth-exchange-failed = amoCRM не подтвердил авторизацию. Попробуйте войти ещё раз через несколько минут.
+usedesk-account-named = аккаунт Usedesk с агентами { $domains } ({ $count ->
+        [one] { $count } агент
+        [few] { $count } агента
+       *[other] { $count } агентов
+    }), #{ $fingerprint }
+usedesk-account-unnamed = аккаунт Usedesk #{ $fingerprint }
+usedesk-account-short-named = агенты { $domains }, { $count ->
+        [one] { $count } агент
+        [few] { $count } агента
+       *[other] { $count } агентов
+    }, #{ $fingerprint }
+usedesk-account-short-unnamed = аккаунт #{ $fingerprint }
+login-confirm-title = Подключить amoCRM к Usedesk?
+login-confirm-usedesk = Аккаунт Usedesk
+login-confirm-amocrm = Аккаунт amoCRM
+login-confirm-consequence = После подключения все агенты этого аккаунта Usedesk получат доступ на чтение и запись к аккаунту amoCRM { $host }: к его контактам, сделкам и примечаниям.
+login-confirm-warning = Продолжайте, только если это ваш собственный аккаунт Usedesk и вы сами начали вход из блока amoCRM в тикете. Если эту ссылку вам кто-то прислал, закройте страницу.
+login-confirm-continue = Перейти в amoCRM
+login-confirm-pin-hint = Отпечаток этого аккаунта Usedesk для ограничений входа в конфигурации сервиса: { $fingerprint }
+oauth-success-joined = Теперь к аккаунту amoCRM { $host } подключён { $account }.
+oauth-success-all-agents = Подключение действует для всех агентов этого аккаунта Usedesk: каждый из них может просматривать и изменять контакты и сделки этого аккаунта amoCRM из блока.
+oauth-link-spent = Срок действия этой ссылки для входа истёк, или она уже использована — обновите блок amoCRM и снова нажмите «Войти в amoCRM».
+oauth-not-pinned = Администратор сервиса не разрешил подключать { $account } к аккаунту amoCRM { $host }.
+oauth-not-pinned-hint = Если подключение задумано, администратор добавляет это ограничение в конфигурацию сервиса и перезапускает его:
+oauth-cross-site = Вход не был подтверждён на странице самого сервиса. Откройте ссылку для входа из блока amoCRM в Usedesk и нажмите кнопку там.
 
 ## Actions started from the block.
 

@@ -1,5 +1,6 @@
-//! "Login to amoCRM" over plain HTTP, as an agent's browser does it: the block's login link, the consent page,
-//! "Allow", and the redirect back to the server's callback — so that a connection exists.
+//! "Login to amoCRM" over plain HTTP, as an agent's browser does it: the block's login link, the confirmation
+//! page's button, the consent page, "Allow", and the redirect back to the server's callback — so that a
+//! connection exists.
 
 use anyhow::{Context as _, bail};
 use bytes::Bytes;
@@ -25,7 +26,22 @@ pub async fn login(http: &reqwest::Client, server: &Url, block_body: Bytes) -> a
     let start = link_containing(&block.html, "/oauth/start")
         .with_context(|| format!("no /oauth/start link in the block:\n{}", block.html))?;
 
-    let consent_url = redirect_target(http.get(&start).send().await?, "GET /oauth/start")?;
+    // The link opens the confirmation page; its button (a form posting back to /oauth/start) goes on.
+    let confirmation = http.get(&start).send().await?;
+    if !confirmation.status().is_success() {
+        bail!(
+            "the login confirmation page answered {}",
+            confirmation.status()
+        );
+    }
+    let page = confirmation.text().await?;
+    let form = first_form(&page)
+        .with_context(|| format!("no form on the login confirmation page:\n{page}"))?;
+    let confirm_url = Url::parse(&start)?.join(&form.action)?;
+    let consent_url = redirect_target(
+        http.post(confirm_url).form(&form.fields).send().await?,
+        "POST /oauth/start",
+    )?;
     let consent = http.get(consent_url.clone()).send().await?;
     if !consent.status().is_success() {
         bail!(

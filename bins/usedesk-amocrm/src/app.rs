@@ -172,9 +172,12 @@ pub async fn build(
         .build()
         .context("building the HTTP client")?;
     let metrics = block::Metrics::new();
+    let host_policy = HostPolicy::try_with_extra_allowed(config.amocrm.allowed_hosts.clone())
+        .context("amocrm.allowed_hosts")?;
+    let login_pins = login_pins(config, &host_policy)?;
     let domain_config = DomainConfig {
-        host_policy: HostPolicy::try_with_extra_allowed(config.amocrm.allowed_hosts.clone())
-            .context("amocrm.allowed_hosts")?,
+        host_policy,
+        login_pins,
         oauth: oauth(config)?,
         default_country: Some(config.default_country_code.clone()).filter(|c| !c.is_empty()),
         metadata_ttl: Duration::from_secs(config.metadata_ttl_secs),
@@ -221,4 +224,27 @@ pub async fn build(
         app: block::App::new(block_config, domain, metrics),
         store,
     })
+}
+
+/// `[security] login_pins`, each amoCRM account checked against the host policy (a pin that names a host the
+/// service may not call could never match).
+pub fn login_pins(config: &Config, policy: &HostPolicy) -> anyhow::Result<Vec<domain::LoginPin>> {
+    config
+        .security
+        .login_pins
+        .iter()
+        .map(|pin| {
+            let mut pin = pin.to_pin();
+            pin.amo_hosts = pin
+                .amo_hosts
+                .iter()
+                .map(|host| {
+                    amocrm::AccountHost::parse(host, policy)
+                        .map(|h| h.as_str().to_owned())
+                        .with_context(|| format!("security.login_pins: amo_hosts entry {host:?}"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            Ok(pin)
+        })
+        .collect()
 }

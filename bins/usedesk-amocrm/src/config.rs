@@ -108,6 +108,29 @@ pub struct SecurityConfig {
     /// Lifetime of the block's GET links that open a page (new contact, new deal, deal card, settings), in
     /// seconds: their token sits in browser history and proxy logs.
     pub link_ttl_secs: u64,
+    /// Which Usedesk accounts may connect to which amoCRM accounts; empty lets any account connect to any.
+    pub login_pins: Vec<LoginPinConfig>,
+}
+
+/// One entry of `[security] login_pins`: a Usedesk account (the fingerprint the login confirmation page shows)
+/// and the amoCRM accounts it may connect to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginPinConfig {
+    /// The Usedesk account's fingerprint, e.g. `a1b2c3d4e5f6` (a leading `#` is ignored).
+    pub usedesk_account: String,
+    /// The amoCRM accounts, e.g. `https://hogwarts.amocrm.ru`.
+    pub amo_hosts: Vec<String>,
+}
+
+impl LoginPinConfig {
+    /// The pin as the domain checks it.
+    pub fn to_pin(&self) -> domain::LoginPin {
+        domain::LoginPin {
+            usedesk_account: self.usedesk_account.clone(),
+            amo_hosts: self.amo_hosts.clone(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -173,6 +196,7 @@ impl Default for SecurityConfig {
             old_token_encryption_keys: Vec::new(),
             action_ttl_secs: 12 * 3600,
             link_ttl_secs: 3600,
+            login_pins: Vec::new(),
         }
     }
 }
@@ -275,6 +299,11 @@ impl Config {
         for origin in &self.usedesk.cors_origins {
             if let Err(why) = check_origin(origin) {
                 problems.push(format!("usedesk.cors_origins: {origin:?} {why}"));
+            }
+        }
+        for pin in &self.security.login_pins {
+            if let Some(problem) = pin.to_pin().problem() {
+                problems.push(format!("security.login_pins: {problem}"));
             }
         }
         if self.security.action_ttl_secs == 0 || self.security.link_ttl_secs == 0 {
@@ -465,6 +494,54 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("default_language"), "{err}");
+    }
+
+    #[test]
+    fn login_pins_are_read_from_the_file_and_the_environment() {
+        let dir = std::env::temp_dir().join(format!("pins-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("config.toml");
+        std::fs::write(
+            &file,
+            "[security]\nlogin_pins = [{ usedesk_account = \"a1b2c3d4e5f6\", amo_hosts = [\"https://hogwarts.amocrm.ru\"] }]\n",
+        )
+        .unwrap();
+
+        let from_file = Config::load(Some(&file), env(&[])).unwrap();
+        let from_env = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[(
+                "USEDESK_AMOCRM_SECURITY__LOGIN_PINS",
+                r##"[{ usedesk_account = "#F0E1D2C3B4A5", amo_hosts = ["x.amocrm.ru", "y.kommo.com"] }]"##,
+            )]),
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        assert_eq!(
+            from_file.security.login_pins[0].usedesk_account,
+            "a1b2c3d4e5f6"
+        );
+        assert_eq!(
+            from_file.security.login_pins[0].amo_hosts,
+            vec!["https://hogwarts.amocrm.ru"]
+        );
+        assert_eq!(from_env.security.login_pins[0].amo_hosts.len(), 2);
+    }
+
+    #[test]
+    fn a_login_pin_with_a_short_fingerprint_or_no_host_is_refused() {
+        for pins in [
+            r#"[{ usedesk_account = "a1b2", amo_hosts = ["x.amocrm.ru"] }]"#,
+            r#"[{ usedesk_account = "a1b2c3d4e5f6", amo_hosts = [] }]"#,
+        ] {
+            let error = Config::load(
+                Some(Path::new("/dev/null")),
+                env(&[("USEDESK_AMOCRM_SECURITY__LOGIN_PINS", pins)]),
+            )
+            .unwrap_err();
+            assert!(format!("{error:#}").contains("login_pins"), "{error:#}");
+        }
     }
 
     #[test]

@@ -134,6 +134,30 @@ async fn main() -> anyhow::Result<()> {
             for exposure in config.exposures() {
                 println!("  WARNING: {exposure}");
             }
+            let policy =
+                amocrm::HostPolicy::try_with_extra_allowed(config.amocrm.allowed_hosts.clone())
+                    .context("amocrm.allowed_hosts")?;
+            let pins = app::login_pins(&config, &policy)?;
+            if pins.is_empty() {
+                println!(
+                    "  login pins:    none (any Usedesk account may connect to any amoCRM account)"
+                );
+            } else {
+                println!(
+                    "  login pins:    {} (only these Usedesk accounts may connect, each to its amoCRM accounts)",
+                    pins.len()
+                );
+                for pin in &pins {
+                    println!(
+                        "    #{} -> {}",
+                        pin.usedesk_account
+                            .trim()
+                            .trim_start_matches('#')
+                            .to_ascii_lowercase(),
+                        pin.amo_hosts.join(", ")
+                    );
+                }
+            }
         }
     }
     Ok(())

@@ -181,6 +181,7 @@ fn large_block() -> BlockView {
         stale_as_of: None,
         not_searched: 0,
         render_id: 0,
+        notices: Vec::new(),
     };
     BlockView::Data {
         data: Box::new(data),

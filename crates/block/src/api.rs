@@ -170,7 +170,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::
     let host = match app.domain().parse_host(raw_host) {
         Ok(host) => host,
         Err(e) => {
-            tracing::info!(error = %e, "amo_base_host refused");
+            tracing::info!(error = ?crate::oauth::untrusted(&e.to_string()), "amo_base_host refused");
             let view = model::BlockView::RefusedHost {
                 host: raw_host.to_owned(),
             };
@@ -215,12 +215,15 @@ async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
         BlockOutcome::Ready(data) => {
             let key = (data.render_id, request.ticket_id, request.client_id, lang);
-            if let Some(kept) = app.inner.rendered.get(&key) {
+            // A notice is said once: an answer with one is neither served from the cache (which would hide
+            // it) nor kept there (which would repeat it).
+            let says_notice = !data.notices.is_empty();
+            if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
                 return Err(kept);
             }
             let view = data_view(app, &request, lang, data, None);
             let mut answer = reply("ready", lang, view)?;
-            answer.keep_as = Some(key);
+            answer.keep_as = (!says_notice).then_some(key);
             Ok(answer)
         }
         BlockOutcome::Degraded {

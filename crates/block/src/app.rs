@@ -94,6 +94,7 @@ impl Route {
             Self::Api | Self::FreeCreateLead => "POST",
             Self::Link | Self::Unlink | Self::Comment => "POST, OPTIONS",
             Self::Contact | Self::Deal | Self::Settings => "GET, POST, OPTIONS",
+            Self::OAuthStart => "GET, POST",
             _ => "GET",
         }
     }
@@ -226,6 +227,7 @@ impl App {
                 crate::trigger::free_create_lead(self, request).await
             }
             (Route::OAuthStart, Method::GET) => crate::oauth::start(self, request).await,
+            (Route::OAuthStart, Method::POST) => crate::oauth::confirm(self, request).await,
             (Route::OAuthCallback, Method::GET) => crate::oauth::callback(self, request).await,
             (Route::Contact, Method::GET) => crate::actions::contact_form(self, request).await,
             (Route::Contact, Method::POST) => crate::actions::create_contact(self, request).await,

@@ -52,6 +52,21 @@ pub(crate) fn page(status: StatusCode, html: String) -> Response {
     response
 }
 
+/// A full HTML document whose one form may also lead on (by a redirect) to `origin`.
+pub(crate) fn page_posting_to(status: StatusCode, html: String, origin: &str) -> Response {
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' {origin}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    let mut response = page(status, html);
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
 /// The preview page, whose script is allowed to run.
 pub(crate) fn preview_page(html: String) -> Response {
     let mut response = base(StatusCode::OK, "text/html; charset=utf-8", html);

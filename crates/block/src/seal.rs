@@ -14,6 +14,14 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::keys;
 
+/// Why [`Sealer::open`] refuses a genuine value that has outlived its lifetime.
+const EXPIRED: &str = "expired";
+
+/// Whether `error` says a sealed value was genuine but expired.
+pub(crate) fn is_expired(error: &Error) -> bool {
+    matches!(error, Error::BadState(why) if *why == EXPIRED)
+}
+
 /// Where a sealed value is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
@@ -42,7 +50,7 @@ pub(crate) struct LoginContext {
     pub(crate) lang: i18n::Lang,
     /// Expiry, unix seconds.
     pub(crate) exp: i64,
-    /// A single-use nonce (states only).
+    /// A single-use nonce: a login link is spent when its login is confirmed, a state when amoCRM calls back.
     pub(crate) nonce: Option<String>,
 }
 
@@ -125,7 +133,7 @@ impl Sealer {
         let wire: Wire =
             serde_json::from_slice(&plain).map_err(|_| Error::BadState("unreadable"))?;
         if wire.exp <= now {
-            return Err(Error::BadState("expired"));
+            return Err(Error::BadState(EXPIRED));
         }
         Ok(LoginContext {
             usedesk_token: SecretString::from(wire.usedesk_token),

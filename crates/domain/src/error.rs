@@ -58,6 +58,9 @@ pub enum Error {
     /// amoCRM refused the connection's tokens: an agent must log in again.
     #[error("amoCRM access was revoked; log in again")]
     NeedsLogin,
+    /// The operator's login pins do not let this Usedesk account connect to this amoCRM account.
+    #[error("the login pins do not allow this Usedesk account to connect to this amoCRM account")]
+    LoginNotAllowed,
     /// The OAuth callback came from another amoCRM account than the block's.
     #[error("authorized account {actual} is not the block's {expected}")]
     HostMismatch {

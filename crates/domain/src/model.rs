@@ -183,6 +183,21 @@ pub struct BlockData {
     /// caller may keep what it made from it.
     #[serde(default)]
     pub render_id: u64,
+    /// What the block says once above the data (never part of cached data: each notice is handed out once).
+    #[serde(default)]
+    pub notices: Vec<BlockNotice>,
+}
+
+/// Something a connection's block says once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BlockNotice {
+    /// Another Usedesk account connected to this connection's amoCRM account.
+    OtherAccountConnected {
+        /// That account.
+        account: crate::login::UsedeskAccountLabel,
+        /// When, unix seconds.
+        at: i64,
+    },
 }
 
 /// A created contact or deal.

@@ -135,6 +135,8 @@ impl Domain {
             Ok(cached) => {
                 let mut data = (*cached.value).clone();
                 data.not_searched = not_searched;
+                // Taken after the cache: a cached render neither repeats a notice nor hides a new one.
+                data.notices = self.take_notices(connection.id).await;
                 BlockOutcome::Ready(Box::new(data))
             }
             Err(Error::NeedsLogin) => {
@@ -145,12 +147,16 @@ impl Domain {
             }
             Err(e) => {
                 let last = if e.is_degradation() || matches!(e, Error::PaymentRequired) {
-                    self.inner.renders.peek(&key).await.map(|c| {
-                        let mut data = (*c.value).clone();
-                        data.stale_as_of = Some(c.fetched_at);
-                        data.not_searched = not_searched;
-                        Box::new(data)
-                    })
+                    match self.inner.renders.peek(&key).await {
+                        Some(c) => {
+                            let mut data = (*c.value).clone();
+                            data.stale_as_of = Some(c.fetched_at);
+                            data.not_searched = not_searched;
+                            data.notices = self.take_notices(connection.id).await;
+                            Some(Box::new(data))
+                        }
+                        None => None,
+                    }
                 } else {
                     None
                 };
@@ -242,6 +248,7 @@ impl Domain {
             stale_as_of: None,
             not_searched: 0,
             render_id: next_render_id(),
+            notices: Vec::new(),
         })
     }
 

@@ -51,6 +51,8 @@ pub struct DomainConfig {
     /// The agents' time zone, minutes east of UTC: dates and times typed into forms without an offset are read
     /// in it.
     pub utc_offset_minutes: i32,
+    /// Which Usedesk accounts may connect to which amoCRM accounts; empty lets any account connect to any.
+    pub login_pins: Vec<crate::login::LoginPin>,
 }
 
 impl Default for DomainConfig {
@@ -69,6 +71,7 @@ impl Default for DomainConfig {
             max_deals_per_contact: 50,
             claim_stale_after: Duration::from_secs(120),
             utc_offset_minutes: 180,
+            login_pins: Vec::new(),
         }
     }
 }
@@ -107,6 +110,9 @@ pub(crate) struct Inner {
     /// answered from the render cache does not touch the database.
     pub(crate) connections: CoalescingCache<(String, String), Option<Connection>>,
     pub(crate) triggers: crate::trigger::InFlight,
+    /// Whether a connection has notices its block has not shown, read from the store at most every few
+    /// seconds per connection (and dropped at once by our own changes).
+    pub(crate) notice_flags: CoalescingCache<ConnectionId, bool>,
 }
 
 /// The domain. Cheap to clone; clones share caches.
@@ -121,6 +127,15 @@ impl std::fmt::Debug for Domain {
             .field("config", &self.inner.config)
             .finish_non_exhaustive()
     }
+}
+
+/// A finished login: the connection stored, and the Usedesk account it belongs to as people can recognise it.
+#[derive(Debug, Clone)]
+pub struct CompletedLogin {
+    /// The connection.
+    pub connection: Connection,
+    /// The Usedesk account now connected.
+    pub account: crate::login::UsedeskAccountLabel,
 }
 
 /// Who acts and from where: carried by every action.
@@ -149,6 +164,7 @@ impl Domain {
             renders: CoalescingCache::new(config.render_cache_ttl, 5_000),
             connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),
+            notice_flags: CoalescingCache::new(CONNECTION_TTL, 10_000),
             sources: Mutex::default(),
             oauth,
             config,
@@ -194,16 +210,20 @@ impl Domain {
         Ok(oauth.authorize_url(host.product(), state, AuthMode::PostMessage))
     }
 
-    /// Finishes "Login to amoCRM": checks the answering account is the block's, exchanges the code, and
-    /// stores the connection (keeping its Integration ID when it existed).
+    /// Finishes "Login to amoCRM": checks the login pins and that the answering account is the block's,
+    /// exchanges the code, stores the connection (keeping its Integration ID when it existed), and tells the
+    /// other connections of that amoCRM account that this Usedesk account connected to it.
     pub async fn complete_login(
         &self,
         usedesk_token: &SecretString,
         expected: &AccountHost,
         referer: Option<&str>,
         code: &str,
-    ) -> Result<Connection, Error> {
+    ) -> Result<CompletedLogin, Error> {
         let oauth = self.inner.oauth.as_ref().ok_or(Error::OAuthNotConfigured)?;
+        if !self.login_allowed(usedesk_token, expected) {
+            return Err(Error::LoginNotAllowed);
+        }
         let host = match referer.filter(|r| !r.trim().is_empty()) {
             Some(referer) => AccountHost::from_referer(referer, &self.inner.config.host_policy)?,
             None => expected.clone(),
@@ -225,7 +245,12 @@ impl Domain {
             )
             .await?;
         self.forget_connection(connection.id);
-        Ok(connection)
+        let account = self.describe_usedesk_account(usedesk_token).await;
+        self.notify_other_connections(&connection, &account).await;
+        Ok(CompletedLogin {
+            connection,
+            account,
+        })
     }
 
     /// The connection of a Usedesk account to an amoCRM account, if any.

@@ -141,6 +141,22 @@ pub struct AuditEntry {
     pub result: String,
 }
 
+/// Something a connection's block must say once (e.g. that another Usedesk account connected to the same
+/// amoCRM account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionNotice {
+    /// The connection whose block shows it.
+    pub connection_id: ConnectionId,
+    /// What happened, e.g. `other_account_connected`.
+    pub kind: String,
+    /// The details, as the domain wrote them (JSON).
+    pub detail: String,
+    /// When it happened, unix seconds.
+    pub created_at: i64,
+    /// When a block showed it, unix seconds; `None` until then.
+    pub seen_at: Option<i64>,
+}
+
 /// Errors a store reports.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -288,8 +304,33 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError>;
 
+    /// Adds a notice (`kind`, `detail`, time `at`) to every connection of `amo_host` except `except`.
+    /// Returns how many connections got it.
+    async fn add_host_notice(
+        &self,
+        amo_host: &str,
+        except: ConnectionId,
+        kind: &str,
+        detail: &str,
+        at: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Whether the connection has notices no block has shown yet.
+    async fn has_unseen_notices(&self, connection: ConnectionId) -> Result<bool, StoreError>;
+
+    /// The connection's unseen notices, oldest first, marked seen at `at` in the same step: each notice is
+    /// returned once, even to concurrent callers.
+    async fn take_unseen_notices(
+        &self,
+        connection: ConnectionId,
+        at: i64,
+    ) -> Result<Vec<ConnectionNotice>, StoreError>;
+
     /// Records a single-use nonce until `expires_at` (unix seconds). Returns `false` when it was already used.
     async fn consume_nonce(&self, nonce: &str, expires_at: i64) -> Result<bool, StoreError>;
+
+    /// Whether a nonce was consumed and is still remembered (without consuming it).
+    async fn nonce_used(&self, nonce: &str) -> Result<bool, StoreError>;
 
     /// Forgets a consumed nonce, so its token can be used once more (its action failed without writing anything).
     async fn release_nonce(&self, nonce: &str) -> Result<(), StoreError>;

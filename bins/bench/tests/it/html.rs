@@ -49,6 +49,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
         stale_as_of,
         not_searched: 0,
         render_id: 0,
+        notices: Vec::new(),
     }
 }
 

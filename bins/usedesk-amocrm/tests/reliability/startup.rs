@@ -133,3 +133,40 @@ async fn serve_with_only_a_block_secret_starts_on_sqlite_and_says_what_is_missin
     assert!(no_host.contains("amo_base_host"), "{no_host}");
     assert!(unescape(&no_oauth).contains("not configured"), "{no_oauth}");
 }
+
+#[test]
+fn check_config_lists_the_login_pins_and_refuses_a_malformed_one() {
+    let dir = TempDir::new("reliability");
+    let check = |pins: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"))
+            .arg("check-config")
+            .current_dir(dir.path())
+            .env_clear()
+            .env("USEDESK_AMOCRM_SECURITY__LOGIN_PINS", pins)
+            .output()
+            .unwrap()
+    };
+
+    let pinned = check(
+        r##"[{ usedesk_account = "#A1B2C3D4E5F6", amo_hosts = ["Hogwarts.amocrm.ru", "https://durmstrang.kommo.com"] }]"##,
+    );
+    let malformed = check(r#"[{ usedesk_account = "a1b2", amo_hosts = ["hogwarts.amocrm.ru"] }]"#);
+    let not_amocrm =
+        check(r#"[{ usedesk_account = "a1b2c3d4e5f6", amo_hosts = ["evil.example"] }]"#);
+
+    let stdout = String::from_utf8_lossy(&pinned.stdout);
+    assert!(pinned.status.success(), "{pinned:?}");
+    assert!(stdout.contains("login pins:    1"), "{stdout}");
+    assert!(
+        stdout
+            .contains("#a1b2c3d4e5f6 -> https://hogwarts.amocrm.ru, https://durmstrang.kommo.com"),
+        "{stdout}"
+    );
+    for refused in [malformed, not_amocrm] {
+        assert!(!refused.status.success(), "{refused:?}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("login_pins"),
+            "{refused:?}"
+        );
+    }
+}

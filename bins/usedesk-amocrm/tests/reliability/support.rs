@@ -143,11 +143,34 @@ pub fn link(html: &str, needle: &str) -> Option<String> {
 pub async fn login(http: &reqwest::Client, base: &str, sandbox: &sandbox::Sandbox, body: &Value) {
     let (_, html) = post_block(http, base, body).await;
     let start = link(&html, "oauth/start").unwrap_or_else(|| panic!("no login link in {html}"));
-    let redirect = http.get(&start).send().await.unwrap();
+    // The link opens the confirmation page; its button goes on to amoCRM.
+    let confirmation = http.get(&start).send().await.unwrap();
+    assert_eq!(
+        confirmation.status(),
+        StatusCode::OK,
+        "the confirmation page"
+    );
+    let confirmation = confirmation.text().await.unwrap();
+    let marker = "name=\"s\" value=\"";
+    let at = confirmation
+        .find(marker)
+        .unwrap_or_else(|| panic!("no login form in {confirmation}"))
+        + marker.len();
+    let sealed: String = confirmation[at..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let action = start.split('?').next().unwrap_or_default().to_owned();
+    let redirect = http
+        .post(action)
+        .form(&[("s", sealed.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         redirect.status(),
         StatusCode::FOUND,
-        "oauth/start redirects to the consent page"
+        "the confirmation's button redirects to the consent page"
     );
     let consent = url::Url::parse(redirect.headers()["location"].to_str().unwrap()).unwrap();
     let callback = sandbox.approve(&consent).expect("the sandbox approves");

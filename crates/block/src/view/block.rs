@@ -2,7 +2,7 @@
 
 use askama::Template;
 use domain::Degradation;
-use domain::model::{AccountView, BlockData, ContactView, DealKind, DealView};
+use domain::model::{AccountView, BlockData, BlockNotice, ContactView, DealKind, DealView};
 use i18n::Arg;
 
 use super::model::{BlockActions, BlockView, ContactActions};
@@ -55,6 +55,8 @@ struct Data {
     account: Option<String>,
     settings: Option<String>,
     stale: Option<String>,
+    /// What the block says once (another Usedesk account connected, …).
+    notices: Vec<String>,
     notice: Option<Notice>,
     add: Option<AddContact>,
     summary: Option<String>,
@@ -263,6 +265,20 @@ fn seconds_arg(seconds: u64) -> (&'static str, Arg) {
     )
 }
 
+/// The notices of the connection, as sentences.
+fn notices(tr: &Tr, data: &BlockData) -> Vec<String> {
+    data.notices
+        .iter()
+        .map(|notice| match notice {
+            BlockNotice::OtherAccountConnected { account, at } => tr.args2(
+                "block-notice-other-account",
+                ("account", &tr.usedesk_account_short(account)),
+                ("time", &tr.moment(*at)),
+            ),
+        })
+        .collect()
+}
+
 /// The warning above last known data: why it is not fresh, and when it was fetched.
 fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Option<String> {
     let as_of = data.stale_as_of?;
@@ -343,6 +359,7 @@ fn data_view(
         account: (!account.is_empty()).then(|| account.to_owned()),
         settings: action_href(&actions.settings),
         stale: stale_message(&tr, data, reason),
+        notices: notices(&tr, data),
         notice,
         add,
         summary: several.then(|| tr.count("contacts-found", data.contacts.len())),

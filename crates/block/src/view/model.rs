@@ -4,7 +4,7 @@
 //! (built from the configured public URL) and already carries its signed token.
 
 use domain::model::BlockData;
-use domain::{DealCard, Degradation, FieldError, FieldSettings, LeadForm};
+use domain::{DealCard, Degradation, FieldError, FieldSettings, LeadForm, UsedeskAccountLabel};
 
 /// One signed action: where a form posts (or a link points) and the token it carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,10 +86,25 @@ pub enum BlockView {
 /// A standalone page (opened in a new tab from the block).
 #[derive(Debug, Clone)]
 pub enum PageView {
-    /// "You have successfully authorized!" (and the account name).
+    /// Before amoCRM's consent page: which Usedesk account is about to be connected to which amoCRM account,
+    /// what that means, and the button that goes on.
+    LoginConfirm {
+        /// The Usedesk account.
+        account: UsedeskAccountLabel,
+        /// The amoCRM account host.
+        host: String,
+        /// Where the button posts (`/oauth/start`).
+        submit: String,
+        /// The sealed login context the form carries back (`s`).
+        sealed: String,
+    },
+    /// "You have successfully authorized!": both accounts, and that every agent of the Usedesk account now
+    /// has access.
     OAuthSuccess {
         /// The amoCRM account host.
         host: String,
+        /// The Usedesk account now connected.
+        account: UsedeskAccountLabel,
     },
     /// The OAuth flow failed: why.
     OAuthFailure(OAuthFailure),
@@ -193,6 +208,17 @@ pub enum OAuthFailure {
     ExchangeFailed,
     /// The OAuth client is not configured.
     NotConfigured,
+    /// The login link expired or was already used.
+    LinkSpent,
+    /// The operator's login pins do not let this Usedesk account connect to this amoCRM account.
+    NotPinned {
+        /// The Usedesk account.
+        account: UsedeskAccountLabel,
+        /// The amoCRM account host.
+        host: String,
+    },
+    /// The confirmation came from another site's page, not from ours.
+    CrossSite,
 }
 
 /// Why an action failed.

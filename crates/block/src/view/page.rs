@@ -20,6 +20,22 @@ struct Message {
     link: Option<String>,
     reference: Option<String>,
     hints: Vec<String>,
+    /// Text to copy (configuration), shown as code.
+    code: Option<String>,
+}
+
+/// Before amoCRM's consent page: which two accounts are about to be joined, what it means, and the button.
+#[derive(Template)]
+#[template(path = "page/login_confirm.html")]
+struct LoginConfirm {
+    t: Tr,
+    title: String,
+    account: String,
+    host: String,
+    consequence: String,
+    pin_hint: String,
+    submit: String,
+    sealed: String,
 }
 
 /// The last resort when a page cannot render: a page that still says something.
@@ -32,14 +48,52 @@ struct Fallback {
 
 pub(crate) fn render(tr: Tr, page: &PageView) -> String {
     let rendered = match page {
-        PageView::OAuthSuccess { host } => success(
+        PageView::LoginConfirm {
+            account,
+            host,
+            submit,
+            sealed,
+        } => LoginConfirm {
+            t: tr,
+            title: tr.t("login-confirm-title"),
+            account: tr.usedesk_account(account),
+            host: host.clone(),
+            consequence: tr.arg("login-confirm-consequence", "host", host),
+            pin_hint: tr.arg(
+                "login-confirm-pin-hint",
+                "fingerprint",
+                &account.fingerprint,
+            ),
+            submit: submit.clone(),
+            sealed: sealed.clone(),
+        }
+        .render(),
+        PageView::OAuthSuccess { host, account } => success(
             tr,
             tr.t("oauth-success"),
-            vec![tr.arg("settings-account", "host", host)],
+            vec![tr.args2(
+                "oauth-success-joined",
+                ("account", &tr.usedesk_account(account)),
+                ("host", host),
+            )],
             None,
-            vec![tr.t("oauth-success-hint")],
+            vec![tr.t("oauth-success-all-agents"), tr.t("oauth-success-hint")],
         )
         .render(),
+        PageView::OAuthFailure(OAuthFailure::NotPinned { account, host }) => {
+            let mut page = failed(
+                tr,
+                vec![tr.args2(
+                    "oauth-not-pinned",
+                    ("account", &tr.usedesk_account(account)),
+                    ("host", host),
+                )],
+                None,
+            );
+            page.hints = vec![tr.t("oauth-not-pinned-hint")];
+            page.code = Some(pin_value(&account.fingerprint, host));
+            page.render()
+        }
         PageView::OAuthFailure(failure) => {
             failed(tr, vec![oauth_failure(&tr, failure)], None).render()
         }
@@ -97,6 +151,7 @@ fn success(
         link,
         reference: None,
         hints,
+        code: None,
     }
 }
 
@@ -110,7 +165,15 @@ fn failed(tr: Tr, lines: Vec<String>, reference: Option<String>) -> Message {
         link: None,
         reference,
         hints: Vec::new(),
+        code: None,
     }
+}
+
+/// The configuration that lets this pair connect, for the administrator to copy (TOML, shown as text).
+fn pin_value(fingerprint: &str, host: &str) -> String {
+    format!(
+        "[security]\nlogin_pins = [{{ usedesk_account = {fingerprint:?}, amo_hosts = [{host:?}] }}]"
+    )
 }
 
 fn oauth_failure(tr: &Tr, failure: &OAuthFailure) -> String {
@@ -124,6 +187,13 @@ fn oauth_failure(tr: &Tr, failure: &OAuthFailure) -> String {
         ),
         OAuthFailure::ExchangeFailed => tr.t("oauth-exchange-failed"),
         OAuthFailure::NotConfigured => tr.t("state-oauth-not-configured"),
+        OAuthFailure::LinkSpent => tr.t("oauth-link-spent"),
+        OAuthFailure::NotPinned { account, host } => tr.args2(
+            "oauth-not-pinned",
+            ("account", &tr.usedesk_account(account)),
+            ("host", host),
+        ),
+        OAuthFailure::CrossSite => tr.t("oauth-cross-site"),
     }
 }
 

@@ -90,6 +90,48 @@ impl Tr {
         }
     }
 
+    /// A Usedesk account as people recognise it: its agents' e-mail domains and number, and its fingerprint.
+    pub(crate) fn usedesk_account(&self, account: &domain::UsedeskAccountLabel) -> String {
+        self.account_label(account, "usedesk-account-named", "usedesk-account-unnamed")
+    }
+
+    /// [`usedesk_account`](Self::usedesk_account) where the sentence already says "Usedesk account".
+    pub(crate) fn usedesk_account_short(&self, account: &domain::UsedeskAccountLabel) -> String {
+        self.account_label(
+            account,
+            "usedesk-account-short-named",
+            "usedesk-account-short-unnamed",
+        )
+    }
+
+    fn account_label(
+        &self,
+        account: &domain::UsedeskAccountLabel,
+        named: &str,
+        unnamed: &str,
+    ) -> String {
+        match account.agents {
+            Some(agents) if !account.domains.is_empty() => {
+                let domains = account
+                    .domains
+                    .iter()
+                    .map(|d| format!("@{d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let agents = i64::try_from(agents).unwrap_or(i64::MAX);
+                self.args(
+                    named,
+                    &[
+                        ("domains", Arg::from(domains.as_str())),
+                        ("count", Arg::from(agents)),
+                        ("fingerprint", Arg::from(account.fingerprint.as_str())),
+                    ],
+                )
+            }
+            _ => self.arg(unnamed, "fingerprint", &account.fingerprint),
+        }
+    }
+
     /// A date and time, always with the date.
     pub(crate) fn datetime(&self, unix: i64) -> String {
         i18n::format_datetime(self.lang, unix, self.display.utc_offset_minutes)

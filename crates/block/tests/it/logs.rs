@@ -99,10 +99,9 @@ async fn logs_name_each_request_and_never_carry_a_token_or_secret() {
         .find(|part| part.contains("/oauth/start?s="))
         .expect("a login link")
         .to_owned();
-    let location = app.http.get(&login).send().await.unwrap().headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    app.mount_usedesk_users().await;
+    let (started, _) = app.confirm_login(&login).await;
+    let location = started.headers()["location"].to_str().unwrap().to_owned();
     let state = query_value(&location, "state");
     let host = app.amo_host();
     let callback = app
@@ -185,5 +184,57 @@ async fn a_line_break_in_amo_base_host_cannot_forge_a_log_line() {
             .all(|line| !line.trim_start().starts_with("2026-11-28T19:00:00")),
         "a forged line:\n{text}"
     );
-    assert!(text.contains("x.amocrm.ru\\n2026"), "{text}");
+    assert!(text.contains("x.amocrm.ru"), "{text}");
+}
+
+#[tokio::test]
+async fn an_untrusted_host_or_referer_cannot_forge_a_log_line() {
+    // Arrange
+    let captured = capture();
+    let app = TestApp::start().await;
+    app.mount_usedesk_users().await;
+    let forged =
+        "2026-11-28T19:00:00.000000Z  INFO block::oauth: amoCRM connected connection=FORGED";
+    let mut request = app.block_request();
+    request["amo_base_host"] = Value::from(format!("x.amocrm.ru\n{forged}"));
+    let (_, html) = app.post_block(&app.block_request()).await;
+    let login = unescape(&html)
+        .split('"')
+        .find(|part| part.contains("/oauth/start?s="))
+        .expect("a login link")
+        .to_owned();
+    let (started, _) = app.confirm_login(&login).await;
+    let location = started.headers()["location"].to_str().unwrap().to_owned();
+    let state = query_value(&location, "state");
+
+    // Act: a block naming that host, and a callback whose referer and error carry the same line.
+    app.post_block(&request).await;
+    let callback = app
+        .http
+        .get(app.url("/oauth/callback"))
+        .query(&[
+            ("code", "the-code"),
+            ("state", state.as_str()),
+            ("referer", &format!("evil.example\n{forged}")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    app.http
+        .get(app.url("/oauth/callback"))
+        .query(&[("error", format!("x\n{forged}").as_str())])
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(callback.status().as_u16(), 403);
+    let logs = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("FORGED"), "the values are logged:\n{logs}");
+    assert!(
+        !logs
+            .lines()
+            .any(|line| line.starts_with("2026-11-28T19:00:00")),
+        "a forged line:\n{logs}"
+    );
 }

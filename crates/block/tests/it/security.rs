@@ -513,3 +513,76 @@ fn config_validation_refuses_a_short_signing_key_and_a_malformed_origin() {
     assert!(short.is_err());
     assert!(origin.is_err());
 }
+
+#[tokio::test]
+async fn a_login_link_minted_by_another_tenant_names_that_tenant_and_works_once_only() {
+    // Arrange: the attacker renders a block with its own Usedesk token and the victim's amoCRM account, and
+    // sends the victim (an amoCRM admin) the login link.
+    let app = TestApp::start().await;
+    app.mount_usedesk_users().await;
+    let attacker = "attacker-usedesk-token";
+    let mut request = app.block_request();
+    request["usedesk_api_token"] = Value::from(attacker);
+    let (_, html) = app.post_block(&request).await;
+    let html = unescape(&html);
+    let at = html
+        .find(&format!("{}/oauth/start?s=", app.base))
+        .expect("a login link");
+    let link: String = html[at..].chars().take_while(|c| *c != '"').collect();
+    let sealed = Url::parse(&link)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "s")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let attacker_account = domain::fingerprint(&domain::Domain::usedesk_account(
+        &SecretString::from(attacker),
+    ));
+
+    // Act: the victim opens the link, presses the button; the attacker tries the link again.
+    let (first, page) = app.confirm_login(&link).await;
+    let again = app
+        .http
+        .post(app.url("/oauth/start"))
+        .form(&[("s", sealed.as_str())])
+        .send()
+        .await
+        .unwrap();
+    // …and a link of the same tenant minted 21 minutes ago.
+    let expired = seal_login(
+        &json!({"u": attacker, "h": app.amo_host().as_str(), "l": "en",
+            "e": domain::now() - 60, "n": "attack-expired"}),
+        SIGNING_KEY,
+    );
+    let late = app
+        .http
+        .post(app.url("/oauth/start"))
+        .form(&[("s", expired.as_str())])
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: the victim was told which Usedesk account would get the access, and to which amoCRM account.
+    let page = unescape(&page);
+    assert_shows(&page, &format!("#{attacker_account}"));
+    assert_shows(&page, app.amo_host().as_str());
+    assert_shows(
+        &page,
+        &t1(
+            i18n::Lang::En,
+            "login-confirm-consequence",
+            "host",
+            app.amo_host().as_str(),
+        ),
+    );
+    assert_eq!(first.status().as_u16(), 302);
+    // The link does not lead to amoCRM a second time, nor once expired.
+    for answer in [again, late] {
+        assert_eq!(answer.status().as_u16(), 410);
+        assert!(answer.headers().get("location").is_none());
+        assert_shows(
+            &answer.text().await.unwrap(),
+            &t(i18n::Lang::En, "oauth-link-spent"),
+        );
+    }
+}

@@ -60,6 +60,10 @@ pub struct Options {
     pub comment_in_ticket: bool,
     /// The rate limiter; by default one loose enough never to delay a test.
     pub limiter: Option<Arc<dyn RateLimiter>>,
+    /// The operator's login pins.
+    pub login_pins: Vec<domain::LoginPin>,
+    /// Adds the mock amoCRM's origin to every pin's hosts.
+    pub pin_own_host: bool,
 }
 
 impl Default for Options {
@@ -76,6 +80,8 @@ impl Default for Options {
             max_body_bytes: 1024 * 1024,
             comment_in_ticket: false,
             limiter: None,
+            login_pins: Vec::new(),
+            pin_own_host: false,
         }
     }
 }
@@ -175,6 +181,17 @@ impl TestApp {
                 render_cache_ttl: options.render_cache_ttl,
                 usedesk_base: Url::parse(&usedesk.uri()).expect("the mock's URL"),
                 usedesk_comment_on_create: options.comment_in_ticket,
+                login_pins: options
+                    .login_pins
+                    .iter()
+                    .cloned()
+                    .map(|mut pin| {
+                        if options.pin_own_host {
+                            pin.amo_hosts.push(amo.uri());
+                        }
+                        pin
+                    })
+                    .collect(),
                 ..DomainConfig::default()
             },
             Dependencies {
@@ -298,6 +315,37 @@ impl TestApp {
             .await
             .expect("the service answers");
         block_html(response).await
+    }
+
+    /// Usedesk's `POST /users`: the agents that name the Usedesk account on the login pages.
+    pub async fn mount_usedesk_users(&self) {
+        Mock::given(method("POST"))
+            .and(path("/users"))
+            .respond_with(json_answer(fixture!("usedesk/users.json")))
+            .mount(&self.usedesk)
+            .await;
+    }
+
+    /// Opens a login link as the agent's browser does: the confirmation page (which must answer 200), then its
+    /// button. The button's answer (a redirect to amoCRM, or a refusal page) and the confirmation page.
+    pub async fn confirm_login(&self, link: &str) -> (reqwest::Response, String) {
+        let page = self
+            .http
+            .get(link)
+            .send()
+            .await
+            .expect("the service answers");
+        assert_eq!(page.status().as_u16(), 200, "the confirmation page");
+        let page = page.text().await.expect("a page");
+        let sealed = form_value(&page, "s").unwrap_or_else(|| panic!("a login form in {page}"));
+        let answer = self
+            .http
+            .post(self.url("/oauth/start"))
+            .form(&[("s", sealed.as_str())])
+            .send()
+            .await
+            .expect("the service answers");
+        (answer, page)
     }
 
     /// amoCRM's account metadata: account, pipelines, users and lead fields.
@@ -439,6 +487,58 @@ pub async fn block_html(response: reqwest::Response) -> (u16, String) {
 }
 
 /// HTML with its character references turned back into characters, to read URLs, tokens and text.
+/// The key login links are sealed with, derived from `signing_key` as the service derives it.
+fn seal_key(signing_key: &str) -> chacha20poly1305::ChaCha20Poly1305 {
+    use chacha20poly1305::KeyInit as _;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(signing_key.as_bytes()).unwrap();
+    mac.update(b"usedesk-amocrm/block/oauth-seal/v1");
+    let key: [u8; 32] = mac.finalize().into_bytes().into();
+    chacha20poly1305::ChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key))
+}
+
+const LOGIN_LINK_AAD: &[u8] = b"usedesk-amocrm/login-link/v1";
+
+/// A login link's sealed context `s` made with the operator's key (to forge what the service would mint).
+pub fn seal_login(context: &Value, signing_key: &str) -> String {
+    use chacha20poly1305::aead::{Aead as _, Payload};
+    let nonce = [7u8; 12];
+    let sealed = seal_key(signing_key)
+        .encrypt(
+            chacha20poly1305::Nonce::from_slice(&nonce),
+            Payload {
+                msg: context.to_string().as_bytes(),
+                aad: LOGIN_LINK_AAD,
+            },
+        )
+        .unwrap();
+    URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())
+}
+
+/// What a login link's sealed context `s` holds.
+pub fn open_login(sealed: &str, signing_key: &str) -> Value {
+    use chacha20poly1305::aead::{Aead as _, Payload};
+    let bytes = URL_SAFE_NO_PAD.decode(sealed).unwrap();
+    let (nonce, sealed) = bytes.split_at(12);
+    let plain = seal_key(signing_key)
+        .decrypt(
+            chacha20poly1305::Nonce::from_slice(nonce),
+            Payload {
+                msg: sealed,
+                aad: LOGIN_LINK_AAD,
+            },
+        )
+        .unwrap();
+    serde_json::from_slice(&plain).unwrap()
+}
+
+/// The value of the hidden input `name` of a page's form.
+pub fn form_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let value: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    Some(unescape(&value))
+}
+
 pub fn unescape(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;

@@ -94,13 +94,28 @@ impl E2e {
         Ok(self.browser.client.window().await?)
     }
 
-    /// Logs in to amoCRM from the block shown now: "Login to amoCRM" opens a tab with amoCRM's consent
-    /// page, "Allow" leads to the success page; then back in the preview the block is reloaded.
+    /// Logs in to amoCRM from the block shown now: "Login to amoCRM" opens a tab with the service's
+    /// confirmation page (naming the Usedesk account and the amoCRM account), "Continue to amoCRM" leads to
+    /// amoCRM's consent page, "Allow" to the success page; then back in the preview the block is reloaded.
     pub async fn log_in(&self) -> anyhow::Result<()> {
         let browser = &self.browser;
         let preview = self.preview_tab().await?;
         let login = browser.control("uda-block", "Login to amoCRM").await?;
         browser.click_to_new_tab(&login).await?;
+        let continue_button = browser
+            .control("sheet", "Continue to amoCRM")
+            .await
+            .context("waiting for the login confirmation page")?;
+        let confirmation = browser.text_of("main").await?;
+        ensure!(
+            confirmation.contains("Usedesk account of agents @hogwarts.example")
+                && confirmation.contains("every agent of this Usedesk account"),
+            "the confirmation page does not name the Usedesk account: {confirmation}"
+        );
+        continue_button
+            .click()
+            .await
+            .context("clicking Continue to amoCRM")?;
         let allow = browser
             .css("#allow")
             .await
@@ -115,6 +130,11 @@ impl E2e {
             .class_with_text("sheet", "You have successfully authorized!")
             .await
             .context("waiting for the success page")?;
+        let success = browser.text_of("main").await?;
+        ensure!(
+            success.contains("@hogwarts.example"),
+            "the success page does not name the Usedesk account: {success}"
+        );
         browser.close_tab_back_to(preview).await?;
         self.reload_block().await
     }

@@ -57,6 +57,7 @@ block_snapshots! {
     block_says_some_identifiers_were_not_searched => "not_searched",
     block_shows_the_linked_contact_with_an_unlink_button => "linked_contact",
     block_says_no_deals_yet_for_a_contact_without_deals => "contact_without_deals",
+    block_says_once_that_another_usedesk_account_connected_to_the_amocrm_account => "other_account_connected",
     block_shows_stale_data_with_the_time_it_was_fetched => "stale_unavailable",
     block_shows_stale_data_of_another_day_with_its_date_when_amocrm_is_busy => "stale_busy",
     block_shows_stale_data_when_amocrm_blocked_access => "stale_blocked",

@@ -301,6 +301,7 @@ impl Texts {
             stale_as_of: None,
             not_searched: 0,
             render_id: 0,
+            notices: Vec::new(),
         };
         let actions = BlockActions {
             contacts: actions,
@@ -415,6 +416,28 @@ impl Texts {
         self.view((data, actions), Some(reason))
     }
 
+    /// A Usedesk account named by its agents' e-mail domain.
+    pub fn usedesk_account(&self) -> domain::UsedeskAccountLabel {
+        let domain = self.email.rsplit('@').next().unwrap_or_default().to_owned();
+        domain::UsedeskAccountLabel {
+            fingerprint: "a1b2c3d4e5f6".into(),
+            domains: vec![domain],
+            agents: Some(5),
+        }
+    }
+
+    /// One contact, and the notice that another Usedesk account connected to the amoCRM account.
+    pub fn other_account_connected(&self) -> BlockView {
+        let contact = self.contact(0, 7001, self.deals());
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.notices = vec![domain::model::BlockNotice::OtherAccountConnected {
+            account: self.usedesk_account(),
+            at: NOW - 7 * 60,
+        }];
+        self.view((data, actions), None)
+    }
+
     pub fn refused_host(&self) -> BlockView {
         BlockView::RefusedHost {
             host: self.host.clone(),
@@ -453,6 +476,7 @@ impl Texts {
             ("not_searched", self.not_searched()),
             ("linked_contact", self.linked_contact()),
             ("contact_without_deals", self.contact_without_deals()),
+            ("other_account_connected", self.other_account_connected()),
             (
                 "stale_unavailable",
                 self.stale(Degradation::Unavailable, 25 * 60),

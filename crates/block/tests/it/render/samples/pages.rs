@@ -318,10 +318,48 @@ impl Texts {
     pub fn every_page(&self) -> Vec<(&'static str, PageView)> {
         vec![
             (
+                "oauth_confirm",
+                PageView::LoginConfirm {
+                    account: self.usedesk_account(),
+                    host: self.host.clone(),
+                    submit: "https://amo.usedesk.example/oauth/start".into(),
+                    sealed: self.token.clone(),
+                },
+            ),
+            (
+                "oauth_confirm_unnamed",
+                PageView::LoginConfirm {
+                    account: domain::UsedeskAccountLabel {
+                        fingerprint: "a1b2c3d4e5f6".into(),
+                        domains: Vec::new(),
+                        agents: None,
+                    },
+                    host: self.host.clone(),
+                    submit: "https://amo.usedesk.example/oauth/start".into(),
+                    sealed: self.token.clone(),
+                },
+            ),
+            (
                 "oauth_success",
                 PageView::OAuthSuccess {
                     host: self.host.clone(),
+                    account: self.usedesk_account(),
                 },
+            ),
+            (
+                "oauth_link_spent",
+                PageView::OAuthFailure(OAuthFailure::LinkSpent),
+            ),
+            (
+                "oauth_not_pinned",
+                PageView::OAuthFailure(OAuthFailure::NotPinned {
+                    account: self.usedesk_account(),
+                    host: self.host.clone(),
+                }),
+            ),
+            (
+                "oauth_cross_site",
+                PageView::OAuthFailure(OAuthFailure::CrossSite),
             ),
             ("oauth_denied", PageView::OAuthFailure(OAuthFailure::Denied)),
             (
