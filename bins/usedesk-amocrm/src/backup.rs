@@ -128,7 +128,13 @@ pub async fn backup(config: &Config, dir: &Path) -> anyhow::Result<Vec<String>> 
         done.join("\n"),
         dir.display()
     );
-    std::fs::write(dir.join("README.txt"), readme)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(dir.join("README.txt"))
+        .and_then(|mut file| std::io::Write::write_all(&mut file, readme.as_bytes()))
         .with_context(|| format!("writing {}", dir.join("README.txt").display()))?;
     Ok(done)
 }

@@ -109,7 +109,10 @@ pub async fn backup_sqlite(database: &Path, dest: &Path) -> Result<Copied, Error
             database.display()
         )));
     }
-    let mut conn = connect(database, true).await?;
+    // Read-write although it only reads: a read-only connection could leave behind the `-wal` and `-shm` files
+    // it had to create for a stopped service, owned by whoever ran the backup (root) and unusable by the
+    // service; the last read-write connection to close removes them.
+    let mut conn = connect(database, false).await?;
     let copied = vacuum_into(&mut conn, dest).await;
     conn.close().await?;
     copied
