@@ -538,6 +538,22 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_start_also_names_the_public_url_and_the_amocrm_client_still_unset() {
+        let config = Config::load(Some(Path::new("/dev/null")), env(&[])).unwrap();
+
+        let err = format!("{:#}", config.check_for_serving().unwrap_err());
+
+        for key in [
+            "security.block_secret",
+            "public_url",
+            "amocrm.client_id",
+            "amocrm.client_secret",
+        ] {
+            assert!(err.contains(key), "{key} is not named: {err}");
+        }
+    }
+
+    #[test]
     fn serving_requires_the_block_secret_unless_the_operator_opts_out() {
         let config = Config::load(Some(Path::new("/dev/null")), env(&[])).unwrap();
         let err = config.check_for_serving().unwrap_err();
