@@ -103,6 +103,20 @@ async fn main() -> anyhow::Result<()> {
                 app::redact_url(&config.database_url)
             );
         }
+        Command::Backup { path } => {
+            let config = load(&cli)?;
+            for line in usedesk_amocrm::backup::backup(&config, path).await? {
+                println!("{line}");
+            }
+            println!("backup written to {}", path.display());
+        }
+        Command::Restore { path, force } => {
+            let config = load(&cli)?;
+            for line in usedesk_amocrm::backup::restore(&config, path, *force).await? {
+                println!("{line}");
+            }
+            println!("restore done: start the service");
+        }
         Command::CheckConfig => {
             let config = load(&cli)?;
             config.check_for_serving()?;
@@ -147,20 +161,6 @@ async fn main() -> anyhow::Result<()> {
             for exposure in config.exposures() {
                 println!("  WARNING: {exposure}");
             }
-        }
-        Command::Backup { path } => {
-            let config = load(&cli)?;
-            for line in usedesk_amocrm::backup::backup(&config, path).await? {
-                println!("{line}");
-            }
-            println!("backup written to {}", path.display());
-        }
-        Command::Restore { path, force } => {
-            let config = load(&cli)?;
-            for line in usedesk_amocrm::backup::restore(&config, path, *force).await? {
-                println!("{line}");
-            }
-            println!("restore done: start the service");
         }
     }
     Ok(())
