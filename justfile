@@ -32,3 +32,7 @@ bench:
 soak:
     cargo build --release -p usedesk-amocrm -p bench
     cargo run --release -p bench --bin soak -- --seconds 600
+
+# The Debian package (release build, dpkg-deb): prints the path of the .deb, under target/debian/.
+deb:
+    bash scripts/deb

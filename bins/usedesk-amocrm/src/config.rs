@@ -358,10 +358,38 @@ impl Config {
         if problems.is_empty() {
             return Ok(());
         }
+        let unset = self.unset_for_production();
+        let also = if unset.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\nalso still to set before agents can use it:\n  - {}",
+                unset.join("\n  - ")
+            )
+        };
         bail!(
-            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
+            "the configuration cannot be used (see docs/configuration.md):\n  - {}{also}",
             problems.join("\n  - ")
         )
+    }
+
+    /// What a real deployment still lacks that `serve` does not insist on (it starts without them, and the
+    /// block says what is missing): named in a refused start, so an operator fixes everything in one go.
+    pub fn unset_for_production(&self) -> Vec<String> {
+        let mut unset = Vec::new();
+        if self.public_url.is_empty() {
+            unset.push(
+                "public_url: the HTTPS address Usedesk and agents reach the service at, e.g. https://amo.example.com/"
+                    .into(),
+            );
+        }
+        if self.amocrm.client_id.is_empty() || self.amocrm.client_secret.is_none() {
+            unset.push(
+                "amocrm.client_id and amocrm.client_secret: the amoCRM integration's ID and secret key (docs/setup.md)"
+                    .into(),
+            );
+        }
+        unset
     }
 
     /// The public URL, defaulting to `http://{listen}/`, always ending in `/`.
@@ -588,6 +616,22 @@ mod tests {
         assert!(check_origin("https://secure.usedesk.ru/").is_ok());
         assert!(check_origin("http://secure.usedesk.ru").is_err());
         assert!(check_origin("https://secure.usedesk.ru/path").is_err());
+    }
+
+    #[test]
+    fn a_refused_start_also_names_the_public_url_and_the_amocrm_client_still_unset() {
+        let config = Config::load(Some(Path::new("/dev/null")), env(&[])).unwrap();
+
+        let err = format!("{:#}", config.check_for_serving().unwrap_err());
+
+        for key in [
+            "security.block_secret",
+            "public_url",
+            "amocrm.client_id",
+            "amocrm.client_secret",
+        ] {
+            assert!(err.contains(key), "{key} is not named: {err}");
+        }
     }
 
     #[test]

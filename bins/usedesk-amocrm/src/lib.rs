@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod logging;

@@ -1,4 +1,4 @@
-//! The usedesk-amocrm server binary: `serve` (default), `demo`, `migrate`, `check-config`.
+//! The usedesk-amocrm server binary: `serve` (default), `demo`, `migrate`, `check-config`, `backup`, `restore`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,6 +40,19 @@ enum Command {
     Migrate,
     /// Check the configuration and the database, print a summary, then exit.
     CheckConfig,
+    /// Copy the SQLite database (consistently, while the service runs) and its key files into a new directory.
+    Backup {
+        /// The directory to create (mode 0700); it must not exist or be empty.
+        path: PathBuf,
+    },
+    /// Put a backup made by `backup` back as the configured database and key files; stop the service first.
+    Restore {
+        /// The backup's directory.
+        path: PathBuf,
+        /// Replace an existing database and key files (never one a running service has open).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn load(cli: &Cli) -> anyhow::Result<Config> {
@@ -89,6 +102,20 @@ async fn main() -> anyhow::Result<()> {
                 "database {} is up to date",
                 app::redact_url(&config.database_url)
             );
+        }
+        Command::Backup { path } => {
+            let config = load(&cli)?;
+            for line in usedesk_amocrm::backup::backup(&config, path).await? {
+                println!("{line}");
+            }
+            println!("backup written to {}", path.display());
+        }
+        Command::Restore { path, force } => {
+            let config = load(&cli)?;
+            for line in usedesk_amocrm::backup::restore(&config, path, *force).await? {
+                println!("{line}");
+            }
+            println!("restore done: start the service");
         }
         Command::CheckConfig => {
             let config = load(&cli)?;

@@ -10,6 +10,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod backup;
 mod crypto;
 mod migrate;
 mod redis_limiter;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
+pub use backup::{Copied, backup_sqlite, restore_sqlite};
 pub use crypto::{TokenCipher, TokenKey};
 pub use redis_limiter::RedisRateLimiter;
 pub use sql::SqlStore;
@@ -42,12 +44,31 @@ pub enum Error {
         /// What the database said.
         message: String,
     },
+    /// A backup or restore could not be made; the message says what to do.
+    #[error("{0}")]
+    Backup(String),
+    /// The database was migrated by a newer binary, past the last migration this one knows.
+    #[error(
+        "the database is at schema version {found}, this binary knows up to {known}: upgrade the binary or restore a backup"
+    )]
+    SchemaTooNew {
+        /// The database's schema version.
+        found: i64,
+        /// The last schema version this binary knows.
+        known: i64,
+    },
     /// Redis could not be reached.
     #[error("redis: {0}")]
     Redis(String),
     /// The token-encryption key is missing, malformed or unreadable.
     #[error("token encryption key: {0}")]
     Key(String),
+}
+
+/// The schema version this build creates and understands (its last migration). A database at a higher
+/// version is refused with [`Error::SchemaTooNew`].
+pub fn schema_version() -> i64 {
+    migrate::latest()
 }
 
 /// How to open a store.

@@ -1,7 +1,12 @@
 //! Versioned migrations, one set for both backends.
 //!
 //! Each migration runs in a transaction together with the row that records it. On PostgreSQL an advisory
-//! lock serialises replicas that start at the same moment; SQLite takes its write lock with the transaction.
+//! lock serialises replicas that start at the same moment; on SQLite each migration's transaction starts with
+//! `BEGIN IMMEDIATE`, which takes the write lock before the version is read, so two processes starting on one
+//! file wait for each other instead of both deciding to apply the same migration.
+//!
+//! Migrations only go forward. A database whose schema is newer than the last migration this binary knows was
+//! upgraded by a newer binary; it is refused rather than used with a schema this code does not understand.
 
 use crate::Error;
 use crate::sql::Backend;
@@ -15,31 +20,43 @@ const MIGRATIONS: &[(i64, &str)] = &[
 /// An arbitrary constant that names our migration lock among other advisory locks.
 const PG_MIGRATION_LOCK: i64 = 0x7573_6564_616d_6f01;
 
+/// The schema version this binary creates and understands: the last migration it knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |&(version, _)| version)
+}
+
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";
 
 /// Applies every migration not yet applied.
 pub(crate) async fn run(backend: &Backend) -> Result<(), Error> {
     match backend {
         Backend::Sqlite(pool) => {
-            sqlx::query(CREATE_TABLE).execute(pool).await?;
+            let mut conn = pool.acquire().await?;
+            sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
+            sqlite::refuse_newer(&mut conn).await?;
             for &(version, sql) in MIGRATIONS {
-                let mut tx = pool.begin().await?;
-                let applied: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                        .bind(version)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if applied.is_some() {
-                    continue;
+                // A transaction begun by hand: sqlx's `begin` is SQLite's deferred BEGIN, which takes the write
+                // lock only at the first write and then fails at once if another process wrote in between.
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+                let outcome = async {
+                    if sqlite::applied(version, &mut conn).await? {
+                        return Ok(());
+                    }
+                    for statement in statements(sql) {
+                        sqlx::query(&statement)
+                            .execute(&mut *conn)
+                            .await
+                            .map_err(|e| failed(version, &e))?;
+                    }
+                    record(version, &mut *conn).await
                 }
-                for statement in statements(sql) {
-                    sqlx::query(&statement)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| failed(version, &e))?;
+                .await;
+                if outcome.is_err() {
+                    // A failed statement may already have ended the transaction; the failure is what matters.
+                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                    return outcome;
                 }
-                record(version, &mut *tx).await?;
-                tx.commit().await?;
+                sqlx::query("COMMIT").execute(&mut *conn).await?;
             }
         }
         Backend::Postgres(pool) => {
@@ -50,14 +67,9 @@ pub(crate) async fn run(backend: &Backend) -> Result<(), Error> {
                 .await?;
             let outcome = async {
                 sqlx::query(CREATE_TABLE).execute(&mut *conn).await?;
+                postgres::refuse_newer(&mut conn).await?;
                 for &(version, sql) in MIGRATIONS {
-                    let applied: Option<i64> = sqlx::query_scalar(
-                        "SELECT version FROM schema_migrations WHERE version = $1",
-                    )
-                    .bind(version)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                    if applied.is_some() {
+                    if postgres::applied(version, &mut conn).await? {
                         continue;
                     }
                     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
@@ -82,6 +94,45 @@ pub(crate) async fn run(backend: &Backend) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// Defines `refuse_newer` and `applied` for one backend's connection type. They are written per backend
+/// rather than generic over `Executor`, whose higher-ranked bounds would keep `SqlStore::open`'s future from
+/// being `Send`.
+macro_rules! version_checks {
+    ($module:ident, $connection:ty) => {
+        mod $module {
+            use crate::Error;
+
+            /// Refuses a database that a newer binary has migrated past what this one knows.
+            pub(super) async fn refuse_newer(conn: &mut $connection) -> Result<(), Error> {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let known = super::latest();
+                match found {
+                    Some(found) if found > known => Err(Error::SchemaTooNew { found, known }),
+                    _ => Ok(()),
+                }
+            }
+
+            /// Whether migration `version` has been applied.
+            pub(super) async fn applied(
+                version: i64,
+                conn: &mut $connection,
+            ) -> Result<bool, Error> {
+                let row: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(version)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                Ok(row.is_some())
+            }
+        }
+    };
+}
+version_checks!(sqlite, sqlx::SqliteConnection);
+version_checks!(postgres, sqlx::PgConnection);
 
 async fn record<'c, E>(version: i64, executor: E) -> Result<(), Error>
 where

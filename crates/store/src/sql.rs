@@ -77,7 +77,7 @@ type AuditRow = (String, i64, String, Option<i64>, String, String, String);
 /// The SQL store. Cheap to clone.
 #[derive(Clone)]
 pub struct SqlStore {
-    backend: Backend,
+    pub(crate) backend: Backend,
     cipher: TokenCipher,
     refresh_locks: Arc<Mutex<HashMap<ConnectionId, Arc<tokio::sync::Mutex<()>>>>>,
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod backup;
 mod crash;
 mod faults;
 mod hostile;

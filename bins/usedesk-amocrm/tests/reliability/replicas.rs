@@ -169,7 +169,7 @@ async fn two_replicas_refresh_once_share_the_rate_limit_and_see_each_others_link
 }
 
 /// The value of the first hidden `t` field after the first occurrence of `needle`.
-fn hidden_token_after(html: &str, needle: &str) -> Option<String> {
+pub(crate) fn hidden_token_after(html: &str, needle: &str) -> Option<String> {
     let rest = &html[html.find(needle)?..];
     let at = rest.find("name=\"t\"")?;
     let after = &rest[at..];

@@ -2,8 +2,10 @@
 
 mod harness;
 
+mod backup;
 mod connections;
 mod idempotency;
 mod keys;
 mod limiter;
+mod migrations;
 mod records;
