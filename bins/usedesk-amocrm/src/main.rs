@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use usedesk_amocrm::config::Config;
+use usedesk_amocrm::config::{Config, TRIGGER_SECRET_OFF_WARNING};
 use usedesk_amocrm::{app, demo, logging, shutdown_signal};
 
 #[derive(Debug, Parser)]
@@ -118,6 +118,13 @@ async fn main() -> anyhow::Result<()> {
                 }
             );
             println!("  redirect URI:  {}", config.redirect_uri());
+            if config.security.require_trigger_secret {
+                println!(
+                    "  triggers:      freeCreateLead requires the connection's trigger secret"
+                );
+            } else {
+                println!("  triggers:      WARNING: {}", TRIGGER_SECRET_OFF_WARNING);
+            }
         }
     }
     Ok(())

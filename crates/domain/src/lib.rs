@@ -22,6 +22,7 @@ mod service;
 pub mod store;
 mod tokens;
 mod trigger;
+pub mod trigger_secret;
 
 pub use actions::{CreatedRef, FieldSettings, LeadDraft, LeadForm, NewContactInput};
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
@@ -30,6 +31,7 @@ pub use render::{BlockInput, BlockOutcome, Degradation};
 pub use service::{ActionContext, Dependencies, Domain, DomainConfig};
 pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
+pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
 
 /// Now, as unix seconds.
 pub fn now() -> i64 {

@@ -51,6 +51,10 @@ pub struct DomainConfig {
     /// The agents' time zone, minutes east of UTC: dates and times typed into forms without an offset are read
     /// in it.
     pub utc_offset_minutes: i32,
+    /// Whether `freeCreateLead` refuses a trigger without its connection's trigger secret (default `true`).
+    /// When `false`, a connection that has never had a secret accepts triggers by its Integration ID alone;
+    /// one that has a secret still requires it.
+    pub require_trigger_secret: bool,
 }
 
 impl Default for DomainConfig {
@@ -69,6 +73,7 @@ impl Default for DomainConfig {
             max_deals_per_contact: 50,
             claim_stale_after: Duration::from_secs(120),
             utc_offset_minutes: 180,
+            require_trigger_secret: true,
         }
     }
 }

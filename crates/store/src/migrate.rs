@@ -7,7 +7,10 @@ use crate::Error;
 use crate::sql::Backend;
 
 /// The migrations, in order. Append only; never edit one that has shipped.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_trigger_secret.sql")),
+];
 
 /// An arbitrary constant that names our migration lock among other advisory locks.
 const PG_MIGRATION_LOCK: i64 = 0x7573_6564_616d_6f01;

@@ -58,6 +58,7 @@ pub struct Options {
     pub default_language: i18n::Lang,
     pub max_body_bytes: usize,
     pub comment_in_ticket: bool,
+    pub require_trigger_secret: bool,
 }
 
 impl Default for Options {
@@ -73,6 +74,7 @@ impl Default for Options {
             default_language: i18n::Lang::En,
             max_body_bytes: 1024 * 1024,
             comment_in_ticket: false,
+            require_trigger_secret: true,
         }
     }
 }
@@ -172,6 +174,7 @@ impl TestApp {
                 render_cache_ttl: options.render_cache_ttl,
                 usedesk_base: Url::parse(&usedesk.uri()).expect("the mock's URL"),
                 usedesk_comment_on_create: options.comment_in_ticket,
+                require_trigger_secret: options.require_trigger_secret,
                 ..DomainConfig::default()
             },
             Dependencies {
@@ -261,6 +264,41 @@ impl TestApp {
         let tokens = StoredTokens {
             access_token: SecretString::from("access-1"),
             refresh_token: Some(SecretString::from("refresh-1")),
+            expires_at: Some(domain::now() + 86_400),
+        };
+        self.store
+            .save_login(
+                &Domain::usedesk_account(&token),
+                self.amo_host().as_str(),
+                &tokens,
+                Some(&token),
+            )
+            .await
+            .expect("the connection is saved")
+            .id
+    }
+
+    /// Gives the connection a new trigger secret, as the gear's button does (the old one stops working); returns it.
+    pub async fn trigger_secret(&self, connection: ConnectionId) -> String {
+        let secret = domain::trigger_secret::generate().expect("randomness");
+        let secret = secrecy::ExposeSecret::expose_secret(&secret).to_owned();
+        self.store
+            .set_trigger_secret_hash(
+                connection,
+                &domain::trigger_secret::hash(&secret),
+                domain::now(),
+            )
+            .await
+            .expect("the secret is stored");
+        secret
+    }
+
+    /// Stores a second working connection, of another Usedesk account on the same amoCRM.
+    pub async fn connect_other(&self) -> ConnectionId {
+        let token = SecretString::from("another-usedesk-token");
+        let tokens = StoredTokens {
+            access_token: SecretString::from("access-2"),
+            refresh_token: Some(SecretString::from("refresh-2")),
             expires_at: Some(domain::now() + 86_400),
         };
         self.store

@@ -7,3 +7,4 @@ mod idempotency;
 mod keys;
 mod limiter;
 mod records;
+mod trigger_secrets;
