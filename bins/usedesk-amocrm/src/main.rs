@@ -74,6 +74,9 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "Open the preview page, pick a ticket, press \"Login to amoCRM\". Ctrl-C stops."
             );
+            println!(
+                "To try a trigger: the block's gear, then \"Create trigger secret\" shows a ready curl command."
+            );
             block::serve(running.listener, running.app, shutdown_signal()).await?;
             running.sandbox.shutdown().await;
         }
