@@ -43,6 +43,13 @@ async fn the_gear_shows_a_new_trigger_secret_once_and_a_trigger_with_it_creates_
             .client
             .execute(SELECTION, vec!["trigger-secret".into()])
             .await?;
+        shots::save(
+            &e2e.browser,
+            "09-trigger-secret.png",
+            "main.sheet",
+            Frame::FirstScreen,
+        )
+        .await?;
         let body_field = e2e.browser.css("textarea#trigger-body").await?;
         let body = body_field.prop("value").await?.unwrap_or_default();
         body_field.click().await?;
@@ -58,13 +65,6 @@ async fn the_gear_shows_a_new_trigger_secret_once_and_a_trigger_with_it_creates_
             .prop("value")
             .await?
             .unwrap_or_default();
-        shots::save(
-            &e2e.browser,
-            "08-trigger-secret.png",
-            "main.sheet",
-            Frame::FirstScreen,
-        )
-        .await?;
         // The trigger Usedesk would send: the page's body with the ticket filled in, and the secret.
         let mut payload: Value = serde_json::from_str(&body).context("the body is JSON")?;
         payload["ticketId"] = TICKET_ONE_MATCH.into();
