@@ -63,9 +63,18 @@ settings-list-fields = Fields in the deals list
 settings-card-fields = Fields in the deal card
 settings-no-fields = This amoCRM account has no custom deal fields.
 settings-integration-id = Integration ID (amoClientId) for triggers
-settings-integration-id-hint = Use this ID as “amoClientId” in the POST request of a Usedesk trigger that calls /api/freeCreateLead.
+settings-integration-id-hint = Use this ID as “amoClientId” in the POST request of a Usedesk trigger that calls /api/freeCreateLead, together with the trigger secret below.
 settings-save = Save
 settings-saved = Settings saved. Refresh the block to see the changes.
+settings-trigger-secret = Trigger secret
+settings-trigger-secret-set = This connection has a trigger secret. Only its hash is stored, so it cannot be shown again.
+settings-trigger-secret-created = Created { $date }.
+settings-trigger-secret-none = No trigger secret yet: every trigger of this connection is refused until you create one.
+settings-trigger-secret-none-optional = No trigger secret yet. This server does not require one, so anyone who knows the Integration ID can create deals and contacts and write comments into tickets. Create a secret to require it for this connection.
+settings-trigger-secret-hint = Usedesk triggers must send it with every call to /api/freeCreateLead. It is shown once, right after you create it.
+settings-trigger-secret-rotate-hint = Rotating makes the current secret stop working at once: put the new one into every trigger that uses this Integration ID.
+settings-trigger-secret-create = Create trigger secret
+settings-trigger-secret-rotate = Rotate trigger secret
 
 ## Form layout: stage reload, more field errors and settings hints.
 

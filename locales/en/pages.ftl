@@ -66,6 +66,8 @@ api-error-ticket-not-found = Usedesk has no ticket { $ticket }.
 api-error-validation = Some deal fields are invalid.
 api-error-upstream-unavailable = amoCRM is unavailable right now. Retry the request later.
 api-error-conflict = A request with the same Idempotency-Key but a different body has already been processed.
+api-error-trigger-secret-required = This request carries no trigger secret. Open the gear of the amoCRM block in any ticket → Trigger secret, create one, and send it in the X-Trigger-Secret header of the trigger's POST request, or add ?secret=… to its URL.
+api-error-trigger-secret-invalid = The trigger secret is wrong, was rotated, or is not the one of this amoClientId. Open the gear of the amoCRM block in any ticket → Trigger secret, create a new one, and put it in the X-Trigger-Secret header of the trigger's POST request, or in ?secret=… of its URL.
 
 ## Preview page.
 
@@ -87,3 +89,24 @@ action-rejected = amoCRM refused the change: { $reason }
 preview-reload = Reload the block
 preview-error = The service did not answer. Check that it is running and try again.
 preview-subject = Subject
+
+## The trigger secret, shown once after it is created.
+
+trigger-secret-title-created = Trigger secret created
+trigger-secret-title-rotated = Trigger secret rotated
+trigger-secret-once = Copy it now: it is shown only this once. If it gets lost, rotate it in the settings (gear) of the amoCRM block.
+trigger-secret-replaced = The previous secret no longer works. Put this one into every trigger that used it.
+trigger-secret-label = Trigger secret
+trigger-secret-not-required = This server does not require trigger secrets in general, but this connection has one now, so its triggers must send it.
+trigger-secret-how = Put it into the Usedesk trigger
+trigger-secret-step-rule = In Usedesk, open Settings → Rules (triggers), choose the rule, and add the action “POST request”.
+trigger-secret-step-url = URL of the request:
+trigger-secret-step-header = Headers: add the header { $name } with the secret as its value. As one line:
+trigger-secret-step-body = Body (data): the JSON for this connection. Add the deal fields you need (pipeline, stage, budget, custom fields).
+trigger-secret-no-headers-title = If the action has no headers
+trigger-secret-no-headers = Use this URL instead: it carries the secret in its query. Proxies may log URLs, so prefer the header.
+trigger-secret-try-title = Try it
+trigger-secret-try = This command creates a real deal for ticket #{ $ticket }; running it again returns the same deal.
+trigger-secret-lost = Once this page is closed, the secret cannot be seen anywhere. A new one can be created in the gear at any time; the old one then stops working.
+trigger-sample-deal = Deal from ticket
+trigger-sample-comment = Created by a Usedesk rule

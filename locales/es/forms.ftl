@@ -63,9 +63,18 @@ settings-list-fields = Campos en la lista de negocios
 settings-card-fields = Campos en la ficha del negocio
 settings-no-fields = Esta cuenta de amoCRM no tiene campos personalizados de negocios.
 settings-integration-id = ID de integración (amoClientId) para disparadores
-settings-integration-id-hint = Use este ID como “amoClientId” en la solicitud POST de un disparador de Usedesk que llame a /api/freeCreateLead.
+settings-integration-id-hint = Use este ID como “amoClientId” en la solicitud POST de un disparador de Usedesk que llame a /api/freeCreateLead, junto con el secreto del disparador de abajo.
 settings-save = Guardar
 settings-saved = Configuración guardada. Actualice el bloque para ver los cambios.
+settings-trigger-secret = Secreto del disparador
+settings-trigger-secret-set = Esta conexión tiene un secreto del disparador. Solo se guarda su hash, así que no se puede volver a mostrar.
+settings-trigger-secret-created = Creado el { $date }.
+settings-trigger-secret-none = Aún no hay secreto del disparador: todos los disparadores de esta conexión se rechazan hasta que cree uno.
+settings-trigger-secret-none-optional = Aún no hay secreto del disparador. Este servidor no lo exige, así que cualquiera que conozca el ID de integración puede crear negocios y contactos y escribir comentarios en los tickets. Cree un secreto para exigirlo en esta conexión.
+settings-trigger-secret-hint = Los disparadores de Usedesk deben enviarlo en cada llamada a /api/freeCreateLead. Se muestra una sola vez, justo después de crearlo.
+settings-trigger-secret-rotate-hint = Al renovarlo, el secreto actual deja de funcionar de inmediato: ponga el nuevo en todos los disparadores que usan este ID de integración.
+settings-trigger-secret-create = Crear secreto del disparador
+settings-trigger-secret-rotate = Renovar secreto del disparador
 
 ## Form layout: stage reload, more field errors and settings hints.
 

@@ -66,6 +66,8 @@ api-error-ticket-not-found = Usedesk no tiene el ticket { $ticket }.
 api-error-validation = Algunos campos del negocio no son válidos.
 api-error-upstream-unavailable = amoCRM no está disponible en este momento. Repita la solicitud más tarde.
 api-error-conflict = Ya se procesó una solicitud con el mismo Idempotency-Key pero con un cuerpo distinto.
+api-error-trigger-secret-required = Esta solicitud no lleva secreto del disparador. En la configuración (engranaje) del bloque de amoCRM → Secreto del disparador, cree uno y envíelo en el encabezado X-Trigger-Secret de la solicitud POST del disparador, o añada ?secret=… a su URL.
+api-error-trigger-secret-invalid = El secreto del disparador es incorrecto, fue renovado o no es el de este amoClientId. En la configuración (engranaje) del bloque de amoCRM → Secreto del disparador, cree uno nuevo y póngalo en el encabezado X-Trigger-Secret de la solicitud POST del disparador, o en ?secret=… de su URL.
 
 ## Preview page.
 
@@ -87,3 +89,24 @@ action-rejected = amoCRM rechazó el cambio: { $reason }
 preview-reload = Actualizar el bloque
 preview-error = El servicio no respondió. Compruebe que está en funcionamiento e inténtelo de nuevo.
 preview-subject = Asunto
+
+## The trigger secret, shown once after it is created.
+
+trigger-secret-title-created = Secreto del disparador creado
+trigger-secret-title-rotated = Secreto del disparador renovado
+trigger-secret-once = Cópielo ahora: solo se muestra esta vez. Si se pierde, renuévelo en la configuración (engranaje) del bloque de amoCRM.
+trigger-secret-replaced = El secreto anterior ya no funciona. Ponga este en todos los disparadores que lo usaban.
+trigger-secret-label = Secreto del disparador
+trigger-secret-not-required = Este servidor no exige secretos de disparador en general, pero esta conexión ya tiene uno, así que sus disparadores deben enviarlo.
+trigger-secret-how = Cómo ponerlo en el disparador de Usedesk
+trigger-secret-step-rule = En Usedesk, abra Configuración → Reglas (disparadores), elija la regla y añada la acción “Solicitud POST”.
+trigger-secret-step-url = URL de la solicitud:
+trigger-secret-step-header = Encabezados: añada el encabezado { $name } con el secreto como valor. En una línea:
+trigger-secret-step-body = Cuerpo (data): el JSON de esta conexión. Añada los campos del negocio que necesite (embudo, etapa, presupuesto, campos personalizados).
+trigger-secret-no-headers-title = Si la acción no tiene encabezados
+trigger-secret-no-headers = Use en su lugar esta URL: lleva el secreto en sus parámetros. Los proxies pueden registrar las URL, así que es preferible el encabezado.
+trigger-secret-try-title = Pruébelo
+trigger-secret-try = Este comando crea un negocio real para el ticket n.º { $ticket }; si lo ejecuta de nuevo, devuelve el mismo negocio.
+trigger-secret-lost = Cuando cierre esta página, el secreto ya no podrá verse en ningún sitio. Puede crear uno nuevo en el engranaje en cualquier momento; el anterior deja entonces de funcionar.
+trigger-sample-deal = Negocio del ticket
+trigger-sample-comment = Creado por una regla de Usedesk

@@ -63,9 +63,18 @@ settings-list-fields = Campos na lista de negócios
 settings-card-fields = Campos no cartão do negócio
 settings-no-fields = Esta conta amoCRM não tem campos personalizados de negócios.
 settings-integration-id = ID da integração (amoClientId) para gatilhos
-settings-integration-id-hint = Use este ID como “amoClientId” na solicitação POST de um gatilho do Usedesk que chama /api/freeCreateLead.
+settings-integration-id-hint = Use este ID como “amoClientId” na solicitação POST de um gatilho do Usedesk que chama /api/freeCreateLead, junto com o segredo do gatilho abaixo.
 settings-save = Salvar
 settings-saved = Configurações salvas. Atualize o bloco para ver as alterações.
+settings-trigger-secret = Segredo do gatilho
+settings-trigger-secret-set = Esta conexão tem um segredo do gatilho. Só o hash dele é guardado, por isso ele não pode ser mostrado de novo.
+settings-trigger-secret-created = Criado em { $date }.
+settings-trigger-secret-none = Ainda não há segredo do gatilho: todos os gatilhos desta conexão são recusados até você criar um.
+settings-trigger-secret-none-optional = Ainda não há segredo do gatilho. Este servidor não o exige, então qualquer pessoa que conheça o ID da integração pode criar negócios e contatos e escrever comentários nos tickets. Crie um segredo para exigi-lo nesta conexão.
+settings-trigger-secret-hint = Os gatilhos do Usedesk devem enviá-lo em cada chamada a /api/freeCreateLead. Ele é mostrado uma única vez, logo depois de criado.
+settings-trigger-secret-rotate-hint = Ao trocá-lo, o segredo atual para de funcionar na hora: coloque o novo em todos os gatilhos que usam este ID da integração.
+settings-trigger-secret-create = Criar segredo do gatilho
+settings-trigger-secret-rotate = Trocar segredo do gatilho
 
 ## Form layout: stage reload, more field errors and settings hints.
 

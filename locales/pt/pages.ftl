@@ -66,6 +66,8 @@ api-error-ticket-not-found = O Usedesk não tem o ticket { $ticket }.
 api-error-validation = Alguns campos do negócio são inválidos.
 api-error-upstream-unavailable = O amoCRM está indisponível no momento. Repita a solicitação mais tarde.
 api-error-conflict = Uma solicitação com o mesmo Idempotency-Key, mas com outro corpo, já foi processada.
+api-error-trigger-secret-required = Esta solicitação não traz o segredo do gatilho. Nas configurações (engrenagem) do bloco amoCRM → Segredo do gatilho, crie um e envie-o no cabeçalho X-Trigger-Secret da solicitação POST do gatilho, ou adicione ?secret=… à URL dele.
+api-error-trigger-secret-invalid = O segredo do gatilho está errado, foi trocado ou não é o deste amoClientId. Nas configurações (engrenagem) do bloco amoCRM → Segredo do gatilho, crie um novo e coloque-o no cabeçalho X-Trigger-Secret da solicitação POST do gatilho, ou em ?secret=… da URL dele.
 
 ## Preview page.
 
@@ -87,3 +89,24 @@ action-rejected = O amoCRM recusou a alteração: { $reason }
 preview-reload = Atualizar o bloco
 preview-error = O serviço não respondeu. Verifique se ele está em execução e tente novamente.
 preview-subject = Assunto
+
+## The trigger secret, shown once after it is created.
+
+trigger-secret-title-created = Segredo do gatilho criado
+trigger-secret-title-rotated = Segredo do gatilho trocado
+trigger-secret-once = Copie-o agora: ele é mostrado só desta vez. Se ele se perder, troque-o nas configurações (engrenagem) do bloco amoCRM.
+trigger-secret-replaced = O segredo anterior não funciona mais. Coloque este em todos os gatilhos que o usavam.
+trigger-secret-label = Segredo do gatilho
+trigger-secret-not-required = Este servidor não exige segredos de gatilho em geral, mas esta conexão agora tem um, então os gatilhos dela precisam enviá-lo.
+trigger-secret-how = Como colocá-lo no gatilho do Usedesk
+trigger-secret-step-rule = No Usedesk, abra Configurações → Regras (gatilhos), escolha a regra e adicione a ação “Consulta POST”.
+trigger-secret-step-url = URL da solicitação:
+trigger-secret-step-header = Cabeçalhos: adicione o cabeçalho { $name } com o segredo como valor. Em uma linha:
+trigger-secret-step-body = Corpo (data): o JSON desta conexão. Adicione os campos do negócio de que precisar (funil, etapa, orçamento, campos personalizados).
+trigger-secret-no-headers-title = Se a ação não tiver cabeçalhos
+trigger-secret-no-headers = Use esta URL no lugar: ela leva o segredo nos parâmetros. Proxies podem registrar URLs, então prefira o cabeçalho.
+trigger-secret-try-title = Experimente
+trigger-secret-try = Este comando cria um negócio de verdade para o ticket nº { $ticket }; executá-lo de novo devolve o mesmo negócio.
+trigger-secret-lost = Depois que esta página for fechada, o segredo não poderá ser visto em lugar nenhum. Um novo pode ser criado na engrenagem a qualquer momento; o antigo então para de funcionar.
+trigger-sample-deal = Negócio do ticket
+trigger-sample-comment = Criado por uma regra do Usedesk

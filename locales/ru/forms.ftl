@@ -67,9 +67,18 @@ settings-list-fields = Поля в списке сделок
 settings-card-fields = Поля в карточке сделки
 settings-no-fields = В этом аккаунте amoCRM нет дополнительных полей сделок.
 settings-integration-id = ID интеграции (amoClientId) для триггеров
-settings-integration-id-hint = Укажите этот ID как «amoClientId» в POST-запросе триггера Usedesk, который вызывает /api/freeCreateLead.
+settings-integration-id-hint = Укажите этот ID как «amoClientId» в POST-запросе триггера Usedesk, который вызывает /api/freeCreateLead, вместе с секретом триггера ниже.
 settings-save = Сохранить
 settings-saved = Настройки сохранены. Обновите блок, чтобы увидеть изменения.
+settings-trigger-secret = Секрет триггера
+settings-trigger-secret-set = У этого подключения есть секрет триггера. Хранится только его хеш, поэтому показать секрет ещё раз нельзя.
+settings-trigger-secret-created = Создан { $date }.
+settings-trigger-secret-none = Секрета триггера ещё нет: все триггеры этого подключения отклоняются, пока вы его не создадите.
+settings-trigger-secret-none-optional = Секрета триггера ещё нет. Этот сервер его не требует, поэтому любой, кто знает ID интеграции, может создавать сделки и контакты и писать комментарии в тикеты. Создайте секрет, чтобы требовать его для этого подключения.
+settings-trigger-secret-hint = Триггеры Usedesk должны передавать его при каждом вызове /api/freeCreateLead. Он показывается один раз — сразу после создания.
+settings-trigger-secret-rotate-hint = После замены текущий секрет сразу перестаёт действовать: укажите новый во всех триггерах с этим ID интеграции.
+settings-trigger-secret-create = Создать секрет триггера
+settings-trigger-secret-rotate = Заменить секрет триггера
 
 ## Form layout: stage reload, more field errors and settings hints.
 

@@ -68,6 +68,8 @@ api-error-ticket-not-found = В Usedesk нет тикета { $ticket }.
 api-error-validation = Поля сделки заполнены неверно.
 api-error-upstream-unavailable = amoCRM сейчас недоступен. Повторите запрос позже.
 api-error-conflict = Запрос с тем же Idempotency-Key, но с другим телом уже был обработан.
+api-error-trigger-secret-required = В запросе нет секрета триггера. Создайте его в настройках (шестерёнка) блока amoCRM → Секрет триггера и передавайте в заголовке X-Trigger-Secret POST-запроса триггера или добавьте ?secret=… к его URL.
+api-error-trigger-secret-invalid = Секрет триггера неверен, был заменён или относится к другому amoClientId. Создайте новый в настройках (шестерёнка) блока amoCRM → Секрет триггера и укажите его в заголовке X-Trigger-Secret POST-запроса триггера или в ?secret=… его URL.
 
 ## Preview page.
 
@@ -89,3 +91,24 @@ action-rejected = amoCRM не принял изменения: { $reason }
 preview-reload = Обновить блок
 preview-error = Сервис не ответил. Проверьте, что он запущен, и попробуйте снова.
 preview-subject = Тема
+
+## The trigger secret, shown once after it is created.
+
+trigger-secret-title-created = Секрет триггера создан
+trigger-secret-title-rotated = Секрет триггера заменён
+trigger-secret-once = Скопируйте его сейчас: он показывается только один раз. Если он потеряется, замените его в настройках (шестерёнка) блока amoCRM.
+trigger-secret-replaced = Прежний секрет больше не действует. Укажите этот во всех триггерах, где был прежний.
+trigger-secret-label = Секрет триггера
+trigger-secret-not-required = Этот сервер в целом не требует секретов триггеров, но у этого подключения секрет теперь есть, поэтому его триггеры должны его передавать.
+trigger-secret-how = Как указать его в триггере Usedesk
+trigger-secret-step-rule = В Usedesk откройте Настройки → Правила (триггеры), выберите правило и добавьте действие «Запрос POST».
+trigger-secret-step-url = URL запроса:
+trigger-secret-step-header = Заголовки: добавьте заголовок { $name }, его значение — секрет. Одной строкой:
+trigger-secret-step-body = Тело (data): JSON для этого подключения. Добавьте нужные поля сделки (воронку, этап, бюджет, дополнительные поля).
+trigger-secret-no-headers-title = Если у действия нет заголовков
+trigger-secret-no-headers = Используйте вместо этого такой URL: секрет передаётся в его параметрах. Прокси могут записывать URL в журналы, поэтому лучше заголовок.
+trigger-secret-try-title = Проверка
+trigger-secret-try = Эта команда создаёт настоящую сделку для тикета №{ $ticket }; повторный запуск вернёт ту же сделку.
+trigger-secret-lost = После закрытия этой страницы секрет больше нигде не увидеть. Новый можно создать в шестерёнке в любой момент; старый тогда перестанет действовать.
+trigger-sample-deal = Сделка по тикету
+trigger-sample-comment = Создано правилом Usedesk

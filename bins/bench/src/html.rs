@@ -182,3 +182,25 @@ pub fn first_form(html: &str) -> Option<Form> {
         .collect();
     Some(Form { action, fields })
 }
+
+/// The first `<form>` of a page whose action contains `needle`, with its hidden inputs.
+pub fn form_posting_to(html: &str, needle: &str) -> Option<Form> {
+    let mut rest = html;
+    while let Some(start) = rest.find("<form ") {
+        let form = first_form(&rest[start..])?;
+        if form.action.contains(needle) {
+            return Some(form);
+        }
+        rest = &rest[start + "<form ".len()..];
+    }
+    None
+}
+
+/// The `value` of the `<input>` with this `id`, unescaped.
+pub fn input_value(html: &str, id: &str) -> Option<String> {
+    let marker = format!(r#"id="{id}""#);
+    tags(html, "input")
+        .into_iter()
+        .find(|tag| tag.contains(&marker))
+        .and_then(|tag| attribute(tag, "value"))
+}

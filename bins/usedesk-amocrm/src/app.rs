@@ -192,8 +192,12 @@ pub async fn build(
             .context("usedesk.api_base")?,
         usedesk_comment_on_create: config.usedesk.comment_on_create,
         utc_offset_minutes: config.display_utc_offset_minutes,
+        require_trigger_secret: config.security.require_trigger_secret,
         ..DomainConfig::default()
     };
+    if !config.security.require_trigger_secret {
+        tracing::warn!("{}", crate::config::TRIGGER_SECRET_OFF_WARNING);
+    }
     let domain = Domain::new(
         domain_config,
         Dependencies {

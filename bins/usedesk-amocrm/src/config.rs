@@ -110,6 +110,9 @@ pub struct SecurityConfig {
     pub link_ttl_secs: u64,
     /// Which Usedesk accounts may connect to which amoCRM accounts; empty lets any account connect to any.
     pub login_pins: Vec<LoginPinConfig>,
+    /// Refuse `freeCreateLead` without the connection's trigger secret (default `true`). See
+    /// [`TRIGGER_SECRET_OFF_WARNING`] for what switching it off exposes.
+    pub require_trigger_secret: bool,
 }
 
 /// One entry of `[security] login_pins`: a Usedesk account (the fingerprint the login confirmation page shows)
@@ -132,6 +135,9 @@ impl LoginPinConfig {
         }
     }
 }
+
+/// What `[security] require_trigger_secret = false` exposes, as `check-config` and every start say it.
+pub const TRIGGER_SECRET_OFF_WARNING: &str = "[security] require_trigger_secret is false: anyone who knows an Integration ID can create deals and contacts and write comments into tickets (connections that have a trigger secret still require it)";
 
 impl Default for Config {
     fn default() -> Self {
@@ -197,6 +203,7 @@ impl Default for SecurityConfig {
             action_ttl_secs: 12 * 3600,
             link_ttl_secs: 3600,
             login_pins: Vec::new(),
+            require_trigger_secret: true,
         }
     }
 }
@@ -477,6 +484,25 @@ mod tests {
         );
         assert_eq!(config.rate_limit_per_second, 7);
         assert!(config.amocrm.client_secret.is_none());
+        assert!(config.security.require_trigger_secret);
+    }
+
+    #[test]
+    fn the_trigger_secret_requirement_can_be_switched_off_by_file_or_environment() {
+        let dir = testkit::TempDir::new("config");
+        let file = dir.path().join("usedesk-amocrm.toml");
+        std::fs::write(&file, "[security]\nrequire_trigger_secret = false\n").unwrap();
+        let from_file = Config::load(Some(&file), env(&[])).unwrap();
+        let from_env = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[("USEDESK_AMOCRM_SECURITY__REQUIRE_TRIGGER_SECRET", "false")]),
+        )
+        .unwrap();
+        assert!(!from_file.security.require_trigger_secret);
+        assert!(!from_env.security.require_trigger_secret);
+        assert!(TRIGGER_SECRET_OFF_WARNING.contains(
+            "anyone who knows an Integration ID can create deals and contacts and write comments into tickets"
+        ));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use usedesk_amocrm::config::Config;
+use usedesk_amocrm::config::{Config, TRIGGER_SECRET_OFF_WARNING};
 use usedesk_amocrm::{app, demo, logging, shutdown_signal};
 
 #[derive(Debug, Parser)]
@@ -90,6 +90,9 @@ async fn main() -> anyhow::Result<()> {
             println!("  data:          {}", data_dir.display());
             println!(
                 "Open the preview page, pick a ticket, press \"Login to amoCRM\". Ctrl-C stops."
+            );
+            println!(
+                "To try a trigger: the block's gear, then \"Create trigger secret\" shows a ready curl command."
             );
             block::serve(running.listener, running.app, shutdown_signal()).await?;
             running.sandbox.shutdown().await;
@@ -184,6 +187,13 @@ async fn main() -> anyhow::Result<()> {
                         pin.amo_hosts.join(", ")
                     );
                 }
+            }
+            if config.security.require_trigger_secret {
+                println!(
+                    "  triggers:      freeCreateLead requires the connection's trigger secret"
+                );
+            } else {
+                println!("  triggers:      WARNING: {}", TRIGGER_SECRET_OFF_WARNING);
             }
         }
     }

@@ -14,7 +14,7 @@ use crate::Error;
 use crate::app::App;
 use crate::http::{self as web, Fields, Response};
 use crate::token::{ActionKind, Claims, Scope};
-use crate::view::model::{Done, PageView};
+use crate::view::model::{Done, PageView, TriggerSecretPage, TriggerSecretSection};
 
 /// A verified GET: the token's claims and the query.
 pub(crate) struct Got {
@@ -270,12 +270,27 @@ pub(crate) async fn unlink(app: &App, request: Request<Incoming>) -> Response {
 }
 
 async fn settings_page(app: &App, scope: &Scope, saved: bool) -> Response {
-    match app.domain().field_settings(scope.connection).await {
-        Ok(settings) => {
+    let (settings, secret) = tokio::join!(
+        app.domain().field_settings(scope.connection),
+        app.domain().trigger_secret_status(scope.connection)
+    );
+    match settings.and_then(|settings| Ok((settings, secret?))) {
+        Ok((settings, secret)) => {
             let page = PageView::Settings {
                 submit: app.action("action/settings", scope, ActionKind::SaveSettings, None),
                 settings: Box::new(settings),
                 saved,
+                trigger_secret: TriggerSecretSection {
+                    set: secret.set,
+                    created_at: secret.created_at,
+                    required: secret.required,
+                    create: app.action(
+                        "action/trigger-secret",
+                        scope,
+                        ActionKind::TriggerSecret,
+                        None,
+                    ),
+                },
             };
             app.page(StatusCode::OK, scope.lang, &page)
         }
@@ -310,6 +325,34 @@ pub(crate) async fn save_settings(app: &App, request: Request<Incoming>) -> Resp
             web::json(StatusCode::OK, serde_json::json!({"ok": true}).to_string())
         }
         Ok(()) => settings_page(app, &posted.scope(), true).await,
+        Err(e) => posted.failed(app, &e.into()).await,
+    }
+}
+
+/// `POST /action/trigger-secret`: creates (or rotates) the connection's trigger secret and shows it, this once,
+/// with how to put it in a Usedesk trigger. The old secret stops working at once. The answer is a page only: the
+/// secret is never sent to an in-place handler, and a reload of the page is refused (the token is spent).
+pub(crate) async fn trigger_secret(app: &App, request: Request<Incoming>) -> Response {
+    let posted = match read_post(app, request, &[ActionKind::TriggerSecret]).await {
+        Ok(posted) => posted,
+        Err(response) => return *response,
+    };
+    match app
+        .domain()
+        .create_trigger_secret(&posted.claims.context())
+        .await
+    {
+        Ok(created) => {
+            let page = PageView::TriggerSecret(Box::new(TriggerSecretPage {
+                secret: created.secret,
+                replaced: created.replaced,
+                integration_id: posted.claims.connection.to_string(),
+                endpoint: app.url("api/freeCreateLead").to_string(),
+                ticket_id: posted.claims.ticket,
+                required: app.domain().config().require_trigger_secret,
+            }));
+            app.page(StatusCode::OK, posted.lang(), &page)
+        }
         Err(e) => posted.failed(app, &e.into()).await,
     }
 }

@@ -35,6 +35,7 @@ pub(crate) enum Route {
     Unlink,
     Deal,
     Settings,
+    TriggerSecret,
     DealCard,
     Comment,
     Preview,
@@ -56,6 +57,7 @@ impl Route {
             "/action/unlink" => Self::Unlink,
             "/action/deal" => Self::Deal,
             "/action/settings" => Self::Settings,
+            "/action/trigger-secret" => Self::TriggerSecret,
             "/deal" => Self::DealCard,
             "/action/comment" => Self::Comment,
             "/preview" => Self::Preview,
@@ -78,6 +80,7 @@ impl Route {
             Self::Unlink => "/action/unlink",
             Self::Deal => "/action/deal",
             Self::Settings => "/action/settings",
+            Self::TriggerSecret => "/action/trigger-secret",
             Self::DealCard => "/deal",
             Self::Comment => "/action/comment",
             Self::Preview => "/preview",
@@ -91,7 +94,8 @@ impl Route {
     /// The methods the route answers.
     fn allowed(self) -> &'static str {
         match self {
-            Self::Api | Self::FreeCreateLead => "POST",
+            // The trigger secret's page is a plain form post from the gear page, never run in place.
+            Self::Api | Self::FreeCreateLead | Self::TriggerSecret => "POST",
             Self::Link | Self::Unlink | Self::Comment => "POST, OPTIONS",
             Self::Contact | Self::Deal | Self::Settings => "GET, POST, OPTIONS",
             Self::OAuthStart => "GET, POST",
@@ -237,6 +241,9 @@ impl App {
             (Route::Deal, Method::POST) => crate::deals::create_deal(self, request).await,
             (Route::Settings, Method::GET) => crate::actions::settings(self, request).await,
             (Route::Settings, Method::POST) => crate::actions::save_settings(self, request).await,
+            (Route::TriggerSecret, Method::POST) => {
+                crate::actions::trigger_secret(self, request).await
+            }
             (Route::DealCard, Method::GET) => crate::deals::deal_card(self, request).await,
             (Route::Comment, Method::POST) => crate::deals::comment(self, request).await,
             (Route::Preview, Method::GET) => self.preview(&request),
@@ -384,7 +391,12 @@ impl App {
 
     /// A page in the agent's language.
     pub(crate) fn page(&self, status: StatusCode, lang: i18n::Lang, page: &PageView) -> Response {
-        web::page(status, view::render_page(lang, page, &self.display()))
+        let html = view::render_page(lang, page, &self.display());
+        match page {
+            // Its read-only fields select their text on focus: the one inline handler a page may run.
+            PageView::TriggerSecret(_) => web::secret_page(status, html),
+            _ => web::page(status, html),
+        }
     }
 
     /// The failure page for `error`; an unexplained cause is logged under the reference it shows.

@@ -58,7 +58,10 @@ impl Error {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Config(_) | Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Domain(e) => match e {
-                D::NeedsLogin | D::NotConnected => StatusCode::UNAUTHORIZED,
+                D::NeedsLogin
+                | D::NotConnected
+                | D::TriggerSecretRequired
+                | D::TriggerSecretInvalid => StatusCode::UNAUTHORIZED,
                 D::NotFound(_) => StatusCode::NOT_FOUND,
                 D::Validation(_) | D::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 D::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -89,6 +92,7 @@ impl Error {
             Self::TokenReplayed => Failure::TokenReplayed,
             Self::Domain(e) => match e {
                 D::NeedsLogin | D::NotConnected => Failure::NeedsLogin,
+                D::TriggerSecretRequired | D::TriggerSecretInvalid => Failure::TokenInvalid,
                 D::NotFound(_) => Failure::NotFound,
                 D::Busy { .. } => Failure::Busy,
                 D::Queued { until } => Failure::Queued {
@@ -134,6 +138,8 @@ impl Error {
             Self::BadRequest(_) => "bad_request",
             Self::Domain(e) => match e {
                 D::NeedsLogin | D::NotConnected => "needs_login",
+                D::TriggerSecretRequired => "trigger_secret_required",
+                D::TriggerSecretInvalid => "trigger_secret_invalid",
                 D::NotFound(_) => "not_found",
                 D::Validation(_) => "validation",
                 D::Rejected(_) => "rejected",

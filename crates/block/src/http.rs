@@ -19,6 +19,15 @@ pub(crate) type Response = hyper::Response<Full<Bytes>>;
 const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
 
+/// The page that shows a new trigger secret: the page policy, plus exactly one inline handler allowed by its hash,
+/// `this.select()`, which selects a read-only field's text when it gets the focus. No other code can run.
+const SECRET_PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+     script-src 'unsafe-hashes' 'sha256-biFQTroSCI3Z5BmsMGyEE2jFZdwjjG1Oe7JLytgH6jM='; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
+
+/// The handler whose hash [`SECRET_PAGE_CSP`] allows.
+pub(crate) const SELECT_ON_FOCUS: &str = "this.select()";
+
 /// The preview page runs its own inline script, which posts to our `/api/`.
 const PREVIEW_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
      script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; \
@@ -64,6 +73,16 @@ pub(crate) fn page_posting_to(status: StatusCode, html: String, origin: &str) ->
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
     }
+    response
+}
+
+/// The page showing a new trigger secret (see [`SECRET_PAGE_CSP`]).
+pub(crate) fn secret_page(status: StatusCode, html: String) -> Response {
+    let mut response = base(status, "text/html; charset=utf-8", html);
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SECRET_PAGE_CSP),
+    );
     response
 }
 
@@ -230,5 +249,28 @@ impl Fields {
     /// Every pair, in order.
     pub(crate) fn pairs(&self) -> &[(String, String)] {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use sha2::{Digest as _, Sha256};
+
+    use super::*;
+
+    #[test]
+    fn the_secret_page_policy_allows_exactly_the_select_on_focus_handler() {
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(SELECT_ON_FOCUS.as_bytes()));
+        assert!(
+            SECRET_PAGE_CSP.contains(&format!("script-src 'unsafe-hashes' 'sha256-{hash}';")),
+            "{SECRET_PAGE_CSP}"
+        );
+        assert!(!SECRET_PAGE_CSP.contains("'unsafe-inline'; form"));
+        assert_eq!(
+            SECRET_PAGE_CSP.replace(&format!("script-src 'unsafe-hashes' 'sha256-{hash}'; "), ""),
+            PAGE_CSP
+        );
     }
 }

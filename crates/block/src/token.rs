@@ -40,6 +40,8 @@ pub(crate) enum ActionKind {
     Settings,
     /// Save the field settings (a write).
     SaveSettings,
+    /// Create or rotate the connection's trigger secret, and show it once (a write).
+    TriggerSecret,
 }
 
 impl ActionKind {

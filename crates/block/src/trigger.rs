@@ -3,12 +3,20 @@
 //! JSON in and out, in English (a trigger has no agent to translate for). Errors are
 //! `{"error": {"code", "message", "path"}}` with a stable snake_case `code`; a failure worth
 //! retrying carries `Retry-After`.
+//!
+//! Besides the Integration ID in the body, a trigger presents its connection's trigger secret (created in the
+//! block's gear): in the `X-Trigger-Secret` header, as `Authorization: Bearer …`, in the query parameter `secret`,
+//! or — should Usedesk post its action's whole `{"url", "data", "headers"}` envelope as the body — in that
+//! envelope's `headers`. The domain checks it before anything else; without a valid one the answer is 401 and
+//! nothing is read from Usedesk or amoCRM, nor stored.
 
 use domain::{FieldError, TriggerOutcome};
 use http::StatusCode;
+use http::header::{self, HeaderMap, HeaderValue};
 use hyper::Request;
 use hyper::body::Incoming;
 use i18n::{Arg, Lang, Translator};
+use secrecy::SecretString;
 use serde_json::{Value, json};
 use usedesk::{FreeCreateLead, Problem, ProblemCode};
 
@@ -56,9 +64,10 @@ pub(crate) async fn free_create_lead(app: &App, request: Request<Incoming>) -> R
         Ok(payload) => payload,
         Err(problems) => return problems_answer(&problems),
     };
+    let secret = presented_secret(&parts.headers, parts.uri.query(), &body);
     match app
         .domain()
-        .free_create_lead(&payload, key.as_deref())
+        .free_create_lead(&payload, secret.as_ref(), key.as_deref())
         .await
     {
         Ok(outcome) => {
@@ -72,6 +81,86 @@ pub(crate) async fn free_create_lead(app: &App, request: Request<Incoming>) -> R
         }
         Err(e) => failure_answer(app, &payload, e),
     }
+}
+
+/// The header a trigger puts its secret in.
+pub(crate) const SECRET_HEADER: &str = "x-trigger-secret";
+
+/// The query parameter a trigger may put its secret in instead.
+pub(crate) const SECRET_PARAMETER: &str = "secret";
+
+/// The trigger secret the request presents, wherever it is: the `X-Trigger-Secret` header, then
+/// `Authorization: Bearer`, then the query's `secret`, then the envelope's `headers` in the body. Blank values
+/// count as absent. The value is wrapped at once, so it can reach no log.
+fn presented_secret(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Option<SecretString> {
+    let filled = |value: &str| {
+        Some(value.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let bearer = |value: &str| {
+        let (scheme, token) = value.trim().split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| filled(token))?
+    };
+    let from_header = headers
+        .get(SECRET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(filled);
+    let from_bearer = || {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer)
+    };
+    let from_query = || {
+        web::Fields::urlencoded(query.unwrap_or("").as_bytes())
+            .get(SECRET_PARAMETER)
+            .and_then(filled)
+    };
+    let from_envelope = || {
+        FreeCreateLead::envelope_header(body, SECRET_HEADER)
+            .and_then(|v| filled(&v))
+            .or_else(|| {
+                FreeCreateLead::envelope_header(body, "authorization").and_then(|v| bearer(&v))
+            })
+    };
+    from_header
+        .or_else(from_bearer)
+        .or_else(from_query)
+        .or_else(from_envelope)
+        .map(SecretString::from)
+}
+
+/// The 401 of a trigger without a valid secret: the same for a wrong secret and an unknown Integration ID.
+fn secret_refused(payload: &FreeCreateLead, error: &domain::Error) -> Response {
+    let (code, message) = match error {
+        domain::Error::TriggerSecretRequired => (
+            "trigger_secret_required",
+            english("api-error-trigger-secret-required"),
+        ),
+        _ => (
+            "trigger_secret_invalid",
+            english("api-error-trigger-secret-invalid"),
+        ),
+    };
+    // The Integration ID only (a validated UUID, so nothing to escape); never the presented secret.
+    tracing::warn!(
+        connection = ?payload.amo_client_id,
+        code,
+        "trigger refused: no valid trigger secret"
+    );
+    let mut response = answer(
+        StatusCode::UNAUTHORIZED,
+        &error_body(code, &message, None),
+        None,
+    );
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"freeCreateLead\""),
+    );
+    response
 }
 
 fn success(outcome: &TriggerOutcome) -> Value {
@@ -133,6 +222,9 @@ fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> 
     use domain::Error as D;
     let retry_after = Error::Domain(error.clone()).retry_after();
     let (status, code, message, path): (StatusCode, &str, String, Option<&str>) = match &error {
+        D::TriggerSecretRequired | D::TriggerSecretInvalid => {
+            return secret_refused(payload, &error);
+        }
         D::NotConnected => (
             StatusCode::NOT_FOUND,
             "unknown_client",

@@ -55,6 +55,13 @@ pub enum Error {
     /// No connection exists for this Usedesk account and amoCRM account (or this Integration ID).
     #[error("no connection to amoCRM")]
     NotConnected,
+    /// A trigger presented no trigger secret, and this connection (or this server) requires one.
+    #[error("the trigger presented no trigger secret")]
+    TriggerSecretRequired,
+    /// A trigger presented a secret that is not the current one of the Integration ID it names (a wrong or
+    /// rotated secret, another connection's, or an unknown Integration ID).
+    #[error("the trigger secret does not match the Integration ID")]
+    TriggerSecretInvalid,
     /// amoCRM refused the connection's tokens: an agent must log in again.
     #[error("amoCRM access was revoked; log in again")]
     NeedsLogin,

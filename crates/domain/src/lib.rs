@@ -27,6 +27,7 @@ pub mod store;
 mod ticket;
 mod tokens;
 mod trigger;
+pub mod trigger_secret;
 
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
 pub use contacts::NewContactInput;
@@ -39,6 +40,7 @@ pub use service::{ActionContext, CompletedLogin, Dependencies, Domain, DomainCon
 pub use settings::FieldSettings;
 pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
+pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
 
 /// Now, as unix seconds.
 pub fn now() -> i64 {

@@ -53,6 +53,10 @@ pub struct DomainConfig {
     pub utc_offset_minutes: i32,
     /// Which Usedesk accounts may connect to which amoCRM accounts; empty lets any account connect to any.
     pub login_pins: Vec<crate::login::LoginPin>,
+    /// Whether `freeCreateLead` refuses a trigger without its connection's trigger secret (default `true`).
+    /// When `false`, a connection that has never had a secret accepts triggers by its Integration ID alone;
+    /// one that has a secret still requires it.
+    pub require_trigger_secret: bool,
 }
 
 impl Default for DomainConfig {
@@ -72,6 +76,7 @@ impl Default for DomainConfig {
             claim_stale_after: Duration::from_secs(120),
             utc_offset_minutes: 180,
             login_pins: Vec::new(),
+            require_trigger_secret: true,
         }
     }
 }

@@ -94,6 +94,25 @@ pub struct Connection {
     pub updated_at: i64,
 }
 
+/// A connection's trigger secret as stored: never the secret, only its hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TriggerSecretRecord {
+    /// The secret's hash (see [`crate::trigger_secret`]); `None` while no secret was ever created.
+    pub hash: Option<String>,
+    /// When the current secret was created, unix seconds.
+    pub created_at: Option<i64>,
+}
+
+impl fmt::Debug for TriggerSecretRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A hash of a high-entropy secret gives nothing away, but a log has no use for it either.
+        f.debug_struct("TriggerSecretRecord")
+            .field("hash", &self.hash.as_ref().map(|_| "[set]"))
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
 /// Which fields the deals list and the deal card show, per connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FieldChoices {
@@ -217,6 +236,22 @@ pub trait Store: Send + Sync + 'static {
         tokens: &StoredTokens,
         usedesk_token: Option<&SecretString>,
     ) -> Result<Connection, StoreError>;
+
+    /// The trigger secret of the connection with this Integration ID; `None` when there is no such connection.
+    /// Reads nothing else (no token is decrypted), so an unauthenticated trigger costs one indexed read.
+    async fn get_trigger_secret(
+        &self,
+        id: ConnectionId,
+    ) -> Result<Option<TriggerSecretRecord>, StoreError>;
+
+    /// Replaces the connection's trigger secret hash (the old secret stops working at once) and records when.
+    /// [`StoreError::NotFound`] when there is no such connection.
+    async fn set_trigger_secret_hash(
+        &self,
+        id: ConnectionId,
+        hash: &str,
+        at: i64,
+    ) -> Result<(), StoreError>;
 
     /// Waits for, then takes, the exclusive right to refresh this connection's tokens.
     async fn lock_for_refresh(&self, id: ConnectionId)

@@ -10,6 +10,7 @@ use std::sync::{Mutex, PoisonError};
 
 use futures_util::FutureExt as _;
 use futures_util::future::{BoxFuture, Shared};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use usedesk::{FreeCreateLead, TriggerValue};
 
@@ -70,14 +71,25 @@ fn trigger_value_text(value: &TriggerValue) -> String {
 }
 
 impl Domain {
-    /// Creates the deal a trigger asks for. `idempotency_key` is the request's `Idempotency-Key` header.
+    /// Creates the deal a trigger asks for. `secret` is the trigger secret the request presented (see
+    /// [`crate::trigger_secret`]): it is checked before anything else, and without a valid one nothing is read
+    /// from Usedesk or amoCRM and nothing is stored. `idempotency_key` is the request's `Idempotency-Key` header.
     pub async fn free_create_lead(
         &self,
         payload: &FreeCreateLead,
+        secret: Option<&SecretString>,
         idempotency_key: Option<&str>,
     ) -> Result<TriggerOutcome, Error> {
-        let connection_id =
-            ConnectionId::parse(&payload.amo_client_id).ok_or(Error::NotConnected)?;
+        let connection_id = match ConnectionId::parse(&payload.amo_client_id) {
+            Some(id) => id,
+            // Not a UUID (the payload reader refuses those first): refused like an unknown ID.
+            None if secret.is_some() => return Err(Error::TriggerSecretInvalid),
+            None if self.config().require_trigger_secret => {
+                return Err(Error::TriggerSecretRequired);
+            }
+            None => return Err(Error::NotConnected),
+        };
+        self.authorize_trigger(connection_id, secret).await?;
         let fingerprint = hex(&payload.fingerprint());
         let key = match idempotency_key.map(str::trim).filter(|k| !k.is_empty()) {
             Some(k) => format!("key:{}", k.chars().take(200).collect::<String>()),

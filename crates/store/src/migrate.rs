@@ -14,6 +14,7 @@ use crate::sql::Backend;
 /// The migrations, in order. Append only; never edit one that has shipped.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_trigger_secret.sql")),
     (3, include_str!("../migrations/0003_connection_notices.sql")),
 ];
 

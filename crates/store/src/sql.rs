@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use domain::now;
 use domain::store::{
     AuditEntry, Connection, ConnectionId, ConnectionNotice, ConnectionStatus, FieldChoices,
-    IdempotencyClaim, RefreshGuard, Store, StoreError, StoredTokens,
+    IdempotencyClaim, RefreshGuard, Store, StoreError, StoredTokens, TriggerSecretRecord,
 };
 use secrecy::SecretString;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -545,6 +545,39 @@ impl Store for SqlStore {
                 }))
             }
         }
+    }
+
+    async fn get_trigger_secret(
+        &self,
+        id: ConnectionId,
+    ) -> Result<Option<TriggerSecretRecord>, StoreError> {
+        let sql = "SELECT trigger_secret_hash, trigger_secret_at FROM connections WHERE id = $1";
+        let row: Option<(Option<String>, Option<i64>)> = on_pool!(&self.backend, pool => sqlx::query_as(sql)
+            .bind(id.to_string())
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?);
+        Ok(row.map(|(hash, created_at)| TriggerSecretRecord { hash, created_at }))
+    }
+
+    async fn set_trigger_secret_hash(
+        &self,
+        id: ConnectionId,
+        hash: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE connections SET trigger_secret_hash = $1, trigger_secret_at = $2, updated_at = $2 WHERE id = $3";
+        let changed = exec!(&self.backend, pool => sqlx::query(sql)
+            .bind(hash)
+            .bind(at)
+            .bind(id.to_string())
+            .execute(pool)
+            .await
+            .map_err(db)?);
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("connection {id}")));
+        }
+        Ok(())
     }
 
     async fn get_link(

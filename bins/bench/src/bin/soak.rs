@@ -115,6 +115,18 @@ async fn main() -> anyhow::Result<()> {
     .context("a gear link")?;
     let gear = http.get(&settings_page).send().await?.text().await?;
     let connection = uuid_in(&gear).context("the Integration ID on the gear page")?;
+    // The trigger secret, created as an admin creates it: the gear's button, then the page that shows it once.
+    let create = bench::html::form_posting_to(&gear, "action/trigger-secret")
+        .context("the trigger secret's button on the gear page")?;
+    let shown = http
+        .post(&create.action)
+        .form(&create.fields)
+        .send()
+        .await?
+        .text()
+        .await?;
+    let secret = bench::html::input_value(&shown, "trigger-secret")
+        .context("the trigger secret on the page that shows it")?;
 
     let started = Instant::now();
     let deadline = started + Duration::from_secs(cli.seconds);
@@ -128,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
             tickets.clone(),
             counters.clone(),
         );
-        let connection = connection.clone();
+        let (connection, secret) = (connection.clone(), secret.clone());
         agents.push(tokio::spawn(async move {
             let mut n: u64 = 0;
             while Instant::now() < deadline {
@@ -140,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
                         "fields": {"name": format!("Soak deal {agent}-{n}"), "price": n}});
                     counters[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     http.post(format!("{base}api/freeCreateLead"))
+                        .header("X-Trigger-Secret", &secret)
                         .json(&body)
                         .send()
                         .await

@@ -1,6 +1,6 @@
 //! The state markers, checked against blocks rendered by the real templates.
 
-use bench::html::{BlockState, classify, link_containing, unescape};
+use bench::html::{BlockState, classify, form_posting_to, input_value, link_containing, unescape};
 use block::view::model::{Action, BlockActions, BlockView, ContactActions};
 use block::view::{Display, render_block};
 use domain::Degradation;
@@ -170,4 +170,55 @@ fn unescaping_restores_every_escaped_character_once() {
         unescape("a&amp;b &lt;c&gt; &quot;d&#34; &#39;e&#x27; &amp;lt; &#38; & alone &unknown;");
 
     assert_eq!(text, "a&b <c> \"d\" 'e' &lt; & & alone &unknown;");
+}
+
+#[test]
+fn the_gear_s_trigger_secret_button_and_the_secret_it_shows_are_found() {
+    // Arrange: the real templates of the gear and of the page that shows the secret.
+    let id = ConnectionId::new_random();
+    let gear = block::view::render_page(
+        Lang::En,
+        &block::view::model::PageView::Settings {
+            submit: action("action/settings"),
+            settings: Box::new(domain::FieldSettings {
+                connection_id: id,
+                available: Vec::new(),
+                choices: domain::store::FieldChoices::default(),
+            }),
+            saved: false,
+            trigger_secret: block::view::model::TriggerSecretSection {
+                set: false,
+                created_at: None,
+                required: true,
+                create: action("action/trigger-secret"),
+            },
+        },
+        &DISPLAY,
+    );
+    let shown = block::view::render_page(
+        Lang::En,
+        &block::view::model::PageView::TriggerSecret(Box::new(
+            block::view::model::TriggerSecretPage {
+                secret: secrecy::SecretString::from("s3cr3t-&-more"),
+                replaced: false,
+                integration_id: id.to_string(),
+                endpoint: "https://service.example/api/freeCreateLead".into(),
+                ticket_id: Some(1002),
+                required: true,
+            },
+        )),
+        &DISPLAY,
+    );
+
+    // Act
+    let form = form_posting_to(&gear, "action/trigger-secret");
+    let integration_id = input_value(&gear, "integration-id");
+    let secret = input_value(&shown, "trigger-secret");
+
+    // Assert
+    let form = form.expect("the trigger secret's form");
+    assert_eq!(form.action, "https://service.example/action/trigger-secret");
+    assert_eq!(form.fields, [("t".to_owned(), "token".to_owned())]);
+    assert_eq!(integration_id, Some(id.to_string()));
+    assert_eq!(secret.as_deref(), Some("s3cr3t-&-more"));
 }

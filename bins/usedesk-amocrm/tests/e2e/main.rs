@@ -16,3 +16,4 @@ mod languages;
 mod login;
 mod settings;
 mod tools;
+mod trigger_secret;

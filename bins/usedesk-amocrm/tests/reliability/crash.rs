@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::support::{
     Server, TempDir, free_port, http, leads_named, login, post_block, post_trigger, sample_body,
-    sandbox_for, until,
+    sandbox_for, trigger_secret_from_the_gear, until,
 };
 
 fn slow(prefix: &str) -> Faults {
@@ -86,13 +86,14 @@ async fn a_crash_during_free_create_lead_then_a_retry_creates_one_deal() {
     let server = Server::spawn(&sandbox, port, &db_env(&dir)).await;
     let client = http();
     login(&client, &base, &sandbox, &sample_body(&amo, 1002)).await;
-    let (_, settings) = post_block(&client, &base, &sample_body(&amo, 1002)).await;
-    let connection = integration_id(&client, &settings).await;
+    let (_, block) = post_block(&client, &base, &sample_body(&amo, 1002)).await;
+    let (connection, secret) = trigger_secret_from_the_gear(&client, &block).await;
+    let secret = Some(secret.as_str());
 
     // Warm the metadata cache, so that the crashing call's only slow request is the deal's creation.
     let warm = trigger_body(&connection, 1003, "Warm-up deal");
     assert_eq!(
-        post_trigger(&client, &base, &warm, None).await.0,
+        post_trigger(&client, &base, &warm, secret, None).await.0,
         StatusCode::OK
     );
     let name = "Deal that survives a crash";
@@ -100,8 +101,13 @@ async fn a_crash_during_free_create_lead_then_a_retry_creates_one_deal() {
     sandbox.set_faults(slow("/api/v4/leads"));
     sandbox.reset_stats();
     let pending = tokio::spawn({
-        let (client, base, body) = (client.clone(), base.clone(), body.clone());
-        async move { post_trigger(&client, &base, &body, None).await }
+        let (client, base, body, secret) = (
+            client.clone(),
+            base.clone(),
+            body.clone(),
+            secret.map(str::to_owned),
+        );
+        async move { post_trigger(&client, &base, &body, secret.as_deref(), None).await }
     });
     until("the deal's creation reaches amoCRM", || {
         sandbox
@@ -116,7 +122,7 @@ async fn a_crash_during_free_create_lead_then_a_retry_creates_one_deal() {
     sandbox.set_faults(Faults::default());
 
     let _server = Server::spawn(&sandbox, port, &db_env(&dir)).await;
-    let (status, answer) = post_trigger(&client, &base, &body, None).await;
+    let (status, answer) = post_trigger(&client, &base, &body, secret, None).await;
 
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(
@@ -124,36 +130,10 @@ async fn a_crash_during_free_create_lead_then_a_retry_creates_one_deal() {
         1,
         "exactly one deal after the crash and the retry"
     );
-    let (_, again) = post_trigger(&client, &base, &body, None).await;
+    let (_, again) = post_trigger(&client, &base, &body, secret, None).await;
     assert_eq!(again["lead_id"], answer["lead_id"]);
 }
 
 fn trigger_body(connection: &str, ticket: i64, name: &str) -> serde_json::Value {
     json!({"amoClientId": connection, "ticketId": ticket, "fields": {"name": name, "price": 100}, "comment": "from a rule"})
-}
-
-/// The Integration ID, read from the gear page the block links to.
-pub async fn integration_id(client: &reqwest::Client, block_html: &str) -> String {
-    let settings = crate::support::link(block_html, "action/settings").expect("a gear link");
-    let page = client
-        .get(&settings)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    extract_uuid(&page).expect("the Integration ID on the gear page")
-}
-
-fn extract_uuid(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    (0..bytes.len().saturating_sub(36)).find_map(|i| {
-        let candidate = &text.get(i..i + 36)?;
-        let ok = candidate.char_indices().all(|(j, c)| match j {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        });
-        ok.then(|| candidate.to_string())
-    })
 }

@@ -196,14 +196,15 @@ async fn hostile_triggers_get_precise_client_errors() {
             StatusCode::BAD_REQUEST,
             "fields.custom_fields_values[0]",
         ),
+        // An unknown Integration ID is refused like a missing secret: no oracle of which IDs exist.
         (
             json!({"amoClientId": unknown, "ticketId": 1}),
-            StatusCode::NOT_FOUND,
+            StatusCode::UNAUTHORIZED,
             "",
         ),
     ];
     for (body, expected, path) in cases {
-        let (status, answer) = stack.trigger(&body, None).await;
+        let (status, answer) = stack.trigger(&body, None, None).await;
         assert_eq!(status, expected, "{body} → {answer}");
         let error = &answer["error"];
         assert!(
@@ -234,4 +235,66 @@ async fn hostile_triggers_get_precise_client_errors() {
 
 fn uuid_text() -> String {
     "7d3f2a10-0000-4000-8000-000000000001".to_owned()
+}
+
+#[tokio::test]
+async fn a_trigger_that_knows_only_the_integration_id_reaches_neither_usedesk_nor_amocrm() {
+    // Arrange: a logged-in account; the attacker has read the Integration ID on the gear page.
+    let stack = Stack::start().await;
+    stack.login().await;
+    let (_, block) = stack.block(&stack.sample(1002)).await;
+    let gear = crate::support::link(&block, "action/settings").expect("a gear link");
+    let page = stack
+        .http
+        .get(&gear)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page
+        .find("id=\"integration-id\"")
+        .expect("the Integration ID");
+    let id: String = page[at..]
+        .split("value=\"")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let attack = json!({"amoClientId": id, "ticketId": 1002,
+        "fields": {"name": "URGENT: pay invoice at https://evil.example/pay", "price": 999_999},
+        "comment": "attacker note"});
+    stack.sandbox.reset_stats();
+
+    // Act: without a secret, with a guessed one, and for a ticket that does not exist.
+    let (bare, bare_answer) = stack.trigger(&attack, None, None).await;
+    let (guessed, _) = stack.trigger(&attack, Some("guessed-secret"), None).await;
+    let mut probe = attack.clone();
+    probe["ticketId"] = json!(999_999);
+    let (probed, _) = stack.trigger(&probe, None, None).await;
+
+    // Assert: 401 each time, and the sandbox saw no request at all.
+    assert_eq!(
+        (bare, guessed, probed),
+        (
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED
+        ),
+        "{bare_answer}"
+    );
+    assert_eq!(bare_answer["error"]["code"], "trigger_secret_required");
+    let stats = stack.sandbox.stats();
+    assert!(stats.endpoints.is_empty(), "amoCRM was called: {stats:?}");
+    assert!(
+        stats.usedesk_endpoints.is_empty(),
+        "Usedesk was called: {stats:?}"
+    );
+
+    // And the admin's secret, created in the gear, works.
+    let (_, secret) = crate::support::trigger_secret_from_the_gear(&stack.http, &block).await;
+    let (status, answer) = stack.trigger(&attack, Some(&secret), None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
 }

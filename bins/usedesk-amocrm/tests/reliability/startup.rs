@@ -170,3 +170,88 @@ fn check_config_lists_the_login_pins_and_refuses_a_malformed_one() {
         );
     }
 }
+
+const EXPOSED: &str = "anyone who knows an Integration ID can create deals and contacts and write comments into tickets";
+
+#[tokio::test]
+async fn switching_the_trigger_secret_off_is_said_by_check_config_and_by_every_start() {
+    let dir = TempDir::new("reliability");
+    let run = |command: &str, off: bool| {
+        let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_usedesk-amocrm"));
+        process
+            .arg(command)
+            .current_dir(dir.path())
+            .env_clear()
+            .env(
+                "USEDESK_AMOCRM_LISTEN",
+                format!("127.0.0.1:{}", free_port()),
+            )
+            .env("USEDESK_AMOCRM_LOG_FORMAT", "json")
+            .env("USEDESK_AMOCRM_SECURITY__BLOCK_SECRET", BLOCK_SECRET);
+        if off {
+            process.env("USEDESK_AMOCRM_SECURITY__REQUIRE_TRIGGER_SECRET", "false");
+        }
+        process
+    };
+
+    let on = run("check-config", false).output().unwrap();
+    let off = run("check-config", true).output().unwrap();
+    let mut serving = run("serve", true)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The log lines up to the one that says the server is serving.
+    let stdout = serving.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        let mut lines = Vec::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take(20)
+        {
+            let done = line.contains("serving the block");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        lines
+    });
+    for _ in 0..500 {
+        if reader.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = serving.kill();
+    let _ = serving.wait();
+    let started = reader.join().unwrap_or_default();
+
+    let on = String::from_utf8_lossy(&on.stdout).into_owned();
+    let off = String::from_utf8_lossy(&off.stdout).into_owned();
+    assert!(
+        on.contains("requires the connection's trigger secret"),
+        "{on}"
+    );
+    assert!(!on.contains(EXPOSED), "{on}");
+    assert!(off.contains("WARNING") && off.contains(EXPOSED), "{off}");
+    let warnings: Vec<serde_json::Value> = started
+        .iter()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["level"] == "WARN")
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("require_trigger_secret is false") && m.contains(EXPOSED))),
+        "{started:#?}"
+    );
+    assert!(
+        started
+            .last()
+            .is_some_and(|l| l.contains("serving the block")),
+        "{started:#?}"
+    );
+}

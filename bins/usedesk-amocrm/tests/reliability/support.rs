@@ -72,8 +72,13 @@ impl Stack {
         login(&self.http, &self.base, &self.sandbox, &self.sample(1002)).await;
     }
 
-    pub async fn trigger(&self, body: &Value, key: Option<&str>) -> (StatusCode, Value) {
-        post_trigger(&self.http, &self.base, body, key).await
+    pub async fn trigger(
+        &self,
+        body: &Value,
+        secret: Option<&str>,
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
+        post_trigger(&self.http, &self.base, body, secret, key).await
     }
 }
 
@@ -108,13 +113,18 @@ pub async fn post_block(http: &reqwest::Client, base: &str, body: &Value) -> (St
     (status, html)
 }
 
+/// POSTs a trigger as Usedesk does, with the trigger secret in the `X-Trigger-Secret` header when given.
 pub async fn post_trigger(
     http: &reqwest::Client,
     base: &str,
     body: &Value,
+    secret: Option<&str>,
     key: Option<&str>,
 ) -> (StatusCode, Value) {
     let mut request = http.post(format!("{base}api/freeCreateLead")).json(body);
+    if let Some(secret) = secret {
+        request = request.header("X-Trigger-Secret", secret);
+    }
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);
     }
@@ -137,6 +147,54 @@ pub fn link(html: &str, needle: &str) -> Option<String> {
             .replace("&#x2F;", "/")
             .replace("&#x3D;", "="),
     )
+}
+
+/// The value of the attribute `name` of the first tag after `at` in `html`, unescaped.
+fn attribute_after(html: &str, at: usize, name: &str) -> Option<String> {
+    let marker = format!("{name}=\"");
+    let start = at + html[at..].find(&marker)? + marker.len();
+    let end = start + html[start..].find('"')?;
+    Some(unescape(&html[start..end]))
+}
+
+/// What an admin does in the block's gear to set up triggers: reads the Integration ID, presses "Create trigger
+/// secret" and copies the secret from the page that answers. Returns (Integration ID, secret).
+pub async fn trigger_secret_from_the_gear(
+    http: &reqwest::Client,
+    block_html: &str,
+) -> (String, String) {
+    let gear = link(block_html, "action/settings").expect("a gear link");
+    let page = http.get(&gear).send().await.unwrap().text().await.unwrap();
+    let id = page
+        .find("id=\"integration-id\"")
+        .and_then(|at| attribute_after(&page, at, "value"))
+        .expect("the Integration ID on the gear page");
+    let form = page
+        .find("action/trigger-secret\"")
+        .expect("the trigger secret's button on the gear page");
+    let action = {
+        let start = page[..form].rfind('"').unwrap() + 1;
+        unescape(&page[start..form + "action/trigger-secret".len()])
+    };
+    let token = attribute_after(
+        &page,
+        page[form..].find("name=\"t\"").unwrap() + form,
+        "value",
+    )
+    .expect("the button's token");
+    let answer = http
+        .post(&action)
+        .form(&[("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK, "the secret is created");
+    let answer = answer.text().await.unwrap();
+    let secret = answer
+        .find("id=\"trigger-secret\"")
+        .and_then(|at| attribute_after(&answer, at, "value"))
+        .expect("the secret on the answer page");
+    (id, secret)
 }
 
 /// "Login to amoCRM" through the sandbox's consent, as an agent would, without a browser.

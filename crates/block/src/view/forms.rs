@@ -7,7 +7,7 @@ use domain::fields::{FieldDef, FieldKind};
 use domain::{FieldError, FieldErrorCode, FieldSettings, LeadForm};
 use i18n::Arg;
 
-use super::model::Action;
+use super::model::{Action, TriggerSecretSection};
 use super::style::FormTarget;
 use super::text::Tr;
 
@@ -44,7 +44,7 @@ struct DealForm {
     any_required: bool,
 }
 
-/// The gear: which fields to show, and the Integration ID.
+/// The gear: which fields to show, the Integration ID, and the trigger secret.
 #[derive(Template)]
 #[template(path = "page/settings.html")]
 struct Settings {
@@ -55,6 +55,18 @@ struct Settings {
     list: Vec<Choice>,
     card: Vec<Choice>,
     integration_id: String,
+    secret: SecretSection,
+}
+
+/// The gear's trigger-secret section, in words.
+struct SecretSection {
+    /// What the connection has: "A secret is set…" or "No secret yet…".
+    status: Vec<String>,
+    /// Said in the warning colour: triggers are refused, or open to anyone.
+    warning: bool,
+    form: Option<FormTarget>,
+    button: String,
+    hint: String,
 }
 
 /// A text input: its value and the error beside it.
@@ -285,6 +297,7 @@ pub(crate) fn settings(
     submit: &Action,
     settings: &FieldSettings,
     saved: bool,
+    trigger_secret: &TriggerSecretSection,
 ) -> askama::Result<String> {
     let choices = |chosen: &[String]| -> Vec<Choice> {
         settings
@@ -305,8 +318,41 @@ pub(crate) fn settings(
         list: choices(&settings.choices.list),
         card: choices(&settings.choices.card),
         integration_id: settings.connection_id.to_string(),
+        secret: secret_section(&tr, trigger_secret),
     }
     .render()
+}
+
+fn secret_section(tr: &Tr, section: &TriggerSecretSection) -> SecretSection {
+    let status = if section.set {
+        let mut lines = vec![tr.t("settings-trigger-secret-set")];
+        if let Some(at) = section.created_at {
+            lines.push(tr.arg("settings-trigger-secret-created", "date", &tr.datetime(at)));
+        }
+        lines
+    } else if section.required {
+        vec![tr.t("settings-trigger-secret-none")]
+    } else {
+        vec![tr.t("settings-trigger-secret-none-optional")]
+    };
+    let (button, hint) = if section.set {
+        (
+            "settings-trigger-secret-rotate",
+            "settings-trigger-secret-rotate-hint",
+        )
+    } else {
+        (
+            "settings-trigger-secret-create",
+            "settings-trigger-secret-hint",
+        )
+    };
+    SecretSection {
+        status,
+        warning: !section.set,
+        form: FormTarget::of(&section.create),
+        button: tr.t(button),
+        hint: tr.t(hint),
+    }
 }
 
 fn custom_input(

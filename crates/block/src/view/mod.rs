@@ -13,6 +13,7 @@ mod card;
 mod forms;
 mod page;
 mod preview;
+mod secret;
 mod style;
 mod text;
 

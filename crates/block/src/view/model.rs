@@ -5,6 +5,7 @@
 
 use domain::model::BlockData;
 use domain::{DealCard, Degradation, FieldError, FieldSettings, LeadForm, UsedeskAccountLabel};
+use secrecy::SecretString;
 
 /// One signed action: where a form posts (or a link points) and the token it carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +137,7 @@ pub enum PageView {
         /// Errors of a refused submit.
         errors: Vec<FieldError>,
     },
-    /// The gear: which fields the deals list and the deal card show, and the Integration ID.
+    /// The gear: which fields the deals list and the deal card show, the Integration ID, and the trigger secret.
     Settings {
         /// Where the form posts.
         submit: Action,
@@ -144,7 +145,11 @@ pub enum PageView {
         settings: Box<FieldSettings>,
         /// Whether the choice was just saved.
         saved: bool,
+        /// Whether the connection has a trigger secret, and the button that creates or rotates it.
+        trigger_secret: TriggerSecretSection,
     },
+    /// A trigger secret just created or rotated, shown this once, with how to use it in a Usedesk trigger.
+    TriggerSecret(Box<TriggerSecretPage>),
     /// A deal's card with its feed and a comment form.
     DealCard {
         /// The card.
@@ -163,6 +168,63 @@ pub enum PageView {
         /// A reference id in the log.
         reference: String,
     },
+}
+
+/// The gear's trigger-secret section. The secret itself is never here: only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerSecretSection {
+    /// Whether the connection has a secret.
+    pub set: bool,
+    /// When it was created, unix seconds, when known.
+    pub created_at: Option<i64>,
+    /// Whether this server refuses triggers without a secret.
+    pub required: bool,
+    /// The "Create trigger secret" / "Rotate trigger secret" button (a POST).
+    pub create: Action,
+}
+
+/// The page that shows a new trigger secret once.
+pub struct TriggerSecretPage {
+    /// The secret.
+    pub secret: SecretString,
+    /// Whether it replaced an earlier one (which stopped working).
+    pub replaced: bool,
+    /// The Integration ID (`amoClientId`) of the connection.
+    pub integration_id: String,
+    /// The absolute URL of `POST /api/freeCreateLead`.
+    pub endpoint: String,
+    /// The ticket the gear was opened from: the page's test request uses it.
+    pub ticket_id: Option<i64>,
+    /// Whether this server refuses triggers without a secret.
+    pub required: bool,
+}
+
+impl Clone for TriggerSecretPage {
+    fn clone(&self) -> Self {
+        Self {
+            secret: SecretString::from(
+                secrecy::ExposeSecret::expose_secret(&self.secret).to_owned(),
+            ),
+            replaced: self.replaced,
+            integration_id: self.integration_id.clone(),
+            endpoint: self.endpoint.clone(),
+            ticket_id: self.ticket_id,
+            required: self.required,
+        }
+    }
+}
+
+impl std::fmt::Debug for TriggerSecretPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TriggerSecretPage")
+            .field("secret", &"[REDACTED]")
+            .field("replaced", &self.replaced)
+            .field("integration_id", &self.integration_id)
+            .field("endpoint", &self.endpoint)
+            .field("ticket_id", &self.ticket_id)
+            .field("required", &self.required)
+            .finish()
+    }
 }
 
 /// What succeeded.

@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, forms};
+use super::{card, forms, secret};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -116,7 +116,9 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             submit,
             settings,
             saved,
-        } => forms::settings(tr, submit, settings, *saved),
+            trigger_secret,
+        } => forms::settings(tr, submit, settings, *saved, trigger_secret),
+        PageView::TriggerSecret(page) => secret::render(tr, page),
         PageView::DealCard {
             card,
             comment,

@@ -238,3 +238,101 @@ async fn an_untrusted_host_or_referer_cannot_forge_a_log_line() {
         "a forged line:\n{logs}"
     );
 }
+
+#[tokio::test]
+async fn a_trigger_secret_never_reaches_the_logs_and_a_refusal_names_only_the_connection() {
+    // Arrange
+    let captured = capture();
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    let token = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "trigger_secret", "l": "en", "e": domain::now() + 600, "n": "log-secret"}),
+        SIGNING_KEY,
+    );
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .mount(&app.usedesk)
+        .await;
+    let mut body: Value = serde_json::from_str(fixture!("block/trigger.json")).unwrap();
+    body["amoClientId"] = Value::from(connection.to_string());
+    let wrong = "wrong-secret-presented-by-an-attacker\nINFO forged line";
+
+    // Act: create the secret in the gear, then a trigger with it (in the header and in the query), and two with
+    // wrong ones.
+    let (created, page) = app
+        .post_form(&app.url("/action/trigger-secret"), &[("t", &token)])
+        .await;
+    let page = unescape(&page);
+    let at = page
+        .find("id=\"trigger-secret\"")
+        .expect("the secret field");
+    let value = &page[at..];
+    let value = &value[value.find("value=\"").unwrap() + 7..];
+    let secret = value[..value.find('"').unwrap()].to_owned();
+    let url = app.url("/api/freeCreateLead");
+    let with_header = app
+        .http
+        .post(&url)
+        .header("X-Trigger-Secret", &secret)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let with_query = app
+        .http
+        .post(&url)
+        .query(&[("secret", &secret)])
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let refused = app
+        .http
+        .post(&url)
+        .query(&[("secret", wrong)])
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let refused_header = app
+        .http
+        .post(&url)
+        .header("X-Trigger-Secret", "wrong-secret-in-a-header")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: the right secret got through to Usedesk (down: 503); the wrong ones were refused and logged with
+    // the Integration ID only.
+    assert_eq!(created, 200);
+    assert_eq!(secret.len(), 43);
+    assert_eq!(with_header.status().as_u16(), 503);
+    assert_eq!(with_query.status().as_u16(), 503);
+    assert_eq!(refused.status().as_u16(), 401);
+    assert_eq!(refused_header.status().as_u16(), 401);
+    let logs = String::from_utf8_lossy(&captured.lock().unwrap()).into_owned();
+    assert!(logs.contains("trigger secret created"), "{logs}");
+    let refusals: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("trigger refused: no valid trigger secret"))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{logs}");
+    for line in refusals {
+        assert!(line.contains("WARN"), "{line}");
+        assert!(line.contains(&connection.to_string()), "{line}");
+        assert!(line.contains("trigger_secret_invalid"), "{line}");
+    }
+    for leaked in [
+        secret.as_str(),
+        &secret[..20],
+        "wrong-secret-presented-by-an-attacker",
+        "forged line",
+        "wrong-secret-in-a-header",
+        token.as_str(),
+    ] {
+        assert!(!logs.contains(leaked), "{leaked} in the logs:\n{logs}");
+    }
+}

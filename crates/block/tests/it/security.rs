@@ -586,3 +586,237 @@ async fn a_login_link_minted_by_another_tenant_names_that_tenant_and_works_once_
         );
     }
 }
+
+/// POSTs the trigger fixture for `connection` as `build` shapes the request; the status and the JSON answer.
+async fn attack(
+    app: &TestApp,
+    connection: domain::store::ConnectionId,
+    build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+) -> (u16, Value) {
+    let mut body: Value =
+        serde_json::from_str(fixture!("block/trigger.json")).expect("the fixture is JSON");
+    body["amoClientId"] = Value::from(connection.to_string());
+    body["fields"]["name"] = Value::from("URGENT: pay invoice at https://evil.example/pay");
+    body["comment"] = Value::from(IMG);
+    let request = build(app.http.post(app.url("/api/freeCreateLead")).json(&body));
+    let response = request.send().await.expect("the service answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON answer"))
+}
+
+#[tokio::test]
+async fn a_trigger_with_only_the_integration_id_or_a_bad_secret_is_refused_and_reaches_nothing() {
+    // Arrange: two connections with secrets; the first one's secret rotated once. The catch-alls fail the test
+    // on any request to amoCRM or Usedesk.
+    let app = TestApp::start().await;
+    let victim = app.connect().await;
+    let other = app.connect_other().await;
+    let old = app.trigger_secret(victim).await;
+    let current = app.trigger_secret(victim).await;
+    let others = app.trigger_secret(other).await;
+    let unknown = domain::store::ConnectionId::new_random();
+
+    // Act
+    let answers = vec![
+        ("no secret", attack(&app, victim, |r| r).await),
+        (
+            "blank header",
+            attack(&app, victim, |r| r.header("X-Trigger-Secret", "  ")).await,
+        ),
+        (
+            "wrong header",
+            attack(&app, victim, |r| r.header("X-Trigger-Secret", "guessed")).await,
+        ),
+        (
+            "wrong bearer",
+            attack(&app, victim, |r| r.bearer_auth("guessed")).await,
+        ),
+        (
+            "wrong query",
+            attack(&app, victim, |r| r.query(&[("secret", "guessed")])).await,
+        ),
+        (
+            "the Integration ID as the secret",
+            attack(&app, victim, |r| {
+                r.header("X-Trigger-Secret", victim.to_string())
+            })
+            .await,
+        ),
+        (
+            "another connection's secret",
+            attack(&app, victim, |r| r.header("X-Trigger-Secret", &others)).await,
+        ),
+        (
+            "the secret before rotation",
+            attack(&app, victim, |r| r.header("X-Trigger-Secret", &old)).await,
+        ),
+        (
+            "an unknown Integration ID with a real secret",
+            attack(&app, unknown, |r| r.header("X-Trigger-Secret", &current)).await,
+        ),
+        (
+            "an unknown Integration ID without a secret",
+            attack(&app, unknown, |r| r).await,
+        ),
+    ];
+
+    // Assert: every one is a 401 naming where the secret is found, and none reached amoCRM or Usedesk.
+    for (what, (status, body)) in &answers {
+        assert_eq!(*status, 401, "{what}: {body}");
+        let code = body["error"]["code"].as_str().unwrap();
+        assert!(
+            code == "trigger_secret_required" || code == "trigger_secret_invalid",
+            "{what}: {body}"
+        );
+        assert_eq!(body["error"]["path"], Value::Null, "{what}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("gear of the amoCRM block"),
+            "{what}: {body}"
+        );
+    }
+    let answer_of = |what: &str| &answers.iter().find(|(w, _)| *w == what).unwrap().1;
+    assert_eq!(
+        answer_of("an unknown Integration ID with a real secret"),
+        answer_of("wrong header"),
+        "an unknown ID answers as a wrong secret does"
+    );
+    assert_eq!(
+        answer_of("an unknown Integration ID without a secret"),
+        answer_of("no secret"),
+        "an unknown ID answers as a missing secret does"
+    );
+    assert!(app.amo.received_requests().await.unwrap().is_empty());
+    assert!(app.usedesk.received_requests().await.unwrap().is_empty());
+    // Nothing was stored: no audit line, no idempotency record for the request.
+    for connection in [victim, unknown] {
+        assert!(
+            app.store
+                .list_audit(connection, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+    let mut body: Value = serde_json::from_str(fixture!("block/trigger.json")).unwrap();
+    body["amoClientId"] = Value::from(victim.to_string());
+    body["fields"]["name"] = Value::from("URGENT: pay invoice at https://evil.example/pay");
+    body["comment"] = Value::from(IMG);
+    let parsed = usedesk::FreeCreateLead::parse(body.to_string().as_bytes()).unwrap();
+    let fingerprint: String = parsed
+        .fingerprint()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        app.store
+            .claim_idempotency(
+                victim,
+                &format!("fp:{fingerprint}"),
+                &fingerprint,
+                3600,
+                120
+            )
+            .await
+            .unwrap(),
+        domain::store::IdempotencyClaim::Claimed { progress: None },
+        "no idempotency record was left"
+    );
+}
+
+#[tokio::test]
+async fn the_trigger_secret_page_runs_only_its_hashed_focus_handler() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await.to_string();
+    let token = sign_claims(&claims(&connection, "trigger_secret", None), SIGNING_KEY);
+
+    // Act
+    let response = app
+        .http
+        .post(app.url("/action/trigger-secret"))
+        .form(&[("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let page = response.text().await.unwrap();
+
+    // Assert
+    assert_eq!(status, 200);
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    let handlers: Vec<String> = tags(&page)
+        .into_iter()
+        .flat_map(|(_, attributes)| attributes)
+        .filter(|(name, _)| name.starts_with("on"))
+        .map(|(_, value)| value)
+        .collect();
+    assert!(!handlers.is_empty());
+    for handler in &handlers {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(handler.as_bytes()));
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "{handler} is not allowed by {csp}"
+        );
+    }
+    assert_eq!(
+        csp.replace(
+            &csp[csp.find("script-src").unwrap()..csp.find("form-action").unwrap()],
+            ""
+        ),
+        PAGE_CSP,
+        "otherwise the usual page policy"
+    );
+    assert!(
+        !csp.contains("'unsafe-inline'; form-action")
+            && !csp.contains("script-src 'unsafe-inline'")
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert!(!page.to_ascii_lowercase().contains("<script"));
+}
+
+#[tokio::test]
+async fn a_trigger_secret_token_works_once_and_only_for_its_connection() {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await.to_string();
+    let token = sign_claims(&claims(&connection, "trigger_secret", None), SIGNING_KEY);
+    let settings = sign_claims(&claims(&connection, "settings", None), SIGNING_KEY);
+    let forged = sign_claims(
+        &claims(&connection, "trigger_secret", None),
+        "another-signing-key-of-32-bytes!!",
+    );
+
+    // Act
+    let (first, _) = app
+        .post_form(&app.url("/action/trigger-secret"), &[("t", &token)])
+        .await;
+    let (again, _) = app
+        .post_form(&app.url("/action/trigger-secret"), &[("t", &token)])
+        .await;
+    let (wrong_kind, _) = app
+        .post_form(&app.url("/action/trigger-secret"), &[("t", &settings)])
+        .await;
+    let (forged, _) = app
+        .post_form(&app.url("/action/trigger-secret"), &[("t", &forged)])
+        .await;
+    let get = app
+        .http
+        .get(app.url("/action/trigger-secret"))
+        .query(&[("t", &token)])
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!((first, again, wrong_kind, forged), (200, 409, 403, 403));
+    assert_eq!(get.status().as_u16(), 405);
+    assert_eq!(get.headers()["allow"], "POST");
+}

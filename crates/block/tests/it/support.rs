@@ -64,6 +64,7 @@ pub struct Options {
     pub login_pins: Vec<domain::LoginPin>,
     /// Adds the mock amoCRM's origin to every pin's hosts.
     pub pin_own_host: bool,
+    pub require_trigger_secret: bool,
 }
 
 impl Default for Options {
@@ -82,6 +83,7 @@ impl Default for Options {
             limiter: None,
             login_pins: Vec::new(),
             pin_own_host: false,
+            require_trigger_secret: true,
         }
     }
 }
@@ -192,6 +194,7 @@ impl TestApp {
                         pin
                     })
                     .collect(),
+                require_trigger_secret: options.require_trigger_secret,
                 ..DomainConfig::default()
             },
             Dependencies {
@@ -283,6 +286,41 @@ impl TestApp {
         let tokens = StoredTokens {
             access_token: SecretString::from("access-1"),
             refresh_token: Some(SecretString::from("refresh-1")),
+            expires_at: Some(domain::now() + 86_400),
+        };
+        self.store
+            .save_login(
+                &Domain::usedesk_account(&token),
+                self.amo_host().as_str(),
+                &tokens,
+                Some(&token),
+            )
+            .await
+            .expect("the connection is saved")
+            .id
+    }
+
+    /// Gives the connection a new trigger secret, as the gear's button does (the old one stops working); returns it.
+    pub async fn trigger_secret(&self, connection: ConnectionId) -> String {
+        let secret = domain::trigger_secret::generate().expect("randomness");
+        let secret = secrecy::ExposeSecret::expose_secret(&secret).to_owned();
+        self.store
+            .set_trigger_secret_hash(
+                connection,
+                &domain::trigger_secret::hash(&secret),
+                domain::now(),
+            )
+            .await
+            .expect("the secret is stored");
+        secret
+    }
+
+    /// Stores a second working connection, of another Usedesk account on the same amoCRM.
+    pub async fn connect_other(&self) -> ConnectionId {
+        let token = SecretString::from("another-usedesk-token");
+        let tokens = StoredTokens {
+            access_token: SecretString::from("access-2"),
+            refresh_token: Some(SecretString::from("refresh-2")),
             expires_at: Some(domain::now() + 86_400),
         };
         self.store

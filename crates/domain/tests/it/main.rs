@@ -8,3 +8,4 @@ mod identity;
 mod render;
 mod tokens;
 mod trigger;
+mod trigger_secret;

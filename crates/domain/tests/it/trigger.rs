@@ -1,10 +1,21 @@
 //! freeCreateLead: find or create the contact, create the deal once, however often Usedesk retries.
 
 use domain::Error;
+use secrecy::SecretString;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::harness::{World, json};
+
+/// The connection's trigger secret, created as the gear's button creates it.
+async fn secret(world: &World) -> SecretString {
+    world
+        .domain
+        .create_trigger_secret(&world.ctx())
+        .await
+        .unwrap()
+        .secret
+}
 
 fn payload(world: &World, comment: &str) -> usedesk::FreeCreateLead {
     let body = serde_json::json!({
@@ -67,17 +78,18 @@ async fn mount_amocrm(world: &World, lead_posts: u64) {
 #[tokio::test]
 async fn a_trigger_creates_a_deal_for_the_matched_contact_and_a_retry_replays_it() {
     let world = World::new().await;
+    let secret = secret(&world).await;
     mount_usedesk(&world).await;
     mount_amocrm(&world, 1).await;
 
     let first = world
         .domain
-        .free_create_lead(&payload(&world, "from a rule"), None)
+        .free_create_lead(&payload(&world, "from a rule"), Some(&secret), None)
         .await
         .unwrap();
     let again = world
         .domain
-        .free_create_lead(&payload(&world, "from a rule"), None)
+        .free_create_lead(&payload(&world, "from a rule"), Some(&secret), None)
         .await
         .unwrap();
 
@@ -92,11 +104,12 @@ async fn a_trigger_creates_a_deal_for_the_matched_contact_and_a_retry_replays_it
 #[tokio::test]
 async fn twenty_concurrent_identical_triggers_post_exactly_one_lead() {
     let world = World::new().await;
+    let secret = secret(&world).await;
     mount_usedesk(&world).await;
     mount_amocrm(&world, 1).await;
     let body = payload(&world, "same");
 
-    let calls = (0..20).map(|_| world.domain.free_create_lead(&body, None));
+    let calls = (0..20).map(|_| world.domain.free_create_lead(&body, Some(&secret), None));
     let outcomes = futures_util::future::join_all(calls).await;
 
     assert!(
@@ -110,17 +123,18 @@ async fn twenty_concurrent_identical_triggers_post_exactly_one_lead() {
 #[tokio::test]
 async fn the_same_idempotency_key_with_another_body_is_a_conflict() {
     let world = World::new().await;
+    let secret = secret(&world).await;
     mount_usedesk(&world).await;
     mount_amocrm(&world, 1).await;
 
     world
         .domain
-        .free_create_lead(&payload(&world, "one"), Some("key-1"))
+        .free_create_lead(&payload(&world, "one"), Some(&secret), Some("key-1"))
         .await
         .unwrap();
     let err = world
         .domain
-        .free_create_lead(&payload(&world, "two"), Some("key-1"))
+        .free_create_lead(&payload(&world, "two"), Some(&secret), Some("key-1"))
         .await
         .unwrap_err();
 
@@ -128,12 +142,34 @@ async fn the_same_idempotency_key_with_another_body_is_a_conflict() {
 }
 
 #[tokio::test]
-async fn an_unknown_integration_id_is_not_connected() {
+async fn an_unknown_integration_id_is_refused_like_a_wrong_secret() {
     let world = World::new().await;
+    let secret = secret(&world).await;
     let mut body = payload(&world, "x");
     body.amo_client_id = uuid::Uuid::new_v4().to_string();
     assert!(matches!(
-        world.domain.free_create_lead(&body, None).await,
+        world
+            .domain
+            .free_create_lead(&body, Some(&secret), None)
+            .await,
+        Err(Error::TriggerSecretInvalid)
+    ));
+    assert!(matches!(
+        world.domain.free_create_lead(&body, None, None).await,
+        Err(Error::TriggerSecretRequired)
+    ));
+}
+
+#[tokio::test]
+async fn an_unknown_integration_id_is_not_connected_when_the_secret_is_not_required() {
+    let world = World::with("good-access", 4_000_000_000, |c| {
+        c.require_trigger_secret = false;
+    })
+    .await;
+    let mut body = payload(&world, "x");
+    body.amo_client_id = uuid::Uuid::new_v4().to_string();
+    assert!(matches!(
+        world.domain.free_create_lead(&body, None, None).await,
         Err(Error::NotConnected)
     ));
 }
@@ -141,6 +177,7 @@ async fn an_unknown_integration_id_is_not_connected() {
 #[tokio::test]
 async fn usedesk_down_creates_nothing_and_a_retry_completes_the_same_deal() {
     let world = World::new().await;
+    let secret = secret(&world).await;
     mount_amocrm(&world, 1).await;
     Mock::given(method("POST"))
         .and(path("/ticket"))
@@ -153,7 +190,7 @@ async fn usedesk_down_creates_nothing_and_a_retry_completes_the_same_deal() {
 
     let err = world
         .domain
-        .free_create_lead(&payload(&world, "retry me"), None)
+        .free_create_lead(&payload(&world, "retry me"), Some(&secret), None)
         .await
         .unwrap_err();
     assert!(
@@ -168,7 +205,7 @@ async fn usedesk_down_creates_nothing_and_a_retry_completes_the_same_deal() {
     );
     let done = world
         .domain
-        .free_create_lead(&payload(&world, "retry me"), None)
+        .free_create_lead(&payload(&world, "retry me"), Some(&secret), None)
         .await
         .unwrap();
 
@@ -179,6 +216,7 @@ async fn usedesk_down_creates_nothing_and_a_retry_completes_the_same_deal() {
 #[tokio::test]
 async fn invalid_fields_are_refused_before_any_deal_is_created() {
     let world = World::new().await;
+    let secret = secret(&world).await;
     mount_usedesk(&world).await;
     mount_amocrm(&world, 0).await;
     let mut body = payload(&world, "x");
@@ -186,7 +224,7 @@ async fn invalid_fields_are_refused_before_any_deal_is_created() {
 
     let err = world
         .domain
-        .free_create_lead(&body, None)
+        .free_create_lead(&body, Some(&secret), None)
         .await
         .unwrap_err();
 

@@ -9,3 +9,4 @@ mod keys;
 mod limiter;
 mod migrations;
 mod records;
+mod trigger_secrets;

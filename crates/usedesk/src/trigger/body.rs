@@ -46,6 +46,75 @@ pub(crate) fn payload(body: &[u8]) -> Result<(Map<String, Value>, &'static str),
     unwrap_envelope(root).map(|payload| (payload, "data"))
 }
 
+/// The value of the header `name` (any case) that the trigger action's envelope lists in its `headers`, when the
+/// body is such an envelope. Usedesk's action has a headers list; should it post its whole configuration rather
+/// than send the list as HTTP headers, this is where a header the admin added ends up.
+///
+/// The list's exact form is undocumented, so every plausible one is read: an object (`{"Name": "value"}`), an
+/// array of `"Name: value"` lines, of `{"name"|"key"|"header": …, "value": …}` objects, of one-pair objects or of
+/// `["Name", "value"]` pairs, or any of these as a JSON string.
+pub(crate) fn envelope_header(body: &[u8], name: &str) -> Option<String> {
+    if body.len() > MAX_BODY_BYTES {
+        return None;
+    }
+    let Ok(Value::Object(root)) = parse(body, "body") else {
+        return None;
+    };
+    let is_envelope =
+        root.contains_key("data") && !PAYLOAD_KEYS.iter().any(|key| root.contains_key(*key));
+    if !is_envelope {
+        return None;
+    }
+    header_in(root.get("headers")?, name, 0)
+}
+
+fn header_in(headers: &Value, name: &str, depth: u8) -> Option<String> {
+    let named = |key: &str| key.trim().eq_ignore_ascii_case(name);
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let line = |line: &str| {
+        line.split_once(':')
+            .filter(|(key, _)| named(key))
+            .map(|(_, value)| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    match headers {
+        Value::String(inner) if depth == 0 => match serde_json::from_str::<Value>(inner) {
+            Ok(value) => header_in(&value, name, depth + 1),
+            Err(_) => inner.lines().find_map(line),
+        },
+        Value::Object(map) => {
+            let key = ["name", "key", "header"]
+                .iter()
+                .find_map(|k| map.get(*k))
+                .and_then(Value::as_str);
+            match key {
+                Some(key) if named(key) => map.get("value").and_then(text),
+                Some(_) => None,
+                None => map
+                    .iter()
+                    .find(|(k, _)| named(k))
+                    .and_then(|(_, v)| text(v)),
+            }
+        }
+        Value::Array(items) => items.iter().find_map(|item| match item {
+            Value::String(l) => line(l),
+            Value::Array(pair) => match pair.as_slice() {
+                [Value::String(key), value] if named(key) => text(value),
+                _ => None,
+            },
+            Value::Object(_) => header_in(item, name, depth + 1),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 /// Takes the payload out of the trigger action's `{"url", "data", "headers"}`
 /// form; `data` may be an object or a JSON string.
 fn unwrap_envelope(mut root: Map<String, Value>) -> Result<Map<String, Value>, Vec<Problem>> {

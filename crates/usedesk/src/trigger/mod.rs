@@ -118,6 +118,14 @@ impl FreeCreateLead {
         }
     }
 
+    /// The value of the header `name` (any case) listed in the `headers` of the trigger action's envelope
+    /// (`{"url", "data", "headers"}`), when the body is that envelope and lists it. See
+    /// [`parse`](Self::parse) for the envelope; the forms of the list that are understood are an object, or an
+    /// array of `"Name: value"` lines, `{"name": …, "value": …}` objects or `["Name", "value"]` pairs.
+    pub fn envelope_header(body: &[u8], name: &str) -> Option<String> {
+        body::envelope_header(body, name)
+    }
+
     /// A SHA-256 digest of the ticket, the fields and the comment, for
     /// recognising a retried trigger.
     ///

@@ -379,3 +379,43 @@ fn a_problem_serialises_with_a_snake_case_code() {
         "fields.price must be a number, got true"
     );
 }
+
+#[test]
+fn a_header_listed_in_the_envelope_is_read_in_every_plausible_form() {
+    let data = r#"{"amoClientId": "1ff6828b-c10c-43f8-98d0-370001e85b6c", "ticketId": 1}"#;
+    let forms = [
+        serde_json::json!({"X-Trigger-Secret": "s1"}),
+        serde_json::json!({"x-trigger-secret": " s1 "}),
+        serde_json::json!(["Content-Type: application/json", "X-Trigger-Secret: s1"]),
+        serde_json::json!([{"name": "X-Trigger-Secret", "value": "s1"}]),
+        serde_json::json!([{"key": "Accept", "value": "x"}, {"key": "x-trigger-secret", "value": "s1"}]),
+        serde_json::json!([{"X-Trigger-Secret": "s1"}]),
+        serde_json::json!([["X-Trigger-Secret", "s1"]]),
+        serde_json::json!(r#"{"X-Trigger-Secret": "s1"}"#),
+        serde_json::json!("X-Trigger-Secret: s1"),
+    ];
+    for headers in forms {
+        let body = serde_json::json!({"url": "https://x.example/api/freeCreateLead", "data": data, "headers": headers});
+        assert_eq!(
+            FreeCreateLead::envelope_header(body.to_string().as_bytes(), "x-trigger-secret")
+                .as_deref(),
+            Some("s1"),
+            "{headers}"
+        );
+    }
+}
+
+#[test]
+fn no_header_is_read_from_a_plain_payload_an_empty_list_or_another_header() {
+    let plain = r#"{"amoClientId": "1ff6828b-c10c-43f8-98d0-370001e85b6c", "ticketId": 1, "headers": {"X-Trigger-Secret": "s1"}}"#;
+    let empty = r#"{"url": "u", "data": {"ticketId": 1}, "headers": []}"#;
+    let other = r#"{"url": "u", "data": {"ticketId": 1}, "headers": [{"name": "Accept", "value": "s1"}, "Bad line"]}"#;
+    let blank = r#"{"url": "u", "data": {"ticketId": 1}, "headers": {"X-Trigger-Secret": "  "}}"#;
+    for body in [plain, empty, other, blank, "not json", ""] {
+        assert_eq!(
+            FreeCreateLead::envelope_header(body.as_bytes(), "x-trigger-secret"),
+            None,
+            "{body}"
+        );
+    }
+}

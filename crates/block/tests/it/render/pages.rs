@@ -49,6 +49,11 @@ fn settings_pages_offer_the_field_choice_and_the_integration_id() {
 }
 
 #[test]
+fn trigger_secret_pages_show_the_secret_once_and_how_to_use_it() {
+    snapshot_pages("trigger_secret");
+}
+
+#[test]
 fn deal_card_pages_show_the_deal_its_feed_and_the_comment_form() {
     snapshot_pages("deal_card");
 }
@@ -98,11 +103,15 @@ fn forms<'a>(all: &'a [Tag<'a>]) -> Vec<&'a Tag<'a>> {
 #[test]
 fn page_forms_post_to_the_submit_url_with_the_token_in_hidden_field_t() {
     let texts = Texts::real();
-    for (page, path) in [
-        (texts.contact_form(false), "action/contact"),
-        (texts.deal_form(), "action/deal"),
-        (texts.settings(false), "action/settings"),
-        (texts.deal_card(false), "action/comment"),
+    for (page, paths) in [
+        (texts.contact_form(false), &["action/contact"][..]),
+        (texts.deal_form(), &["action/deal"]),
+        // The gear has two: the field choice, and the trigger secret's button.
+        (
+            texts.settings(false),
+            &["action/settings", "action/trigger-secret"],
+        ),
+        (texts.deal_card(false), &["action/comment"]),
     ] {
         // Act
         let html = render_page(Lang::En, &page, &DISPLAY);
@@ -110,12 +119,14 @@ fn page_forms_post_to_the_submit_url_with_the_token_in_hidden_field_t() {
         // Assert
         let all = tags(&html);
         let forms = forms(&all);
-        assert_eq!(forms.len(), 1, "{path}");
-        assert_eq!(forms[0].attr("method"), Some("post"));
-        assert_eq!(
-            forms[0].attr("action"),
-            Some(format!("https://amo.usedesk.example/{path}").as_str())
-        );
+        assert_eq!(forms.len(), paths.len(), "{paths:?}");
+        for (form, path) in forms.iter().zip(paths) {
+            assert_eq!(form.attr("method"), Some("post"));
+            assert_eq!(
+                form.attr("action"),
+                Some(format!("https://amo.usedesk.example/{path}").as_str())
+            );
+        }
         let hidden: Vec<_> = all
             .iter()
             .filter(|t| t.attr("type") == Some("hidden"))
@@ -123,8 +134,8 @@ fn page_forms_post_to_the_submit_url_with_the_token_in_hidden_field_t() {
             .collect();
         assert_eq!(
             hidden,
-            [(Some("t"), Some("v1.eyJrIjoibGluayJ9.c2ln"))],
-            "{path}"
+            vec![(Some("t"), Some("v1.eyJrIjoibGluayJ9.c2ln")); paths.len()],
+            "{paths:?}"
         );
     }
 }
@@ -330,6 +341,114 @@ fn settings_page_ticks_the_chosen_fields_and_shows_the_integration_id_read_only(
     );
     assert!(id.attrs.split_whitespace().any(|a| a == "readonly"));
     assert!(html.contains("Settings saved."));
+}
+
+#[test]
+fn settings_page_says_whether_a_trigger_secret_is_set_and_offers_to_create_or_rotate_it() {
+    // Arrange
+    let texts = Texts::real();
+
+    // Act
+    let none = render_page(Lang::En, &texts.settings(false), &DISPLAY);
+    let set = render_page(Lang::En, &texts.settings(true), &DISPLAY);
+
+    // Assert
+    assert!(none.contains("No trigger secret yet: every trigger of this connection is refused"));
+    assert!(none.contains(">Create trigger secret</button>"));
+    assert!(set.contains("This connection has a trigger secret. Only its hash is stored"));
+    assert!(set.contains(">Rotate trigger secret</button>"));
+    assert!(set.contains("stop working at once"));
+    for html in [&none, &set] {
+        assert!(
+            !html.contains("q3ZkV1sWq0m8yJ6oX9c2aB7dE4fG5hI1jK0lM2nO3pQ"),
+            "the gear never shows a secret"
+        );
+    }
+}
+
+#[test]
+fn trigger_secret_page_shows_the_secret_with_the_header_the_url_and_the_body_in_read_only_fields() {
+    // Arrange
+    let page = Texts::real().trigger_secret(false);
+    let secret = "q3ZkV1sWq0m8yJ6oX9c2aB7dE4fG5hI1jK0lM2nO3pQ";
+
+    // Act
+    let html = render_page(Lang::En, &page, &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let field = |id: &str| {
+        all.iter()
+            .find(|t| t.attr("id") == Some(id) && !t.closing)
+            .unwrap_or_else(|| panic!("#{id} in {html}"))
+    };
+    let secret_field = field("trigger-secret");
+    assert_eq!(secret_field.attr("value"), Some(secret));
+    for id in [
+        "trigger-secret",
+        "trigger-url",
+        "trigger-header",
+        "trigger-body",
+        "trigger-url-secret",
+        "trigger-try",
+    ] {
+        let tag = field(id);
+        assert!(
+            tag.attrs.split_whitespace().any(|a| a == "readonly"),
+            "#{id}"
+        );
+        assert_eq!(tag.attr("onfocus"), Some("this.select()"), "#{id}");
+    }
+    assert!(
+        secret_field
+            .attrs
+            .split_whitespace()
+            .any(|a| a == "autofocus")
+    );
+    assert_eq!(
+        field("trigger-url").attr("value"),
+        Some("https://amo.usedesk.example/api/freeCreateLead")
+    );
+    assert_eq!(
+        field("trigger-header").attr("value"),
+        Some(format!("X-Trigger-Secret: {secret}").as_str())
+    );
+    assert_eq!(
+        field("trigger-url-secret").attr("value"),
+        Some(format!("https://amo.usedesk.example/api/freeCreateLead?secret={secret}").as_str())
+    );
+    let text = crate::support::unescape(&html);
+    let body_start = text.find("{\n  \"amoClientId\"").expect("the body");
+    let body: serde_json::Value = serde_json::from_str(
+        &text[body_start..=body_start + text[body_start..].find("\n}").unwrap() + 1],
+    )
+    .expect("the body is JSON");
+    assert_eq!(
+        body,
+        json!({
+            "amoClientId": "3f2b8c1e-6a4d-4e2f-9b7a-1c5d8e9f0a12",
+            "ticketId": "{{ticket_id}}",
+            "fields": {"name": "Deal from ticket {{ticket_id}}"},
+            "comment": "Created by a Usedesk rule",
+        })
+    );
+    assert!(text.contains("curl -X POST 'https://amo.usedesk.example/api/freeCreateLead'"));
+    assert!(text.contains(&format!("-H 'X-Trigger-Secret: {secret}'")));
+    assert!(text.contains(r#""ticketId":42017"#), "{text}");
+    assert!(html.contains("it is shown only this once"));
+    assert!(!html.contains("The previous secret no longer works"));
+    assert!(forms(&all).is_empty(), "the page posts nothing");
+}
+
+#[test]
+fn a_rotated_secret_page_says_the_old_one_stopped_working() {
+    // Act
+    let html = render_page(Lang::En, &Texts::real().trigger_secret(true), &DISPLAY);
+
+    // Assert
+    assert!(html.contains("<h1>Trigger secret rotated</h1>"));
+    assert!(html.contains("The previous secret no longer works."));
+    assert!(html.contains("This server does not require trigger secrets in general"));
 }
 
 #[test]

@@ -1,12 +1,16 @@
 //! The pages' view models: the forms with an account's pipelines and custom fields of every kind, the
 //! settings, the deal card with its feed, and every outcome and failure.
 
-use block::view::model::{Done, Failure, OAuthFailure, PageView};
+use block::view::model::{
+    Done, Failure, OAuthFailure, PageView, TriggerSecretPage, TriggerSecretSection,
+};
 use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
 use domain::model::{FieldLabel, StageView, UserRef};
 use domain::store::FieldChoices;
 use domain::{DealCard, FeedItem, FeedKind, FieldError, FieldErrorCode, FieldSettings, LeadForm};
+
+use secrecy::SecretString;
 
 use super::{NOW, Texts, connection_id};
 
@@ -220,7 +224,30 @@ impl Texts {
                 },
             }),
             saved,
+            trigger_secret: TriggerSecretSection {
+                set: saved,
+                created_at: saved.then_some(NOW - 3 * 86_400),
+                required: true,
+                create: self.action("action/trigger-secret"),
+            },
         }
+    }
+
+    /// The page that shows a new trigger secret once; `rotated` also shows it on a server that does not require
+    /// secrets.
+    pub fn trigger_secret(&self, rotated: bool) -> PageView {
+        PageView::TriggerSecret(Box::new(TriggerSecretPage {
+            secret: SecretString::from(if self.token.starts_with("v1.") {
+                "q3ZkV1sWq0m8yJ6oX9c2aB7dE4fG5hI1jK0lM2nO3pQ".to_owned()
+            } else {
+                self.token.clone()
+            }),
+            replaced: rotated,
+            integration_id: connection_id().to_string(),
+            endpoint: self.action("api/freeCreateLead").url,
+            ticket_id: Some(42_017),
+            required: !rotated,
+        }))
     }
 
     pub fn deal_card(&self, errors: bool) -> PageView {
@@ -387,6 +414,8 @@ impl Texts {
             ("deal_form_errors", self.deal_form_with_errors()),
             ("settings", self.settings(false)),
             ("settings_saved", self.settings(true)),
+            ("trigger_secret_created", self.trigger_secret(false)),
+            ("trigger_secret_rotated", self.trigger_secret(true)),
             ("deal_card", self.deal_card(false)),
             ("deal_card_errors", self.deal_card(true)),
             (
