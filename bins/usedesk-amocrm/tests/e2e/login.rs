@@ -33,6 +33,7 @@ async fn an_agent_logs_in_from_the_block_and_then_sees_harrys_contact_and_deals(
             "contacts: {:?}",
             e2e.contact_names().await?
         );
+        e2e.open_folds().await?;
         let block = e2e.browser.text_of(BLOCK).await?;
         for expected in [
             "Firebolt Supreme — team order",
@@ -44,7 +45,7 @@ async fn an_agent_logs_in_from_the_block_and_then_sees_harrys_contact_and_deals(
             "Closed - won",
             "Closed - lost",
             "Minerva McGonagall",
-            "+7 (916) 123-45-67",
+            "+7 916 123-45-67",
         ] {
             ensure!(
                 block.contains(expected),

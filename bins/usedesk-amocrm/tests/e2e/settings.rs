@@ -60,6 +60,7 @@ async fn a_field_ticked_in_the_gear_shows_in_the_deals_list() -> anyhow::Result<
             "the settings page says: {saved}"
         );
         ensure!(still_ticked, "the saved choice is not ticked");
+        e2e.open_folds().await?;
         let firebolt = e2e
             .browser
             .class_with_text("uda-deal", "Firebolt Supreme — team order")

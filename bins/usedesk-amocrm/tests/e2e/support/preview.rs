@@ -170,4 +170,20 @@ impl E2e {
         }
         Ok(contact)
     }
+
+    /// Opens every folded list of deals in the block ("Show all N", "N closed deals"), as an agent who wants
+    /// to see them all would.
+    pub async fn open_folds(&self) -> anyhow::Result<()> {
+        for fold in self
+            .browser
+            .client
+            .find_all(Locator::Css(&format!(
+                "{BLOCK} details.uda-fold:not([open]) > summary"
+            )))
+            .await?
+        {
+            fold.click().await?;
+        }
+        Ok(())
+    }
 }
