@@ -280,27 +280,21 @@ pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::Bloc
         .iter()
         .map(|contact| model::ContactActions {
             contact_id: contact.id,
-            link: can_link
-                .then(|| app.action("action/link", scope, ActionKind::Link, Some(contact.id))),
+            link: can_link.then(|| app.action(scope, ActionKind::Link, Some(contact.id))),
             unlink: (contact.linked && scope.client.is_some())
-                .then(|| app.action("action/unlink", scope, ActionKind::Unlink, Some(contact.id))),
-            new_deal: app.action("action/deal", scope, ActionKind::NewDeal, Some(contact.id)),
+                .then(|| app.action(scope, ActionKind::Unlink, Some(contact.id))),
+            new_deal: app.action(scope, ActionKind::NewDeal, Some(contact.id)),
             deals: contact
                 .deals
                 .iter()
-                .map(|deal| {
-                    (
-                        deal.id,
-                        app.action("deal", scope, ActionKind::Deal, Some(deal.id)),
-                    )
-                })
+                .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
                 .collect(),
         })
         .collect();
     model::BlockActions {
         contacts,
-        add_contact: app.action("action/contact", scope, ActionKind::AddContact, None),
-        settings: app.action("action/settings", scope, ActionKind::Settings, None),
+        add_contact: app.action(scope, ActionKind::AddContact, None),
+        settings: app.action(scope, ActionKind::Settings, None),
     }
 }
 

@@ -18,10 +18,10 @@ use crate::http::{self as web, Response};
 use crate::keys::{self, Keys};
 use crate::metrics::Metrics;
 use crate::seal::Sealer;
-use crate::token::{ActionKind, Scope, Signer};
+use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, PageView};
 use crate::view::{self, Display};
-use crate::{Error, messages};
+use crate::{Error, actions, deals, extract, messages};
 
 /// Every route, with the label its metrics and logs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,70 +45,56 @@ pub(crate) enum Route {
     Unknown,
 }
 
+/// The one route table: each route's path (also its label in metrics and logs — a fixed set, never the raw
+/// path), the methods it answers, and whether the block may run it in place (cross-origin, from Usedesk's page).
+/// Paths reached with or without a trailing slash are listed twice under the same route.
+const ROUTES: &[(&str, Route, &str)] = &[
+    ("/api/", Route::Api, "POST"),
+    ("/api", Route::Api, "POST"),
+    ("/api/freeCreateLead", Route::FreeCreateLead, "POST"),
+    ("/api/freeCreateLead/", Route::FreeCreateLead, "POST"),
+    ("/oauth/start", Route::OAuthStart, "GET, POST"),
+    ("/oauth/callback", Route::OAuthCallback, "GET"),
+    ("/action/contact", Route::Contact, "GET, POST, OPTIONS"),
+    ("/action/link", Route::Link, "POST, OPTIONS"),
+    ("/action/unlink", Route::Unlink, "POST, OPTIONS"),
+    ("/action/deal", Route::Deal, "GET, POST, OPTIONS"),
+    ("/action/settings", Route::Settings, "GET, POST, OPTIONS"),
+    // The trigger secret's page is a plain form post from the gear page, never run in place.
+    ("/action/trigger-secret", Route::TriggerSecret, "POST"),
+    ("/deal", Route::DealCard, "GET"),
+    ("/action/comment", Route::Comment, "POST, OPTIONS"),
+    ("/preview", Route::Preview, "GET"),
+    ("/healthz", Route::Healthz, "GET"),
+    ("/readyz", Route::Readyz, "GET"),
+    ("/metrics", Route::Metrics, "GET"),
+];
+
 impl Route {
     fn of(path: &str) -> Self {
-        match path {
-            "/api/" | "/api" => Self::Api,
-            "/api/freeCreateLead" | "/api/freeCreateLead/" => Self::FreeCreateLead,
-            "/oauth/start" => Self::OAuthStart,
-            "/oauth/callback" => Self::OAuthCallback,
-            "/action/contact" => Self::Contact,
-            "/action/link" => Self::Link,
-            "/action/unlink" => Self::Unlink,
-            "/action/deal" => Self::Deal,
-            "/action/settings" => Self::Settings,
-            "/action/trigger-secret" => Self::TriggerSecret,
-            "/deal" => Self::DealCard,
-            "/action/comment" => Self::Comment,
-            "/preview" => Self::Preview,
-            "/healthz" => Self::Healthz,
-            "/readyz" => Self::Readyz,
-            "/metrics" => Self::Metrics,
-            _ => Self::Unknown,
-        }
+        ROUTES
+            .iter()
+            .find(|(p, _, _)| *p == path)
+            .map_or(Self::Unknown, |(_, route, _)| *route)
+    }
+
+    fn entry(self) -> Option<&'static (&'static str, Route, &'static str)> {
+        ROUTES.iter().find(|(_, route, _)| *route == self)
     }
 
     /// The label of the route in metrics and logs (a fixed set, never the raw path).
     pub(crate) fn label(self) -> &'static str {
-        match self {
-            Self::Api => "/api/",
-            Self::FreeCreateLead => "/api/freeCreateLead",
-            Self::OAuthStart => "/oauth/start",
-            Self::OAuthCallback => "/oauth/callback",
-            Self::Contact => "/action/contact",
-            Self::Link => "/action/link",
-            Self::Unlink => "/action/unlink",
-            Self::Deal => "/action/deal",
-            Self::Settings => "/action/settings",
-            Self::TriggerSecret => "/action/trigger-secret",
-            Self::DealCard => "/deal",
-            Self::Comment => "/action/comment",
-            Self::Preview => "/preview",
-            Self::Healthz => "/healthz",
-            Self::Readyz => "/readyz",
-            Self::Metrics => "/metrics",
-            Self::Unknown => "unknown",
-        }
+        self.entry().map_or("unknown", |(path, _, _)| path)
     }
 
     /// The methods the route answers.
     fn allowed(self) -> &'static str {
-        match self {
-            // The trigger secret's page is a plain form post from the gear page, never run in place.
-            Self::Api | Self::FreeCreateLead | Self::TriggerSecret => "POST",
-            Self::Link | Self::Unlink | Self::Comment => "POST, OPTIONS",
-            Self::Contact | Self::Deal | Self::Settings => "GET, POST, OPTIONS",
-            Self::OAuthStart => "GET, POST",
-            _ => "GET",
-        }
+        self.entry().map_or("GET", |(_, _, methods)| methods)
     }
 
     /// Whether the route is an action the block may run in place (cross-origin, from Usedesk's page).
     fn is_action(self) -> bool {
-        matches!(
-            self,
-            Self::Contact | Self::Link | Self::Unlink | Self::Deal | Self::Settings | Self::Comment
-        )
+        self.allowed().contains("OPTIONS")
     }
 }
 
@@ -233,19 +219,41 @@ impl App {
             (Route::OAuthStart, Method::GET) => crate::oauth::start(self, request).await,
             (Route::OAuthStart, Method::POST) => crate::oauth::confirm(self, request).await,
             (Route::OAuthCallback, Method::GET) => crate::oauth::callback(self, request).await,
-            (Route::Contact, Method::GET) => crate::actions::contact_form(self, request).await,
-            (Route::Contact, Method::POST) => crate::actions::create_contact(self, request).await,
-            (Route::Link, Method::POST) => crate::actions::link(self, request).await,
-            (Route::Unlink, Method::POST) => crate::actions::unlink(self, request).await,
-            (Route::Deal, Method::GET) => crate::deals::deal_form(self, request).await,
-            (Route::Deal, Method::POST) => crate::deals::create_deal(self, request).await,
-            (Route::Settings, Method::GET) => crate::actions::settings(self, request).await,
-            (Route::Settings, Method::POST) => crate::actions::save_settings(self, request).await,
-            (Route::TriggerSecret, Method::POST) => {
-                crate::actions::trigger_secret(self, request).await
+            (Route::Contact, Method::GET) => {
+                extract::page(self, request, &[K::AddContact], actions::contact_form).await
             }
-            (Route::DealCard, Method::GET) => crate::deals::deal_card(self, request).await,
-            (Route::Comment, Method::POST) => crate::deals::comment(self, request).await,
+            (Route::Contact, Method::POST) => {
+                extract::action(self, request, &[K::CreateContact], actions::create_contact).await
+            }
+            (Route::Link, Method::POST) => {
+                extract::action(self, request, &[K::Link], actions::link).await
+            }
+            (Route::Unlink, Method::POST) => {
+                extract::action(self, request, &[K::Unlink], actions::unlink).await
+            }
+            // The form's own submit token may come back to the form through "Show required fields".
+            (Route::Deal, Method::GET) => {
+                let kinds = [K::NewDeal, K::CreateDeal];
+                extract::page(self, request, &kinds, deals::deal_form).await
+            }
+            (Route::Deal, Method::POST) => {
+                extract::action(self, request, &[K::CreateDeal], deals::create_deal).await
+            }
+            (Route::Settings, Method::GET) => {
+                extract::page(self, request, &[K::Settings], actions::settings).await
+            }
+            (Route::Settings, Method::POST) => {
+                extract::action(self, request, &[K::SaveSettings], actions::save_settings).await
+            }
+            (Route::TriggerSecret, Method::POST) => {
+                extract::action(self, request, &[K::TriggerSecret], actions::trigger_secret).await
+            }
+            (Route::DealCard, Method::GET) => {
+                extract::page(self, request, &[K::Deal], deals::deal_card).await
+            }
+            (Route::Comment, Method::POST) => {
+                extract::action(self, request, &[K::Comment], deals::comment).await
+            }
             (Route::Preview, Method::GET) => self.preview(&request),
             (Route::Healthz, Method::GET) => web::text(StatusCode::OK, "ok"),
             (Route::Readyz, Method::GET) => self.readiness().await,
@@ -365,14 +373,8 @@ impl App {
         }
     }
 
-    /// A signed action: the URL of `path` and a fresh token for `kind`.
-    pub(crate) fn action(
-        &self,
-        path: &str,
-        scope: &Scope,
-        kind: ActionKind,
-        subject: Option<i64>,
-    ) -> Action {
+    /// A signed action: the URL of `kind`'s route and a fresh token for it.
+    pub(crate) fn action(&self, scope: &Scope, kind: ActionKind, subject: Option<i64>) -> Action {
         let config = &self.inner.config;
         let lifetime = if kind.is_page_link() {
             config.link_ttl.min(config.action_ttl)
@@ -381,7 +383,7 @@ impl App {
         };
         let ttl = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
         Action {
-            url: self.url(path).to_string(),
+            url: self.url(kind.path()).to_string(),
             token: self
                 .inner
                 .signer

@@ -5,12 +5,10 @@ use std::collections::HashMap;
 use domain::store::ConnectionId;
 use domain::{FieldError, LeadDraft};
 use http::StatusCode;
-use hyper::Request;
-use hyper::body::Incoming;
 
 use crate::Error;
-use crate::actions::{read_get, read_post, subject};
 use crate::app::App;
+use crate::extract::{ActionPost, PageRequest, subject};
 use crate::http::{Fields, Response};
 use crate::token::{ActionKind, Scope};
 use crate::view::model::{Done, PageView};
@@ -74,42 +72,26 @@ async fn form_page(
     contact_id: i64,
     state: FormState,
     status: StatusCode,
-) -> Response {
-    let form = match app.domain().lead_form(scope.connection).await {
-        Ok(form) => form,
-        Err(e) => return app.failed_page(scope.lang, &e.into()),
-    };
+) -> Result<Response, Error> {
+    let form = app.domain().lead_form(scope.connection).await?;
     let stage = state.stage.or_else(|| form.default_stage());
     let page = PageView::DealForm {
-        submit: app.action(
-            "action/deal",
-            scope,
-            ActionKind::CreateDeal,
-            Some(contact_id),
-        ),
-        reload: app.action("action/deal", scope, ActionKind::NewDeal, Some(contact_id)),
+        submit: app.action(scope, ActionKind::CreateDeal, Some(contact_id)),
+        reload: app.action(scope, ActionKind::NewDeal, Some(contact_id)),
         form: Box::new(form),
         stage,
         values: state.values,
         errors: state.errors,
     };
-    app.page(status, scope.lang, &page)
+    Ok(app.page(status, scope.lang, &page))
 }
 
 /// `GET /action/deal?t=…[&stage=p:s | &pipeline=…&status=…]`: the new-deal form; the chosen stage
-/// decides which fields it marks as required. Values typed before a reload are kept.
-pub(crate) async fn deal_form(app: &App, request: Request<Incoming>) -> Response {
-    // The form's own submit token may come back here through "Show required fields".
-    let kinds = [ActionKind::NewDeal, ActionKind::CreateDeal];
-    let got = match read_get(app, &request, &kinds) {
-        Ok(got) => got,
-        Err(response) => return *response,
-    };
+/// decides which fields it marks as required. Values typed before a reload are kept. The form's own submit
+/// token may come back here through "Show required fields".
+pub(crate) async fn deal_form(app: &App, got: PageRequest) -> Result<Response, Error> {
     let scope = got.claims.scope();
-    let contact_id = match subject(&got.claims) {
-        Ok(id) => id,
-        Err(e) => return app.failed_page(scope.lang, &e),
-    };
+    let contact_id = subject(&got.claims)?;
     let stage = match chosen_stage(&got.query) {
         (Some(pipeline), Some(status)) => Some((pipeline, status)),
         _ => None,
@@ -124,15 +106,8 @@ pub(crate) async fn deal_form(app: &App, request: Request<Incoming>) -> Response
 
 /// `POST /action/deal`: creates the deal for the token's contact; refused fields re-render the form
 /// with the values kept.
-pub(crate) async fn create_deal(app: &App, request: Request<Incoming>) -> Response {
-    let posted = match read_post(app, request, &[ActionKind::CreateDeal]).await {
-        Ok(posted) => posted,
-        Err(response) => return *response,
-    };
-    let contact_id = match subject(&posted.claims) {
-        Ok(id) => id,
-        Err(e) => return posted.failed(app, &e).await,
-    };
+pub(crate) async fn create_deal(app: &App, posted: &ActionPost) -> Result<Response, Error> {
+    let contact_id = subject(&posted.claims)?;
     let fields = &posted.fields;
     let (pipeline_id, status_id) = chosen_stage(fields);
     let draft = LeadDraft {
@@ -150,13 +125,13 @@ pub(crate) async fn create_deal(app: &App, request: Request<Incoming>) -> Respon
         .create_lead(&posted.claims.context(), draft)
         .await
     {
-        Ok(created) => posted.done(
+        Ok(created) => Ok(posted.done(
             app,
             Done::DealCreated {
                 name: created.name,
                 url: created.url,
             },
-        ),
+        )),
         Err(domain::Error::Validation(errors)) if !posted.json => {
             let state = FormState {
                 stage: pipeline_id.zip(status_id),
@@ -173,7 +148,7 @@ pub(crate) async fn create_deal(app: &App, request: Request<Incoming>) -> Respon
             )
             .await
         }
-        Err(e) => posted.failed(app, &e.into()).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -183,51 +158,40 @@ async fn card_page(
     lead_id: i64,
     errors: Vec<FieldError>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, Error> {
     let connection: ConnectionId = scope.connection;
-    match app.domain().deal_card(connection, lead_id).await {
-        Ok(card) => {
-            let page = PageView::DealCard {
-                card: Box::new(card),
-                comment: app.action("action/comment", scope, ActionKind::Comment, Some(lead_id)),
-                errors,
-            };
-            app.page(status, scope.lang, &page)
-        }
-        Err(e) => app.failed_page(scope.lang, &e.into()),
-    }
+    let card = app.domain().deal_card(connection, lead_id).await?;
+    let page = PageView::DealCard {
+        card: Box::new(card),
+        comment: app.action(scope, ActionKind::Comment, Some(lead_id)),
+        errors,
+    };
+    Ok(app.page(status, scope.lang, &page))
 }
 
 /// `GET /deal?t=…`: the deal card with its feed and a comment form.
-pub(crate) async fn deal_card(app: &App, request: Request<Incoming>) -> Response {
-    let got = match read_get(app, &request, &[ActionKind::Deal]) {
-        Ok(got) => got,
-        Err(response) => return *response,
-    };
-    let scope = got.claims.scope();
-    match subject(&got.claims) {
-        Ok(lead_id) => card_page(app, &scope, lead_id, Vec::new(), StatusCode::OK).await,
-        Err(e) => app.failed_page(scope.lang, &e),
-    }
+pub(crate) async fn deal_card(app: &App, got: PageRequest) -> Result<Response, Error> {
+    let lead_id = subject(&got.claims)?;
+    card_page(
+        app,
+        &got.claims.scope(),
+        lead_id,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /action/comment`: posts the field `text` as a note on the token's deal.
-pub(crate) async fn comment(app: &App, request: Request<Incoming>) -> Response {
-    let posted = match read_post(app, request, &[ActionKind::Comment]).await {
-        Ok(posted) => posted,
-        Err(response) => return *response,
-    };
-    let lead_id = match subject(&posted.claims) {
-        Ok(id) => id,
-        Err(e) => return posted.failed(app, &e).await,
-    };
+pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, Error> {
+    let lead_id = subject(&posted.claims)?;
     let text = posted.fields.get("text").unwrap_or_default();
     match app
         .domain()
         .post_comment(&posted.claims.context(), lead_id, text)
         .await
     {
-        Ok(()) => posted.done(app, Done::Commented),
+        Ok(()) => Ok(posted.done(app, Done::Commented)),
         Err(domain::Error::Validation(errors)) if !posted.json => {
             let scope = posted.scope();
             card_page(
@@ -239,6 +203,6 @@ pub(crate) async fn comment(app: &App, request: Request<Incoming>) -> Response {
             )
             .await
         }
-        Err(e) => posted.failed(app, &Error::from(e)).await,
+        Err(e) => Err(e.into()),
     }
 }

@@ -15,6 +15,7 @@ mod app;
 mod config;
 mod deals;
 mod error;
+mod extract;
 mod http;
 mod keys;
 mod messages;

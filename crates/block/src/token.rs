@@ -45,6 +45,21 @@ pub(crate) enum ActionKind {
 }
 
 impl ActionKind {
+    /// The path of the route the token is for, under the public URL: a kind names its route once, so a link
+    /// and its kind can never disagree.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Self::AddContact | Self::CreateContact => "action/contact",
+            Self::Link => "action/link",
+            Self::Unlink => "action/unlink",
+            Self::NewDeal | Self::CreateDeal => "action/deal",
+            Self::Deal => "deal",
+            Self::Comment => "action/comment",
+            Self::Settings | Self::SaveSettings => "action/settings",
+            Self::TriggerSecret => "action/trigger-secret",
+        }
+    }
+
     /// Whether the token travels in a GET link's query — where browser history and proxy logs keep it — and
     /// opens a page that shows something or hands out further tokens. Such links live shorter.
     pub(crate) fn is_page_link(self) -> bool {

@@ -1,0 +1,203 @@
+//! Requests checked before a handler runs: a GET page's token verified, a POSTed action's form read and its
+//! token verified and spent. A handler gets the claims and the fields, never a request to check; a refusal is
+//! answered here, in the agent's language where the token says it.
+//!
+//! Every identity an action touches comes from its token. GET pages only read it; a POST spends the
+//! token's nonce first, so a second use is refused whatever the first one's outcome. A POST answers a
+//! page for a new tab, or — when the caller asks for JSON — `{"ok": true}` for the in-place handler.
+
+use http::StatusCode;
+use hyper::Request;
+use hyper::body::Incoming;
+
+use crate::Error;
+use crate::app::App;
+use crate::http::{self as web, Fields, Response};
+use crate::token::{ActionKind, Claims, Scope};
+use crate::view::model::{Done, PageView};
+
+/// Runs a GET page: its token (one of `kinds`) is verified first; the handler's failure becomes the failure page
+/// in the agent's language.
+pub(crate) async fn page(
+    app: &App,
+    request: Request<Incoming>,
+    kinds: &[ActionKind],
+    handler: impl AsyncFnOnce(&App, PageRequest) -> Result<Response, Error>,
+) -> Response {
+    let got = match read_get(app, &request, kinds) {
+        Ok(got) => got,
+        Err(refused) => return *refused,
+    };
+    let lang = got.claims.lang();
+    match handler(app, got).await {
+        Ok(response) => response,
+        Err(e) => app.failed_page(lang, &e),
+    }
+}
+
+/// Runs a POSTed action: its form is read and its token (one of `kinds`) verified and spent first; the handler's
+/// failure is answered as a page or as JSON, giving the token back when nothing was written.
+pub(crate) async fn action(
+    app: &App,
+    request: Request<Incoming>,
+    kinds: &[ActionKind],
+    handler: impl AsyncFnOnce(&App, &ActionPost) -> Result<Response, Error>,
+) -> Response {
+    let posted = match read_post(app, request, kinds).await {
+        Ok(posted) => posted,
+        Err(refused) => return *refused,
+    };
+    match handler(app, &posted).await {
+        Ok(response) => response,
+        Err(e) => posted.failed(app, &e).await,
+    }
+}
+
+/// A verified GET: the token's claims and the query.
+pub(crate) struct PageRequest {
+    pub(crate) claims: Claims,
+    pub(crate) query: Fields,
+}
+
+/// Reads a GET page's token (one of `kinds`) from the query; the answer to send when it is refused.
+pub(crate) fn read_get(
+    app: &App,
+    request: &Request<Incoming>,
+    kinds: &[ActionKind],
+) -> Result<PageRequest, Box<Response>> {
+    let query = Fields::urlencoded(request.uri().query().unwrap_or("").as_bytes());
+    // A form reloaded through a GET button may carry its own submit token besides the button's:
+    // the first one good for this page wins.
+    let mut first_error = None;
+    for token in query.all("t") {
+        match verify(app, Some(token), kinds) {
+            Ok(claims) => return Ok(PageRequest { claims, query }),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let error = first_error.unwrap_or(Error::TokenInvalid("no token"));
+    Err(Box::new(
+        app.failed_page(app.config().default_language, &error),
+    ))
+}
+
+/// A verified, spent POST: the token's claims, the form, and how to answer.
+pub(crate) struct ActionPost {
+    pub(crate) claims: Claims,
+    pub(crate) fields: Fields,
+    /// Whether the caller wants JSON (the in-place handler) rather than a page.
+    pub(crate) json: bool,
+}
+
+/// Whether a failed action certainly wrote nothing: refused before sending, or refused by amoCRM.
+fn nothing_written(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Domain(
+            domain::Error::Validation(_)
+                | domain::Error::NeedsLogin
+                | domain::Error::NotConnected
+                | domain::Error::Busy { .. }
+                | domain::Error::Queued { .. }
+                | domain::Error::Blocked { .. }
+                | domain::Error::PaymentRequired
+                | domain::Error::NotFound(_)
+                | domain::Error::Rejected(_)
+        )
+    )
+}
+
+impl ActionPost {
+    /// The agent's language.
+    pub(crate) fn lang(&self) -> i18n::Lang {
+        self.claims.lang()
+    }
+
+    /// The token's scope, for the fresh tokens of a page shown in answer.
+    pub(crate) fn scope(&self) -> Scope {
+        self.claims.scope()
+    }
+
+    /// The answer to a success.
+    pub(crate) fn done(&self, app: &App, done: Done) -> Response {
+        if self.json {
+            web::json(StatusCode::OK, serde_json::json!({"ok": true}).to_string())
+        } else {
+            app.page(StatusCode::OK, self.lang(), &PageView::Done(done))
+        }
+    }
+
+    /// The answer to a failure. When the action failed before writing anything, the token's nonce is given
+    /// back, so the same form can be sent again (the in-place handler falls back to a plain submit with the
+    /// same token); when something may have been written, the token stays spent.
+    pub(crate) async fn failed(&self, app: &App, error: &Error) -> Response {
+        if nothing_written(error)
+            && let Err(e) = app
+                .domain()
+                .store()
+                .release_nonce(&format!("action:{}", self.claims.nonce))
+                .await
+        {
+            tracing::warn!(error = %e, "could not release the action token");
+        }
+        if self.json {
+            app.failed_json(self.lang(), error)
+        } else {
+            app.failed_page(self.lang(), error)
+        }
+    }
+}
+
+/// Reads a POSTed action: its form, its token (one of `kinds`), and spends the token's nonce.
+pub(crate) async fn read_post(
+    app: &App,
+    request: Request<Incoming>,
+    kinds: &[ActionKind],
+) -> Result<ActionPost, Box<Response>> {
+    let json = web::wants_json(request.headers());
+    let fail = |lang, e: Error| {
+        Box::new(if json {
+            app.failed_json(lang, &e)
+        } else {
+            app.failed_page(lang, &e)
+        })
+    };
+    let default = app.config().default_language;
+    let (parts, body) = request.into_parts();
+    let body = web::read_body(body, &parts.headers, app.config().max_body_bytes)
+        .await
+        .map_err(|e| fail(default, e))?;
+    let fields =
+        Fields::form(web::content_type(&parts.headers), &body).map_err(|e| fail(default, e))?;
+    let claims = verify(app, fields.get("t"), kinds).map_err(|e| fail(default, e))?;
+    match app
+        .domain()
+        .store()
+        .consume_nonce(&format!("action:{}", claims.nonce), claims.exp)
+        .await
+    {
+        Ok(true) => Ok(ActionPost {
+            claims,
+            fields,
+            json,
+        }),
+        Ok(false) => Err(fail(claims.lang(), Error::TokenReplayed)),
+        Err(e) => Err(fail(claims.lang(), Error::Store(e.to_string()))),
+    }
+}
+
+fn verify(app: &App, token: Option<&str>, kinds: &[ActionKind]) -> Result<Claims, Error> {
+    let token = token
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(Error::TokenInvalid("no token"))?;
+    app.inner.signer.verify(token, kinds, domain::now())
+}
+
+/// The subject (contact or deal) a token must name for its action.
+pub(crate) fn subject(claims: &Claims) -> Result<i64, Error> {
+    claims
+        .subject
+        .ok_or(Error::TokenInvalid("token names no contact or deal"))
+}
