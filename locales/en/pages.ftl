@@ -66,6 +66,13 @@ api-error-ticket-not-found = Usedesk has no ticket { $ticket }.
 api-error-validation = Some deal fields are invalid.
 api-error-upstream-unavailable = amoCRM is unavailable right now. Retry the request later.
 api-error-conflict = A request with the same Idempotency-Key but a different body has already been processed.
+api-error-in-progress = The same request is being processed right now. Retry it in a few seconds.
+api-error-rejected = amoCRM refused the deal: { $reason }
+api-error-payment-required = The amoCRM subscription has ended.
+api-error-forbidden = The amoCRM user of this connection may not do this.
+api-error-usedesk-unavailable = Usedesk is unavailable right now. Retry the request later.
+api-error-usedesk-refused = Usedesk refused the request: check the usedesk_api_token of the block (open the block in a ticket once after changing it).
+api-error-internal = Something went wrong on our side (reference { $ref }).
 api-error-trigger-secret-required = This request carries no trigger secret. Open the gear of the amoCRM block in any ticket → Trigger secret, create one, and send it in the X-Trigger-Secret header of the trigger's POST request, or add ?secret=… to its URL.
 api-error-trigger-secret-invalid = The trigger secret is wrong, was rotated, or is not the one of this amoClientId. Open the gear of the amoCRM block in any ticket → Trigger secret, create a new one, and put it in the X-Trigger-Secret header of the trigger's POST request, or in ?secret=… of its URL.
 

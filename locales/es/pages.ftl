@@ -66,6 +66,13 @@ api-error-ticket-not-found = Usedesk no tiene el ticket { $ticket }.
 api-error-validation = Algunos campos del negocio no son válidos.
 api-error-upstream-unavailable = amoCRM no está disponible en este momento. Repita la solicitud más tarde.
 api-error-conflict = Ya se procesó una solicitud con el mismo Idempotency-Key pero con un cuerpo distinto.
+api-error-in-progress = La misma solicitud se está procesando ahora mismo. Repítala en unos segundos.
+api-error-rejected = amoCRM rechazó el negocio: { $reason }
+api-error-payment-required = La suscripción de amoCRM ha terminado.
+api-error-forbidden = El usuario de amoCRM de esta conexión no puede hacer esto.
+api-error-usedesk-unavailable = Usedesk no está disponible ahora. Repita la solicitud más tarde.
+api-error-usedesk-refused = Usedesk rechazó la solicitud: revise el usedesk_api_token del bloque (abra el bloque en un ticket una vez después de cambiarlo).
+api-error-internal = Algo falló de nuestro lado (referencia { $ref }).
 api-error-trigger-secret-required = Esta solicitud no lleva secreto del disparador. En la configuración (engranaje) del bloque de amoCRM → Secreto del disparador, cree uno y envíelo en el encabezado X-Trigger-Secret de la solicitud POST del disparador, o añada ?secret=… a su URL.
 api-error-trigger-secret-invalid = El secreto del disparador es incorrecto, fue renovado o no es el de este amoClientId. En la configuración (engranaje) del bloque de amoCRM → Secreto del disparador, cree uno nuevo y póngalo en el encabezado X-Trigger-Secret de la solicitud POST del disparador, o en ?secret=… de su URL.
 

@@ -66,6 +66,13 @@ api-error-ticket-not-found = O Usedesk não tem o ticket { $ticket }.
 api-error-validation = Alguns campos do negócio são inválidos.
 api-error-upstream-unavailable = O amoCRM está indisponível no momento. Repita a solicitação mais tarde.
 api-error-conflict = Uma solicitação com o mesmo Idempotency-Key, mas com outro corpo, já foi processada.
+api-error-in-progress = A mesma solicitação está sendo processada agora. Repita em alguns segundos.
+api-error-rejected = O amoCRM recusou o negócio: { $reason }
+api-error-payment-required = A assinatura do amoCRM terminou.
+api-error-forbidden = O usuário do amoCRM desta conexão não pode fazer isso.
+api-error-usedesk-unavailable = O Usedesk está indisponível agora. Repita a solicitação mais tarde.
+api-error-usedesk-refused = O Usedesk recusou a solicitação: verifique o usedesk_api_token do bloco (abra o bloco em um ticket uma vez depois de alterá-lo).
+api-error-internal = Algo deu errado do nosso lado (referência { $ref }).
 api-error-trigger-secret-required = Esta solicitação não traz o segredo do gatilho. Nas configurações (engrenagem) do bloco amoCRM → Segredo do gatilho, crie um e envie-o no cabeçalho X-Trigger-Secret da solicitação POST do gatilho, ou adicione ?secret=… à URL dele.
 api-error-trigger-secret-invalid = O segredo do gatilho está errado, foi trocado ou não é o deste amoClientId. Nas configurações (engrenagem) do bloco amoCRM → Segredo do gatilho, crie um novo e coloque-o no cabeçalho X-Trigger-Secret da solicitação POST do gatilho, ou em ?secret=… da URL dele.
 

@@ -68,6 +68,13 @@ api-error-ticket-not-found = В Usedesk нет тикета { $ticket }.
 api-error-validation = Поля сделки заполнены неверно.
 api-error-upstream-unavailable = amoCRM сейчас недоступен. Повторите запрос позже.
 api-error-conflict = Запрос с тем же Idempotency-Key, но с другим телом уже был обработан.
+api-error-in-progress = Такой же запрос обрабатывается прямо сейчас. Повторите его через несколько секунд.
+api-error-rejected = amoCRM отклонила сделку: { $reason }
+api-error-payment-required = Подписка amoCRM закончилась.
+api-error-forbidden = Пользователю amoCRM этого подключения это не разрешено.
+api-error-usedesk-unavailable = Usedesk сейчас недоступен. Повторите запрос позже.
+api-error-usedesk-refused = Usedesk отклонил запрос: проверьте usedesk_api_token блока (после изменения откройте блок в тикете один раз).
+api-error-internal = Что-то пошло не так на нашей стороне (код { $ref }).
 api-error-trigger-secret-required = В запросе нет секрета триггера. Создайте его в настройках (шестерёнка) блока amoCRM → Секрет триггера и передавайте в заголовке X-Trigger-Secret POST-запроса триггера или добавьте ?secret=… к его URL.
 api-error-trigger-secret-invalid = Секрет триггера неверен, был заменён или относится к другому amoClientId. Создайте новый в настройках (шестерёнка) блока amoCRM → Секрет триггера и укажите его в заголовке X-Trigger-Secret POST-запроса триггера или в ?secret=… его URL.
 

@@ -46,147 +46,162 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status the failure is answered with.
-    pub fn status(&self) -> StatusCode {
+    /// How the failure is answered — status, stable code, what the agent is told, when to try again — decided
+    /// here, in one match, for every edge. The trigger API (`trigger.rs`) and the OAuth pages (`oauth.rs`)
+    /// start from this and override, by name, the few cases where their own contract differs.
+    pub fn classify(&self) -> Classified {
+        use StatusCode as S;
         use domain::Error as D;
+        let plain = |status, code, failure| Classified {
+            status,
+            code,
+            failure,
+            retry_after: None,
+        };
+        let later = |status, code, failure, seconds| Classified {
+            status,
+            code,
+            failure,
+            retry_after: Some(seconds),
+        };
+        let internal = || plain(S::INTERNAL_SERVER_ERROR, "internal", Failure::Internal);
         match self {
-            Self::TokenInvalid(_) => StatusCode::FORBIDDEN,
-            Self::TokenExpired => StatusCode::GONE,
-            Self::TokenReplayed => StatusCode::CONFLICT,
-            Self::BadState(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Config(_) | Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Config(_) | Self::Store(_) => internal(),
+            Self::TokenInvalid(_) => plain(S::FORBIDDEN, "token_invalid", Failure::TokenInvalid),
+            Self::TokenExpired => plain(S::GONE, "token_expired", Failure::TokenExpired),
+            Self::TokenReplayed => plain(S::CONFLICT, "token_replayed", Failure::TokenReplayed),
+            Self::BadState(_) => plain(S::BAD_REQUEST, "bad_state", Failure::TokenInvalid),
+            Self::TooLarge { .. } => {
+                plain(S::PAYLOAD_TOO_LARGE, "payload_too_large", Failure::Internal)
+            }
+            Self::UnsupportedMediaType => plain(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Failure::Internal,
+            ),
+            Self::BadRequest(_) => plain(S::BAD_REQUEST, "bad_request", Failure::Internal),
             Self::Domain(e) => match e {
-                D::NeedsLogin
-                | D::NotConnected
-                | D::TriggerSecretRequired
-                | D::TriggerSecretInvalid => StatusCode::UNAUTHORIZED,
-                D::NotFound(_) => StatusCode::NOT_FOUND,
-                D::Validation(_) | D::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                D::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
-                D::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
-                D::Forbidden(_) => StatusCode::FORBIDDEN,
-                D::Queued { .. } | D::Blocked { .. } | D::Unavailable(_) | D::Timeout => {
-                    StatusCode::SERVICE_UNAVAILABLE
+                D::NeedsLogin | D::NotConnected => {
+                    plain(S::UNAUTHORIZED, "needs_login", Failure::NeedsLogin)
                 }
-                D::Usedesk { retryable, .. } => {
-                    if *retryable {
-                        StatusCode::SERVICE_UNAVAILABLE
-                    } else {
-                        StatusCode::BAD_GATEWAY
-                    }
+                D::TriggerSecretRequired => plain(
+                    S::UNAUTHORIZED,
+                    "trigger_secret_required",
+                    Failure::TokenInvalid,
+                ),
+                D::TriggerSecretInvalid => plain(
+                    S::UNAUTHORIZED,
+                    "trigger_secret_invalid",
+                    Failure::TokenInvalid,
+                ),
+                D::NotFound(_) => plain(S::NOT_FOUND, "not_found", Failure::NotFound),
+                D::Validation(errors) => plain(
+                    S::UNPROCESSABLE_ENTITY,
+                    "validation",
+                    Failure::Rejected(
+                        errors
+                            .iter()
+                            .map(|e| e.label.clone().unwrap_or_else(|| e.field.clone()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ),
+                // amoCRM's own explanation of a refused write is meant for the person who wrote it.
+                D::Rejected(reason) => plain(
+                    S::UNPROCESSABLE_ENTITY,
+                    "rejected",
+                    Failure::Rejected(reason.clone()),
+                ),
+                D::Forbidden(reason) => {
+                    plain(S::FORBIDDEN, "forbidden", Failure::Rejected(reason.clone()))
                 }
-                D::Conflict | D::InProgress => StatusCode::CONFLICT,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
+                D::Busy { until } => later(
+                    S::TOO_MANY_REQUESTS,
+                    "busy",
+                    Failure::Busy,
+                    wait_or(*until, 60),
+                ),
+                D::Queued { until } => {
+                    let seconds = seconds_until(*until);
+                    later(
+                        S::SERVICE_UNAVAILABLE,
+                        "queued",
+                        Failure::Queued { seconds },
+                        seconds,
+                    )
+                }
+                D::Blocked { until } => later(
+                    S::SERVICE_UNAVAILABLE,
+                    "blocked",
+                    Failure::Blocked,
+                    wait_or(*until, 300),
+                ),
+                D::PaymentRequired => plain(
+                    S::PAYMENT_REQUIRED,
+                    "payment_required",
+                    Failure::PaymentRequired,
+                ),
+                D::Unavailable(_)
+                | D::Timeout
+                | D::Usedesk {
+                    retryable: true, ..
+                } => later(
+                    S::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    Failure::Unavailable,
+                    30,
+                ),
+                D::Usedesk { .. } => plain(S::BAD_GATEWAY, "usedesk_error", Failure::Internal),
+                D::Conflict => plain(S::CONFLICT, "conflict", Failure::Internal),
+                D::InProgress => later(S::CONFLICT, "in_progress", Failure::Internal, 5),
+                _ => internal(),
             },
         }
+    }
+
+    /// The HTTP status the failure is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.classify().status
     }
 
     /// What the agent is told, for the views to translate.
     pub fn failure(&self) -> Failure {
-        use domain::Error as D;
-        match self {
-            Self::TokenInvalid(_) | Self::BadState(_) => Failure::TokenInvalid,
-            Self::TokenExpired => Failure::TokenExpired,
-            Self::TokenReplayed => Failure::TokenReplayed,
-            Self::Domain(e) => match e {
-                D::NeedsLogin | D::NotConnected => Failure::NeedsLogin,
-                D::TriggerSecretRequired | D::TriggerSecretInvalid => Failure::TokenInvalid,
-                D::NotFound(_) => Failure::NotFound,
-                D::Busy { .. } => Failure::Busy,
-                D::Queued { until } => Failure::Queued {
-                    seconds: seconds_until(*until),
-                },
-                D::Blocked { .. } => Failure::Blocked,
-                D::PaymentRequired => Failure::PaymentRequired,
-                D::Unavailable(_)
-                | D::Timeout
-                | D::Usedesk {
-                    retryable: true, ..
-                } => Failure::Unavailable,
-                // amoCRM's own explanation of a refused write is meant for the person who wrote it.
-                D::Rejected(reason) | D::Forbidden(reason) => Failure::Rejected(reason.clone()),
-                D::Validation(errors) => Failure::Rejected(
-                    errors
-                        .iter()
-                        .map(|e| e.label.clone().unwrap_or_else(|| e.field.clone()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                _ => Failure::Internal,
-            },
-            Self::Config(_)
-            | Self::TooLarge { .. }
-            | Self::UnsupportedMediaType
-            | Self::BadRequest(_)
-            | Self::Store(_) => Failure::Internal,
-        }
+        self.classify().failure
     }
 
     /// A stable snake_case name of the failure, for JSON answers.
     pub fn code(&self) -> &'static str {
-        use domain::Error as D;
-        match self {
-            Self::Config(_) | Self::Store(_) => "internal",
-            Self::TokenInvalid(_) => "token_invalid",
-            Self::TokenExpired => "token_expired",
-            Self::TokenReplayed => "token_replayed",
-            Self::BadState(_) => "bad_state",
-            Self::TooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::BadRequest(_) => "bad_request",
-            Self::Domain(e) => match e {
-                D::NeedsLogin | D::NotConnected => "needs_login",
-                D::TriggerSecretRequired => "trigger_secret_required",
-                D::TriggerSecretInvalid => "trigger_secret_invalid",
-                D::NotFound(_) => "not_found",
-                D::Validation(_) => "validation",
-                D::Rejected(_) => "rejected",
-                D::Busy { .. } => "busy",
-                D::Queued { .. } => "queued",
-                D::Blocked { .. } => "blocked",
-                D::PaymentRequired => "payment_required",
-                D::Forbidden(_) => "forbidden",
-                D::Unavailable(_) | D::Timeout => "unavailable",
-                D::Usedesk {
-                    retryable: true, ..
-                } => "unavailable",
-                D::Usedesk { .. } => "usedesk_error",
-                D::Conflict => "conflict",
-                D::InProgress => "in_progress",
-                _ => "internal",
-            },
-        }
+        self.classify().code
     }
 
     /// Seconds after which trying again may work, for a `Retry-After` header.
     pub fn retry_after(&self) -> Option<u64> {
-        use domain::Error as D;
-        let until = |at: &Option<std::time::SystemTime>, default: u64| {
-            at.and_then(|t| t.duration_since(std::time::SystemTime::now()).ok())
-                .map_or(default, |d| d.as_secs().max(1))
-        };
-        match self {
-            Self::Domain(D::Busy { until: at }) => Some(until(at, 60)),
-            Self::Domain(D::Queued { until }) => Some(seconds_until(*until)),
-            Self::Domain(D::Blocked { until: at }) => Some(until(at, 300)),
-            Self::Domain(
-                D::Unavailable(_)
-                | D::Timeout
-                | D::Usedesk {
-                    retryable: true, ..
-                },
-            ) => Some(30),
-            Self::Domain(D::InProgress) => Some(5),
-            _ => None,
-        }
+        self.classify().retry_after
     }
 
     /// Whether the failure is ours or unexplained, so its cause must be logged under a reference.
     pub(crate) fn is_internal(&self) -> bool {
         matches!(self.failure(), Failure::Internal)
     }
+}
+
+/// How one failure is answered; see [`Error::classify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// A stable snake_case name, for JSON answers and metrics.
+    pub code: &'static str,
+    /// What the agent is told, for the views to translate.
+    pub failure: Failure,
+    /// Seconds after which trying again may work (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+/// Whole seconds until `at` (at least 1), or `default` when the wait is unknown or over.
+fn wait_or(at: Option<std::time::SystemTime>, default: u64) -> u64 {
+    at.and_then(|t| t.duration_since(std::time::SystemTime::now()).ok())
+        .map_or(default, |d| d.as_secs().max(1))
 }
 
 /// Whole seconds (at least 1) until `at`.

@@ -29,6 +29,6 @@ pub mod view;
 
 pub use app::App;
 pub use config::{BlockConfig, MIN_SIGNING_KEY_BYTES};
-pub use error::Error;
+pub use error::{Classified, Error};
 pub use metrics::Metrics;
 pub use serve::serve;

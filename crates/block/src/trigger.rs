@@ -218,88 +218,27 @@ fn field_path(payload: &FreeCreateLead, error: &FieldError) -> String {
     }
 }
 
+/// The trigger API's answer to a failure: the service's one classification (`Error::classify`) for status,
+/// code and `Retry-After`, in English (a trigger has no agent to translate for), with the cases where this API's
+/// contract differs named here: an unknown Integration ID is `404 unknown_client`; every kind of upstream trouble
+/// (amoCRM busy, queued, blocked, down or slow; Usedesk down) is one `503 upstream_unavailable`, since a trigger
+/// can only retry; a refused field points at its place in the payload.
 fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> Response {
     use domain::Error as D;
-    let retry_after = Error::Domain(error.clone()).retry_after();
+    let classified = Error::Domain(error.clone()).classify();
+    let t1 = |id: &str, name: &str, value: Arg| {
+        Translator::global().t_args(Lang::En, id, &[(name, value)])
+    };
     let (status, code, message, path): (StatusCode, &str, String, Option<&str>) = match &error {
         D::TriggerSecretRequired | D::TriggerSecretInvalid => {
             return secret_refused(payload, &error);
         }
+        D::Validation(errors) => return validation_answer(payload, errors),
         D::NotConnected => (
             StatusCode::NOT_FOUND,
             "unknown_client",
             english("api-error-unknown-client"),
             Some("amoClientId"),
-        ),
-        D::NeedsLogin => (
-            StatusCode::UNAUTHORIZED,
-            "needs_login",
-            english("api-error-needs-login"),
-            Some("amoClientId"),
-        ),
-        D::NotFound(_) => (
-            StatusCode::NOT_FOUND,
-            "not_found",
-            Translator::global().t_args(
-                Lang::En,
-                "api-error-ticket-not-found",
-                &[("ticket", Arg::from(payload.ticket_id))],
-            ),
-            Some("ticketId"),
-        ),
-        D::Conflict => (
-            StatusCode::CONFLICT,
-            "conflict",
-            english("api-error-conflict"),
-            None,
-        ),
-        D::InProgress => (
-            StatusCode::CONFLICT,
-            "in_progress",
-            "The same request is being processed right now. Retry it in a few seconds.".into(),
-            None,
-        ),
-        D::Validation(errors) => {
-            let problems: Vec<Value> = errors
-                .iter()
-                .map(|e| {
-                    json!({
-                        "path": field_path(payload, e),
-                        "code": "invalid",
-                        "message": messages::field_error(Lang::En, e),
-                    })
-                })
-                .collect();
-            let first = errors.first().map(|e| field_path(payload, e));
-            let mut body = error_body(
-                "validation",
-                &format!(
-                    "{} {}",
-                    english("api-error-validation"),
-                    messages::field_errors(Lang::En, errors)
-                ),
-                first.as_deref(),
-            );
-            body["error"]["problems"] = problems.into();
-            return answer(StatusCode::UNPROCESSABLE_ENTITY, &body, None);
-        }
-        D::Rejected(reason) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "rejected",
-            format!("amoCRM refused the deal: {reason}"),
-            None,
-        ),
-        D::PaymentRequired => (
-            StatusCode::PAYMENT_REQUIRED,
-            "payment_required",
-            "The amoCRM subscription has ended.".into(),
-            None,
-        ),
-        D::Forbidden(_) => (
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "The amoCRM user of this connection may not do this.".into(),
-            None,
         ),
         D::Busy { .. } | D::Queued { .. } | D::Blocked { .. } | D::Unavailable(_) | D::Timeout => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -312,26 +251,99 @@ fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> 
         } => (
             StatusCode::SERVICE_UNAVAILABLE,
             "upstream_unavailable",
-            "Usedesk is unavailable right now. Retry the request later.".into(),
+            english("api-error-usedesk-unavailable"),
+            None,
+        ),
+        D::NeedsLogin => (
+            classified.status,
+            classified.code,
+            english("api-error-needs-login"),
+            Some("amoClientId"),
+        ),
+        D::NotFound(_) => (
+            classified.status,
+            classified.code,
+            t1(
+                "api-error-ticket-not-found",
+                "ticket",
+                Arg::from(payload.ticket_id),
+            ),
+            Some("ticketId"),
+        ),
+        D::Conflict => (
+            classified.status,
+            classified.code,
+            english("api-error-conflict"),
+            None,
+        ),
+        D::InProgress => (
+            classified.status,
+            classified.code,
+            english("api-error-in-progress"),
+            None,
+        ),
+        D::Rejected(reason) => (
+            classified.status,
+            classified.code,
+            t1("api-error-rejected", "reason", Arg::from(reason.as_str())),
+            None,
+        ),
+        D::PaymentRequired => (
+            classified.status,
+            classified.code,
+            english("api-error-payment-required"),
+            None,
+        ),
+        D::Forbidden(_) => (
+            classified.status,
+            classified.code,
+            english("api-error-forbidden"),
             None,
         ),
         D::Usedesk { .. } => (
-            StatusCode::BAD_GATEWAY,
-            "usedesk_error",
-            "Usedesk refused the request: check the usedesk_api_token of the block (open the block in a ticket once after changing it).".into(),
+            classified.status,
+            classified.code,
+            english("api-error-usedesk-refused"),
             None,
         ),
         _ => {
             let reference = app.log_failure(&Error::Domain(error.clone()));
-            let body = json!({"error": {
-                "code": "internal",
-                "message": format!("Something went wrong on our side (reference {reference})."),
-                "path": null,
-                "reference": reference,
-            }});
+            let message = t1("api-error-internal", "ref", Arg::from(reference.as_str()));
+            let mut body = error_body("internal", &message, None);
+            body["error"]["reference"] = Value::from(reference);
             return answer(StatusCode::INTERNAL_SERVER_ERROR, &body, None);
         }
     };
     tracing::info!(error = %error, code, "trigger refused");
-    answer(status, &error_body(code, &message, path), retry_after)
+    answer(
+        status,
+        &error_body(code, &message, path),
+        classified.retry_after,
+    )
+}
+
+/// A draft amoCRM would refuse: every problem with its place in the payload.
+fn validation_answer(payload: &FreeCreateLead, errors: &[FieldError]) -> Response {
+    let problems: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            json!({
+                "path": field_path(payload, e),
+                "code": "invalid",
+                "message": messages::field_error(Lang::En, e),
+            })
+        })
+        .collect();
+    let first = errors.first().map(|e| field_path(payload, e));
+    let mut body = error_body(
+        "validation",
+        &format!(
+            "{} {}",
+            english("api-error-validation"),
+            messages::field_errors(Lang::En, errors)
+        ),
+        first.as_deref(),
+    );
+    body["error"]["problems"] = problems.into();
+    answer(StatusCode::UNPROCESSABLE_ENTITY, &body, None)
 }
