@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use amocrm::AccountHost;
 use domain::model::{BlockData, TicketClient};
 use domain::{BlockInput, BlockOutcome, Degradation};
 use http::StatusCode;
@@ -15,7 +16,7 @@ use subtle::ConstantTimeEq;
 use usedesk::{BlockRequest, BlockResponse};
 
 use crate::app::App;
-use crate::http::{self as web, Response};
+use crate::http::{self as web, Response, read_body};
 use crate::keys;
 use crate::token::{ActionKind, Scope};
 use crate::view::{self, model};
@@ -76,8 +77,8 @@ impl Rendered {
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
     let started = Instant::now();
     let answer = match answer(app, request).await {
-        Ok(answer) => answer,
-        Err(kept) => {
+        Answered::Fresh(answer) => answer,
+        Answered::Kept(kept) => {
             app.inner.metrics.observe_render("ready", started.elapsed());
             return web::json_bytes(StatusCode::OK, kept);
         }
@@ -109,82 +110,100 @@ fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str)
     }
 }
 
-/// The answer to render, or (`Err`) an identical answer rendered moments ago.
-async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::Bytes> {
+/// What a block request is answered with.
+enum Answered {
+    /// A view to render.
+    Fresh(Answer),
+    /// An identical answer rendered moments ago, ready to send again.
+    Kept(bytes::Bytes),
+}
+
+/// A view to render, with the outcome label its metrics use.
+fn reply(outcome: &'static str, lang: i18n::Lang, view: model::BlockView) -> Answer {
+    Answer {
+        outcome,
+        status: StatusCode::OK,
+        lang,
+        view,
+        keep_as: None,
+    }
+}
+
+/// The block request, read within the body limit, or the block that says why it could not be.
+async fn read_request(app: &App, request: Request<Incoming>) -> Result<BlockRequest, Answer> {
     let (parts, body) = request.into_parts();
-    let body = match web::read_body(body, &parts.headers, app.config().max_body_bytes).await {
-        Ok(body) => body,
-        Err(e) => {
+    let body = read_body(body, &parts.headers, app.config().max_body_bytes)
+        .await
+        .map_err(|e| {
             let outcome = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 "too_large"
             } else {
                 "bad_request"
             };
-            return Ok(unreadable(app, outcome, e.status(), &e.to_string()));
-        }
-    };
-    let content_type = web::content_type(&parts.headers);
-    let request = match BlockRequest::parse(content_type, &body) {
-        Ok(request) => request,
-        Err(e) => {
-            return Ok(unreadable(
-                app,
-                "bad_request",
-                StatusCode::BAD_REQUEST,
-                &e.to_string(),
-            ));
-        }
-    };
-    let reply = |outcome, lang, view| {
-        Ok(Answer {
-            outcome,
-            status: StatusCode::OK,
-            lang,
-            view,
-            keep_as: None,
-        })
-    };
+            unreadable(app, outcome, e.status(), &e.to_string())
+        })?;
+    BlockRequest::parse(web::content_type(&parts.headers), &body)
+        .map_err(|e| unreadable(app, "bad_request", StatusCode::BAD_REQUEST, &e.to_string()))
+}
 
+/// The agent's language: the block's own, else the configured default.
+fn language(app: &App, request: &BlockRequest) -> i18n::Lang {
+    if request.language_given {
+        i18n::Lang::from_code(request.language.code()).unwrap_or_default()
+    } else {
+        app.config().default_language
+    }
+}
+
+/// What the block needs before it can look anything up — the secret, the amoCRM host, the Usedesk token — or
+/// the setup block that says which one is missing or wrong.
+fn setup(
+    app: &App,
+    request: &BlockRequest,
+    lang: i18n::Lang,
+) -> Result<(AccountHost, SecretString), Answer> {
     // Nothing of a request with a wrong secret is used, not even its language.
     if let Some(expected) = &app.config().block_secret
         && !secret_matches(request.secret_key.as_ref(), expected)
     {
         tracing::warn!("block request with a wrong or missing secret key");
         let lang = app.config().default_language;
-        return reply("bad_secret", lang, model::BlockView::BadSecret);
+        return Err(reply("bad_secret", lang, model::BlockView::BadSecret));
     }
-    let lang = if request.language_given {
-        i18n::Lang::from_code(request.language.code()).unwrap_or_default()
-    } else {
-        app.config().default_language
-    };
-
     let Some(raw_host) = request
         .amo_base_host
         .as_deref()
         .map(str::trim)
         .filter(|h| !h.is_empty())
     else {
-        return reply("missing_host", lang, model::BlockView::MissingHost);
+        return Err(reply("missing_host", lang, model::BlockView::MissingHost));
     };
-    let host = match app.domain().parse_host(raw_host) {
-        Ok(host) => host,
-        Err(e) => {
-            tracing::info!(error = ?crate::oauth::untrusted(&e.to_string()), "amo_base_host refused");
-            let view = model::BlockView::RefusedHost {
-                host: raw_host.to_owned(),
-            };
-            return reply("refused_host", lang, view);
-        }
-    };
-    let Some(usedesk_token) = request
+    let host = app.domain().parse_host(raw_host).map_err(|e| {
+        tracing::info!(error = ?crate::oauth::untrusted(&e.to_string()), "amo_base_host refused");
+        let view = model::BlockView::RefusedHost {
+            host: raw_host.to_owned(),
+        };
+        reply("refused_host", lang, view)
+    })?;
+    let token = request
         .usedesk_api_token
         .clone()
         .filter(|t| !t.expose_secret().trim().is_empty())
-    else {
-        return reply("missing_token", lang, model::BlockView::MissingUsedeskToken);
-    };
+        .ok_or_else(|| reply("missing_token", lang, model::BlockView::MissingUsedeskToken))?;
+    Ok((host, token))
+}
 
+/// The answer to a block request.
+async fn answer(app: &App, request: Request<Incoming>) -> Answered {
+    let request = match read_request(app, request).await {
+        Ok(request) => request,
+        Err(answer) => return Answered::Fresh(answer),
+    };
+    let lang = language(app, &request);
+    let (host, usedesk_token) = match setup(app, &request, lang) {
+        Ok(ready) => ready,
+        Err(answer) => return Answered::Fresh(answer),
+    };
     let client = TicketClient {
         ticket_id: request.ticket_id,
         client_id: request.client_id,
@@ -202,6 +221,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::
         host: host.clone(),
         client,
     };
+    let outcome = app.domain().block(input).await;
     let login = |expired: bool| {
         if app.domain().oauth_configured() {
             let login_url = crate::oauth::login_url(app, &usedesk_token, &host, lang);
@@ -210,22 +230,10 @@ async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::
             model::BlockView::OAuthNotConfigured
         }
     };
-    match app.domain().block(input).await {
+    Answered::Fresh(match outcome {
         BlockOutcome::NotConnected => reply("not_connected", lang, login(false)),
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
-        BlockOutcome::Ready(data) => {
-            let key = (data.render_id, request.ticket_id, request.client_id, lang);
-            // A notice is said once: an answer with one is neither served from the cache (which would hide
-            // it) nor kept there (which would repeat it).
-            let says_notice = !data.notices.is_empty();
-            if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
-                return Err(kept);
-            }
-            let view = data_view(app, &request, lang, data, None);
-            let mut answer = reply("ready", lang, view)?;
-            answer.keep_as = (!says_notice).then_some(key);
-            Ok(answer)
-        }
+        BlockOutcome::Ready(data) => return ready(app, &request, lang, data),
         BlockOutcome::Degraded {
             reason,
             last_known: Some(data),
@@ -248,7 +256,23 @@ async fn answer(app: &App, request: Request<Incoming>) -> Result<Answer, bytes::
                 model::BlockView::Degraded { reason, reference },
             )
         }
+    })
+}
+
+/// Fresh data: the answer rendered moments ago for the same data, ticket, client and language when there is
+/// one, else a view to render and keep.
+fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockData>) -> Answered {
+    let key = (data.render_id, request.ticket_id, request.client_id, lang);
+    // A notice is said once: an answer with one is neither served from the cache (which would hide it) nor
+    // kept there (which would repeat it).
+    let says_notice = !data.notices.is_empty();
+    if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
+        return Answered::Kept(kept);
     }
+    let view = data_view(app, request, lang, data, None);
+    let mut answer = reply("ready", lang, view);
+    answer.keep_as = (!says_notice).then_some(key);
+    Answered::Fresh(answer)
 }
 
 fn data_view(
