@@ -130,7 +130,7 @@ fn reply(outcome: &'static str, lang: i18n::Lang, view: model::BlockView) -> Ans
 }
 
 /// The block request, read within the body limit, or the block that says why it could not be.
-async fn read_request(app: &App, request: Request<Incoming>) -> Result<BlockRequest, Answer> {
+async fn read_request(app: &App, request: Request<Incoming>) -> Result<BlockRequest, Box<Answer>> {
     let (parts, body) = request.into_parts();
     let body = read_body(body, &parts.headers, app.config().max_body_bytes)
         .await
@@ -140,10 +140,16 @@ async fn read_request(app: &App, request: Request<Incoming>) -> Result<BlockRequ
             } else {
                 "bad_request"
             };
-            unreadable(app, outcome, e.status(), &e.to_string())
+            Box::new(unreadable(app, outcome, e.status(), &e.to_string()))
         })?;
-    BlockRequest::parse(web::content_type(&parts.headers), &body)
-        .map_err(|e| unreadable(app, "bad_request", StatusCode::BAD_REQUEST, &e.to_string()))
+    BlockRequest::parse(web::content_type(&parts.headers), &body).map_err(|e| {
+        Box::new(unreadable(
+            app,
+            "bad_request",
+            StatusCode::BAD_REQUEST,
+            &e.to_string(),
+        ))
+    })
 }
 
 /// The agent's language: the block's own, else the configured default.
@@ -161,14 +167,18 @@ fn setup(
     app: &App,
     request: &BlockRequest,
     lang: i18n::Lang,
-) -> Result<(AccountHost, SecretString), Answer> {
+) -> Result<(AccountHost, SecretString), Box<Answer>> {
     // Nothing of a request with a wrong secret is used, not even its language.
     if let Some(expected) = &app.config().block_secret
         && !secret_matches(request.secret_key.as_ref(), expected)
     {
         tracing::warn!("block request with a wrong or missing secret key");
         let lang = app.config().default_language;
-        return Err(reply("bad_secret", lang, model::BlockView::BadSecret));
+        return Err(Box::new(reply(
+            "bad_secret",
+            lang,
+            model::BlockView::BadSecret,
+        )));
     }
     let Some(raw_host) = request
         .amo_base_host
@@ -176,20 +186,30 @@ fn setup(
         .map(str::trim)
         .filter(|h| !h.is_empty())
     else {
-        return Err(reply("missing_host", lang, model::BlockView::MissingHost));
+        return Err(Box::new(reply(
+            "missing_host",
+            lang,
+            model::BlockView::MissingHost,
+        )));
     };
     let host = app.domain().parse_host(raw_host).map_err(|e| {
         tracing::info!(error = ?crate::oauth::untrusted(&e.to_string()), "amo_base_host refused");
         let view = model::BlockView::RefusedHost {
             host: raw_host.to_owned(),
         };
-        reply("refused_host", lang, view)
+        Box::new(reply("refused_host", lang, view))
     })?;
     let token = request
         .usedesk_api_token
         .clone()
         .filter(|t| !t.expose_secret().trim().is_empty())
-        .ok_or_else(|| reply("missing_token", lang, model::BlockView::MissingUsedeskToken))?;
+        .ok_or_else(|| {
+            Box::new(reply(
+                "missing_token",
+                lang,
+                model::BlockView::MissingUsedeskToken,
+            ))
+        })?;
     Ok((host, token))
 }
 
@@ -197,12 +217,12 @@ fn setup(
 async fn answer(app: &App, request: Request<Incoming>) -> Answered {
     let request = match read_request(app, request).await {
         Ok(request) => request,
-        Err(answer) => return Answered::Fresh(answer),
+        Err(answer) => return Answered::Fresh(*answer),
     };
     let lang = language(app, &request);
     let (host, usedesk_token) = match setup(app, &request, lang) {
         Ok(ready) => ready,
-        Err(answer) => return Answered::Fresh(answer),
+        Err(answer) => return Answered::Fresh(*answer),
     };
     let client = TicketClient {
         ticket_id: request.ticket_id,
