@@ -276,15 +276,35 @@ pub(crate) async fn confirm(app: &App, request: Request<Incoming>) -> Response {
     }
 }
 
+/// An OAuth page's refusal: its status and what the person is told. The login pages speak their own small
+/// vocabulary ([`OAuthFailure`]: denied, bad state, host mismatch, not pinned, …) rather than the actions'
+/// classification (`Error::classify`), because what went wrong is a step of the login, not an amoCRM answer.
+struct Refused(StatusCode, OAuthFailure);
+
+/// `GET /oauth/callback?code=…&state=…&referer=…`: amoCRM's answer to the consent page; the code is exchanged
+/// at the account the state names, and the connection stored.
 pub(crate) async fn callback(app: &App, request: Request<Incoming>) -> Response {
     let query = query(&request);
-    let default = app.config().default_language;
     let state = query
         .text("state")
         .ok_or(crate::Error::BadState("no state"))
         .and_then(|s| app.inner.sealer.open(s, Purpose::State, domain::now()));
-    let lang = state.as_ref().map_or(default, |c| c.lang);
+    let lang = state
+        .as_ref()
+        .map_or(app.config().default_language, |c| c.lang);
+    match complete(app, &query, state).await {
+        Ok(page) => app.page(StatusCode::OK, lang, &page),
+        Err(Refused(status, why)) => failure(app, status, lang, why),
+    }
+}
 
+/// The callback's steps: amoCRM's own refusal, the state (genuine, unexpired, unused), the code, the host, the
+/// exchange.
+async fn complete(
+    app: &App,
+    query: &Fields,
+    state: Result<LoginContext, crate::Error>,
+) -> Result<PageView, Refused> {
     // amoCRM reports "Deny" (and its own failures) as `error`, without a code.
     if let Some(error) = query.text("error") {
         tracing::info!(error = ?untrusted(error), "amoCRM returned without authorization");
@@ -293,16 +313,44 @@ pub(crate) async fn callback(app: &App, request: Request<Incoming>) -> Response 
         } else {
             OAuthFailure::ExchangeFailed
         };
-        return failure(app, StatusCode::FORBIDDEN, lang, why);
+        return Err(Refused(StatusCode::FORBIDDEN, why));
     }
-    let context = match state {
-        Ok(context) => context,
-        Err(e) => {
-            tracing::warn!(error = %e, "OAuth state refused");
-            return failure(app, StatusCode::BAD_REQUEST, lang, OAuthFailure::BadState);
-        }
+    let context = state.map_err(|e| {
+        tracing::warn!(error = %e, "OAuth state refused");
+        Refused(StatusCode::BAD_REQUEST, OAuthFailure::BadState)
+    })?;
+    spend_state(app, &context).await?;
+    let code = query.text("code").ok_or_else(|| {
+        tracing::warn!("OAuth callback without a code");
+        Refused(StatusCode::BAD_REQUEST, OAuthFailure::ExchangeFailed)
+    })?;
+    let host = app.domain().parse_host(&context.host).map_err(|e| {
+        tracing::info!(error = ?untrusted(&e.to_string()), "the state names a host that is no longer allowed");
+        Refused(StatusCode::BAD_REQUEST, OAuthFailure::BadState)
+    })?;
+    let referer = query.text("referer");
+    let login = match app
+        .domain()
+        .complete_login(&context.usedesk_token, &host, referer, code)
+        .await
+    {
+        Ok(login) => login,
+        Err(e) => return Err(login_refused(app, &context, &host, referer, e).await),
     };
-    // A state is good for one callback: a replayed one is refused like a forged one.
+    tracing::info!(
+        connection = %login.connection.id,
+        usedesk_account = %login.account.fingerprint,
+        host = ?untrusted(host.as_str()),
+        "amoCRM connected"
+    );
+    Ok(PageView::OAuthSuccess {
+        host: host.as_str().to_owned(),
+        account: login.account,
+    })
+}
+
+/// A state is good for one callback: a replayed one is refused like a forged one.
+async fn spend_state(app: &App, context: &LoginContext) -> Result<(), Refused> {
     let nonce = context.nonce.clone().unwrap_or_default();
     match app
         .domain()
@@ -310,58 +358,32 @@ pub(crate) async fn callback(app: &App, request: Request<Incoming>) -> Response 
         .consume_nonce(&format!("oauth:{nonce}"), context.exp)
         .await
     {
-        Ok(true) if !nonce.is_empty() => {}
+        Ok(true) if !nonce.is_empty() => Ok(()),
         Ok(_) => {
             tracing::warn!("OAuth state used twice");
-            return failure(app, StatusCode::BAD_REQUEST, lang, OAuthFailure::BadState);
+            Err(Refused(StatusCode::BAD_REQUEST, OAuthFailure::BadState))
         }
         Err(e) => {
             let reference = keys::reference();
             tracing::error!(%reference, error = %e, "could not record the OAuth state");
-            return failure(
-                app,
+            Err(Refused(
                 StatusCode::SERVICE_UNAVAILABLE,
-                lang,
                 OAuthFailure::ExchangeFailed,
-            );
+            ))
         }
     }
-    let Some(code) = query.text("code") else {
-        tracing::warn!("OAuth callback without a code");
-        return failure(
-            app,
-            StatusCode::BAD_REQUEST,
-            lang,
-            OAuthFailure::ExchangeFailed,
-        );
-    };
-    let host = match app.domain().parse_host(&context.host) {
-        Ok(host) => host,
-        Err(e) => {
-            tracing::info!(error = ?untrusted(&e.to_string()), "the state names a host that is no longer allowed");
-            return failure(app, StatusCode::BAD_REQUEST, lang, OAuthFailure::BadState);
-        }
-    };
-    let referer = query.text("referer");
-    match app
-        .domain()
-        .complete_login(&context.usedesk_token, &host, referer, code)
-        .await
-    {
-        Ok(login) => {
-            tracing::info!(
-                connection = %login.connection.id,
-                usedesk_account = %login.account.fingerprint,
-                host = ?untrusted(host.as_str()),
-                "amoCRM connected"
-            );
-            let page = PageView::OAuthSuccess {
-                host: host.as_str().to_owned(),
-                account: login.account,
-            };
-            app.page(StatusCode::OK, lang, &page)
-        }
-        Err(domain::Error::LoginNotAllowed) => {
+}
+
+/// What the person is told when the code exchange or the login itself was refused.
+async fn login_refused(
+    app: &App,
+    context: &LoginContext,
+    host: &AccountHost,
+    referer: Option<&str>,
+    error: domain::Error,
+) -> Refused {
+    match error {
+        domain::Error::LoginNotAllowed => {
             let account = app
                 .domain()
                 .describe_usedesk_account(&context.usedesk_token)
@@ -371,35 +393,27 @@ pub(crate) async fn callback(app: &App, request: Request<Incoming>) -> Response 
                 account,
                 host: host.as_str().to_owned(),
             };
-            failure(app, StatusCode::FORBIDDEN, lang, why)
+            Refused(StatusCode::FORBIDDEN, why)
         }
-        Err(domain::Error::HostMismatch { expected, actual }) => {
+        domain::Error::HostMismatch { expected, actual } => {
             tracing::warn!(expected = ?untrusted(&expected), actual = ?untrusted(&actual), "another amoCRM account answered");
             let why = OAuthFailure::HostMismatch { expected, actual };
-            failure(app, StatusCode::FORBIDDEN, lang, why)
+            Refused(StatusCode::FORBIDDEN, why)
         }
-        Err(domain::Error::InvalidHost(reason)) => {
+        domain::Error::InvalidHost(reason) => {
             tracing::warn!(reason = ?untrusted(&reason), "the callback's referer is not an allowed amoCRM host");
             let why = OAuthFailure::HostMismatch {
                 expected: host.as_str().to_owned(),
                 actual: referer.unwrap_or_default().to_owned(),
             };
-            failure(app, StatusCode::FORBIDDEN, lang, why)
+            Refused(StatusCode::FORBIDDEN, why)
         }
-        Err(domain::Error::OAuthNotConfigured) => failure(
-            app,
-            StatusCode::SERVICE_UNAVAILABLE,
-            lang,
-            OAuthFailure::NotConfigured,
-        ),
-        Err(e) => {
+        domain::Error::OAuthNotConfigured => {
+            Refused(StatusCode::SERVICE_UNAVAILABLE, OAuthFailure::NotConfigured)
+        }
+        e => {
             tracing::warn!(error = %e, "the authorization code exchange failed");
-            failure(
-                app,
-                StatusCode::BAD_GATEWAY,
-                lang,
-                OAuthFailure::ExchangeFailed,
-            )
+            Refused(StatusCode::BAD_GATEWAY, OAuthFailure::ExchangeFailed)
         }
     }
 }
