@@ -47,7 +47,8 @@ pub enum Error {
 
 impl Error {
     /// How the failure is answered — status, stable code, what the agent is told, when to try again — decided
-    /// here, in one match, for every edge. The trigger API (`trigger.rs`) and the OAuth pages (`oauth.rs`)
+    /// here, in one match, for every edge. It is long on purpose: one arm per failure, so a new failure is one
+    /// line in one place and the compiler points at it. The trigger API (`trigger.rs`) and the OAuth pages (`oauth.rs`)
     /// start from this and override, by name, the few cases where their own contract differs.
     pub fn classify(&self) -> Classified {
         use StatusCode as S;

@@ -222,7 +222,8 @@ fn field_path(payload: &FreeCreateLead, error: &FieldError) -> String {
 /// code and `Retry-After`, in English (a trigger has no agent to translate for), with the cases where this API's
 /// contract differs named here: an unknown Integration ID is `404 unknown_client`; every kind of upstream trouble
 /// (amoCRM busy, queued, blocked, down or slow; Usedesk down) is one `503 upstream_unavailable`, since a trigger
-/// can only retry; a refused field points at its place in the payload.
+/// can only retry; a refused field points at its place in the payload. Long on purpose: one arm per failure,
+/// the whole contract in one table.
 fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> Response {
     use domain::Error as D;
     let classified = Error::Domain(error.clone()).classify();

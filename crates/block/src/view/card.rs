@@ -85,6 +85,8 @@ pub(crate) fn render(
     .render()
 }
 
+/// One feed entry in words. Longer than most functions here on purpose: it is one `match` over the feed's
+/// kinds, each arm a line or two, and reads best as one table.
 fn entry(tr: &Tr, item: &FeedItem, account: &AccountView) -> Entry {
     let who = |user: &Option<UserRef>| match user {
         Some(user) => tr.user(user),

@@ -1,13 +1,14 @@
-//! The form pages: a new contact, a new deal (with the fields the chosen stage requires), and the gear's settings.
+//! The form pages: a new contact and a new deal (with the fields the chosen stage requires); the gear is in
+//! `settings.rs`.
 //! They post plainly (no script runs on our pages); a refused submit comes back with the values kept and every
 //! error listed at the top and beside its field.
 
 use askama::Template;
 use domain::fields::{FieldDef, FieldKind};
-use domain::{FieldError, FieldErrorCode, FieldSettings, LeadForm};
+use domain::{FieldError, FieldErrorCode, LeadForm};
 use i18n::Arg;
 
-use super::model::{Action, TriggerSecretSection};
+use super::model::Action;
 use super::style::FormTarget;
 use super::text::Tr;
 
@@ -44,31 +45,6 @@ struct DealForm {
     any_required: bool,
 }
 
-/// The gear: which fields to show, the Integration ID, and the trigger secret.
-#[derive(Template)]
-#[template(path = "page/settings.html")]
-struct Settings {
-    t: Tr,
-    title: String,
-    submit: Option<FormTarget>,
-    saved: bool,
-    list: Vec<Choice>,
-    card: Vec<Choice>,
-    integration_id: String,
-    secret: SecretSection,
-}
-
-/// The gear's trigger-secret section, in words.
-struct SecretSection {
-    /// What the connection has: "A secret is set…" or "No secret yet…".
-    status: Vec<String>,
-    /// Said in the warning colour: triggers are refused, or open to anyone.
-    warning: bool,
-    form: Option<FormTarget>,
-    button: String,
-    hint: String,
-}
-
 /// A text input: its value and the error beside it.
 struct Input {
     value: String,
@@ -76,10 +52,10 @@ struct Input {
 }
 
 /// An option of a select, a radio group or a checkbox list.
-pub(crate) struct Choice {
-    value: String,
-    text: String,
-    selected: bool,
+pub(super) struct Choice {
+    pub(super) value: String,
+    pub(super) text: String,
+    pub(super) selected: bool,
 }
 
 /// A group of options (a pipeline with its stages).
@@ -166,16 +142,29 @@ pub(crate) fn contact(
     .render()
 }
 
-pub(crate) fn deal(
-    tr: Tr,
-    submit: &Action,
-    reload: &Action,
+/// The label an error names: its own, a custom field's name, or a built-in field's.
+fn deal_error_label(tr: &Tr, form: &LeadForm, error: &FieldError) -> String {
+    error.label.clone().unwrap_or_else(|| {
+        let custom = error
+            .field
+            .strip_prefix("cf:")
+            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| form.fields.iter().find(|f| f.id == id));
+        match custom {
+            Some(def) => def.name.clone(),
+            None => builtin_label(tr, &error.field, "form-deal-name"),
+        }
+    })
+}
+
+/// The account's custom fields as inputs, each saying whether the chosen stage requires it.
+fn custom_inputs<'v>(
+    tr: &Tr,
     form: &LeadForm,
     stage: Option<(i64, i64)>,
-    values: &[(String, Vec<String>)],
-    errors: &[FieldError],
-) -> askama::Result<String> {
-    let stage = stage.or_else(|| form.default_stage());
+    value_of: &dyn Fn(&str) -> &'v [String],
+    error_for: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Custom> {
     let stage_name = stage.and_then(|(p, s)| {
         form.pipelines
             .iter()
@@ -185,64 +174,7 @@ pub(crate) fn deal(
             .find(|st| st.view.id == s)
             .map(|st| st.view.name.clone())
     });
-    let value_of = |key: &str| -> &[String] {
-        values
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or(&[], |(_, v)| v.as_slice())
-    };
-    let first = |key: &str| value_of(key).first().cloned().unwrap_or_default();
-    let label_for = |e: &FieldError| {
-        e.label.clone().unwrap_or_else(|| {
-            let custom = e
-                .field
-                .strip_prefix("cf:")
-                .and_then(|id| id.parse::<i64>().ok())
-                .and_then(|id| form.fields.iter().find(|f| f.id == id));
-            match custom {
-                Some(def) => def.name.clone(),
-                None => builtin_label(&tr, &e.field, "form-deal-name"),
-            }
-        })
-    };
-    let error_for = |key: &str| {
-        errors
-            .iter()
-            .find(|e| e.field == key)
-            .map(|e| error_text(&tr, e, &label_for(e)))
-    };
-    let chosen_stage = stage.map(|(p, s)| format!("{p}:{s}"));
-    let stages = form
-        .pipelines
-        .iter()
-        .map(|p| Group {
-            label: p.name.clone(),
-            options: p
-                .stages
-                .iter()
-                .map(|s| {
-                    let value = format!("{}:{}", p.id, s.view.id);
-                    Choice {
-                        selected: chosen_stage.as_deref() == Some(value.as_str()),
-                        value,
-                        text: s.view.name.clone(),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let responsible = first("responsible");
-    let users = form
-        .users
-        .iter()
-        .map(|u| Choice {
-            value: u.id.to_string(),
-            text: tr.user(u),
-            selected: responsible == u.id.to_string(),
-        })
-        .collect();
-    let fields: Vec<Custom> = form
-        .fields
+    form.fields
         .iter()
         .filter_map(|def| {
             let required = stage.is_some_and(|(p, s)| def.required_for(p, s));
@@ -259,7 +191,71 @@ pub(crate) fn deal(
                 error_for(&def.key()),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The stages to choose from, grouped by pipeline, the chosen one selected.
+fn stage_groups(form: &LeadForm, stage: Option<(i64, i64)>) -> Vec<Group> {
+    let chosen_stage = stage.map(|(p, s)| format!("{p}:{s}"));
+    form.pipelines
+        .iter()
+        .map(|p| Group {
+            label: p.name.clone(),
+            options: p
+                .stages
+                .iter()
+                .map(|s| {
+                    let value = format!("{}:{}", p.id, s.view.id);
+                    Choice {
+                        selected: chosen_stage.as_deref() == Some(value.as_str()),
+                        value,
+                        text: s.view.name.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The users to choose as responsible, `responsible` (an id as typed) selected.
+fn user_choices(tr: &Tr, form: &LeadForm, responsible: &str) -> Vec<Choice> {
+    form.users
+        .iter()
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            text: tr.user(u),
+            selected: responsible == u.id.to_string(),
+        })
+        .collect()
+}
+
+pub(crate) fn deal(
+    tr: Tr,
+    submit: &Action,
+    reload: &Action,
+    form: &LeadForm,
+    stage: Option<(i64, i64)>,
+    values: &[(String, Vec<String>)],
+    errors: &[FieldError],
+) -> askama::Result<String> {
+    let stage = stage.or_else(|| form.default_stage());
+    let value_of = |key: &str| -> &[String] {
+        values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&[], |(_, v)| v.as_slice())
+    };
+    let first = |key: &str| value_of(key).first().cloned().unwrap_or_default();
+    let label_for = |e: &FieldError| deal_error_label(&tr, form, e);
+    let error_for = |key: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == key)
+            .map(|e| error_text(&tr, e, &label_for(e)))
+    };
+    let stages = stage_groups(form, stage);
+    let users = user_choices(&tr, form, &first("responsible"));
+    let fields = custom_inputs(&tr, form, stage, &value_of, &error_for);
     DealForm {
         t: tr,
         title: tr.t("form-deal-title"),
@@ -290,69 +286,6 @@ pub(crate) fn deal(
         fields,
     }
     .render()
-}
-
-pub(crate) fn settings(
-    tr: Tr,
-    submit: &Action,
-    settings: &FieldSettings,
-    saved: bool,
-    trigger_secret: &TriggerSecretSection,
-) -> askama::Result<String> {
-    let choices = |chosen: &[String]| -> Vec<Choice> {
-        settings
-            .available
-            .iter()
-            .map(|(key, label)| Choice {
-                value: key.clone(),
-                text: tr.label(label),
-                selected: chosen.contains(key),
-            })
-            .collect()
-    };
-    Settings {
-        t: tr,
-        title: tr.t("settings-title"),
-        submit: FormTarget::of(submit),
-        saved,
-        list: choices(&settings.choices.list),
-        card: choices(&settings.choices.card),
-        integration_id: settings.connection_id.to_string(),
-        secret: secret_section(&tr, trigger_secret),
-    }
-    .render()
-}
-
-fn secret_section(tr: &Tr, section: &TriggerSecretSection) -> SecretSection {
-    let status = if section.set {
-        let mut lines = vec![tr.t("settings-trigger-secret-set")];
-        if let Some(at) = section.created_at {
-            lines.push(tr.arg("settings-trigger-secret-created", "date", &tr.datetime(at)));
-        }
-        lines
-    } else if section.required {
-        vec![tr.t("settings-trigger-secret-none")]
-    } else {
-        vec![tr.t("settings-trigger-secret-none-optional")]
-    };
-    let (button, hint) = if section.set {
-        (
-            "settings-trigger-secret-rotate",
-            "settings-trigger-secret-rotate-hint",
-        )
-    } else {
-        (
-            "settings-trigger-secret-create",
-            "settings-trigger-secret-hint",
-        )
-    };
-    SecretSection {
-        status,
-        warning: !section.set,
-        form: FormTarget::of(&section.create),
-        button: tr.t(button),
-        hint: tr.t(hint),
-    }
 }
 
 fn custom_input(

@@ -14,6 +14,7 @@ mod forms;
 mod page;
 mod preview;
 mod secret;
+mod settings;
 mod style;
 mod text;
 

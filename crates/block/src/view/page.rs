@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, forms, secret};
+use super::{card, forms, secret, settings};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -46,6 +46,7 @@ struct Fallback {
     title: String,
 }
 
+/// A page's HTML. One `match` from each page to its view function: long, but a table to read, not logic.
 pub(crate) fn render(tr: Tr, page: &PageView) -> String {
     let rendered = match page {
         PageView::LoginConfirm {
@@ -117,7 +118,7 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             settings,
             saved,
             trigger_secret,
-        } => forms::settings(tr, submit, settings, *saved, trigger_secret),
+        } => settings::settings(tr, submit, settings, *saved, trigger_secret),
         PageView::TriggerSecret(page) => secret::render(tr, page),
         PageView::DealCard {
             card,
