@@ -13,6 +13,7 @@ use hyper::body::Incoming;
 use crate::Error;
 use crate::app::App;
 use crate::http::{self as web, Fields, Response};
+use crate::keys::NonceScope;
 use crate::token::{ActionKind, Claims, Scope};
 use crate::view::model::{Done, PageView};
 
@@ -137,7 +138,7 @@ impl ActionPost {
             && let Err(e) = app
                 .domain()
                 .store()
-                .release_nonce(&format!("action:{}", self.claims.nonce))
+                .release_nonce(&NonceScope::Action.key(&self.claims.nonce))
                 .await
         {
             tracing::warn!(error = %e, "could not release the action token");
@@ -175,7 +176,7 @@ pub(crate) async fn read_post(
     match app
         .domain()
         .store()
-        .consume_nonce(&format!("action:{}", claims.nonce), claims.exp)
+        .consume_nonce(&NonceScope::Action.key(&claims.nonce), claims.exp)
         .await
     {
         Ok(true) => Ok(ActionPost {

@@ -71,3 +71,27 @@ pub(crate) fn reference() -> String {
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect()
 }
+
+/// Where a single-use nonce belongs: the store keeps every kind in one table, so each is written with its
+/// scope in front and two kinds can never spend each other's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NonceScope {
+    /// An action token's nonce, spent by its one write.
+    Action,
+    /// A login link's nonce, spent by the confirmation button.
+    LoginLink,
+    /// An OAuth `state`'s nonce, spent by its one callback.
+    OAuthState,
+}
+
+impl NonceScope {
+    /// The stored form of `nonce` in this scope.
+    pub(crate) fn key(self, nonce: &str) -> String {
+        let scope = match self {
+            Self::Action => "action",
+            Self::LoginLink => "login-link",
+            Self::OAuthState => "oauth",
+        };
+        format!("{scope}:{nonce}")
+    }
+}

@@ -141,10 +141,7 @@ async fn open_login(app: &App, sealed: Option<&str>) -> Result<Login, Response> 
 
 /// The key under which the store remembers a spent login link.
 fn link_nonce(context: &LoginContext) -> String {
-    format!(
-        "login-link:{}",
-        context.nonce.as_deref().unwrap_or_default()
-    )
+    keys::NonceScope::LoginLink.key(context.nonce.as_deref().unwrap_or_default())
 }
 
 /// `GET /oauth/start?s=…`: the confirmation page. Nothing is spent here, so a link preview that fetches the
@@ -355,7 +352,7 @@ async fn spend_state(app: &App, context: &LoginContext) -> Result<(), Refused> {
     match app
         .domain()
         .store()
-        .consume_nonce(&format!("oauth:{nonce}"), context.exp)
+        .consume_nonce(&keys::NonceScope::OAuthState.key(&nonce), context.exp)
         .await
     {
         Ok(true) if !nonce.is_empty() => Ok(()),
