@@ -143,6 +143,7 @@ fn check_config_lists_the_login_pins_and_refuses_a_malformed_one() {
             .current_dir(dir.path())
             .env_clear()
             .env("USEDESK_AMOCRM_SECURITY__LOGIN_PINS", pins)
+            .env("USEDESK_AMOCRM_SECURITY__BLOCK_SECRET", BLOCK_SECRET)
             .output()
             .unwrap()
     };
