@@ -4,9 +4,13 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::{Context as _, anyhow, bail};
+use i18n::Lang;
 use secrecy::{ExposeSecret as _, SecretString};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use url::Url;
+
+use crate::logging::LogFormat;
 
 /// The environment prefix; `USEDESK_AMOCRM_AMOCRM__CLIENT_ID` sets `[amocrm] client_id`.
 pub const ENV_PREFIX: &str = "USEDESK_AMOCRM_";
@@ -17,14 +21,16 @@ pub const ENV_PREFIX: &str = "USEDESK_AMOCRM_";
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// The service's public base URL (what Usedesk and agents' browsers reach).
-    pub public_url: String,
+    /// The service's public base URL (what Usedesk and agents' browsers reach); unset or empty means
+    /// `http://{listen}/`.
+    #[serde(deserialize_with = "optional_url")]
+    pub public_url: Option<Url>,
     /// `sqlite://PATH` (default) or `postgres://…`.
     pub database_url: String,
     /// Redis URL for the rate limiter shared by replicas; empty = in-process limiter.
     pub redis_url: String,
     /// Language when the block does not say: `en`, `es`, `pt`, `ru`.
-    pub default_language: String,
+    pub default_language: Lang,
     /// Offset of the times shown to agents, in minutes east of UTC.
     pub display_utc_offset_minutes: i32,
     /// Country code given to bare ten-digit phone numbers; empty for none.
@@ -45,7 +51,7 @@ pub struct Config {
     /// How long a `freeCreateLead` result is remembered for retries, in seconds.
     pub idempotency_ttl_secs: u64,
     /// `text` or `json`.
-    pub log_format: String,
+    pub log_format: LogFormat,
     /// Log filter, e.g. `info` or `usedesk_amocrm=debug,info`.
     pub log_level: String,
     /// Serve `GET /preview`.
@@ -59,19 +65,22 @@ pub struct Config {
 }
 
 /// `[amocrm]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AmoCrmConfig {
     /// The integration's client id (amoCRM → Settings → Integrations).
     pub client_id: String,
     /// Its secret key.
     pub client_secret: Option<SecretString>,
-    /// The redirect URI registered in amoCRM; default `{public_url}/oauth/callback`.
+    /// The redirect URI registered in amoCRM; default `{public_url}/oauth/callback`. Kept as written, not
+    /// parsed: amoCRM compares it byte for byte, and parsing would normalise it (a trailing `/`, the case).
     pub redirect_uri: String,
-    /// The amoCRM consent page.
-    pub authorize_url_amocrm: String,
-    /// The Kommo consent page.
-    pub authorize_url_kommo: String,
+    /// The amoCRM consent page; unset or empty means the public one the `amocrm` crate knows.
+    #[serde(deserialize_with = "optional_url")]
+    pub authorize_url_amocrm: Option<Url>,
+    /// The Kommo consent page; unset or empty means the public one the `amocrm` crate knows.
+    #[serde(deserialize_with = "optional_url")]
+    pub authorize_url_kommo: Option<Url>,
     /// Extra exact origins allowed as `amo_base_host` besides amoCRM/Kommo (private installs, tests).
     pub allowed_hosts: Vec<String>,
 }
@@ -81,7 +90,8 @@ pub struct AmoCrmConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct UsedeskConfig {
     /// The Usedesk API base URL.
-    pub api_base: String,
+    #[serde(deserialize_with = "url")]
+    pub api_base: Url,
     /// Add a private comment to the ticket when a contact or deal is created from it.
     pub comment_on_create: bool,
     /// Origins allowed to run actions in place (CORS).
@@ -143,10 +153,10 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".parse().expect("a valid address"),
-            public_url: String::new(),
+            public_url: None,
             database_url: "sqlite://data/usedesk-amocrm.db".into(),
             redis_url: String::new(),
-            default_language: "en".into(),
+            default_language: Lang::default(),
             display_utc_offset_minutes: 180,
             default_country_code: "7".into(),
             render_deadline_ms: 8_000,
@@ -156,7 +166,7 @@ impl Default for Config {
             rate_limit_cold_start: true,
             metadata_ttl_secs: 600,
             idempotency_ttl_secs: 86_400,
-            log_format: "text".into(),
+            log_format: LogFormat::default(),
             log_level: "info".into(),
             preview: false,
             amocrm: AmoCrmConfig::default(),
@@ -166,23 +176,10 @@ impl Default for Config {
     }
 }
 
-impl Default for AmoCrmConfig {
-    fn default() -> Self {
-        Self {
-            client_id: String::new(),
-            client_secret: None,
-            redirect_uri: String::new(),
-            authorize_url_amocrm: "https://www.amocrm.ru/oauth".into(),
-            authorize_url_kommo: "https://www.kommo.com/oauth".into(),
-            allowed_hosts: Vec::new(),
-        }
-    }
-}
-
 impl Default for UsedeskConfig {
     fn default() -> Self {
         Self {
-            api_base: "https://api.usedesk.ru".into(),
+            api_base: Url::parse("https://api.usedesk.ru").expect("a valid URL"),
             comment_on_create: true,
             cors_origins: vec![
                 "https://secure.usedesk.ru".into(),
@@ -205,6 +202,35 @@ impl Default for SecurityConfig {
             login_pins: Vec::new(),
             require_trigger_secret: true,
         }
+    }
+}
+
+/// Reads an absolute URL, refusing anything else with what to write instead.
+fn url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Url, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Url::parse(text.trim()).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "{text:?} is not a URL ({e}): write an absolute URL such as https://example.com/"
+        ))
+    })
+}
+
+/// Reads an optional absolute URL: unset or empty is `None`.
+fn optional_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Url>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    url(serde::de::value::StringDeserializer::new(text)).map(Some)
+}
+
+/// A deserialisation error as `key: what is wrong` (toml appends the key as "in `key`").
+fn describe(error: &toml::de::Error) -> String {
+    let text = error.to_string();
+    let text = text.trim_end();
+    match text.rsplit_once("\nin `") {
+        Some((message, key)) => format!("{}: {}", key.trim_end_matches('`'), message.trim()),
+        None => text.to_owned(),
     }
 }
 
@@ -260,9 +286,12 @@ impl Config {
             }
             set_path(&mut table, &path, env_value(&raw));
         }
-        let config: Config = toml::Value::Table(table)
-            .try_into()
-            .context("invalid configuration (see docs/configuration.md)")?;
+        let config: Config = toml::Value::Table(table).try_into().map_err(|e| {
+            anyhow!(
+                "the configuration cannot be used (see docs/configuration.md):\n  - {}",
+                describe(&e)
+            )
+        })?;
         config.validate()?;
         Ok(config)
     }
@@ -271,28 +300,8 @@ impl Config {
     /// and any one of them refuses the start (`serve`, `demo` and `check-config` alike).
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        if i18n::Lang::from_code(&self.default_language).is_none() {
-            problems.push(format!(
-                "default_language must be en, es, pt or ru, not {:?}",
-                self.default_language
-            ));
-        }
-        if !matches!(self.log_format.as_str(), "text" | "json") {
-            problems.push(format!(
-                "log_format must be text or json, not {:?}",
-                self.log_format
-            ));
-        }
         if self.rate_limit_per_second == 0 {
             problems.push("rate_limit_per_second must be at least 1".into());
-        }
-        if let Err(e) = url::Url::parse(&self.usedesk.api_base) {
-            problems.push(format!("usedesk.api_base is not a URL: {e}"));
-        }
-        if !self.public_url.is_empty()
-            && let Err(e) = url::Url::parse(&self.public_url)
-        {
-            problems.push(format!("public_url is not a URL: {e}"));
         }
         if let Some(key) = &self.security.signing_key
             && key.expose_secret().len() < block::MIN_SIGNING_KEY_BYTES
@@ -384,7 +393,7 @@ impl Config {
     /// block says what is missing): named in a refused start, so an operator fixes everything in one go.
     pub fn unset_for_production(&self) -> Vec<String> {
         let mut unset = Vec::new();
-        if self.public_url.is_empty() {
+        if self.public_url.is_none() {
             unset.push(
                 "public_url: the HTTPS address Usedesk and agents reach the service at, e.g. https://amo.example.com/"
                     .into(),
@@ -400,15 +409,16 @@ impl Config {
     }
 
     /// The public URL, defaulting to `http://{listen}/`, always ending in `/`.
-    pub fn public_url(&self) -> url::Url {
-        let raw = if self.public_url.is_empty() {
-            format!("http://{}/", self.listen)
-        } else if self.public_url.ends_with('/') {
-            self.public_url.clone()
-        } else {
-            format!("{}/", self.public_url)
+    pub fn public_url(&self) -> Url {
+        let Some(configured) = &self.public_url else {
+            return Url::parse(&format!("http://{}/", self.listen)).expect("an address is a host");
         };
-        url::Url::parse(&raw).expect("validated")
+        let mut url = configured.clone();
+        if !url.path().ends_with('/') {
+            let path = format!("{}/", url.path());
+            url.set_path(&path);
+        }
+        url
     }
 
     /// The OAuth redirect URI (registered in amoCRM).
@@ -548,6 +558,50 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("default_language"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_log_format_or_url_is_refused_naming_its_key() {
+        for (variable, value, key) in [
+            ("USEDESK_AMOCRM_LOG_FORMAT", "xml", "log_format"),
+            ("USEDESK_AMOCRM_PUBLIC_URL", "amo.example.com", "public_url"),
+            (
+                "USEDESK_AMOCRM_USEDESK__API_BASE",
+                "not a url",
+                "usedesk.api_base",
+            ),
+            (
+                "USEDESK_AMOCRM_AMOCRM__AUTHORIZE_URL_KOMMO",
+                "/oauth",
+                "amocrm.authorize_url_kommo",
+            ),
+        ] {
+            let err = Config::load(Some(Path::new("/dev/null")), env(&[(variable, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("{key}: ")), "{err}");
+        }
+    }
+
+    #[test]
+    fn typed_values_are_read_and_an_empty_url_means_the_default() {
+        let config = Config::load(
+            Some(Path::new("/dev/null")),
+            env(&[
+                ("USEDESK_AMOCRM_LOG_FORMAT", "json"),
+                ("USEDESK_AMOCRM_DEFAULT_LANGUAGE", "pt-BR"),
+                ("USEDESK_AMOCRM_PUBLIC_URL", "https://amo.example.com/base"),
+                ("USEDESK_AMOCRM_AMOCRM__AUTHORIZE_URL_AMOCRM", ""),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.default_language, Lang::Pt);
+        assert_eq!(
+            config.public_url().as_str(),
+            "https://amo.example.com/base/"
+        );
+        assert!(config.amocrm.authorize_url_amocrm.is_none());
     }
 
     #[test]
