@@ -200,18 +200,17 @@ pub async fn build(
             refresh_observer: Some(metrics.clone()),
         },
     );
+    // What the operator can configure; the rest (the OAuth state's lifetime, the body limit) keeps the
+    // block's own defaults.
     let block_config = block::BlockConfig {
-        public_url: config.public_url(),
         block_secret: config.security.block_secret.clone(),
-        signing_key: signing_key(config)?,
         default_language: config.default_language,
         action_ttl: Duration::from_secs(config.security.action_ttl_secs),
         link_ttl: Duration::from_secs(config.security.link_ttl_secs),
-        oauth_state_ttl: Duration::from_secs(20 * 60),
         cors_origins: config.usedesk.cors_origins.clone(),
         preview,
         utc_offset_minutes: config.display_utc_offset_minutes,
-        max_body_bytes: 1024 * 1024,
+        ..block::BlockConfig::new(config.public_url(), signing_key(config)?)
     };
     block_config
         .validate()

@@ -3,8 +3,11 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
+use block::BlockConfig;
+use domain::DomainConfig;
 use i18n::Lang;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Deserializer};
@@ -149,23 +152,31 @@ impl LoginPinConfig {
 /// What `[security] require_trigger_secret = false` exposes, as `check-config` and every start say it.
 pub const TRIGGER_SECRET_OFF_WARNING: &str = "[security] require_trigger_secret is false: anyone who knows an Integration ID can create deals and contacts and write comments into tickets (connections that have a trigger secret still require it)";
 
+/// A duration in whole milliseconds, for the `_ms` keys.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The defaults of the keys that configure the domain and the block are theirs ([`DomainConfig::default`],
+/// the [`BlockConfig`] constants); only the binary's own keys have their default written here.
 impl Default for Config {
     fn default() -> Self {
+        let domain = DomainConfig::default();
         Self {
             listen: "127.0.0.1:8080".parse().expect("a valid address"),
             public_url: None,
             database_url: "sqlite://data/usedesk-amocrm.db".into(),
             redis_url: String::new(),
             default_language: Lang::default(),
-            display_utc_offset_minutes: 180,
-            default_country_code: "7".into(),
-            render_deadline_ms: 8_000,
-            request_timeout_ms: 10_000,
-            render_cache_ms: 10_000,
+            display_utc_offset_minutes: domain.utc_offset_minutes,
+            default_country_code: domain.default_country.unwrap_or_default(),
+            render_deadline_ms: millis(domain.render_deadline),
+            request_timeout_ms: millis(domain.request_timeout),
+            render_cache_ms: millis(domain.render_cache_ttl),
             rate_limit_per_second: 7,
             rate_limit_cold_start: true,
-            metadata_ttl_secs: 600,
-            idempotency_ttl_secs: 86_400,
+            metadata_ttl_secs: domain.metadata_ttl.as_secs(),
+            idempotency_ttl_secs: domain.idempotency_ttl.as_secs(),
             log_format: LogFormat::default(),
             log_level: "info".into(),
             preview: false,
@@ -178,9 +189,10 @@ impl Default for Config {
 
 impl Default for UsedeskConfig {
     fn default() -> Self {
+        let domain = DomainConfig::default();
         Self {
-            api_base: Url::parse("https://api.usedesk.ru").expect("a valid URL"),
-            comment_on_create: true,
+            api_base: domain.usedesk_base,
+            comment_on_create: domain.usedesk_comment_on_create,
             cors_origins: vec![
                 "https://secure.usedesk.ru".into(),
                 "https://secure.usedesk.com".into(),
@@ -197,10 +209,10 @@ impl Default for SecurityConfig {
             signing_key: None,
             token_encryption_key: None,
             old_token_encryption_keys: Vec::new(),
-            action_ttl_secs: 12 * 3600,
-            link_ttl_secs: 3600,
+            action_ttl_secs: BlockConfig::DEFAULT_ACTION_TTL.as_secs(),
+            link_ttl_secs: BlockConfig::DEFAULT_LINK_TTL.as_secs(),
             login_pins: Vec::new(),
-            require_trigger_secret: true,
+            require_trigger_secret: DomainConfig::default().require_trigger_secret,
         }
     }
 }
@@ -495,6 +507,55 @@ mod tests {
         assert_eq!(config.rate_limit_per_second, 7);
         assert!(config.amocrm.client_secret.is_none());
         assert!(config.security.require_trigger_secret);
+    }
+
+    #[test]
+    fn docs_configuration_md_lists_the_defaults_in_effect() {
+        let docs = include_str!("../../../docs/configuration.md");
+        let c = Config::default();
+        let on = |b: bool| b.to_string();
+        let rows = [
+            ("listen", c.listen.to_string()),
+            ("database_url", c.database_url.clone()),
+            ("default_language", c.default_language.code().to_owned()),
+            (
+                "display_utc_offset_minutes",
+                c.display_utc_offset_minutes.to_string(),
+            ),
+            ("default_country_code", c.default_country_code.clone()),
+            ("render_deadline_ms", c.render_deadline_ms.to_string()),
+            ("request_timeout_ms", c.request_timeout_ms.to_string()),
+            ("render_cache_ms", c.render_cache_ms.to_string()),
+            ("rate_limit_per_second", c.rate_limit_per_second.to_string()),
+            ("rate_limit_cold_start", on(c.rate_limit_cold_start)),
+            ("metadata_ttl_secs", c.metadata_ttl_secs.to_string()),
+            ("idempotency_ttl_secs", c.idempotency_ttl_secs.to_string()),
+            ("log_format", "text".to_owned()),
+            ("log_level", c.log_level.clone()),
+            ("preview", on(c.preview)),
+            (
+                "api_base",
+                c.usedesk.api_base.as_str().trim_end_matches('/').to_owned(),
+            ),
+            ("comment_on_create", on(c.usedesk.comment_on_create)),
+            ("require_block_secret", on(c.security.require_block_secret)),
+            ("action_ttl_secs", c.security.action_ttl_secs.to_string()),
+            ("link_ttl_secs", c.security.link_ttl_secs.to_string()),
+            (
+                "require_trigger_secret",
+                on(c.security.require_trigger_secret),
+            ),
+        ];
+        assert_eq!(c.log_format, LogFormat::Text);
+        for (key, value) in rows {
+            let row = format!("| `{key}` | `{value}` |");
+            assert!(docs.contains(&row), "docs/configuration.md lacks {row}");
+        }
+        let origins = format!("{:?}", c.usedesk.cors_origins);
+        assert!(
+            docs.contains(&format!("| `cors_origins` | `{origins}` |")),
+            "{origins}"
+        );
     }
 
     #[test]
