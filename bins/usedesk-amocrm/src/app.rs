@@ -132,13 +132,7 @@ pub async fn build(
     config: &Config,
     preview: Option<block::view::Preview>,
 ) -> anyhow::Result<Built> {
-    let problems = config.problems();
-    if !problems.is_empty() {
-        bail!(
-            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
-            problems.join("\n  - ")
-        );
-    }
+    config.validate()?;
     let store = open_store(config).await?;
     let per_second = config.rate_limit_per_second;
     let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
