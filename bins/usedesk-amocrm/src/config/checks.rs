@@ -1,7 +1,7 @@
 //! What types cannot express: every problem of a configuration at once, what it leaves open, and what `serve`
 //! needs on top.
 
-use anyhow::bail;
+use anyhow::anyhow;
 use secrecy::ExposeSecret as _;
 
 use super::Config;
@@ -47,10 +47,7 @@ impl Config {
         if problems.is_empty() {
             return Ok(());
         }
-        bail!(
-            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
-            problems.join("\n  - ")
-        )
+        Err(refusal(&problems, ""))
     }
 
     /// What the configuration deliberately leaves open, for `check-config` and the start log.
@@ -95,10 +92,7 @@ impl Config {
                 unset.join("\n  - ")
             )
         };
-        bail!(
-            "the configuration cannot be used (see docs/configuration.md):\n  - {}{also}",
-            problems.join("\n  - ")
-        )
+        Err(refusal(&problems, &also))
     }
 
     /// What a real deployment still lacks that `serve` does not insist on (it starts without them, and the
@@ -119,6 +113,14 @@ impl Config {
         }
         unset
     }
+}
+
+/// The refusal of a configuration: every problem on its own line, then `after`.
+pub(super) fn refusal(problems: &[String], after: &str) -> anyhow::Error {
+    anyhow!(
+        "the configuration cannot be used (see docs/configuration.md):\n  - {}{after}",
+        problems.join("\n  - ")
+    )
 }
 
 /// Whether `origin` may run actions in place: a bare origin (scheme, host, optional port), never `null` or a

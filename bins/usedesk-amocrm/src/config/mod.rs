@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{Context as _, bail};
 use domain::DomainConfig;
 use i18n::Lang;
 use serde::Deserialize;
@@ -174,12 +174,9 @@ impl Config {
             }
             set_path(&mut table, &path, env_value(&raw));
         }
-        let config: Config = toml::Value::Table(table).try_into().map_err(|e| {
-            anyhow!(
-                "the configuration cannot be used (see docs/configuration.md):\n  - {}",
-                describe(&e)
-            )
-        })?;
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e| checks::refusal(&[describe(&e)], ""))?;
         config.validate()?;
         Ok(config)
     }
