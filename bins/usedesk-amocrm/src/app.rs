@@ -110,25 +110,21 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
 }
 
 /// The amoCRM OAuth client settings, when the client id and secret are configured.
-fn oauth(config: &Config) -> anyhow::Result<Option<OAuthConfig>> {
+fn oauth(config: &Config) -> Option<OAuthConfig> {
     let (id, Some(secret)) = (&config.amocrm.client_id, &config.amocrm.client_secret) else {
-        return Ok(None);
+        return None;
     };
     if id.is_empty() {
-        return Ok(None);
+        return None;
     }
     let mut oauth = OAuthConfig::new(id.clone(), secret.clone(), config.redirect_uri());
-    oauth.authorize_url_amocrm = config
-        .amocrm
-        .authorize_url_amocrm
-        .parse()
-        .context("amocrm.authorize_url_amocrm")?;
-    oauth.authorize_url_kommo = config
-        .amocrm
-        .authorize_url_kommo
-        .parse()
-        .context("amocrm.authorize_url_kommo")?;
-    Ok(Some(oauth))
+    if let Some(url) = &config.amocrm.authorize_url_amocrm {
+        oauth.authorize_url_amocrm = url.clone();
+    }
+    if let Some(url) = &config.amocrm.authorize_url_kommo {
+        oauth.authorize_url_kommo = url.clone();
+    }
+    Some(oauth)
 }
 
 /// Builds the application, with `preview` for the preview page.
@@ -136,13 +132,7 @@ pub async fn build(
     config: &Config,
     preview: Option<block::view::Preview>,
 ) -> anyhow::Result<Built> {
-    let problems = config.problems();
-    if !problems.is_empty() {
-        bail!(
-            "the configuration cannot be used (see docs/configuration.md):\n  - {}",
-            problems.join("\n  - ")
-        );
-    }
+    config.validate()?;
     let store = open_store(config).await?;
     let per_second = config.rate_limit_per_second;
     let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
@@ -178,18 +168,14 @@ pub async fn build(
     let domain_config = DomainConfig {
         host_policy,
         login_pins,
-        oauth: oauth(config)?,
+        oauth: oauth(config),
         default_country: Some(config.default_country_code.clone()).filter(|c| !c.is_empty()),
         metadata_ttl: Duration::from_secs(config.metadata_ttl_secs),
         render_deadline: Duration::from_millis(config.render_deadline_ms),
         request_timeout: Duration::from_millis(config.request_timeout_ms),
         render_cache_ttl: Duration::from_millis(config.render_cache_ms),
         idempotency_ttl: Duration::from_secs(config.idempotency_ttl_secs),
-        usedesk_base: config
-            .usedesk
-            .api_base
-            .parse()
-            .context("usedesk.api_base")?,
+        usedesk_base: config.usedesk.api_base.clone(),
         usedesk_comment_on_create: config.usedesk.comment_on_create,
         utc_offset_minutes: config.display_utc_offset_minutes,
         require_trigger_secret: config.security.require_trigger_secret,
@@ -208,18 +194,17 @@ pub async fn build(
             refresh_observer: Some(metrics.clone()),
         },
     );
+    // What the operator can configure; the rest (the OAuth state's lifetime, the body limit) keeps the
+    // block's own defaults.
     let block_config = block::BlockConfig {
-        public_url: config.public_url(),
         block_secret: config.security.block_secret.clone(),
-        signing_key: signing_key(config)?,
-        default_language: i18n::Lang::from_code(&config.default_language).unwrap_or_default(),
+        default_language: config.default_language,
         action_ttl: Duration::from_secs(config.security.action_ttl_secs),
         link_ttl: Duration::from_secs(config.security.link_ttl_secs),
-        oauth_state_ttl: Duration::from_secs(20 * 60),
         cors_origins: config.usedesk.cors_origins.clone(),
         preview,
         utc_offset_minutes: config.display_utc_offset_minutes,
-        max_body_bytes: 1024 * 1024,
+        ..block::BlockConfig::new(config.public_url(), signing_key(config)?)
     };
     block_config
         .validate()

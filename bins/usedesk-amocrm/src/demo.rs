@@ -79,7 +79,7 @@ pub async fn start_with(
     let amo = amo.trim_end_matches('/').to_owned();
     let mut config = Config {
         listen: addr,
-        public_url: public_url.clone(),
+        public_url: Some(url::Url::parse(&public_url).context("the demo's public URL")?),
         database_url: format!("sqlite://{}", data_dir.join("usedesk-amocrm.db").display()),
         preview: true,
         // The sandbox starts with the demo: no earlier process has sent it anything.
@@ -88,10 +88,10 @@ pub async fn start_with(
     };
     config.amocrm.client_id = "sandbox-client-id".into();
     config.amocrm.client_secret = Some("sandbox-client-secret".to_owned().into());
-    config.amocrm.authorize_url_amocrm = sandbox.authorize_url().to_string();
-    config.amocrm.authorize_url_kommo = sandbox.authorize_url().to_string();
+    config.amocrm.authorize_url_amocrm = Some(sandbox.authorize_url());
+    config.amocrm.authorize_url_kommo = Some(sandbox.authorize_url());
     config.amocrm.allowed_hosts = vec![amo.clone()];
-    config.usedesk.api_base = sandbox.usedesk_url().to_string();
+    config.usedesk.api_base = sandbox.usedesk_url();
     config.usedesk.cors_origins = vec![public_url.trim_end_matches('/').to_owned()];
     tweak(&mut config);
     let preview = block::view::Preview {

@@ -2,18 +2,29 @@
 
 use std::io::{self, Write};
 
+use serde::Deserialize;
 use tracing_subscriber::EnvFilter;
 
+/// How log events are written: `log_format` in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One line per event, for people.
+    #[default]
+    Text,
+    /// One JSON object per line, for collectors.
+    Json,
+}
+
 /// Installs the global subscriber (once; later calls do nothing).
-pub fn init(format: &str, level: &str) {
+pub fn init(format: LogFormat, level: &str) {
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(true);
-    let _ = if format == "json" {
-        builder.json().flatten_event(true).try_init()
-    } else {
-        builder.with_writer(|| OneLine(io::stdout())).try_init()
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.with_writer(|| OneLine(io::stdout())).try_init(),
     };
 }
 

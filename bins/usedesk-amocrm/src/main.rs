@@ -66,7 +66,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             let config = load(&cli)?;
             config.check_for_serving()?;
-            logging::init(&config.log_format, &config.log_level);
+            logging::init(config.log_format, &config.log_level);
             for exposure in config.exposures() {
                 tracing::warn!("configuration leaves this open: {exposure}");
             }
@@ -77,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
             block::serve(listener, built.app, shutdown_signal()).await?;
         }
         Command::Demo { listen, data_dir } => {
-            logging::init("text", "info");
+            logging::init(logging::LogFormat::Text, "info");
             let running = demo::start(*listen, data_dir).await?;
             println!("usedesk-amocrm demo");
             println!("  preview page:  {}", running.preview_url());
@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let config = load(&cli)?;
-            logging::init(&config.log_format, &config.log_level);
+            logging::init(config.log_format, &config.log_level);
             app::open_store(&config).await?;
             println!(
                 "database {} is up to date",

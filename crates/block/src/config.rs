@@ -41,20 +41,29 @@ pub struct BlockConfig {
 }
 
 impl BlockConfig {
+    /// The default of [`BlockConfig::action_ttl`]: 12 hours.
+    pub const DEFAULT_ACTION_TTL: Duration = Duration::from_secs(12 * 3600);
+    /// The default of [`BlockConfig::link_ttl`]: 1 hour.
+    pub const DEFAULT_LINK_TTL: Duration = Duration::from_secs(3600);
+    /// The default of [`BlockConfig::oauth_state_ttl`]: 20 minutes, the authorization code's own lifetime.
+    pub const DEFAULT_OAUTH_STATE_TTL: Duration = Duration::from_secs(20 * 60);
+    /// The default of [`BlockConfig::max_body_bytes`]: 1 MiB.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
     /// A configuration with these two required settings and every other one at its default.
     pub fn new(public_url: Url, signing_key: SecretString) -> Self {
         Self {
             public_url,
             block_secret: None,
             signing_key,
-            default_language: i18n::Lang::En,
-            action_ttl: Duration::from_secs(12 * 3600),
-            link_ttl: Duration::from_secs(3600),
-            oauth_state_ttl: Duration::from_secs(20 * 60),
+            default_language: i18n::Lang::default(),
+            action_ttl: Self::DEFAULT_ACTION_TTL,
+            link_ttl: Self::DEFAULT_LINK_TTL,
+            oauth_state_ttl: Self::DEFAULT_OAUTH_STATE_TTL,
             cors_origins: Vec::new(),
             preview: None,
-            utc_offset_minutes: 180,
-            max_body_bytes: 1024 * 1024,
+            utc_offset_minutes: domain::DomainConfig::DEFAULT_UTC_OFFSET_MINUTES,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
         }
     }
 

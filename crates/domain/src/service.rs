@@ -59,6 +59,12 @@ pub struct DomainConfig {
     pub require_trigger_secret: bool,
 }
 
+impl DomainConfig {
+    /// The agents' time zone when none is configured: 180 minutes east of UTC, Moscow. The block shows times
+    /// in the same zone by default.
+    pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 180;
+}
+
 impl Default for DomainConfig {
     fn default() -> Self {
         Self {
@@ -74,7 +80,7 @@ impl Default for DomainConfig {
             usedesk_comment_on_create: true,
             max_deals_per_contact: 50,
             claim_stale_after: Duration::from_secs(120),
-            utc_offset_minutes: 180,
+            utc_offset_minutes: Self::DEFAULT_UTC_OFFSET_MINUTES,
             login_pins: Vec::new(),
             require_trigger_secret: true,
         }

@@ -95,3 +95,39 @@ impl FromStr for Lang {
         })
     }
 }
+
+/// Reads the codes [`Lang::from_code`] accepts (`pt`, `pt-BR`, `RU`, …), so a configuration can hold a
+/// `Lang`; anything else is refused, naming the languages there are.
+impl<'de> serde::Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Lang::from_code(&code).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown language {code:?}: use en, es, pt or ru"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize as _;
+    use serde::de::IntoDeserializer as _;
+    use serde::de::value::Error;
+
+    use super::Lang;
+
+    fn read(code: &str) -> Result<Lang, Error> {
+        Lang::deserialize(code.into_deserializer())
+    }
+
+    #[test]
+    fn deserializing_accepts_what_from_code_accepts() {
+        assert_eq!(read("pt-BR").unwrap(), Lang::Pt);
+        assert_eq!(read("RU").unwrap(), Lang::Ru);
+        assert_eq!(read("en").unwrap(), Lang::En);
+        let refused = read("de").unwrap_err().to_string();
+        assert!(
+            refused.contains("\"de\"") && refused.contains("en, es, pt or ru"),
+            "{refused}"
+        );
+    }
+}
