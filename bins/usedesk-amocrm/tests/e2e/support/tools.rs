@@ -116,7 +116,7 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts chromedriver on a free port and waits until its `/status` says it is ready.
+    /// Starts chromedriver on a free port and waits until its `/status` answers 2xx (it says `ready` from then on).
     pub async fn start(tools: &Tools, log: &Path) -> anyhow::Result<Chromedriver> {
         use std::os::unix::process::CommandExt as _;
         let port = testkit::try_free_port().context("finding a free port")?;
