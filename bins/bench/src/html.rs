@@ -78,50 +78,7 @@ pub fn classify(html: &str) -> BlockState {
     BlockState::Other
 }
 
-/// Undoes the HTML escaping of an attribute value: the named entities templates use, and numeric ones
-/// (`&#38;`, `&#x27;`) of any character.
-pub fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest
-            .find(';')
-            .and_then(|end| Some((entity(&rest[1..end])?, end)));
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The character an entity's name (between `&` and `;`) stands for.
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
-}
+pub use testkit::html::unescape;
 
 /// The value of `name="…"` inside one tag's text, unescaped.
 fn attribute(tag: &str, name: &str) -> Option<String> {

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use bytes::Bytes;
 use sandbox::{SampleTicket, Sandbox, SandboxConfig};
+use testkit::TempDir;
 use tokio::time::Instant;
 use url::Url;
 
@@ -79,29 +80,6 @@ impl Tickets {
     }
 }
 
-/// A directory removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> anyhow::Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "usedesk-amocrm-bench-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(Self(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// What every phase shares.
 struct Bench {
     options: Options,
@@ -133,7 +111,7 @@ impl Bench {
             metadata_ttl_secs,
             ..self.settings.clone()
         };
-        Server::start(&self.binary, &settings, &self.http).await
+        Server::start(&self.binary, &settings).await
     }
 
     /// One paced block, with the amoCRM requests it made.
@@ -212,7 +190,7 @@ fn http_client() -> anyhow::Result<reqwest::Client> {
 pub async fn run(options: Options) -> anyhow::Result<Results> {
     let started = Instant::now();
     let binary = server::binary()?;
-    let dir = TempDir::new()?;
+    let dir = TempDir::try_new("bench").context("creating the bench's directory")?;
     let listen = server::free_port()?;
     let base = format!("http://{listen}/");
     let sandbox = Sandbox::start(SandboxConfig {
@@ -227,7 +205,7 @@ pub async fn run(options: Options) -> anyhow::Result<Results> {
     let amo_origin = sandbox.amocrm_url().origin().ascii_serialization();
     let settings = ServerSettings {
         listen,
-        data_dir: dir.0.join("server"),
+        data_dir: dir.path().join("server"),
         amocrm_origin: amo_origin.clone(),
         authorize_url: sandbox.authorize_url().to_string(),
         usedesk_url: sandbox.usedesk_url().to_string(),
@@ -414,7 +392,7 @@ async fn throughput(bench: &Bench, tickets: &Tickets, dir: &TempDir) -> anyhow::
     // The ceiling answers what the server answers for the one-contact ticket, byte for byte.
     let html = middle.context("no answer for the one-contact ticket")?;
     let fixed = serde_json::json!({ "html": html }).to_string();
-    let body_file = dir.0.join("ceiling.json");
+    let body_file = dir.path().join("ceiling.json");
     std::fs::write(&body_file, &fixed)
         .with_context(|| format!("writing {}", body_file.display()))?;
     let ceiling = Ceiling::start(&body_file).await?;

@@ -7,7 +7,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use tokio::time::Instant;
 
 /// How long the server may take to answer `/healthz` after it is started.
 const STARTUP_LIMIT: Duration = Duration::from_secs(20);
@@ -92,11 +91,7 @@ pub struct Server {
 
 impl Server {
     /// Starts `binary serve` with `settings` and waits until `/healthz` answers 200.
-    pub async fn start(
-        binary: &Path,
-        settings: &ServerSettings,
-        http: &reqwest::Client,
-    ) -> anyhow::Result<Server> {
+    pub async fn start(binary: &Path, settings: &ServerSettings) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating {}", settings.data_dir.display()))?;
         let log = settings.data_dir.join("server.log");
@@ -121,37 +116,19 @@ impl Server {
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let mut server = Server { child, log };
-        server.wait_healthy(&settings.base_url(), http).await?;
+        server.wait_healthy(&settings.base_url()).await?;
         Ok(server)
     }
 
-    async fn wait_healthy(&mut self, base: &str, http: &reqwest::Client) -> anyhow::Result<()> {
+    async fn wait_healthy(&mut self, base: &str) -> anyhow::Result<()> {
         let url = format!("{base}healthz");
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                bail!(
-                    "the server exited with {status} while starting:\n{}",
-                    self.log_tail()
-                );
-            }
-            let healthy = http
-                .get(&url)
-                .timeout(Duration::from_secs(1))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if healthy {
-                return Ok(());
-            }
-            if started.elapsed() > STARTUP_LIMIT {
-                bail!(
-                    "the server did not answer {url} within {STARTUP_LIMIT:?}:\n{}",
-                    self.log_tail()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let polling = testkit::Polling {
+            within: STARTUP_LIMIT,
+            ..testkit::Polling::default()
+        };
+        testkit::wait_until_child_ready(&mut self.child, &url, polling)
+            .await
+            .map_err(|e| anyhow::anyhow!("the server did not start: {e}:\n{}", self.log_tail()))
     }
 
     /// The last lines of the server's log, for error messages.
@@ -219,6 +196,6 @@ pub fn stat_cpu(stat: &str) -> Option<Duration> {
 
 /// A loopback port nobody listens on right now (the server binds it a moment later).
 pub fn free_port() -> anyhow::Result<SocketAddr> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(listener.local_addr()?)
+    let port = testkit::try_free_port().context("finding a free port")?;
+    Ok(SocketAddr::from(([127, 0, 0, 1], port)))
 }

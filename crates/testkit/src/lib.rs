@@ -1,34 +1,52 @@
-//! Test support shared by the usedesk-amocrm suites: temporary directories, and the local PostgreSQL and Redis
-//! that CI requires (a missing one fails the run) and a laptop may lack (a missing one skips, loudly).
+//! Test support shared by the usedesk-amocrm suites and the bench: temporary directories ([`TempDir`], and
+//! [`tempfile`] itself), reading HTML ([`html`]), a free loopback port ([`free_port`]), bounded polling of a server
+//! until it is ready ([`wait_until_ready`]), and the local PostgreSQL and Redis that CI requires (a missing one fails
+//! the run) and a laptop may lack (a missing one skips, loudly).
 #![deny(missing_docs)]
 
-use std::path::{Path, PathBuf};
+pub mod html;
+mod ready;
 
-/// A fresh directory under the system temp dir, removed (with its contents) on drop.
+use std::path::Path;
+
+pub use ready::{NotReady, Polling, wait_until_child_ready, wait_until_ready};
+pub use tempfile;
+
+/// A fresh directory under the system temp dir, removed (with its contents) on drop: a [`tempfile::TempDir`]
+/// whose name says what it is for.
 #[derive(Debug)]
-pub struct TempDir(PathBuf);
+pub struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     /// Creates the directory; `prefix` names what it is for.
     pub fn new(prefix: &str) -> Self {
-        let mut bytes = [0u8; 8];
-        getrandom::getrandom(&mut bytes).expect("randomness");
-        let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = std::env::temp_dir().join(format!("usedesk-amocrm-{prefix}-{suffix}"));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        Self(dir)
+        Self::try_new(prefix).expect("a temporary directory")
+    }
+
+    /// Creates the directory, or says why it could not.
+    pub fn try_new(prefix: &str) -> std::io::Result<Self> {
+        tempfile::Builder::new()
+            .prefix(&format!("usedesk-amocrm-{prefix}-"))
+            .tempdir()
+            .map(Self)
     }
 
     /// Its path.
     pub fn path(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A loopback port nothing listens on right now: binds port 0, reads the port and releases it for the server
+/// about to start.
+pub fn free_port() -> u16 {
+    try_free_port().expect("a free loopback port")
+}
+
+/// [`free_port`], or why there is none.
+pub fn try_free_port() -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
 }
 
 /// The PostgreSQL the suites use (database `test` of the local server unless overridden).

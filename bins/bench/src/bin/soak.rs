@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let server = Server::start(&binary()?, &settings, &http).await?;
+    let server = Server::start(&binary()?, &settings).await?;
     let base = settings.base_url();
     let tickets = sample_tickets();
     bench::login::login(&http, &base.parse()?, block_body(&tickets[1], 1, &amo)).await?;

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use usedesk_amocrm::config::Config;
 
-pub use testkit::TempDir;
+pub use testkit::html::unescape;
+pub use testkit::{TempDir, free_port};
 
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
@@ -253,46 +254,6 @@ pub fn shows(html: &str, id: &str) -> bool {
     unescape(html).contains(&en(id))
 }
 
-/// `html` with character entities (named, decimal and hex) turned back into characters, for matching text.
-pub fn unescape(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .map(|hex| u32::from_str_radix(hex, 16))
-                    .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
-                    .and_then(Result::ok)
-                    .and_then(char::from_u32),
-            }?;
-            Some((c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The server binary as a child process (killed with SIGKILL on drop).
 pub struct Server {
     pub base: String,
@@ -338,7 +299,7 @@ impl Server {
             command.env(key, value);
         }
         let child = command.spawn().expect("the server binary starts");
-        let server = Server {
+        let mut server = Server {
             base: format!("http://127.0.0.1:{port}/"),
             child,
         };
@@ -346,17 +307,14 @@ impl Server {
         server
     }
 
-    async fn wait_ready(&self) {
-        let client = http();
-        for _ in 0..500 {
-            if let Ok(r) = client.get(format!("{}readyz", self.base)).send().await
-                && r.status().is_success()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+    async fn wait_ready(&mut self) {
+        let url = format!("{}readyz", self.base);
+        if let Err(e) =
+            testkit::wait_until_child_ready(&mut self.child, &url, testkit::Polling::default())
+                .await
+        {
+            panic!("the server at {} did not become ready: {e}", self.base);
         }
-        panic!("the server at {} did not become ready", self.base);
     }
 
     /// SIGTERM, as a deploy or `systemctl restart` stops it; waits until the process has exited.
@@ -381,15 +339,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A free loopback port.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Waits (bounded) until `condition` holds.

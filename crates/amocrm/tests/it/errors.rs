@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use amocrm::{
-    AccountHost, AmoClient, BackoffPolicy, BackoffSteps, Error, HostPolicy, LeadUpdate,
+    Account, AccountHost, AmoClient, BackoffPolicy, BackoffSteps, Error, HostPolicy, LeadUpdate,
     LocalRateLimiter, NewContact, PauseReason, StaticToken,
 };
 use wiremock::matchers::{header, method, path};
@@ -12,14 +12,131 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{Harness, RecordingObserver, TEST_TOKEN, builder_for, fixture, problem};
 
-async fn mount_account(harness: &Harness, response: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .and(path("/api/v4/account"))
-        .respond_with(response)
-        .expect(times)
-        .named("account")
-        .mount(&harness.server)
+/// Answers `verb route` once with `answer`.
+async fn mount_once(server: &MockServer, verb: &str, route: &str, answer: ResponseTemplate) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(answer)
+        .expect(1)
+        .named(format!("{verb} {route}"))
+        .mount(server)
         .await;
+}
+
+/// Answers `GET /api/v4/account` once with `answer`.
+async fn mount_account(server: &MockServer, answer: ResponseTemplate) {
+    mount_once(server, "GET", "/api/v4/account", answer).await;
+}
+
+/// Answers the account read once with `answer` and reads it twice: (the first result, the second, when the first
+/// began).
+async fn read_account_twice(
+    harness: &Harness,
+    answer: ResponseTemplate,
+) -> (Result<Account, Error>, Result<Account, Error>, SystemTime) {
+    mount_account(&harness.server, answer).await;
+    let before = SystemTime::now();
+    let first = harness.client.account().get(&[]).await;
+    let second = harness.client.account().get(&[]).await;
+    (first, second, before)
+}
+
+/// One answer to `GET /api/v4/account` and the error it must become: its status, its fixture (a 200 is a HAL
+/// body, any other status a problem body, no fixture no body), and what the error must look like. `says` is the
+/// case as a sentence, for the failure message.
+struct Case {
+    says: &'static str,
+    status: u16,
+    fixture: Option<&'static str>,
+    expected: fn(&Error) -> bool,
+}
+
+/// Answers the account read as `case` says and checks the error it becomes.
+async fn check(case: Case) {
+    // Arrange
+    let harness = Harness::start().await;
+    let answer = match (case.status, case.fixture) {
+        (200, Some(fixture)) => harness.hal(fixture),
+        (status, Some(fixture)) => problem(status, fixture),
+        (status, None) => ResponseTemplate::new(status),
+    };
+    mount_account(&harness.server, answer).await;
+
+    // Act
+    let result = harness.client.account().get(&[]).await;
+
+    // Assert
+    match result {
+        Err(error) => assert!((case.expected)(&error), "{}: got {error:?}", case.says),
+        Ok(account) => panic!("{}: expected an error, got {account:?}", case.says),
+    }
+}
+
+#[tokio::test]
+async fn each_answer_that_needs_no_follow_up_becomes_its_error() {
+    let cases = [
+        Case {
+            says: "a 401 with a long-lived token is unauthorized with amoCRM's problem",
+            status: 401,
+            fixture: Some(fixture!("unauthorized_401.json")),
+            expected: |e| {
+                matches!(e, Error::Unauthorized { problem: Some(p) }
+                    if p.title.as_deref() == Some("Unauthorized"))
+            },
+        },
+        Case {
+            says: "a 402 means the subscription ended",
+            status: 402,
+            fixture: Some(fixture!("payment_required_402.json")),
+            expected: |e| matches!(e, Error::PaymentRequired),
+        },
+        Case {
+            says: "a 404 is not found",
+            status: 404,
+            fixture: Some(fixture!("not_found_404.json")),
+            expected: |e| matches!(e, Error::NotFound),
+        },
+        Case {
+            says: "an unexpected status is reported with its number",
+            status: 405,
+            fixture: None,
+            expected: |e| {
+                matches!(
+                    e,
+                    Error::UnexpectedStatus {
+                        status: 405,
+                        problem: None
+                    }
+                )
+            },
+        },
+        Case {
+            says: "a 500 carries its trace id and is retryable",
+            status: 500,
+            fixture: Some(fixture!("server_error_500.json")),
+            expected: |e| {
+                matches!(e, Error::Server { status: 500, trace_id: Some(t) } if t == "4b1f0e0a9c2d4e7f")
+                    && e.is_retryable()
+            },
+        },
+        Case {
+            says: "a malformed answer is a decode error naming the endpoint",
+            status: 200,
+            fixture: Some(fixture!("account_malformed.json")),
+            expected: |e| {
+                matches!(
+                    e,
+                    Error::Decode {
+                        endpoint: "GET /api/v4/account",
+                        ..
+                    }
+                )
+            },
+        },
+    ];
+    for case in cases {
+        check(case).await;
+    }
 }
 
 #[tokio::test]
@@ -46,53 +163,13 @@ async fn every_request_carries_the_bearer_token_and_asks_for_json() {
 }
 
 #[tokio::test]
-async fn a_401_with_a_long_lived_token_is_unauthorized_with_amocrms_problem() {
-    // Arrange
-    let harness = Harness::start().await;
-    mount_account(&harness, problem(401, fixture!("unauthorized_401.json")), 1).await;
-
-    // Act
-    let result = harness.client.account().get(&[]).await;
-
-    // Assert
-    match result {
-        Err(Error::Unauthorized {
-            problem: Some(problem),
-        }) => {
-            assert_eq!(problem.title.as_deref(), Some("Unauthorized"));
-        }
-        other => panic!("expected Unauthorized, got {other:?}"),
-    }
-}
-
-#[tokio::test]
-async fn a_402_means_the_subscription_ended() {
-    // Arrange
-    let harness = Harness::start().await;
-    mount_account(
-        &harness,
-        problem(402, fixture!("payment_required_402.json")),
-        1,
-    )
-    .await;
-
-    // Act
-    let result = harness.client.account().get(&[]).await;
-
-    // Assert
-    assert!(matches!(result, Err(Error::PaymentRequired)), "{result:?}");
-}
-
-#[tokio::test]
 async fn a_403_pauses_the_account_and_the_next_call_sends_nothing() {
     // Arrange
     let harness = Harness::start().await;
-    mount_account(&harness, problem(403, fixture!("forbidden_403.json")), 1).await;
-    let before = SystemTime::now();
 
     // Act
-    let first = harness.client.account().get(&[]).await;
-    let second = harness.client.account().get(&[]).await;
+    let (first, second, before) =
+        read_account_twice(&harness, problem(403, fixture!("forbidden_403.json"))).await;
 
     // Assert
     match first {
@@ -116,13 +193,14 @@ async fn a_403_pauses_the_account_and_the_next_call_sends_nothing() {
 async fn a_403_on_the_users_list_is_a_rights_problem_and_does_not_pause_the_account() {
     // Arrange
     let harness = Harness::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v4/users"))
-        .respond_with(problem(403, fixture!("forbidden_403.json")))
-        .expect(1)
-        .mount(&harness.server)
-        .await;
-    mount_account(&harness, harness.hal(fixture!("account.json")), 1).await;
+    mount_once(
+        &harness.server,
+        "GET",
+        "/api/v4/users",
+        problem(403, fixture!("forbidden_403.json")),
+    )
+    .await;
+    mount_account(&harness.server, harness.hal(fixture!("account.json"))).await;
 
     // Act
     let users = harness.client.users().list_all().await;
@@ -146,17 +224,13 @@ async fn a_403_on_the_users_list_is_a_rights_problem_and_does_not_pause_the_acco
 async fn a_json_429_pauses_the_account_for_its_retry_after() {
     // Arrange
     let harness = Harness::start().await;
-    mount_account(
-        &harness,
-        problem(429, fixture!("too_many_requests_429.json")),
-        1,
-    )
-    .await;
-    let before = SystemTime::now();
 
     // Act
-    let first = harness.client.account().get(&[]).await;
-    let second = harness.client.account().get(&[]).await;
+    let (first, second, before) = read_account_twice(
+        &harness,
+        problem(429, fixture!("too_many_requests_429.json")),
+    )
+    .await;
 
     // Assert
     assert!(
@@ -178,15 +252,12 @@ async fn an_html_429_has_no_retry_after_and_pauses_for_the_first_step() {
     // Arrange
     let server = MockServer::start().await;
     crate::support::mount_catch_all(&server).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v4/account"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .set_body_raw(fixture!("too_many_requests_429.html"), "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_account(
+        &server,
+        ResponseTemplate::new(429)
+            .set_body_raw(fixture!("too_many_requests_429.html"), "text/html"),
+    )
+    .await;
     let client = builder_for(&server, Arc::new(StaticToken::new(TEST_TOKEN)))
         .backoff(BackoffPolicy {
             steps_429: BackoffSteps {
@@ -218,46 +289,16 @@ async fn an_html_429_has_no_retry_after_and_pauses_for_the_first_step() {
 }
 
 #[tokio::test]
-async fn a_500_carries_its_trace_id_and_is_retryable() {
-    // Arrange
-    let harness = Harness::start().await;
-    mount_account(&harness, problem(500, fixture!("server_error_500.json")), 1).await;
-
-    // Act
-    let result = harness.client.account().get(&[]).await;
-
-    // Assert
-    let error = result.expect_err("a 500 is an error");
-    assert!(
-        matches!(&error, Error::Server { status: 500, trace_id: Some(t) } if t == "4b1f0e0a9c2d4e7f"),
-        "{error:?}"
-    );
-    assert!(error.is_retryable());
-}
-
-#[tokio::test]
-async fn a_404_is_not_found() {
-    // Arrange
-    let harness = Harness::start().await;
-    mount_account(&harness, problem(404, fixture!("not_found_404.json")), 1).await;
-
-    // Act
-    let result = harness.client.account().get(&[]).await;
-
-    // Assert
-    assert!(matches!(result, Err(Error::NotFound)), "{result:?}");
-}
-
-#[tokio::test]
 async fn a_400_validation_error_keeps_every_validation_detail() {
     // Arrange
     let harness = Harness::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v4/contacts"))
-        .respond_with(problem(400, fixture!("validation_400.json")))
-        .expect(1)
-        .mount(&harness.server)
-        .await;
+    mount_once(
+        &harness.server,
+        "POST",
+        "/api/v4/contacts",
+        problem(400, fixture!("validation_400.json")),
+    )
+    .await;
 
     // Act
     let result = harness
@@ -289,12 +330,13 @@ async fn a_400_validation_error_keeps_every_validation_detail() {
 async fn a_422_is_a_validation_error_too() {
     // Arrange
     let harness = Harness::start().await;
-    Mock::given(method("PATCH"))
-        .and(path("/api/v4/leads"))
-        .respond_with(problem(422, fixture!("unprocessable_422.json")))
-        .expect(1)
-        .mount(&harness.server)
-        .await;
+    mount_once(
+        &harness.server,
+        "PATCH",
+        "/api/v4/leads",
+        problem(422, fixture!("unprocessable_422.json")),
+    )
+    .await;
     let update = LeadUpdate {
         id: 7001,
         price: Some(1),
@@ -361,50 +403,6 @@ async fn a_paused_account_fails_fast_and_sends_nothing() {
     }
 }
 
-#[tokio::test]
-async fn an_unexpected_status_is_reported_with_its_number() {
-    // Arrange
-    let harness = Harness::start().await;
-    mount_account(&harness, ResponseTemplate::new(405), 1).await;
-
-    // Act
-    let result = harness.client.account().get(&[]).await;
-
-    // Assert
-    assert!(
-        matches!(
-            result,
-            Err(Error::UnexpectedStatus {
-                status: 405,
-                problem: None
-            })
-        ),
-        "{result:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_malformed_answer_is_a_decode_error_naming_the_endpoint() {
-    // Arrange
-    let harness = Harness::start().await;
-    mount_account(&harness, harness.hal(fixture!("account_malformed.json")), 1).await;
-
-    // Act
-    let result = harness.client.account().get(&[]).await;
-
-    // Assert
-    assert!(
-        matches!(
-            result,
-            Err(Error::Decode {
-                endpoint: "GET /api/v4/account",
-                ..
-            })
-        ),
-        "{result:?}"
-    );
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_request_slower_than_the_timeout_fails_with_timeout() {
     // Arrange: the paused clock jumps to the timeout as soon as the runtime waits on the network,
@@ -458,13 +456,14 @@ async fn an_unreachable_host_is_a_retryable_transport_error() {
 async fn the_observer_sees_each_call_with_its_endpoint_label_and_status() {
     // Arrange
     let harness = Harness::start().await;
-    mount_account(&harness, harness.hal(fixture!("account.json")), 1).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v4/contacts/42"))
-        .respond_with(problem(404, fixture!("not_found_404.json")))
-        .expect(1)
-        .mount(&harness.server)
-        .await;
+    mount_account(&harness.server, harness.hal(fixture!("account.json"))).await;
+    mount_once(
+        &harness.server,
+        "GET",
+        "/api/v4/contacts/42",
+        problem(404, fixture!("not_found_404.json")),
+    )
+    .await;
     let observer = Arc::new(RecordingObserver::default());
     let client = builder_for(&harness.server, Arc::new(StaticToken::new(TEST_TOKEN)))
         .observer(observer.clone())

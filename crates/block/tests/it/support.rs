@@ -1,7 +1,6 @@
 //! The test harness: the real service bound to 127.0.0.1:0, amoCRM and Usedesk as wiremock servers
 //! with catch-alls, a SQLite store in a temporary directory, and helpers to read the block's HTML.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +15,8 @@ use secrecy::SecretString;
 use serde_json::Value;
 use sha2::Sha256;
 use store::{SqlStore, StoreOptions};
+use testkit::TempDir;
+pub use testkit::html::unescape;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -88,23 +89,6 @@ impl Default for Options {
     }
 }
 
-/// A temporary directory removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("block-it-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// One running service with its upstreams.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -153,8 +137,8 @@ impl TestApp {
         let usedesk = MockServer::start().await;
         mount_catch_all(&amo, "amoCRM").await;
         mount_catch_all(&usedesk, "Usedesk").await;
-        let dir = TempDir::new();
-        let url = format!("sqlite://{}/store.db", dir.0.display());
+        let dir = TempDir::new("block-it");
+        let url = format!("sqlite://{}/store.db", dir.path().display());
         let store = Arc::new(
             SqlStore::open(&url, StoreOptions::default())
                 .await
@@ -575,46 +559,6 @@ pub fn form_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let value: String = html[start..].chars().take_while(|c| *c != '"').collect();
     Some(unescape(&value))
-}
-
-pub fn unescape(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(end) = rest.find(';').filter(|end| *end <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn token_at(text: &str) -> String {

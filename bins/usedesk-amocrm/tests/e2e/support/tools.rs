@@ -116,10 +116,10 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts chromedriver on a free port and waits until its `/status` says it is ready.
+    /// Starts chromedriver on a free port and waits until its `/status` answers 2xx (it says `ready` from then on).
     pub async fn start(tools: &Tools, log: &Path) -> anyhow::Result<Chromedriver> {
         use std::os::unix::process::CommandExt as _;
-        let port = free_port()?;
+        let port = testkit::try_free_port().context("finding a free port")?;
         let child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
             .arg(format!("--log-path={}", log.display()))
@@ -143,36 +143,15 @@ impl Chromedriver {
     }
 
     async fn wait_ready(&mut self, log: &Path) -> anyhow::Result<()> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()?;
         let status = format!("{}/status", self.url);
-        let deadline = tokio::time::Instant::now() + READY_WITHIN;
-        loop {
-            if let Some(exit) = self.child.try_wait()? {
-                bail!(
-                    "chromedriver exited with {exit} before it was ready; its log:\n{}",
-                    tail(log)
-                );
-            }
-            let ready = match http.get(&status).send().await {
-                Ok(response) => response
-                    .json::<serde_json::Value>()
-                    .await
-                    .is_ok_and(|body| body["value"]["ready"] == serde_json::Value::Bool(true)),
-                Err(_) => false,
-            };
-            if ready {
-                return Ok(());
-            }
-            if tokio::time::Instant::now() >= deadline {
-                bail!(
-                    "chromedriver did not become ready within {READY_WITHIN:?}; its log:\n{}",
-                    tail(log)
-                );
-            }
-            tokio::time::sleep(READY_POLL).await;
-        }
+        let polling = testkit::Polling {
+            within: READY_WITHIN,
+            every: READY_POLL,
+            request_timeout: Duration::from_secs(2),
+        };
+        testkit::wait_until_child_ready(&mut self.child, &status, polling)
+            .await
+            .map_err(|e| anyhow::anyhow!("chromedriver: {e}; its log:\n{}", tail(log)))
     }
 }
 
@@ -189,12 +168,6 @@ impl Drop for Chromedriver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A port nothing listens on right now: bind port 0, read it, release it for chromedriver.
-fn free_port() -> anyhow::Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(listener.local_addr()?.port())
 }
 
 /// The last lines of a log, for an error message.
