@@ -4,7 +4,18 @@ use domain::store::{AuditEntry, ConnectionId, StoreError};
 
 use super::{Backend, SqlStore, db};
 
-type AuditRow = (String, i64, String, Option<i64>, String, String, String);
+row! {
+    /// An `audit_log` row as read.
+    struct AuditRow {
+        connection_id: String,
+        at: i64,
+        actor: String,
+        ticket_id: Option<i64>,
+        action: String,
+        target: String,
+        result: String,
+    }
+}
 
 impl SqlStore {
     pub(super) async fn insert_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
@@ -38,16 +49,17 @@ impl SqlStore {
             .await
             .map_err(db)?);
         rows.into_iter()
-            .map(|(conn, at, actor, ticket_id, action, target, result)| {
+            .map(|row| {
                 Ok(AuditEntry {
-                    connection_id: ConnectionId::parse(&conn)
-                        .ok_or_else(|| StoreError::Corrupt(format!("audit connection {conn:?}")))?,
-                    at,
-                    actor,
-                    ticket_id,
-                    action,
-                    target,
-                    result,
+                    connection_id: ConnectionId::parse(&row.connection_id).ok_or_else(|| {
+                        StoreError::Corrupt(format!("audit connection {:?}", row.connection_id))
+                    })?,
+                    at: row.at,
+                    actor: row.actor,
+                    ticket_id: row.ticket_id,
+                    action: row.action,
+                    target: row.target,
+                    result: row.result,
                 })
             })
             .collect()

@@ -9,19 +9,22 @@ use crate::Error;
 
 pub(super) const CONNECTION_COLUMNS: &str = "id, usedesk_account, amo_host, status, access_token, refresh_token, expires_at, token_version, created_at, updated_at, usedesk_token";
 
-pub(super) type ConnectionRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-);
+row! {
+    /// A `connections` row as read ([`CONNECTION_COLUMNS`]); tokens still sealed.
+    struct ConnectionRow {
+        id: String,
+        usedesk_account: String,
+        amo_host: String,
+        status: String,
+        access_token: Option<String>,
+        refresh_token: Option<String>,
+        expires_at: Option<i64>,
+        token_version: i64,
+        created_at: i64,
+        updated_at: i64,
+        usedesk_token: Option<String>,
+    }
+}
 
 /// The associated data that binds a ciphertext to its connection and column.
 fn context(id: ConnectionId, column: &str) -> String {
@@ -30,44 +33,33 @@ fn context(id: ConnectionId, column: &str) -> String {
 
 impl SqlStore {
     pub(super) fn decode_connection(&self, row: ConnectionRow) -> Result<Connection, StoreError> {
-        let (
-            id,
-            usedesk_account,
-            amo_host,
-            status,
-            access,
-            refresh,
-            expires_at,
-            version,
-            created,
-            updated,
-            usedesk_secret,
-        ) = row;
-        let id = ConnectionId::parse(&id)
-            .ok_or_else(|| StoreError::Corrupt(format!("connection id {id:?}")))?;
-        let tokens = match access {
+        let id = ConnectionId::parse(&row.id)
+            .ok_or_else(|| StoreError::Corrupt(format!("connection id {:?}", row.id)))?;
+        let tokens = match row.access_token {
             Some(access) => Some(StoredTokens {
                 access_token: self.cipher.open(&access, &context(id, "access"))?,
-                refresh_token: refresh
+                refresh_token: row
+                    .refresh_token
                     .map(|r| self.cipher.open(&r, &context(id, "refresh")))
                     .transpose()?,
-                expires_at,
+                expires_at: row.expires_at,
             }),
             None => None,
         };
-        let usedesk_token = usedesk_secret
+        let usedesk_token = row
+            .usedesk_token
             .map(|t| self.cipher.open(&t, &context(id, "usedesk")))
             .transpose()?;
         Ok(Connection {
             id,
             usedesk_token,
-            usedesk_account,
-            amo_host,
-            status: ConnectionStatus::from_stored(&status),
+            usedesk_account: row.usedesk_account,
+            amo_host: row.amo_host,
+            status: ConnectionStatus::from_stored(&row.status),
             tokens,
-            token_version: version,
-            created_at: created,
-            updated_at: updated,
+            token_version: row.token_version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         })
     }
 

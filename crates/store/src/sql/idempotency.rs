@@ -5,8 +5,16 @@ use domain::store::{ConnectionId, IdempotencyClaim, StoreError};
 
 use super::{Backend, SqlStore, db};
 
-/// fingerprint, state, progress, result, updated_at
-type ClaimRow = (String, String, Option<String>, Option<String>, i64);
+row! {
+    /// An `idempotency` row as a claim reads it.
+    struct ClaimRow {
+        fingerprint: String,
+        state: String,
+        progress: Option<String>,
+        result: Option<String>,
+        updated_at: i64,
+    }
+}
 
 impl SqlStore {
     /// Releases every pending idempotency claim (keeping its progress). Only for a process that knows it is the
@@ -58,7 +66,14 @@ impl SqlStore {
             .fetch_optional(pool)
             .await
             .map_err(db)?);
-        let Some((stored_fingerprint, state, progress, result, updated_at)) = row else {
+        let Some(ClaimRow {
+            fingerprint: stored_fingerprint,
+            state,
+            progress,
+            result,
+            updated_at,
+        }) = row
+        else {
             // The record expired between our insert and our read: the caller may simply try again.
             return Ok(IdempotencyClaim::InProgress);
         };

@@ -50,6 +50,32 @@ macro_rules! exec {
     };
 }
 
+/// Declares a row struct and its `sqlx::FromRow`, reading each field from the column of the same name.
+///
+/// Written by hand rather than `#[derive(sqlx::FromRow)]`: the derive needs sqlx's `derive` feature, which builds
+/// `sqlx-macros-core` with both database drivers (a second bundled SQLite) as a proc-macro dependency.
+macro_rules! row {
+    ($(#[$meta:meta])* struct $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        pub(super) struct $name {
+            $($(#[$field_meta])* pub(super) $field: $ty),*
+        }
+
+        impl<'r, R> sqlx::FromRow<'r, R> for $name
+        where
+            R: sqlx::Row,
+            &'r str: sqlx::ColumnIndex<R>,
+            $($ty: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>),*
+        {
+            fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+                Ok(Self {
+                    $($field: sqlx::Row::try_get(row, stringify!($field))?),*
+                })
+            }
+        }
+    };
+}
+
 mod audit;
 mod connections;
 mod idempotency;

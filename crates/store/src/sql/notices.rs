@@ -7,6 +7,15 @@ use super::{Backend, SqlStore, db};
 /// How long a notice a block has shown is kept, in seconds.
 const NOTICE_KEEP_SECS: i64 = 90 * 86_400;
 
+row! {
+    /// A `connection_notices` row as a block takes it.
+    struct NoticeRow {
+        kind: String,
+        detail: String,
+        created_at: i64,
+    }
+}
+
 impl SqlStore {
     pub(super) async fn insert_host_notice(
         &self,
@@ -58,7 +67,7 @@ impl SqlStore {
             .await
             .map_err(db)?);
         // Marking and reading in one statement: a concurrent caller finds nothing left to mark.
-        let mut rows: Vec<(String, String, i64)> = on_pool!(&self.backend, pool => sqlx::query_as(
+        let mut rows: Vec<NoticeRow> = on_pool!(&self.backend, pool => sqlx::query_as(
             "UPDATE connection_notices SET seen_at = $2 WHERE connection_id = $1 AND seen_at IS NULL \
              RETURNING kind, detail, created_at")
             .bind(connection.to_string())
@@ -66,14 +75,14 @@ impl SqlStore {
             .fetch_all(pool)
             .await
             .map_err(db)?);
-        rows.sort_by_key(|(_, _, created_at)| *created_at);
+        rows.sort_by_key(|row| row.created_at);
         Ok(rows
             .into_iter()
-            .map(|(kind, detail, created_at)| ConnectionNotice {
+            .map(|row| ConnectionNotice {
                 connection_id: connection,
-                kind,
-                detail,
-                created_at,
+                kind: row.kind,
+                detail: row.detail,
+                created_at: row.created_at,
                 seen_at: Some(at),
             })
             .collect())

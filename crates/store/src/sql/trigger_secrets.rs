@@ -4,18 +4,29 @@ use domain::store::{ConnectionId, StoreError, TriggerSecretRecord};
 
 use super::{Backend, SqlStore, db};
 
+row! {
+    /// The trigger secret columns of a `connections` row.
+    struct TriggerSecretRow {
+        trigger_secret_hash: Option<String>,
+        trigger_secret_at: Option<i64>,
+    }
+}
+
 impl SqlStore {
     pub(super) async fn trigger_secret_of(
         &self,
         id: ConnectionId,
     ) -> Result<Option<TriggerSecretRecord>, StoreError> {
         let sql = "SELECT trigger_secret_hash, trigger_secret_at FROM connections WHERE id = $1";
-        let row: Option<(Option<String>, Option<i64>)> = on_pool!(&self.backend, pool => sqlx::query_as(sql)
+        let row: Option<TriggerSecretRow> = on_pool!(&self.backend, pool => sqlx::query_as(sql)
             .bind(id.to_string())
             .fetch_optional(pool)
             .await
             .map_err(db)?);
-        Ok(row.map(|(hash, created_at)| TriggerSecretRecord { hash, created_at }))
+        Ok(row.map(|r| TriggerSecretRecord {
+            hash: r.trigger_secret_hash,
+            created_at: r.trigger_secret_at,
+        }))
     }
 
     pub(super) async fn store_trigger_secret_hash(
