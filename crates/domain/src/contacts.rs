@@ -12,6 +12,7 @@ use crate::identity::{normalize_email, normalize_phone};
 use crate::model::CreatedRef;
 use crate::render::contact_url;
 use crate::service::{ActionContext, Domain};
+use crate::store::{AuditAction, AuditResult};
 
 /// A contact to create, prefilled from the Usedesk client.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,8 +92,13 @@ impl Domain {
             Ok(mut ids) if !ids.is_empty() => ids.remove(0),
             Ok(_) => return Err(Error::Internal("amoCRM created no contact".into())),
             Err(e) => {
-                self.audit(ctx, "contact.create", format!("contact:{name}"), "error")
-                    .await;
+                self.audit(
+                    ctx,
+                    AuditAction::ContactCreate,
+                    format!("contact:{name}"),
+                    AuditResult::Error,
+                )
+                .await;
                 return Err(e.into());
             }
         };
@@ -103,9 +109,9 @@ impl Domain {
         }
         self.audit(
             ctx,
-            "contact.create",
+            AuditAction::ContactCreate,
             format!("contact:{}", created.id),
-            "ok",
+            AuditResult::Ok,
         )
         .await;
         self.after_write(ctx.connection_id);
@@ -131,8 +137,13 @@ impl Domain {
         self.store()
             .set_link(ctx.connection_id, client_id, contact_id)
             .await?;
-        self.audit(ctx, "link.set", format!("contact:{contact_id}"), "ok")
-            .await;
+        self.audit(
+            ctx,
+            AuditAction::LinkSet,
+            format!("contact:{contact_id}"),
+            AuditResult::Ok,
+        )
+        .await;
         self.after_write(ctx.connection_id);
         Ok(())
     }
@@ -145,8 +156,13 @@ impl Domain {
         self.store()
             .remove_link(ctx.connection_id, client_id)
             .await?;
-        self.audit(ctx, "link.remove", format!("client:{client_id}"), "ok")
-            .await;
+        self.audit(
+            ctx,
+            AuditAction::LinkRemove,
+            format!("client:{client_id}"),
+            AuditResult::Ok,
+        )
+        .await;
         self.after_write(ctx.connection_id);
         Ok(())
     }

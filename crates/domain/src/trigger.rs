@@ -20,7 +20,7 @@ use crate::deals::LeadDraft;
 use crate::identity::identifiers;
 use crate::render::{contact_url, lead_url};
 use crate::service::{ActionContext, Domain};
-use crate::store::{ConnectionId, IdempotencyClaim};
+use crate::store::{AuditAction, AuditResult, ConnectionId, IdempotencyClaim};
 
 /// The trigger's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,16 +322,21 @@ impl Domain {
                             Err(e) => {
                                 self.audit(
                                     &ctx,
-                                    "lead.create",
+                                    AuditAction::LeadCreate,
                                     format!("lead:{lead_name}"),
-                                    "error",
+                                    AuditResult::Error,
                                 )
                                 .await;
                                 return Err(e.into());
                             }
                         };
-                        self.audit(&ctx, "lead.create", format!("lead:{created}"), "ok")
-                            .await;
+                        self.audit(
+                            &ctx,
+                            AuditAction::LeadCreate,
+                            format!("lead:{created}"),
+                            AuditResult::Ok,
+                        )
+                        .await;
                         created
                     }
                 };
@@ -354,8 +359,13 @@ impl Domain {
                 .await
         {
             tracing::warn!(error = %e, lead_id, "could not add the trigger's comment to the deal");
-            self.audit(&ctx, "note.create", format!("lead:{lead_id}"), "error")
-                .await;
+            self.audit(
+                &ctx,
+                AuditAction::NoteCreate,
+                format!("lead:{lead_id}"),
+                AuditResult::Error,
+            )
+            .await;
         }
         self.comment_in_ticket(&connection, &ctx, "deal", &lead_name, &url)
             .await;

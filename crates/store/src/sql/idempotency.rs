@@ -5,6 +5,36 @@ use domain::store::{ConnectionId, IdempotencyClaim, StoreError};
 
 use super::{Backend, SqlStore, db};
 
+/// A claim's state, stored as text in `idempotency.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClaimState {
+    /// An owner is working on it (or crashed; see `stale_after_secs`).
+    Pending,
+    /// Finished: the result is stored.
+    Done,
+    /// Given up by a failed owner, progress kept: the next claim takes it at once.
+    Released,
+}
+
+impl ClaimState {
+    /// The stored spelling.
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Released => "released",
+        }
+    }
+
+    /// Parses the stored spelling; `None` for one this build does not know (such a claim is taken over, like a
+    /// released one).
+    fn from_stored(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Done, Self::Released]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+}
+
 row! {
     /// An `idempotency` row as a claim reads it.
     struct ClaimRow {
@@ -22,7 +52,9 @@ impl SqlStore {
     /// crashed run, and releasing them lets retries resume at once instead of waiting for them to go stale.
     pub async fn release_pending_claims(&self) -> Result<u64, StoreError> {
         Ok(exec!(&self.backend, pool => sqlx::query(
-            "UPDATE idempotency SET state = 'released' WHERE state = 'pending'")
+            "UPDATE idempotency SET state = $1 WHERE state = $2")
+            .bind(ClaimState::Released.as_str())
+            .bind(ClaimState::Pending.as_str())
             .execute(pool)
             .await
             .map_err(db)?))
@@ -48,10 +80,11 @@ impl SqlStore {
             .map_err(db)?);
         let inserted = exec!(&self.backend, pool => sqlx::query(
             "INSERT INTO idempotency (connection_id, idem_key, fingerprint, state, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'pending', $4, $4) ON CONFLICT (connection_id, idem_key) DO NOTHING")
+             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (connection_id, idem_key) DO NOTHING")
             .bind(&conn)
             .bind(key)
             .bind(fingerprint)
+            .bind(ClaimState::Pending.as_str())
             .bind(at)
             .execute(pool)
             .await
@@ -80,22 +113,24 @@ impl SqlStore {
         if stored_fingerprint != fingerprint {
             return Ok(IdempotencyClaim::Conflict);
         }
-        if state == "done" {
+        let known = ClaimState::from_stored(&state);
+        if known == Some(ClaimState::Done) {
             return Ok(IdempotencyClaim::Done {
                 result: result.unwrap_or_default(),
             });
         }
-        if state == "pending" && updated_at >= at - stale_after_secs {
+        if known == Some(ClaimState::Pending) && updated_at >= at - stale_after_secs {
             return Ok(IdempotencyClaim::InProgress);
         }
         // Released by a failed owner, or its owner went silent: take the key over, unless someone else just did.
         let taken = exec!(&self.backend, pool => sqlx::query(
-            "UPDATE idempotency SET state = 'pending', updated_at = $1 WHERE connection_id = $2 AND idem_key = $3 AND state = $4 AND updated_at = $5")
+            "UPDATE idempotency SET state = $6, updated_at = $1 WHERE connection_id = $2 AND idem_key = $3 AND state = $4 AND updated_at = $5")
             .bind(at)
             .bind(&conn)
             .bind(key)
             .bind(&state)
             .bind(updated_at)
+            .bind(ClaimState::Pending.as_str())
             .execute(pool)
             .await
             .map_err(db)?);
@@ -131,11 +166,12 @@ impl SqlStore {
         result: &str,
     ) -> Result<(), StoreError> {
         exec!(&self.backend, pool => sqlx::query(
-            "UPDATE idempotency SET state = 'done', result = $1, updated_at = $2 WHERE connection_id = $3 AND idem_key = $4")
+            "UPDATE idempotency SET state = $5, result = $1, updated_at = $2 WHERE connection_id = $3 AND idem_key = $4")
             .bind(result)
             .bind(now())
             .bind(connection.to_string())
             .bind(key)
+            .bind(ClaimState::Done.as_str())
             .execute(pool)
             .await
             .map_err(db)?);
@@ -148,9 +184,11 @@ impl SqlStore {
         key: &str,
     ) -> Result<(), StoreError> {
         exec!(&self.backend, pool => sqlx::query(
-            "UPDATE idempotency SET state = 'released' WHERE connection_id = $1 AND idem_key = $2 AND state = 'pending'")
+            "UPDATE idempotency SET state = $3 WHERE connection_id = $1 AND idem_key = $2 AND state = $4")
             .bind(connection.to_string())
             .bind(key)
+            .bind(ClaimState::Released.as_str())
+            .bind(ClaimState::Pending.as_str())
             .execute(pool)
             .await
             .map_err(db)?);
