@@ -9,8 +9,7 @@ use crate::Error;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{NAME_MAX, required, too_long};
 use crate::identity::{normalize_email, normalize_phone};
-use crate::model::CreatedRef;
-use crate::render::contact_url;
+use crate::model::{CreatedRef, contact_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult};
 

@@ -8,8 +8,7 @@ use crate::Error;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{self, FieldDef, NAME_MAX, required, too_long};
 use crate::metadata::PipelineInfo;
-use crate::model::{CreatedRef, UserRef};
-use crate::render::lead_url;
+use crate::model::{CreatedRef, UserRef, lead_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult, ConnectionId};
 

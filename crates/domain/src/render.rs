@@ -10,7 +10,9 @@ use secrecy::SecretString;
 
 use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
 use crate::metadata::CoreMeta;
-use crate::model::{BlockData, ContactView, DealKind, DealView, TicketClient};
+use crate::model::{
+    BlockData, ContactView, DealKind, DealView, TicketClient, contact_url, lead_url,
+};
 use crate::service::{Domain, RenderKey};
 use crate::store::{ConnectionId, ConnectionStatus, FieldChoices};
 use crate::{Error, fields};
@@ -356,14 +358,6 @@ pub(crate) fn confirms(contact: &Contact, id: &Identifier, default_country: Opti
             .into_iter()
             .any(|raw| normalize_email(raw).as_deref() == Some(e.as_str())),
     }
-}
-
-pub(crate) fn contact_url(base: &str, id: i64) -> String {
-    format!("{base}/contacts/detail/{id}")
-}
-
-pub(crate) fn lead_url(base: &str, id: i64) -> String {
-    format!("{base}/leads/detail/{id}")
 }
 
 fn contact_view(

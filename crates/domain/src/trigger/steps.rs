@@ -12,7 +12,7 @@ use crate::Error;
 use crate::contacts::NewContactInput;
 use crate::deals::LeadDraft;
 use crate::identity::identifiers;
-use crate::render::{contact_url, lead_url};
+use crate::model::{contact_url, lead_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult, Connection, ConnectionId};
 
