@@ -11,7 +11,7 @@ use crate::metadata::CoreMeta;
 use crate::model::{AccountView, DealView, FieldShown, StageView, UserRef};
 use crate::render::deal_view;
 use crate::service::{ActionContext, Domain};
-use crate::store::ConnectionId;
+use crate::store::{AuditAction, AuditResult, ConnectionId};
 
 /// The longest comment accepted (amoCRM notes are long, agents' comments are not).
 pub const COMMENT_MAX: usize = 10_000;
@@ -157,9 +157,18 @@ impl Domain {
             .notes()
             .create_for_lead(lead_id, &[NewNote::common(text)])
             .await;
-        let outcome = if result.is_ok() { "ok" } else { "error" };
-        self.audit(ctx, "note.create", format!("lead:{lead_id}"), outcome)
-            .await;
+        let outcome = if result.is_ok() {
+            AuditResult::Ok
+        } else {
+            AuditResult::Error
+        };
+        self.audit(
+            ctx,
+            AuditAction::NoteCreate,
+            format!("lead:{lead_id}"),
+            outcome,
+        )
+        .await;
         result?;
         Ok(())
     }

@@ -9,9 +9,9 @@ use crate::Error;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{NAME_MAX, required, too_long};
 use crate::identity::{normalize_email, normalize_phone};
-use crate::model::CreatedRef;
-use crate::render::contact_url;
+use crate::model::{CreatedRef, contact_url};
 use crate::service::{ActionContext, Domain};
+use crate::store::{AuditAction, AuditResult};
 
 /// A contact to create, prefilled from the Usedesk client.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +26,61 @@ pub struct NewContactInput {
     pub responsible_user_id: Option<i64>,
 }
 
+/// The contact's trimmed name and its phone and e-mail values, checked: every invalid one is reported at once.
+fn contact_fields(
+    input: &NewContactInput,
+    country: Option<&str>,
+) -> Result<(String, Vec<CustomFieldValue>), Error> {
+    let name = input.name.trim().to_owned();
+    let mut errors = Vec::new();
+    if name.is_empty() {
+        errors.push(required("name"));
+    } else if name.chars().count() > NAME_MAX {
+        errors.push(too_long("name"));
+    }
+    let mut values = Vec::new();
+    for raw in input
+        .phones
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
+        match normalize_phone(raw, country) {
+            Some(phone) => values.push(CustomFieldValue::phone(phone, "WORK")),
+            None => errors.push(FieldError {
+                field: "phone".into(),
+                label: Some(raw.to_owned()),
+                code: FieldErrorCode::Number,
+            }),
+        }
+    }
+    let mut emails = Vec::new();
+    for raw in input
+        .emails
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+    {
+        match normalize_email(raw) {
+            Some(_) => emails.push(raw.to_owned()),
+            None => errors.push(FieldError {
+                field: "email".into(),
+                label: Some(raw.to_owned()),
+                code: FieldErrorCode::Enum,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    values.extend(
+        emails
+            .into_iter()
+            .map(|e| CustomFieldValue::email(e, "WORK")),
+    );
+    Ok((name, values))
+}
+
 impl Domain {
     /// Creates a contact from the Usedesk client's data, links the client to it, and says so in the ticket.
     pub async fn create_contact(
@@ -33,55 +88,8 @@ impl Domain {
         ctx: &ActionContext,
         input: NewContactInput,
     ) -> Result<CreatedRef, Error> {
-        let name = input.name.trim().to_owned();
-        let mut errors = Vec::new();
-        if name.is_empty() {
-            errors.push(required("name"));
-        } else if name.chars().count() > NAME_MAX {
-            errors.push(too_long("name"));
-        }
         let country = self.config().default_country.as_deref();
-        let mut values = Vec::new();
-        for raw in input
-            .phones
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-        {
-            match normalize_phone(raw, country) {
-                Some(phone) => values.push(CustomFieldValue::phone(phone, "WORK")),
-                None => errors.push(FieldError {
-                    field: "phone".into(),
-                    label: Some(raw.to_owned()),
-                    code: FieldErrorCode::Number,
-                }),
-            }
-        }
-        let mut emails = Vec::new();
-        for raw in input
-            .emails
-            .iter()
-            .map(|e| e.trim())
-            .filter(|e| !e.is_empty())
-        {
-            match normalize_email(raw) {
-                Some(_) => emails.push(raw.to_owned()),
-                None => errors.push(FieldError {
-                    field: "email".into(),
-                    label: Some(raw.to_owned()),
-                    code: FieldErrorCode::Enum,
-                }),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
-        values.extend(
-            emails
-                .into_iter()
-                .map(|e| CustomFieldValue::email(e, "WORK")),
-        );
-
+        let (name, values) = contact_fields(&input, country)?;
         let (connection, client) = self.session(ctx.connection_id).await?;
         let mut contact = NewContact::named(name.clone());
         contact.custom_fields_values = merge_multitext(values);
@@ -91,8 +99,13 @@ impl Domain {
             Ok(mut ids) if !ids.is_empty() => ids.remove(0),
             Ok(_) => return Err(Error::Internal("amoCRM created no contact".into())),
             Err(e) => {
-                self.audit(ctx, "contact.create", format!("contact:{name}"), "error")
-                    .await;
+                self.audit(
+                    ctx,
+                    AuditAction::ContactCreate,
+                    format!("contact:{name}"),
+                    AuditResult::Error,
+                )
+                .await;
                 return Err(e.into());
             }
         };
@@ -103,9 +116,9 @@ impl Domain {
         }
         self.audit(
             ctx,
-            "contact.create",
+            AuditAction::ContactCreate,
             format!("contact:{}", created.id),
-            "ok",
+            AuditResult::Ok,
         )
         .await;
         self.after_write(ctx.connection_id);
@@ -131,8 +144,13 @@ impl Domain {
         self.store()
             .set_link(ctx.connection_id, client_id, contact_id)
             .await?;
-        self.audit(ctx, "link.set", format!("contact:{contact_id}"), "ok")
-            .await;
+        self.audit(
+            ctx,
+            AuditAction::LinkSet,
+            format!("contact:{contact_id}"),
+            AuditResult::Ok,
+        )
+        .await;
         self.after_write(ctx.connection_id);
         Ok(())
     }
@@ -145,8 +163,13 @@ impl Domain {
         self.store()
             .remove_link(ctx.connection_id, client_id)
             .await?;
-        self.audit(ctx, "link.remove", format!("client:{client_id}"), "ok")
-            .await;
+        self.audit(
+            ctx,
+            AuditAction::LinkRemove,
+            format!("client:{client_id}"),
+            AuditResult::Ok,
+        )
+        .await;
         self.after_write(ctx.connection_id);
         Ok(())
     }

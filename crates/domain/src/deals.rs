@@ -8,10 +8,9 @@ use crate::Error;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{self, FieldDef, NAME_MAX, required, too_long};
 use crate::metadata::PipelineInfo;
-use crate::model::{CreatedRef, UserRef};
-use crate::render::lead_url;
+use crate::model::{CreatedRef, UserRef, lead_url};
 use crate::service::{ActionContext, Domain};
-use crate::store::ConnectionId;
+use crate::store::{AuditAction, AuditResult, ConnectionId};
 
 /// A deal to create, as entered in the block or sent by a trigger. Values are raw text, checked here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,13 +117,23 @@ impl Domain {
             Ok(mut ids) if !ids.is_empty() => ids.remove(0),
             Ok(_) => return Err(Error::Internal("amoCRM created no deal".into())),
             Err(e) => {
-                self.audit(ctx, "lead.create", format!("lead:{name}"), "error")
-                    .await;
+                self.audit(
+                    ctx,
+                    AuditAction::LeadCreate,
+                    format!("lead:{name}"),
+                    AuditResult::Error,
+                )
+                .await;
                 return Err(e.into());
             }
         };
-        self.audit(ctx, "lead.create", format!("lead:{}", created.id), "ok")
-            .await;
+        self.audit(
+            ctx,
+            AuditAction::LeadCreate,
+            format!("lead:{}", created.id),
+            AuditResult::Ok,
+        )
+        .await;
         self.after_write(ctx.connection_id);
         if let Some(note) = draft
             .note
@@ -139,8 +148,13 @@ impl Domain {
                 .await
             {
                 tracing::warn!(error = %e, lead = created.id, "could not add the note to the new deal");
-                self.audit(ctx, "note.create", format!("lead:{}", created.id), "error")
-                    .await;
+                self.audit(
+                    ctx,
+                    AuditAction::NoteCreate,
+                    format!("lead:{}", created.id),
+                    AuditResult::Error,
+                )
+                .await;
             }
         }
         let url = lead_url(connection.amo_host.trim_end_matches('/'), created.id);

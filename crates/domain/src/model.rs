@@ -210,3 +210,13 @@ pub struct CreatedRef {
     /// Its page in amoCRM.
     pub url: String,
 }
+
+/// A contact's page in amoCRM, under the account's base URL (no trailing slash).
+pub(crate) fn contact_url(base: &str, id: i64) -> String {
+    format!("{base}/contacts/detail/{id}")
+}
+
+/// A deal's page in amoCRM, under the account's base URL (no trailing slash).
+pub(crate) fn lead_url(base: &str, id: i64) -> String {
+    format!("{base}/leads/detail/{id}")
+}

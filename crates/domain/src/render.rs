@@ -10,7 +10,9 @@ use secrecy::SecretString;
 
 use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
 use crate::metadata::CoreMeta;
-use crate::model::{BlockData, ContactView, DealKind, DealView, TicketClient};
+use crate::model::{
+    BlockData, ContactView, DealKind, DealView, TicketClient, contact_url, lead_url,
+};
 use crate::service::{Domain, RenderKey};
 use crate::store::{ConnectionId, ConnectionStatus, FieldChoices};
 use crate::{Error, fields};
@@ -202,27 +204,7 @@ impl Domain {
         let defs = defs?;
 
         // Second round trip: every deal of every shown contact, in one batched call.
-        let per_contact = self.config().max_deals_per_contact;
-        let lead_ids: BTreeSet<i64> = contacts
-            .iter()
-            .flat_map(|(c, _)| {
-                let mut ids = c.leads.clone();
-                ids.sort_unstable_by(|a, b| b.cmp(a));
-                ids.truncate(per_contact);
-                ids
-            })
-            .take(250)
-            .collect();
-        let leads: Vec<Lead> = if lead_ids.is_empty() {
-            Vec::new()
-        } else {
-            let query = LeadsQuery {
-                ids: lead_ids.into_iter().collect(),
-                limit: Some(250),
-                ..LeadsQuery::default()
-            };
-            crate::retry::read(|| async { client.leads().list_all(&query).await }).await?
-        };
+        let leads = self.deals_of(client, &contacts).await?;
 
         let core = &core.value;
         let views = contacts
@@ -250,6 +232,34 @@ impl Domain {
             render_id: next_render_id(),
             notices: Vec::new(),
         })
+    }
+
+    /// The newest deals of each contact (at most `max_deals_per_contact` each, 250 in all), in one batched call.
+    async fn deals_of(
+        &self,
+        client: &AmoClient,
+        contacts: &[(Contact, Vec<String>)],
+    ) -> Result<Vec<Lead>, Error> {
+        let per_contact = self.config().max_deals_per_contact;
+        let lead_ids: BTreeSet<i64> = contacts
+            .iter()
+            .flat_map(|(c, _)| {
+                let mut ids = c.leads.clone();
+                ids.sort_unstable_by(|a, b| b.cmp(a));
+                ids.truncate(per_contact);
+                ids
+            })
+            .take(250)
+            .collect();
+        if lead_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = LeadsQuery {
+            ids: lead_ids.into_iter().collect(),
+            limit: Some(250),
+            ..LeadsQuery::default()
+        };
+        Ok(crate::retry::read(|| async { client.leads().list_all(&query).await }).await?)
     }
 
     /// The linked contact alone (dropping a link to a deleted contact), or every contact confirmed by an
@@ -348,14 +358,6 @@ pub(crate) fn confirms(contact: &Contact, id: &Identifier, default_country: Opti
             .into_iter()
             .any(|raw| normalize_email(raw).as_deref() == Some(e.as_str())),
     }
-}
-
-pub(crate) fn contact_url(base: &str, id: i64) -> String {
-    format!("{base}/contacts/detail/{id}")
-}
-
-pub(crate) fn lead_url(base: &str, id: i64) -> String {
-    format!("{base}/leads/detail/{id}")
 }
 
 fn contact_view(

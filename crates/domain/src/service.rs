@@ -405,21 +405,21 @@ impl Domain {
     pub(crate) async fn audit(
         &self,
         ctx: &ActionContext,
-        action: &str,
+        action: crate::store::AuditAction,
         target: String,
-        result: &str,
+        result: crate::store::AuditResult,
     ) {
         let entry = crate::store::AuditEntry {
             connection_id: ctx.connection_id,
             at: crate::now(),
             actor: ctx.actor.clone(),
             ticket_id: ctx.ticket_id,
-            action: action.to_owned(),
+            action: action.as_str().to_owned(),
             target,
-            result: result.to_owned(),
+            result: result.as_str().to_owned(),
         };
         if let Err(e) = self.store().append_audit(&entry).await {
-            tracing::warn!(error = %e, action, "could not record the audit entry");
+            tracing::warn!(error = %e, action = %action, "could not record the audit entry");
         }
     }
 }

@@ -3,7 +3,7 @@
 use crate::Error;
 use crate::model::FieldLabel;
 use crate::service::{ActionContext, Domain};
-use crate::store::{ConnectionId, FieldChoices};
+use crate::store::{AuditAction, AuditResult, ConnectionId, FieldChoices};
 
 /// The gear: the fields that can be chosen and the current choice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,13 @@ impl Domain {
         self.store()
             .set_field_choices(ctx.connection_id, &clean)
             .await?;
-        self.audit(ctx, "fields.choose", "fields".into(), "ok")
-            .await;
+        self.audit(
+            ctx,
+            AuditAction::FieldsChoose,
+            "fields".into(),
+            AuditResult::Ok,
+        )
+        .await;
         self.after_write(ctx.connection_id);
         Ok(())
     }

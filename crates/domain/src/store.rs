@@ -11,6 +11,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod audit;
+
+pub use audit::{AuditAction, AuditEntry, AuditResult};
+
 /// A connection's id: the "Integration ID" (`amoClientId`) that Usedesk triggers send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ConnectionId(pub Uuid);
@@ -139,25 +143,6 @@ pub enum IdempotencyClaim {
     },
     /// The key was used before for a different request body.
     Conflict,
-}
-
-/// One line of the audit trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    /// The connection the write went through.
-    pub connection_id: ConnectionId,
-    /// When, unix seconds.
-    pub at: i64,
-    /// Who: a Usedesk user or agent reference, or `trigger`.
-    pub actor: String,
-    /// The Usedesk ticket the write came from, when known.
-    pub ticket_id: Option<i64>,
-    /// What was done, e.g. `contact.create`, `lead.create`, `link.set`.
-    pub action: String,
-    /// What it was done to, e.g. `lead:123`.
-    pub target: String,
-    /// `ok` or a short error code.
-    pub result: String,
 }
 
 /// Something a connection's block must say once (e.g. that another Usedesk account connected to the same

@@ -3,6 +3,7 @@
 use secrecy::SecretString;
 
 use crate::service::{ActionContext, Domain};
+use crate::store::{AuditAction, AuditResult};
 
 impl Domain {
     /// Leaves a private comment in the ticket about something created from it (when configured and possible).
@@ -31,9 +32,9 @@ impl Domain {
             tracing::warn!(error = %e, ticket_id, "could not add the private comment to the Usedesk ticket");
             self.audit(
                 ctx,
-                "usedesk.comment",
+                AuditAction::UsedeskComment,
                 format!("ticket:{ticket_id}"),
-                "error",
+                AuditResult::Error,
             )
             .await;
         }

@@ -12,15 +12,13 @@ use futures_util::FutureExt as _;
 use futures_util::future::{BoxFuture, Shared};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use usedesk::{FreeCreateLead, TriggerValue};
+use usedesk::FreeCreateLead;
 
 use crate::Error;
-use crate::contacts::NewContactInput;
-use crate::deals::LeadDraft;
-use crate::identity::identifiers;
-use crate::render::{contact_url, lead_url};
-use crate::service::{ActionContext, Domain};
+use crate::service::Domain;
 use crate::store::{ConnectionId, IdempotencyClaim};
+
+mod steps;
 
 /// The trigger's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,15 +57,6 @@ pub(crate) struct InFlight {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn trigger_value_text(value: &TriggerValue) -> String {
-    match value {
-        TriggerValue::Value(serde_json::Value::String(s)) => s.clone(),
-        TriggerValue::Value(other) => other.to_string(),
-        TriggerValue::EnumId(id) => id.to_string(),
-        TriggerValue::EnumCode(code) => code.clone(),
-    }
 }
 
 impl Domain {
@@ -182,216 +171,5 @@ impl Domain {
             .store()
             .record_idempotency_progress(id, key, &text)
             .await?)
-    }
-
-    async fn run_trigger(
-        &self,
-        connection_id: ConnectionId,
-        key: &str,
-        payload: &FreeCreateLead,
-        mut progress: Progress,
-    ) -> Result<TriggerOutcome, Error> {
-        let (connection, client) = self.session(connection_id).await?;
-        let usedesk_token = connection.usedesk_token.clone().ok_or_else(|| Error::Usedesk {
-            message: "no Usedesk API token is stored for this connection: open the block in a ticket once".into(),
-            retryable: false,
-        })?;
-        let usedesk = self.usedesk_client(&usedesk_token);
-        let base = connection.amo_host.trim_end_matches('/').to_owned();
-        let mut ctx = ActionContext {
-            connection_id,
-            ticket_id: Some(payload.ticket_id),
-            client_id: None,
-            actor: "trigger".into(),
-        };
-
-        // The ticket's client, through the Usedesk API (read before anything is written).
-        let ticket = usedesk.ticket(payload.ticket_id).await?;
-        let client_id = ticket
-            .ticket
-            .client_id
-            .ok_or_else(|| Error::NotFound(format!("client of ticket {}", payload.ticket_id)))?;
-        ctx.client_id = Some(client_id);
-
-        // The contact: resumed, linked, matched, or created.
-        let contact_id = match progress.contact_id {
-            Some(id) => id,
-            None => {
-                let found = match self.store().get_link(connection_id, client_id).await? {
-                    Some(linked) => client.contacts().get(linked, false).await?.map(|c| c.id),
-                    None => None,
-                };
-                let found = match found {
-                    Some(id) => Some(id),
-                    None => {
-                        let person = usedesk.client(client_id).await?;
-                        let ids = identifiers(
-                            person.phones.iter().map(|p| p.phone.as_str()),
-                            person.emails.iter().map(|e| e.email.as_str()),
-                            self.config().default_country.as_deref(),
-                        );
-                        let matches = self.search_contacts(&client, &ids).await?;
-                        match matches.first() {
-                            Some((contact, _)) => Some(contact.id),
-                            None => {
-                                let input = NewContactInput {
-                                    name: person
-                                        .name
-                                        .clone()
-                                        .filter(|n| !n.trim().is_empty())
-                                        .unwrap_or_else(|| format!("Usedesk #{client_id}")),
-                                    phones: person.phones.iter().map(|p| p.phone.clone()).collect(),
-                                    emails: person.emails.iter().map(|e| e.email.clone()).collect(),
-                                    responsible_user_id: payload.fields.responsible_user_id,
-                                };
-                                let created = self.create_contact(&ctx, input).await?;
-                                progress.contact_created = true;
-                                Some(created.id)
-                            }
-                        }
-                    }
-                };
-                let id = found.ok_or_else(|| Error::Internal("no contact".into()))?;
-                progress.contact_id = Some(id);
-                self.record(connection_id, key, &progress).await?;
-                id
-            }
-        };
-
-        // The deal: validated, then created once.
-        let draft = LeadDraft {
-            name: payload
-                .fields
-                .name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| format!("Usedesk #{}", payload.ticket_id)),
-            price: payload.fields.price.map(|p| p.to_string()),
-            pipeline_id: payload.fields.pipeline_id,
-            status_id: payload.fields.status_id,
-            responsible_user_id: payload.fields.responsible_user_id,
-            fields: payload
-                .fields
-                .custom_fields_values
-                .iter()
-                .map(|f| {
-                    (
-                        f.field_id,
-                        f.values.iter().map(trigger_value_text).collect(),
-                    )
-                })
-                .collect(),
-            contact_id: Some(contact_id),
-            note: None,
-        };
-        let (core, defs) = tokio::join!(
-            self.core_meta(connection_id, &client),
-            self.lead_fields(connection_id, &client)
-        );
-        let (lead, _) = crate::deals::check_draft(
-            &draft,
-            &core?.value.pipelines,
-            &defs?,
-            self.config().utc_offset_minutes,
-        )
-        .map_err(Error::Validation)?;
-        let lead_name = lead.name.clone().unwrap_or_default();
-
-        let lead_id = match progress.lead_id {
-            Some(id) => id,
-            None => {
-                let adopted = match progress.lead_started_at {
-                    // A run crashed while creating the deal: adopt it if amoCRM has it.
-                    Some(started) => {
-                        self.find_created_lead(&client, contact_id, &lead_name, started)
-                            .await?
-                    }
-                    None => None,
-                };
-                let id = match adopted {
-                    Some(id) => id,
-                    None => {
-                        progress.lead_started_at = Some(crate::now());
-                        self.record(connection_id, key, &progress).await?;
-                        let created = client.leads().create(&[lead]).await;
-                        let created = match created {
-                            Ok(ids) => ids
-                                .first()
-                                .map(|c| c.id)
-                                .ok_or_else(|| Error::Internal("amoCRM created no deal".into()))?,
-                            Err(e) => {
-                                self.audit(
-                                    &ctx,
-                                    "lead.create",
-                                    format!("lead:{lead_name}"),
-                                    "error",
-                                )
-                                .await;
-                                return Err(e.into());
-                            }
-                        };
-                        self.audit(&ctx, "lead.create", format!("lead:{created}"), "ok")
-                            .await;
-                        created
-                    }
-                };
-                progress.lead_id = Some(id);
-                self.record(connection_id, key, &progress).await?;
-                self.after_write(connection_id);
-                id
-            }
-        };
-
-        let url = lead_url(&base, lead_id);
-        if let Some(comment) = payload
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            && let Err(e) = client
-                .notes()
-                .create_for_lead(lead_id, &[amocrm::NewNote::common(comment)])
-                .await
-        {
-            tracing::warn!(error = %e, lead_id, "could not add the trigger's comment to the deal");
-            self.audit(&ctx, "note.create", format!("lead:{lead_id}"), "error")
-                .await;
-        }
-        self.comment_in_ticket(&connection, &ctx, "deal", &lead_name, &url)
-            .await;
-        Ok(TriggerOutcome {
-            lead_id,
-            lead_url: url,
-            contact_id,
-            contact_url: contact_url(&base, contact_id),
-            contact_created: progress.contact_created,
-            replayed: false,
-        })
-    }
-
-    /// A deal of the contact with this name created since `since` (a crashed run's deal), if amoCRM has one.
-    async fn find_created_lead(
-        &self,
-        client: &amocrm::AmoClient,
-        contact_id: i64,
-        name: &str,
-        since: i64,
-    ) -> Result<Option<i64>, Error> {
-        let Some(contact) = client.contacts().get(contact_id, true).await? else {
-            return Ok(None);
-        };
-        if contact.leads.is_empty() {
-            return Ok(None);
-        }
-        let query = amocrm::LeadsQuery {
-            ids: contact.leads.clone(),
-            ..amocrm::LeadsQuery::default()
-        };
-        let leads = client.leads().list_all(&query).await?;
-        Ok(leads
-            .iter()
-            .filter(|l| l.name == name && l.created_at >= since - 5)
-            .map(|l| l.id)
-            .max())
     }
 }

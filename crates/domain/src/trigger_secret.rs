@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq as _;
 
 use crate::Error;
 use crate::service::{ActionContext, Domain};
-use crate::store::ConnectionId;
+use crate::store::{AuditAction, AuditResult, ConnectionId};
 
 /// Random bytes in a secret.
 const SECRET_BYTES: usize = 32;
@@ -110,11 +110,11 @@ impl Domain {
             Err(e) => return Err(e.into()),
         }
         let action = if replaced {
-            "trigger_secret.rotate"
+            AuditAction::TriggerSecretRotate
         } else {
-            "trigger_secret.create"
+            AuditAction::TriggerSecretCreate
         };
-        self.audit(ctx, action, format!("connection:{id}"), "ok")
+        self.audit(ctx, action, format!("connection:{id}"), AuditResult::Ok)
             .await;
         tracing::info!(connection = %id, replaced, "trigger secret created");
         Ok(NewTriggerSecret {

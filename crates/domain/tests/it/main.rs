@@ -3,6 +3,7 @@
 mod harness;
 
 mod actions;
+mod audit;
 mod fields;
 mod identity;
 mod render;

@@ -1,0 +1,114 @@
+//! The audit trail's entries, and the actions and results they record, stored as the same text they always were.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::ConnectionId;
+
+/// Declares an enum stored as text: each variant with its one spelling, plus `Other` for a spelling this build does
+/// not know, so rows written by another version still read back.
+macro_rules! stored_text {
+    ($(#[$meta:meta])* $name:ident { $($(#[$variant_meta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$variant_meta])* $variant,)*
+            /// A spelling this build does not know, as stored.
+            Other(String),
+        }
+
+        impl $name {
+            /// The stored spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)*
+                    Self::Other(text) => text,
+                }
+            }
+
+            /// Parses the stored spelling; an unknown one is kept as `Other`.
+            pub fn from_stored(text: &str) -> Self {
+                match text {
+                    $($text => Self::$variant,)*
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_text! {
+    /// What an audited write did.
+    AuditAction {
+        /// A contact was created (from the block or a trigger).
+        ContactCreate = "contact.create",
+        /// A deal was created (from the block or a trigger).
+        LeadCreate = "lead.create",
+        /// A note was added to a deal.
+        NoteCreate = "note.create",
+        /// A Usedesk client was linked to a contact.
+        LinkSet = "link.set",
+        /// A Usedesk client's link was removed.
+        LinkRemove = "link.remove",
+        /// The deals list and card field choices were saved.
+        FieldsChoose = "fields.choose",
+        /// A private comment was posted in a Usedesk ticket.
+        UsedeskComment = "usedesk.comment",
+        /// A connection's first trigger secret was created.
+        TriggerSecretCreate = "trigger_secret.create",
+        /// A connection's trigger secret was replaced.
+        TriggerSecretRotate = "trigger_secret.rotate",
+    }
+}
+
+stored_text! {
+    /// How an audited write ended.
+    AuditResult {
+        /// It succeeded.
+        Ok = "ok",
+        /// It failed.
+        Error = "error",
+    }
+}
+
+/// One line of the audit trail.
+///
+/// `action` and `result` keep the stored text, so an entry written by any version reads back unchanged; the
+/// domain writes them only from [`AuditAction`] and [`AuditResult`], and [`AuditEntry::action_kind`] and
+/// [`AuditEntry::result_kind`] read them back typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// The connection the write went through.
+    pub connection_id: ConnectionId,
+    /// When, unix seconds.
+    pub at: i64,
+    /// Who: a Usedesk user or agent reference, or `trigger`.
+    pub actor: String,
+    /// The Usedesk ticket the write came from, when known.
+    pub ticket_id: Option<i64>,
+    /// What was done: an [`AuditAction`]'s spelling, e.g. `contact.create`, `lead.create`, `link.set`.
+    pub action: String,
+    /// What it was done to, e.g. `lead:123`.
+    pub target: String,
+    /// An [`AuditResult`]'s spelling: `ok` or `error`.
+    pub result: String,
+}
+
+impl AuditEntry {
+    /// What was done, typed.
+    pub fn action_kind(&self) -> AuditAction {
+        AuditAction::from_stored(&self.action)
+    }
+
+    /// How it ended, typed.
+    pub fn result_kind(&self) -> AuditResult {
+        AuditResult::from_stored(&self.result)
+    }
+}
