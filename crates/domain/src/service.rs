@@ -414,9 +414,9 @@ impl Domain {
             at: crate::now(),
             actor: ctx.actor.clone(),
             ticket_id: ctx.ticket_id,
-            action: action.as_str().to_owned(),
+            action: action.clone(),
             target,
-            result: result.as_str().to_owned(),
+            result,
         };
         if let Err(e) = self.store().append_audit(&entry).await {
             tracing::warn!(error = %e, action = %action, "could not record the audit entry");

@@ -666,7 +666,7 @@ async fn the_gear_creates_a_secret_shows_it_once_and_rotating_stops_the_old_one(
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.to_string())
         .collect();
     assert!(
         audit.contains(&"trigger_secret.create".to_owned()),

@@ -41,6 +41,24 @@ macro_rules! stored_text {
                 f.write_str(self.as_str())
             }
         }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(|text| Self::from_stored(&text))
+            }
+        }
     };
 }
 
@@ -78,11 +96,8 @@ stored_text! {
     }
 }
 
-/// One line of the audit trail.
-///
-/// `action` and `result` keep the stored text, so an entry written by any version reads back unchanged; the
-/// domain writes them only from [`AuditAction`] and [`AuditResult`], and [`AuditEntry::action_kind`] and
-/// [`AuditEntry::result_kind`] read them back typed.
+/// One line of the audit trail. `action` and `result` are stored as their spelling, so an entry written by any
+/// version reads back unchanged (an unknown spelling as `Other`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// The connection the write went through.
@@ -93,22 +108,10 @@ pub struct AuditEntry {
     pub actor: String,
     /// The Usedesk ticket the write came from, when known.
     pub ticket_id: Option<i64>,
-    /// What was done: an [`AuditAction`]'s spelling, e.g. `contact.create`, `lead.create`, `link.set`.
-    pub action: String,
+    /// What was done, e.g. `contact.create`, `lead.create`, `link.set`.
+    pub action: AuditAction,
     /// What it was done to, e.g. `lead:123`.
     pub target: String,
-    /// An [`AuditResult`]'s spelling: `ok` or `error`.
-    pub result: String,
-}
-
-impl AuditEntry {
-    /// What was done, typed.
-    pub fn action_kind(&self) -> AuditAction {
-        AuditAction::from_stored(&self.action)
-    }
-
-    /// How it ended, typed.
-    pub fn result_kind(&self) -> AuditResult {
-        AuditResult::from_stored(&self.result)
-    }
+    /// How it ended: `ok` or `error`.
+    pub result: AuditResult,
 }

@@ -155,11 +155,8 @@ async fn a_valid_lead_is_created_linked_to_its_contact_with_its_note_and_a_ticke
         .await
         .unwrap();
     assert_eq!(audit[0].action, "lead.create");
-    assert_eq!(
-        audit[0].action_kind(),
-        domain::store::AuditAction::LeadCreate
-    );
-    assert_eq!(audit[0].result_kind(), domain::store::AuditResult::Ok);
+    assert_eq!(audit[0].action, domain::store::AuditAction::LeadCreate);
+    assert_eq!(audit[0].result, domain::store::AuditResult::Ok);
     assert_eq!(audit[0].target, "lead:4500");
 }
 

@@ -49,7 +49,7 @@ async fn assert_untouched(
     assert!(
         audit
             .iter()
-            .all(|e| e.action.starts_with("trigger_secret.")),
+            .all(|e| e.action.as_str().starts_with("trigger_secret.")),
         "{audit:?}"
     );
     // No idempotency record exists: a claim of the request's key is a fresh one.

@@ -1,6 +1,6 @@
 //! The `audit_log` table: who wrote what through which connection, newest first.
 
-use domain::store::{AuditEntry, ConnectionId, StoreError};
+use domain::store::{AuditAction, AuditEntry, AuditResult, ConnectionId, StoreError};
 
 use super::{Backend, SqlStore, db};
 
@@ -26,9 +26,9 @@ impl SqlStore {
             .bind(entry.at)
             .bind(&entry.actor)
             .bind(entry.ticket_id)
-            .bind(&entry.action)
+            .bind(entry.action.as_str())
             .bind(&entry.target)
-            .bind(&entry.result)
+            .bind(entry.result.as_str())
             .execute(pool)
             .await
             .map_err(db)?);
@@ -57,9 +57,9 @@ impl SqlStore {
                     at: row.at,
                     actor: row.actor,
                     ticket_id: row.ticket_id,
-                    action: row.action,
+                    action: AuditAction::from_stored(&row.action),
                     target: row.target,
-                    result: row.result,
+                    result: AuditResult::from_stored(&row.result),
                 })
             })
             .collect()

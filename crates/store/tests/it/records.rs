@@ -1,7 +1,8 @@
 //! Links, field choices, the audit trail, single-use nonces and connection notices.
 
 use domain::store::{
-    AuditEntry, ConnectionId, ConnectionNotice, FieldChoices, Store, StoredTokens,
+    AuditAction, AuditEntry, AuditResult, ConnectionId, ConnectionNotice, FieldChoices, Store,
+    StoredTokens,
 };
 use secrecy::SecretString;
 
@@ -63,9 +64,9 @@ on_both_backends!(the_audit_trail_lists_newest_first, |fixture| {
                 at,
                 actor: "agent:5".into(),
                 ticket_id: Some(1002),
-                action: action.into(),
+                action: AuditAction::from_stored(action),
                 target: "lead:1".into(),
-                result: "ok".into(),
+                result: AuditResult::Ok,
             })
             .await
             .unwrap();
