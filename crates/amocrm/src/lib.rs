@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+mod builder;
 mod client;
 mod error;
 mod host;
@@ -16,7 +17,8 @@ mod serde_util;
 mod status;
 mod tokens;
 
-pub use client::{AmoClient, BackoffPolicy, CallObserver, ClientBuilder};
+pub use builder::{BackoffPolicy, ClientBuilder};
+pub use client::{AmoClient, CallObserver};
 pub use error::{Error, Problem, ValidationDetail, ValidationError};
 pub use host::{AccountHost, HostPolicy, Product};
 pub use limiter::{BackoffSteps, LocalRateLimiter, PauseReason, RateLimiter};
