@@ -127,6 +127,7 @@ fn oauth(config: &Config) -> Option<OAuthConfig> {
     Some(oauth)
 }
 
+/// (Long because it is the one place that wires every part from the configuration, in order.)
 /// Builds the application, with `preview` for the preview page.
 pub async fn build(
     config: &Config,

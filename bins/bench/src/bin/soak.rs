@@ -67,6 +67,8 @@ fn phase(n: u64) -> Faults {
     }
 }
 
+/// The soak run from start to report: long because it is one script of steps (start, load, fault cycle, sample,
+/// report) that reads best in order.
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

@@ -90,6 +90,8 @@ pub(super) fn list_notes(
     ))
 }
 
+/// Validates a note of any kind against amoCRM's rules. One `match` over the note types, each with its own
+/// required parameters: long, but a table of amoCRM's rules that reads best in one place.
 fn plan_note(
     crm: &Crm,
     item: &Value,
@@ -316,6 +318,7 @@ pub(super) fn list_events(crm: &Crm, ctx: &Ctx) -> Result<Response<Body>, ApiErr
     ))
 }
 
+/// (A data table: one entry per event kind, which is why it is long.)
 /// `GET /api/v4/events/types`: the event kinds the sandbox produces, with their names.
 pub(super) fn event_types(ctx: &Ctx) -> Response<Body> {
     let kinds = [

@@ -85,6 +85,7 @@ impl UpdatePlan {
     }
 }
 
+/// (One check per updatable field, in amoCRM's order; long because amoCRM checks that many things.)
 /// Validates an update of lead `id` against a copy of it.
 pub(super) fn plan_update(
     crm: &Crm,

@@ -144,6 +144,7 @@ pub(crate) fn approve(shared: &Shared, authorize_url: &Url) -> Option<Url> {
     Some(target)
 }
 
+/// (Both grants and every refusal amoCRM documents, in one place, so the flow reads top to bottom.)
 /// `POST /oauth2/access_token`: JSON or form body, `authorization_code` and `refresh_token` grants.
 pub(crate) fn token(shared: &Shared, content_type: Option<&str>, body: &[u8]) -> Response<Body> {
     let form = match parse_body(content_type, body) {

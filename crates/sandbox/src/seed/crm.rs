@@ -31,6 +31,7 @@ struct LeadSpec {
     values: Value,
 }
 
+/// The seeded deals: data, not logic, which is why this function is long.
 fn leads() -> Vec<LeadSpec> {
     let lead = |id, name, price, pipeline, status, responsible, contacts, age_days| LeadSpec {
         id,

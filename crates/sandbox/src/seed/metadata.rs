@@ -129,6 +129,7 @@ fn enums(pairs: &[(i64, &str)]) -> Vec<FieldEnum> {
         .collect()
 }
 
+/// The seeded deal fields: data, not logic, which is why this function is long.
 fn lead_fields() -> Vec<CustomField> {
     let mut fields = vec![
         CustomField {
