@@ -77,13 +77,7 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<SecretString> {
         return Ok(SecretString::from(text.trim().to_owned()));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .with_context(|| format!("creating {}", dir.display()))?;
+        store::create_private_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;

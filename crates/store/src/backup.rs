@@ -149,12 +149,7 @@ pub async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> Result
         refuse_in_use(target).await?;
     }
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
+        crate::create_private_dir(dir)
             .map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
     }
     // Copied by SQLite beside the target, then renamed over it: the target is never half written.

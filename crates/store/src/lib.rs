@@ -26,6 +26,16 @@ pub use crypto::{TokenCipher, TokenKey};
 pub use redis_limiter::RedisRateLimiter;
 pub use sql::SqlStore;
 
+/// Creates `dir` (and its missing parents) readable by its owner only — 0700 on Unix; directories that already
+/// exist are left as they are. The data directory and backups are made this way: they hold keys and tokens.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Errors while opening a store.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -123,12 +123,7 @@ fn token_cipher(options: &StoreOptions, key_file: Option<PathBuf>) -> Result<Tok
 /// Creates the data directory, readable by its owner only (0700 on Unix; directories above it that already
 /// exist are left as they are).
 fn create_private_dir(dir: &Path) -> Result<(), Error> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
+    crate::create_private_dir(dir)
         .map_err(|e| Error::Key(format!("cannot create {}: {e}", dir.display())))
 }
 
