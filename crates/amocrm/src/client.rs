@@ -24,6 +24,10 @@ use crate::limiter::{PauseReason, RateLimiter};
 use crate::status::{error_for_status, parse_problem, transport_error};
 use crate::tokens::TokenSource;
 
+/// How late after its slot a request may still be sent: later, it could land in amoCRM's next window together with
+/// the requests of that window.
+const STALE_SLOT: Duration = Duration::from_millis(50);
+
 /// Receives one notification per HTTP call and per limiter wait, for metrics.
 ///
 /// Both methods default to doing nothing.
@@ -151,10 +155,17 @@ impl AmoClient {
                 continue;
             }
 
+            let asked = Instant::now();
             let bearer = match renewed.take() {
                 Some(token) => token,
                 None => inner.tokens.access_token().await?,
             };
+            // Waiting for the token (another request was refreshing it) made the slot stale: sent now, this
+            // request would arrive closer to the next ones than the limit allows. It takes a new slot.
+            if asked.elapsed() > STALE_SLOT {
+                renewed = Some(bearer);
+                continue;
+            }
             let (status, headers, body) = self.send_once(call, &bearer).await?;
 
             if (200..300).contains(&status) {
