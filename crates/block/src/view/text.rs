@@ -210,20 +210,47 @@ impl Tr {
                 tel: None,
             };
         };
-        let text = phonenumber::parse(None, &e164)
-            .ok()
-            .filter(phonenumber::is_valid)
-            .map(|n| {
-                n.format()
-                    .mode(phonenumber::Mode::International)
-                    .to_string()
-            })
-            .unwrap_or_else(|| e164.clone());
+        let text = international(&e164);
         PhoneShown {
             text,
             tel: Some(format!("tel:{e164}")),
         }
     }
+}
+
+/// The international form of an E.164 number by its country's numbering plan, or the E.164 text when the plan does
+/// not know it. Parsing with libphonenumber's metadata costs tens of microseconds; the same contacts' phones are
+/// shown on every ticket open, so the forms are remembered (a bounded table, emptied when full).
+fn international(e164: &str) -> String {
+    const REMEMBERED: usize = 4096;
+    static FORMS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, String>>> =
+        std::sync::OnceLock::new();
+    let forms = FORMS.get_or_init(Default::default);
+    let remembered = forms
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(e164)
+        .cloned();
+    if let Some(text) = remembered {
+        return text;
+    }
+    let text = phonenumber::parse(None, e164)
+        .ok()
+        .filter(phonenumber::is_valid)
+        .map(|n| {
+            n.format()
+                .mode(phonenumber::Mode::International)
+                .to_string()
+        })
+        .unwrap_or_else(|| e164.to_owned());
+    let mut forms = forms
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if forms.len() >= REMEMBERED {
+        forms.clear();
+    }
+    forms.insert(e164.to_owned(), text.clone());
+    text
 }
 
 /// A value as a template shows it.
