@@ -14,12 +14,13 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::config::BlockConfig;
+use crate::error::Classified;
 use crate::http::{self as web, Response};
 use crate::keys::{self, Keys};
 use crate::metrics::Metrics;
 use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
-use crate::view::model::{Action, PageView};
+use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
 use crate::{Error, actions, deals, extract, messages};
 
@@ -403,22 +404,27 @@ impl App {
 
     /// The failure page for `error`; an unexplained cause is logged under the reference it shows.
     pub(crate) fn failed_page(&self, lang: i18n::Lang, error: &Error) -> Response {
-        let reference = self.log_failure(error);
+        let classified = error.classify();
+        let reference = self.log_failure(error, &classified);
         let page = PageView::Failed {
-            reason: error.failure(),
+            reason: classified.failure,
             reference,
         };
-        web::with_retry_after(self.page(error.status(), lang, &page), error.retry_after())
+        web::with_retry_after(
+            self.page(classified.status, lang, &page),
+            classified.retry_after,
+        )
     }
 
     /// The in-place answer for `error`: `{"ok": false, "error": {"code", "message"}}`.
     pub(crate) fn failed_json(&self, lang: i18n::Lang, error: &Error) -> Response {
-        let reference = self.log_failure(error);
+        let classified = error.classify();
+        let reference = self.log_failure(error, &classified);
         let mut body = serde_json::json!({
             "ok": false,
             "error": {
-                "code": error.code(),
-                "message": messages::failure(lang, &error.failure(), &reference),
+                "code": classified.code,
+                "message": messages::failure(lang, &classified.failure, &reference),
                 "reference": reference,
             }
         });
@@ -430,18 +436,18 @@ impl App {
                 .collect();
         }
         web::with_retry_after(
-            web::json(error.status(), body.to_string()),
-            error.retry_after(),
+            web::json(classified.status, body.to_string()),
+            classified.retry_after,
         )
     }
 
     /// Logs a failure at the level it deserves; returns the reference the agent is shown.
-    pub(crate) fn log_failure(&self, error: &Error) -> String {
+    pub(crate) fn log_failure(&self, error: &Error, classified: &Classified) -> String {
         let reference = keys::reference();
-        if error.is_internal() {
+        if matches!(classified.failure, Failure::Internal) {
             tracing::error!(%reference, error = %error, "request failed");
         } else {
-            tracing::info!(%reference, error = %error, code = error.code(), "request refused");
+            tracing::info!(%reference, error = %error, code = classified.code, "request refused");
         }
         reference
     }

@@ -179,11 +179,6 @@ impl Error {
     pub fn retry_after(&self) -> Option<u64> {
         self.classify().retry_after
     }
-
-    /// Whether the failure is ours or unexplained, so its cause must be logged under a reference.
-    pub(crate) fn is_internal(&self) -> bool {
-        matches!(self.failure(), Failure::Internal)
-    }
 }
 
 /// How one failure is answered; see [`Error::classify`].

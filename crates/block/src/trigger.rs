@@ -226,7 +226,8 @@ fn field_path(payload: &FreeCreateLead, error: &FieldError) -> String {
 /// the whole contract in one table.
 fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> Response {
     use domain::Error as D;
-    let classified = Error::Domain(error.clone()).classify();
+    let wrapped = Error::Domain(error.clone());
+    let classified = wrapped.classify();
     let t1 = |id: &str, name: &str, value: Arg| {
         Translator::global().t_args(Lang::En, id, &[(name, value)])
     };
@@ -308,7 +309,7 @@ fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> 
             None,
         ),
         _ => {
-            let reference = app.log_failure(&Error::Domain(error.clone()));
+            let reference = app.log_failure(&wrapped, &classified);
             let message = t1("api-error-internal", "ref", Arg::from(reference.as_str()));
             let mut body = error_body("internal", &message, None);
             body["error"]["reference"] = Value::from(reference);
