@@ -266,10 +266,15 @@ impl TestApp {
 
     /// Stores a working connection for the fixture's Usedesk account, as a finished login would.
     pub async fn connect(&self) -> ConnectionId {
-        let token = SecretString::from(USEDESK_TOKEN);
+        self.connect_as(USEDESK_TOKEN, "1").await
+    }
+
+    /// Stores a working connection for the Usedesk account of `usedesk_token`, with tokens ending in `n`.
+    async fn connect_as(&self, usedesk_token: &str, n: &str) -> ConnectionId {
+        let token = SecretString::from(usedesk_token);
         let tokens = StoredTokens {
-            access_token: SecretString::from("access-1"),
-            refresh_token: Some(SecretString::from("refresh-1")),
+            access_token: SecretString::from(format!("access-{n}")),
+            refresh_token: Some(SecretString::from(format!("refresh-{n}"))),
             expires_at: Some(domain::now() + 86_400),
         };
         self.store
@@ -301,22 +306,7 @@ impl TestApp {
 
     /// Stores a second working connection, of another Usedesk account on the same amoCRM.
     pub async fn connect_other(&self) -> ConnectionId {
-        let token = SecretString::from("another-usedesk-token");
-        let tokens = StoredTokens {
-            access_token: SecretString::from("access-2"),
-            refresh_token: Some(SecretString::from("refresh-2")),
-            expires_at: Some(domain::now() + 86_400),
-        };
-        self.store
-            .save_login(
-                &Domain::usedesk_account(&token),
-                self.amo_host().as_str(),
-                &tokens,
-                Some(&token),
-            )
-            .await
-            .expect("the connection is saved")
-            .id
+        self.connect_as("another-usedesk-token", "2").await
     }
 
     /// The fixture's block request, pointed at the mock amoCRM.
