@@ -78,7 +78,7 @@ fn deal(contact: i64, n: i64) -> DealView {
         ),
     };
     let field = |key: &str, label: &str, value: FieldText| FieldShown {
-        key: key.into(),
+        key: key.parse().expect("a field key"),
         label: FieldLabel::Custom(label.into()),
         value: Some(value),
     };

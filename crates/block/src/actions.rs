@@ -23,6 +23,14 @@ fn filled(fields: &Fields, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The field keys ticked in `key`; a value that names no field is left out, as an unknown field is.
+fn field_keys(fields: &Fields, key: &str) -> Vec<domain::FieldKey> {
+    filled(fields, key)
+        .iter()
+        .filter_map(|k| k.parse().ok())
+        .collect()
+}
+
 /// `GET /action/contact?t=…[&name=…&phone=…&email=…]`: the new-contact form, prefilled.
 pub(crate) async fn contact_form(app: &App, got: PageRequest) -> Result<Response, Error> {
     let scope = got.claims.scope();
@@ -119,8 +127,8 @@ pub(crate) async fn settings(app: &App, got: PageRequest) -> Result<Response, Er
 /// `POST /action/settings`: saves the ticked fields (`list` and `card`, repeated).
 pub(crate) async fn save_settings(app: &App, posted: &ActionPost) -> Result<Response, Error> {
     let choices = FieldChoices {
-        list: filled(&posted.fields, "list"),
-        card: filled(&posted.fields, "card"),
+        list: field_keys(&posted.fields, "list"),
+        card: field_keys(&posted.fields, "card"),
     };
     app.domain()
         .save_field_choices(&posted.claims.context(), choices)

@@ -132,7 +132,7 @@ impl App {
     /// (a short signing key) or not as meant (a malformed origin is never matched).
     pub fn new(config: BlockConfig, domain: domain::Domain, metrics: Arc<Metrics>) -> App {
         if let Err(e) = config.validate() {
-            tracing::warn!(error = %e, "the block service runs with a questionable configuration");
+            tracing::warn!(error = %domain::Report(&e), "the block service runs with a questionable configuration");
         }
         let keys = Keys::derive(&config.signing_key);
         let cors_origins = config
@@ -336,7 +336,7 @@ impl App {
         match self.inner.domain.store().ping().await {
             Ok(()) => web::text(StatusCode::OK, "ready"),
             Err(e) => {
-                tracing::warn!(error = %e, "the store does not answer");
+                tracing::warn!(error = %domain::Report(&e), "the store does not answer");
                 web::text(StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
             }
         }
@@ -445,9 +445,9 @@ impl App {
     pub(crate) fn log_failure(&self, error: &Error, classified: &Classified) -> String {
         let reference = keys::reference();
         if matches!(classified.failure, Failure::Internal) {
-            tracing::error!(%reference, error = %error, "request failed");
+            tracing::error!(%reference, error = %domain::Report(&error), "request failed");
         } else {
-            tracing::info!(%reference, error = %error, code = classified.code, "request refused");
+            tracing::info!(%reference, error = %domain::Report(&error), code = classified.code, "request refused");
         }
         reference
     }

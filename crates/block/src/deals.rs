@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use domain::store::ConnectionId;
-use domain::{FieldError, LeadDraft};
+use domain::{DealDraft, FieldError, FieldKey, StageRef};
 use http::StatusCode;
 
 use crate::Error;
@@ -15,8 +15,11 @@ use crate::view::model::{Done, PageView};
 
 /// The (pipeline, stage) a form names: `stage=pipeline:status`, or `pipeline` and `status` apart.
 fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
-    if let Some((pipeline, status)) = fields.text("stage").and_then(|s| s.split_once(':')) {
-        return (pipeline.trim().parse().ok(), status.trim().parse().ok());
+    if let Some(stage) = fields
+        .text("stage")
+        .and_then(|s| s.parse::<StageRef>().ok())
+    {
+        return (Some(stage.pipeline_id), Some(stage.status_id));
     }
     (
         fields.text("pipeline").and_then(|p| p.parse().ok()),
@@ -51,7 +54,7 @@ fn custom_fields(fields: &Fields) -> Vec<(i64, Vec<String>)> {
     typed_values(fields)
         .into_iter()
         .filter_map(|(key, values)| {
-            let id = key.strip_prefix("cf:")?.trim().parse::<i64>().ok()?;
+            let id = key.parse::<FieldKey>().ok()?.custom_id()?;
             values
                 .iter()
                 .any(|v| !v.trim().is_empty())
@@ -61,7 +64,7 @@ fn custom_fields(fields: &Fields) -> Vec<(i64, Vec<String>)> {
 }
 
 struct FormState {
-    stage: Option<(i64, i64)>,
+    stage: Option<StageRef>,
     values: Vec<(String, Vec<String>)>,
     errors: Vec<FieldError>,
 }
@@ -73,7 +76,7 @@ async fn form_page(
     state: FormState,
     status: StatusCode,
 ) -> Result<Response, Error> {
-    let form = app.domain().lead_form(scope.connection).await?;
+    let form = app.domain().deal_form(scope.connection).await?;
     let stage = state.stage.or_else(|| form.default_stage());
     let page = PageView::DealForm {
         submit: app.action(scope, ActionKind::CreateDeal, Some(contact_id)),
@@ -93,7 +96,7 @@ pub(crate) async fn deal_form(app: &App, got: PageRequest) -> Result<Response, E
     let scope = got.claims.scope();
     let contact_id = subject(&got.claims)?;
     let stage = match chosen_stage(&got.query) {
-        (Some(pipeline), Some(status)) => Some((pipeline, status)),
+        (Some(pipeline), Some(status)) => Some(StageRef::new(pipeline, status)),
         _ => None,
     };
     let state = FormState {
@@ -110,7 +113,7 @@ pub(crate) async fn create_deal(app: &App, posted: &ActionPost) -> Result<Respon
     let contact_id = subject(&posted.claims)?;
     let fields = &posted.fields;
     let (pipeline_id, status_id) = chosen_stage(fields);
-    let draft = LeadDraft {
+    let draft = DealDraft {
         name: fields.get("name").unwrap_or_default().trim().to_owned(),
         price: fields.text("price").map(str::to_owned),
         pipeline_id,
@@ -122,7 +125,7 @@ pub(crate) async fn create_deal(app: &App, posted: &ActionPost) -> Result<Respon
     };
     match app
         .domain()
-        .create_lead(&posted.claims.context(), draft)
+        .create_deal(&posted.claims.context(), draft)
         .await
     {
         Ok(created) => Ok(posted.done(
@@ -134,7 +137,7 @@ pub(crate) async fn create_deal(app: &App, posted: &ActionPost) -> Result<Respon
         )),
         Err(domain::Error::Validation(errors)) if !posted.json => {
             let state = FormState {
-                stage: pipeline_id.zip(status_id),
+                stage: pipeline_id.zip(status_id).map(StageRef::from),
                 values: typed_values(fields),
                 errors,
             };

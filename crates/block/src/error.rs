@@ -41,8 +41,8 @@ pub enum Error {
     #[error(transparent)]
     Domain(#[from] domain::Error),
     /// The store failed where the service calls it directly (nonces, readiness).
-    #[error("storage: {0}")]
-    Store(String),
+    #[error("storage failed")]
+    Store(#[source] domain::store::StoreError),
 }
 
 impl Error {
@@ -102,7 +102,7 @@ impl Error {
                     Failure::Rejected(
                         errors
                             .iter()
-                            .map(|e| e.label.clone().unwrap_or_else(|| e.field.clone()))
+                            .map(|e| e.label.clone().unwrap_or_else(|| e.field.to_string()))
                             .collect::<Vec<_>>()
                             .join(", "),
                     ),

@@ -141,7 +141,7 @@ impl ActionPost {
                 .release_nonce(&NonceScope::Action.key(&self.claims.nonce))
                 .await
         {
-            tracing::warn!(error = %e, "could not release the action token");
+            tracing::warn!(error = %domain::Report(&e), "could not release the action token");
         }
         if self.json {
             app.failed_json(self.lang(), error)
@@ -185,7 +185,7 @@ pub(crate) async fn read_post(
             json,
         }),
         Ok(false) => Err(fail(claims.lang(), Error::TokenReplayed)),
-        Err(e) => Err(fail(claims.lang(), Error::Store(e.to_string()))),
+        Err(e) => Err(fail(claims.lang(), Error::Store(e))),
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Pages and blocks are rendered by the views; these are the few texts that travel as JSON strings.
 
-use domain::{FieldError, FieldErrorCode};
+use domain::{FieldError, FieldErrorCode, FieldKey};
 use i18n::{Arg, Lang, Translator};
 
 use crate::view::model::Failure;
@@ -42,19 +42,20 @@ pub(crate) fn failure(lang: Lang, failure: &Failure, reference: &str) -> String 
 fn field_name(lang: Lang, error: &FieldError) -> String {
     if let Some(label) = error.label.as_deref().filter(|l| !l.trim().is_empty()) {
         // For phones and e-mails the label is the refused value; the field's own name reads better.
-        if !matches!(error.field.as_str(), "phone" | "email") {
+        if !matches!(error.field, FieldKey::Phone | FieldKey::Email) {
             return label.to_owned();
         }
     }
-    let id = match error.field.as_str() {
-        "name" => "form-name",
-        "price" => "form-price",
-        "phone" => "form-phone",
-        "email" => "form-email",
-        "responsible" => "form-responsible",
-        "stage" => "form-pipeline-stage",
-        "comment" | "text" => "comment-label",
-        other => return other.to_owned(),
+    let id = match error.field {
+        FieldKey::Name => "form-name",
+        FieldKey::Price => "form-price",
+        FieldKey::Phone => "form-phone",
+        FieldKey::Email => "form-email",
+        FieldKey::Responsible => "form-responsible",
+        FieldKey::Stage => "form-pipeline-stage",
+        FieldKey::Comment => "comment-label",
+        FieldKey::Note => "feed-note-title",
+        FieldKey::Custom(_) => return error.field.to_string(),
     };
     t(lang, id)
 }
@@ -62,11 +63,11 @@ fn field_name(lang: Lang, error: &FieldError) -> String {
 /// One refused field, as the agent reads it.
 pub(crate) fn field_error(lang: Lang, error: &FieldError) -> String {
     let name = field_name(lang, error);
-    match (&error.code, error.field.as_str()) {
-        (FieldErrorCode::Required, "comment" | "text") => t(lang, "error-comment-empty"),
+    match (&error.code, error.field) {
+        (FieldErrorCode::Required, FieldKey::Comment) => t(lang, "error-comment-empty"),
         (FieldErrorCode::Required, _) => t1(lang, "error-field-required", "field", name),
-        (FieldErrorCode::Number, "phone") => t1(lang, "error-field-phone", "field", name),
-        (FieldErrorCode::Enum, "email") => t1(lang, "error-field-email", "field", name),
+        (FieldErrorCode::Number, FieldKey::Phone) => t1(lang, "error-field-phone", "field", name),
+        (FieldErrorCode::Enum, FieldKey::Email) => t1(lang, "error-field-email", "field", name),
         (FieldErrorCode::Number, _) => t1(lang, "error-field-number", "field", name),
         (FieldErrorCode::Enum, _) => t1(lang, "error-field-enum", "field", name),
         (FieldErrorCode::Date, _) => t1(lang, "error-field-date", "field", name),

@@ -157,7 +157,7 @@ impl Metrics {
         let mut out = String::new();
         // Writing into a String cannot fail; an error here would be a bug in the encoder.
         if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
-            tracing::error!(error = %e, "could not encode the metrics");
+            tracing::error!(error = %domain::Report(&e), "could not encode the metrics");
         }
         out
     }

@@ -79,7 +79,7 @@ async fn open_login(app: &App, sealed: Option<&str>) -> Result<Login, Response> 
             ));
         }
         Err(e) => {
-            tracing::info!(error = %e, "login link refused");
+            tracing::info!(error = %domain::Report(&e), "login link refused");
             return Err(failure(
                 app,
                 StatusCode::BAD_REQUEST,
@@ -161,13 +161,15 @@ pub(crate) async fn start(app: &App, request: Request<Incoming>) -> Response {
             tracing::info!("spent login link opened");
             return failure(app, StatusCode::GONE, lang, OAuthFailure::LinkSpent);
         }
-        Err(e) => tracing::warn!(error = %e, "could not read the login link's nonce"),
+        Err(e) => {
+            tracing::warn!(error = %domain::Report(&e), "could not read the login link's nonce")
+        }
     }
     // The button's redirect leads to amoCRM's consent page: the page's form-action must allow its origin.
     let consent_origin = match app.domain().authorize_url(&host, "") {
         Ok(url) => url.origin().ascii_serialization(),
         Err(e) => {
-            tracing::warn!(error = %e, "no authorization URL");
+            tracing::warn!(error = %domain::Report(&e), "no authorization URL");
             return failure(
                 app,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -217,7 +219,7 @@ pub(crate) async fn confirm(app: &App, request: Request<Incoming>) -> Response {
     let body = match web::read_body(body, &parts.headers, app.config().max_body_bytes).await {
         Ok(body) => body,
         Err(e) => {
-            tracing::info!(error = %e, "login confirmation unreadable");
+            tracing::info!(error = %domain::Report(&e), "login confirmation unreadable");
             return failure(app, e.status(), default, OAuthFailure::BadState);
         }
     };
@@ -241,7 +243,7 @@ pub(crate) async fn confirm(app: &App, request: Request<Incoming>) -> Response {
         }
         Err(e) => {
             let reference = keys::reference();
-            tracing::error!(%reference, error = %e, "could not record the login link");
+            tracing::error!(%reference, error = %domain::Report(&e), "could not record the login link");
             return failure(
                 app,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -262,7 +264,7 @@ pub(crate) async fn confirm(app: &App, request: Request<Incoming>) -> Response {
     match app.domain().authorize_url(&host, &state) {
         Ok(url) => web::redirect(url.as_str()),
         Err(e) => {
-            tracing::warn!(error = %e, "no authorization URL");
+            tracing::warn!(error = %domain::Report(&e), "no authorization URL");
             failure(
                 app,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -313,7 +315,7 @@ async fn complete(
         return Err(Refused(StatusCode::FORBIDDEN, why));
     }
     let context = state.map_err(|e| {
-        tracing::warn!(error = %e, "OAuth state refused");
+        tracing::warn!(error = %domain::Report(&e), "OAuth state refused");
         Refused(StatusCode::BAD_REQUEST, OAuthFailure::BadState)
     })?;
     spend_state(app, &context).await?;
@@ -362,7 +364,7 @@ async fn spend_state(app: &App, context: &LoginContext) -> Result<(), Refused> {
         }
         Err(e) => {
             let reference = keys::reference();
-            tracing::error!(%reference, error = %e, "could not record the OAuth state");
+            tracing::error!(%reference, error = %domain::Report(&e), "could not record the OAuth state");
             Err(Refused(
                 StatusCode::SERVICE_UNAVAILABLE,
                 OAuthFailure::ExchangeFailed,
@@ -409,7 +411,7 @@ async fn login_refused(
             Refused(StatusCode::SERVICE_UNAVAILABLE, OAuthFailure::NotConfigured)
         }
         e => {
-            tracing::warn!(error = %e, "the authorization code exchange failed");
+            tracing::warn!(error = %domain::Report(&e), "the authorization code exchange failed");
             Refused(StatusCode::BAD_GATEWAY, OAuthFailure::ExchangeFailed)
         }
     }

@@ -31,7 +31,7 @@ pub async fn serve(
             Ok(accepted) => accepted,
             Err(e) => {
                 // Running out of file descriptors is passing; back off briefly rather than spin.
-                tracing::warn!(error = %e, "could not accept a connection");
+                tracing::warn!(error = %domain::Report(&e), "could not accept a connection");
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
@@ -48,7 +48,7 @@ pub async fn serve(
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+                tracing::debug!(error = %domain::Report(&e), "connection ended with an error");
             }
         });
     }

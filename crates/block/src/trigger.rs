@@ -194,27 +194,24 @@ fn problems_answer(problems: &[Problem]) -> Response {
 
 /// Where in the payload a refused field is: the domain's field key mapped back to the trigger's JSON.
 fn field_path(payload: &FreeCreateLead, error: &FieldError) -> String {
-    match error.field.as_str() {
-        "name" => "fields.name".into(),
-        "price" => "fields.price".into(),
-        "stage" => "fields.status_id".into(),
-        "responsible" => "fields.responsible_user_id".into(),
-        key => {
-            let index = key
-                .strip_prefix("cf:")
-                .and_then(|id| id.parse::<i64>().ok())
-                .and_then(|id| {
-                    payload
-                        .fields
-                        .custom_fields_values
-                        .iter()
-                        .position(|f| f.field_id == id)
-                });
+    use domain::FieldKey as K;
+    match error.field {
+        K::Name => "fields.name".into(),
+        K::Price => "fields.price".into(),
+        K::Stage => "fields.status_id".into(),
+        K::Responsible => "fields.responsible_user_id".into(),
+        K::Custom(id) => {
+            let index = payload
+                .fields
+                .custom_fields_values
+                .iter()
+                .position(|f| f.field_id == id);
             match index {
                 Some(i) => format!("fields.custom_fields_values[{i}]"),
                 None => "fields.custom_fields_values".into(),
             }
         }
+        other => format!("fields.{other}"),
     }
 }
 
@@ -316,7 +313,7 @@ fn failure_answer(app: &App, payload: &FreeCreateLead, error: domain::Error) -> 
             return answer(StatusCode::INTERNAL_SERVER_ERROR, &body, None);
         }
     };
-    tracing::info!(error = %error, code, "trigger refused");
+    tracing::info!(error = %domain::Report(&error), code, "trigger refused");
     answer(
         status,
         &error_body(code, &message, path),

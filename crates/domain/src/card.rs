@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::fields::{self, FieldDef};
+use crate::keys::FieldKey;
 use crate::metadata::CoreMeta;
 use crate::model::{AccountView, DealView, FieldShown, StageView, UserRef};
 use crate::render::deal_view;
@@ -111,7 +112,7 @@ impl Domain {
             crate::retry::read(|| events_api.list(&events_query)),
             crate::retry::read(|| notes_api.list_for_lead(lead_id)),
             self.core_meta(id, &client),
-            self.lead_fields(id, &client),
+            self.deal_fields(id, &client),
             self.store().get_field_choices(id)
         );
         let lead = lead?.ok_or_else(|| Error::NotFound(format!("deal {lead_id}")))?;
@@ -140,14 +141,14 @@ impl Domain {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::Validation(vec![crate::error::FieldError {
-                field: "comment".into(),
+                field: FieldKey::Comment,
                 label: None,
                 code: crate::error::FieldErrorCode::Required,
             }]));
         }
         if text.chars().count() > COMMENT_MAX {
             return Err(Error::Validation(vec![crate::error::FieldError {
-                field: "comment".into(),
+                field: FieldKey::Comment,
                 label: None,
                 code: crate::error::FieldErrorCode::TooLong { max: COMMENT_MAX },
             }]));

@@ -9,6 +9,7 @@ use crate::Error;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{NAME_MAX, required, too_long};
 use crate::identity::{normalize_email, normalize_phone};
+use crate::keys::FieldKey;
 use crate::model::{CreatedRef, contact_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult};
@@ -34,9 +35,9 @@ fn contact_fields(
     let name = input.name.trim().to_owned();
     let mut errors = Vec::new();
     if name.is_empty() {
-        errors.push(required("name"));
+        errors.push(required(FieldKey::Name));
     } else if name.chars().count() > NAME_MAX {
-        errors.push(too_long("name"));
+        errors.push(too_long(FieldKey::Name));
     }
     let mut values = Vec::new();
     for raw in input
@@ -48,7 +49,7 @@ fn contact_fields(
         match normalize_phone(raw, country) {
             Some(phone) => values.push(CustomFieldValue::phone(phone, "WORK")),
             None => errors.push(FieldError {
-                field: "phone".into(),
+                field: FieldKey::Phone,
                 label: Some(raw.to_owned()),
                 code: FieldErrorCode::Number,
             }),
@@ -64,7 +65,7 @@ fn contact_fields(
         match normalize_email(raw) {
             Some(_) => emails.push(raw.to_owned()),
             None => errors.push(FieldError {
-                field: "email".into(),
+                field: FieldKey::Email,
                 label: Some(raw.to_owned()),
                 code: FieldErrorCode::Enum,
             }),

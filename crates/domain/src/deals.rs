@@ -7,14 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{self, FieldDef, NAME_MAX, required, too_long};
+use crate::keys::{FieldKey, StageRef};
 use crate::metadata::PipelineInfo;
-use crate::model::{CreatedRef, UserRef, lead_url};
+use crate::model::{CreatedRef, UserRef, deal_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult, ConnectionId};
 
 /// A deal to create, as entered in the block or sent by a trigger. Values are raw text, checked here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeadDraft {
+pub struct DealDraft {
     /// The deal's name.
     pub name: String,
     /// The price, as typed.
@@ -35,7 +36,7 @@ pub struct LeadDraft {
 
 /// What the deal form needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LeadForm {
+pub struct DealForm {
     /// Pipelines open for new deals, with their stages (incoming and closed stages are left out).
     pub pipelines: Vec<PipelineInfo>,
     /// Users to choose as responsible (empty when the users list is not readable).
@@ -46,19 +47,19 @@ pub struct LeadForm {
     pub currency: String,
 }
 
-impl LeadForm {
+impl DealForm {
     /// The (pipeline, stage) a new deal starts in when none is chosen — the one whose required fields the
     /// form marks first.
-    pub fn default_stage(&self) -> Option<(i64, i64)> {
+    pub fn default_stage(&self) -> Option<StageRef> {
         crate::metadata::default_stage(&self.pipelines)
     }
 }
 
 impl Domain {
     /// What the deal form offers.
-    pub async fn lead_form(&self, id: ConnectionId) -> Result<LeadForm, Error> {
+    pub async fn deal_form(&self, id: ConnectionId) -> Result<DealForm, Error> {
         let (_, client) = self.session(id).await?;
-        let (core, defs) = tokio::join!(self.core_meta(id, &client), self.lead_fields(id, &client));
+        let (core, defs) = tokio::join!(self.core_meta(id, &client), self.deal_fields(id, &client));
         let (core, defs) = (core?.value, defs?);
         let pipelines = core
             .pipelines
@@ -84,7 +85,7 @@ impl Domain {
             })
             .collect();
         users.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(LeadForm {
+        Ok(DealForm {
             pipelines,
             users,
             fields: defs.iter().filter(|d| d.editable()).cloned().collect(),
@@ -94,15 +95,15 @@ impl Domain {
 
     /// Creates a deal: validated first (the stage's required fields, every value's type), then linked to its
     /// contact, with its note; a private comment in the ticket says so.
-    pub async fn create_lead(
+    pub async fn create_deal(
         &self,
         ctx: &ActionContext,
-        draft: LeadDraft,
+        draft: DealDraft,
     ) -> Result<CreatedRef, Error> {
         let (connection, client) = self.session(ctx.connection_id).await?;
         let (core, defs) = tokio::join!(
             self.core_meta(ctx.connection_id, &client),
-            self.lead_fields(ctx.connection_id, &client)
+            self.deal_fields(ctx.connection_id, &client)
         );
         let (core, defs) = (core?.value, defs?);
         let (lead, _) = check_draft(
@@ -147,7 +148,7 @@ impl Domain {
                 .create_for_lead(created.id, &[amocrm::NewNote::common(note)])
                 .await
             {
-                tracing::warn!(error = %e, lead = created.id, "could not add the note to the new deal");
+                tracing::warn!(error = %crate::Report(&e), lead = created.id, "could not add the note to the new deal");
                 self.audit(
                     ctx,
                     AuditAction::NoteCreate,
@@ -157,7 +158,7 @@ impl Domain {
                 .await;
             }
         }
-        let url = lead_url(connection.amo_host.trim_end_matches('/'), created.id);
+        let url = deal_url(connection.amo_host.trim_end_matches('/'), created.id);
         self.comment_in_ticket(&connection, ctx, "deal", &name, &url)
             .await;
         Ok(CreatedRef {
@@ -170,17 +171,17 @@ impl Domain {
 
 /// Checks a draft against the account's pipelines and fields; amoCRM's values, or every error at once.
 pub(crate) fn check_draft(
-    draft: &LeadDraft,
+    draft: &DealDraft,
     pipelines: &[PipelineInfo],
     defs: &[FieldDef],
     utc_offset_minutes: i32,
-) -> Result<(NewLead, (i64, i64)), Vec<FieldError>> {
+) -> Result<(NewLead, StageRef), Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = draft.name.trim();
     if name.is_empty() {
-        errors.push(required("name"));
+        errors.push(required(FieldKey::Name));
     } else if name.chars().count() > NAME_MAX {
-        errors.push(too_long("name"));
+        errors.push(too_long(FieldKey::Name));
     }
     let price = match draft
         .price
@@ -193,7 +194,7 @@ pub(crate) fn check_draft(
             Some(p) => Some(p),
             None => {
                 errors.push(FieldError {
-                    field: "price".into(),
+                    field: FieldKey::Price,
                     label: None,
                     code: FieldErrorCode::Number,
                 });
@@ -214,11 +215,11 @@ pub(crate) fn check_draft(
                 .map(|s| s.view.id),
             None => p.first_regular_stage(),
         };
-        status.map(|s| (p.id, s))
+        status.map(|s| StageRef::new(p.id, s))
     });
     if stage.is_none() {
         errors.push(FieldError {
-            field: "stage".into(),
+            field: FieldKey::Stage,
             label: None,
             code: FieldErrorCode::StageNotInPipeline,
         });
@@ -236,8 +237,8 @@ pub(crate) fn check_draft(
     let lead = NewLead {
         name: Some(name.to_owned()),
         price,
-        pipeline_id: Some(stage.0),
-        status_id: Some(stage.1),
+        pipeline_id: Some(stage.pipeline_id),
+        status_id: Some(stage.status_id),
         responsible_user_id: draft.responsible_user_id,
         custom_fields_values: values,
         contacts: draft

@@ -1,6 +1,9 @@
 //! The domain's one error type. It classifies what went wrong by what the agent should be told,
-//! keeping the cause as text for the log. It is `Clone` so coalesced callers can share one outcome.
+//! keeping the cause as an error for the log (`source()`). It is `Clone` so coalesced callers can share one
+//! outcome; the cause is shared, not copied.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::store::StoreError;
@@ -34,12 +37,64 @@ pub enum FieldErrorCode {
 /// One refused field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldError {
-    /// The field key: `name`, `price`, `stage`, `responsible`, `phone`, `email` or `cf:<id>`.
-    pub field: String,
+    /// The field.
+    pub field: crate::FieldKey,
     /// The field's name as the agent knows it (a custom field's amoCRM name), when it has one.
     pub label: Option<String>,
     /// What is wrong.
     pub code: FieldErrorCode,
+}
+
+/// The error behind a failure, kept whole for the log: its `Display` and its `source()` chain are the
+/// original's. Shared, so that an [`Error`] that carries it stays `Clone`.
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    /// Keeps `error`.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Arc::new(error))
+    }
+
+    /// A cause that is only a sentence (where no error value exists, such as a missing setting).
+    pub fn message(text: impl Into<String>) -> Self {
+        Self(Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(
+            text.into(),
+        )))
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// An error with its causes, `outer: inner: innermost`, for one log line.
+pub struct Report<'a>(pub &'a (dyn std::error::Error + 'a));
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
 }
 
 /// Everything the domain can fail with.
@@ -102,8 +157,8 @@ pub enum Error {
     #[error("not allowed in amoCRM: {0}")]
     Forbidden(String),
     /// amoCRM did not answer in time, or answered with a server error.
-    #[error("amoCRM is unavailable: {0}")]
-    Unavailable(String),
+    #[error("amoCRM is unavailable")]
+    Unavailable(#[source] Cause),
     /// The render deadline passed.
     #[error("amoCRM did not answer within the deadline")]
     Timeout,
@@ -117,10 +172,11 @@ pub enum Error {
     #[error("amoCRM refused the write: {0}")]
     Rejected(String),
     /// Usedesk's API failed.
-    #[error("Usedesk API: {message}")]
+    #[error("Usedesk API failed")]
     Usedesk {
         /// The cause.
-        message: String,
+        #[source]
+        cause: Cause,
         /// Whether trying again later may work.
         retryable: bool,
     },
@@ -131,8 +187,8 @@ pub enum Error {
     #[error("the same request is in progress")]
     InProgress,
     /// The database failed.
-    #[error("storage: {0}")]
-    Store(String),
+    #[error("storage failed")]
+    Store(#[source] Cause),
     /// A bug or an impossible state; the message is for the log.
     #[error("internal error: {0}")]
     Internal(String),
@@ -154,7 +210,7 @@ impl Error {
 
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
-        Self::Store(e.to_string())
+        Self::Store(Cause::new(e))
     }
 }
 
@@ -184,11 +240,10 @@ impl From<amocrm::Error> for Error {
                 amocrm::PauseReason::TooManyRequests => Self::Busy { until: Some(until) },
                 _ => Self::Blocked { until: Some(until) },
             },
-            A::Timeout => Self::Unavailable("timeout".into()),
-            A::Server { .. } | A::Transport(_) | A::UnexpectedStatus { .. } => {
-                Self::Unavailable(e.to_string())
+            A::Timeout | A::Server { .. } | A::Transport(_) | A::UnexpectedStatus { .. } => {
+                Self::Unavailable(Cause::new(e))
             }
-            A::Persist(message) => Self::Store(message),
+            A::Persist(message) => Self::Store(Cause::message(message)),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -200,8 +255,28 @@ impl From<usedesk::Error> for Error {
             usedesk::Error::NotFound { .. } => Self::NotFound("Usedesk ticket or client".into()),
             other => Self::Usedesk {
                 retryable: other.is_retryable(),
-                message: other.to_string(),
+                cause: Cause::new(other),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_failure_keeps_its_cause_for_the_log() {
+        let io = std::io::Error::other("connection reset by peer");
+        let error = Error::from(StoreError::Database(Cause::new(io)));
+
+        let source = std::error::Error::source(&error).expect("the store error is the source");
+        assert_eq!(source.to_string(), "database error");
+        assert_eq!(
+            Report(&error).to_string(),
+            "storage failed: database error: connection reset by peer"
+        );
+        let shared = error.clone();
+        assert_eq!(Report(&shared).to_string(), Report(&error).to_string());
     }
 }

@@ -5,6 +5,7 @@ use amocrm::{CustomField, CustomFieldValue, FieldType, FieldValueItem};
 use serde_json::Value;
 
 use crate::error::{FieldError, FieldErrorCode};
+use crate::keys::{FieldKey, StageRef};
 use crate::model::{FieldLabel, FieldShown, FieldText};
 
 /// The kinds of field the block can edit, and `ReadOnly` for the rest (shown, never written).
@@ -74,8 +75,8 @@ pub struct FieldDef {
     pub kind: FieldKind,
     /// Its options (id, text) for select-like kinds.
     pub options: Vec<(i64, String)>,
-    /// The (pipeline, stage) pairs where it must be filled.
-    pub required_in: Vec<(i64, i64)>,
+    /// The stages where it must be filled.
+    pub required_in: Vec<StageRef>,
     /// amoCRM's sort order.
     pub sort: i64,
     /// Whether only the API may write it (still writable by us).
@@ -99,7 +100,7 @@ impl FieldDef {
             required_in: field
                 .required_statuses
                 .iter()
-                .map(|r| (r.pipeline_id, r.status_id))
+                .map(|r| StageRef::new(r.pipeline_id, r.status_id))
                 .collect(),
             sort: field.sort,
             api_only: field.is_api_only,
@@ -107,13 +108,13 @@ impl FieldDef {
     }
 
     /// The key the field choices use for it.
-    pub fn key(&self) -> String {
-        format!("cf:{}", self.id)
+    pub fn key(&self) -> FieldKey {
+        FieldKey::Custom(self.id)
     }
 
     /// Whether it must be filled for a deal in this stage.
-    pub fn required_for(&self, pipeline_id: i64, status_id: i64) -> bool {
-        self.required_in.contains(&(pipeline_id, status_id))
+    pub fn required_for(&self, stage: StageRef) -> bool {
+        self.required_in.contains(&stage)
     }
 
     /// Whether the block can write it.
@@ -176,20 +177,20 @@ fn truthy(value: &Value) -> bool {
 
 /// Shows the chosen keys of a lead: custom fields by their definitions, built-ins left for the view.
 pub fn shown_fields(
-    keys: &[String],
+    keys: &[FieldKey],
     values: &[CustomFieldValue],
     defs: &[FieldDef],
 ) -> Vec<FieldShown> {
     keys.iter()
         .filter_map(|key| {
-            let id: i64 = key.strip_prefix("cf:")?.parse().ok()?;
+            let id = key.custom_id()?;
             let def = defs.iter().find(|d| d.id == id);
             let stored = values.iter().find(|v| v.field_id == Some(id));
             let name = def
                 .map(|d| d.name.clone())
                 .or_else(|| stored.and_then(|v| v.field_name.clone()))?;
             Some(FieldShown {
-                key: key.clone(),
+                key: *key,
                 label: FieldLabel::Custom(name),
                 value: stored.and_then(|v| show_value(v, def)),
             })
@@ -211,7 +212,7 @@ pub fn filled_fields(values: &[CustomFieldValue], defs: &[FieldDef]) -> Vec<Fiel
                 def.map_or(i64::MAX, |d| d.sort),
                 id,
                 FieldShown {
-                    key: format!("cf:{id}"),
+                    key: FieldKey::Custom(id),
                     label: FieldLabel::Custom(name),
                     value: Some(show_value(v, def)?),
                 },
@@ -370,7 +371,7 @@ fn option_id(def: &FieldDef, raw: &str) -> Option<i64> {
 pub fn validate_fields(
     defs: &[FieldDef],
     given: &[(i64, Vec<String>)],
-    stage: Option<(i64, i64)>,
+    stage: Option<StageRef>,
     utc_offset_minutes: i32,
 ) -> Result<Vec<CustomFieldValue>, Vec<FieldError>> {
     let mut values = Vec::new();
@@ -380,7 +381,7 @@ pub fn validate_fields(
     for (id, raw) in given {
         let Some(&def) = by_id.get(id) else {
             errors.push(FieldError {
-                field: format!("cf:{id}"),
+                field: FieldKey::Custom(*id),
                 label: None,
                 code: FieldErrorCode::UnknownField,
             });
@@ -399,11 +400,8 @@ pub fn validate_fields(
             }),
         }
     }
-    if let Some((pipeline_id, status_id)) = stage {
-        for def in defs
-            .iter()
-            .filter(|d| d.required_for(pipeline_id, status_id))
-        {
+    if let Some(stage) = stage {
+        for def in defs.iter().filter(|d| d.required_for(stage)) {
             let already_refused = errors.iter().any(|e| e.field == def.key());
             if !filled.contains(&def.id) && !already_refused {
                 errors.push(FieldError {
@@ -424,17 +422,17 @@ pub fn validate_fields(
 /// The longest deal or contact name we send (amoCRM's limit is 255 characters).
 pub(crate) const NAME_MAX: usize = 255;
 
-pub(crate) fn required(field: &str) -> FieldError {
+pub(crate) fn required(field: FieldKey) -> FieldError {
     FieldError {
-        field: field.into(),
+        field,
         label: None,
         code: FieldErrorCode::Required,
     }
 }
 
-pub(crate) fn too_long(field: &str) -> FieldError {
+pub(crate) fn too_long(field: FieldKey) -> FieldError {
     FieldError {
-        field: field.into(),
+        field,
         label: None,
         code: FieldErrorCode::TooLong { max: NAME_MAX },
     }

@@ -160,7 +160,7 @@ impl Domain {
         match tokio::time::timeout(timeout, client.users()).await {
             Ok(Ok(users)) => label_from_agents(&account, users.iter().map(|u| u.email.as_deref())),
             Ok(Err(e)) => {
-                tracing::info!(error = %e, "Usedesk did not list the account's agents");
+                tracing::info!(error = %crate::Report(&e), "Usedesk did not list the account's agents");
                 UsedeskAccountLabel::unnamed(&account)
             }
             Err(_) => {
@@ -212,7 +212,7 @@ impl Domain {
                 self.inner.notice_flags.invalidate(|_| true);
             }
             Err(e) => {
-                tracing::error!(error = %e, connection = %connection.id, "could not record the connection notices");
+                tracing::error!(error = %crate::Report(&e), connection = %connection.id, "could not record the connection notices");
             }
         }
     }
@@ -233,7 +233,7 @@ impl Domain {
             Ok(flag) if *flag.value => {}
             Ok(_) => return Vec::new(),
             Err(e) => {
-                tracing::warn!(error = %e, "could not read the connection notices");
+                tracing::warn!(error = %crate::Report(&e), "could not read the connection notices");
                 return Vec::new();
             }
         }
@@ -241,7 +241,7 @@ impl Domain {
         match self.store().take_unseen_notices(id, crate::now()).await {
             Ok(notices) => notices.iter().filter_map(block_notice).collect(),
             Err(e) => {
-                tracing::warn!(error = %e, "could not take the connection notices");
+                tracing::warn!(error = %crate::Report(&e), "could not take the connection notices");
                 Vec::new()
             }
         }

@@ -49,9 +49,12 @@ pub fn default_pipeline(pipelines: &[PipelineInfo]) -> Option<&PipelineInfo> {
 }
 
 /// The (pipeline, stage) a new deal starts in when neither is chosen.
-pub fn default_stage(pipelines: &[PipelineInfo]) -> Option<(i64, i64)> {
+pub fn default_stage(pipelines: &[PipelineInfo]) -> Option<crate::StageRef> {
     let pipeline = default_pipeline(pipelines)?;
-    Some((pipeline.id, pipeline.first_regular_stage()?))
+    Some(crate::StageRef::new(
+        pipeline.id,
+        pipeline.first_regular_stage()?,
+    ))
 }
 
 /// What every block render needs: account, pipelines and users.
@@ -158,7 +161,7 @@ pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
 }
 
 /// Loads the lead custom fields (every page).
-pub async fn load_lead_fields(client: &AmoClient) -> Result<Vec<FieldDef>, Error> {
+pub async fn load_deal_fields(client: &AmoClient) -> Result<Vec<FieldDef>, Error> {
     let api = client.custom_fields(amocrm::EntityType::Leads);
     let fields = crate::retry::read(|| api.list_all()).await?;
     let mut defs: Vec<FieldDef> = fields.iter().map(FieldDef::from_amocrm).collect();

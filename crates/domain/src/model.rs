@@ -101,8 +101,8 @@ pub struct DealView {
 /// One chosen field's label and value, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldShown {
-    /// The field key (`price`, `responsible`, `cf:123`, …).
-    pub key: String,
+    /// The field.
+    pub key: crate::FieldKey,
     /// The field's name in amoCRM, or a built-in key's name left to the view to translate.
     pub label: FieldLabel,
     /// The value as text; `None` when empty.
@@ -217,6 +217,6 @@ pub(crate) fn contact_url(base: &str, id: i64) -> String {
 }
 
 /// A deal's page in amoCRM, under the account's base URL (no trailing slash).
-pub(crate) fn lead_url(base: &str, id: i64) -> String {
+pub(crate) fn deal_url(base: &str, id: i64) -> String {
     format!("{base}/leads/detail/{id}")
 }

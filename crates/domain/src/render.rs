@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
 use crate::metadata::CoreMeta;
 use crate::model::{
-    BlockData, ContactView, DealKind, DealView, TicketClient, contact_url, lead_url,
+    BlockData, ContactView, DealKind, DealView, TicketClient, contact_url, deal_url,
 };
 use crate::service::{Domain, RenderKey};
 use crate::store::{ConnectionId, ConnectionStatus, FieldChoices};
@@ -185,7 +185,7 @@ impl Domain {
             store.get_field_choices(connection_id)
         );
         let (link, choices) = (link?, choices?.unwrap_or_default());
-        let wants_fields = choices.list.iter().any(|k| k.starts_with("cf:"));
+        let wants_fields = choices.list.iter().any(|k| k.custom_id().is_some());
 
         // First round trip: metadata ∥ (the linked contact | one search per identifier) ∥ field names.
         let (core, found, defs) = tokio::join!(
@@ -193,7 +193,7 @@ impl Domain {
             self.find_contacts(connection_id, client, ticket, ids, link),
             async {
                 if wants_fields {
-                    self.lead_fields(connection_id, client).await.map(Some)
+                    self.deal_fields(connection_id, client).await.map(Some)
                 } else {
                     Ok(None)
                 }
@@ -342,7 +342,7 @@ fn degraded(e: &Error, last_known: Option<Box<BlockData>>) -> BlockOutcome {
     BlockOutcome::Degraded {
         reason: degradation(e),
         last_known,
-        cause: e.to_string(),
+        cause: crate::Report(e).to_string(),
     }
 }
 
@@ -415,7 +415,7 @@ fn deal_views(
 pub(crate) fn deal_view(
     lead: &Lead,
     core: &CoreMeta,
-    keys: &[String],
+    keys: &[crate::FieldKey],
     defs: &[fields::FieldDef],
 ) -> DealView {
     let (pipeline_name, stage) = core.stage(lead.pipeline_id, lead.status_id);
@@ -434,6 +434,6 @@ pub(crate) fn deal_view(
         created_at: lead.created_at,
         updated_at: lead.updated_at,
         fields: fields::shown_fields(keys, &lead.custom_fields_values, defs),
-        url: lead_url(&core.base_url, lead.id),
+        url: deal_url(&core.base_url, lead.id),
     }
 }

@@ -115,7 +115,7 @@ pub(crate) struct Inner {
     pub(crate) oauth: Option<OAuthClient>,
     pub(crate) sources: Mutex<HashMap<ConnectionId, Arc<StoreTokenSource>>>,
     pub(crate) core: CoalescingCache<ConnectionId, CoreMeta>,
-    pub(crate) lead_fields: CoalescingCache<ConnectionId, Vec<FieldDef>>,
+    pub(crate) deal_fields: CoalescingCache<ConnectionId, Vec<FieldDef>>,
     pub(crate) renders: CoalescingCache<RenderKey, BlockData>,
     /// Connections by (Usedesk account, amoCRM host), read on every block: kept briefly so that a block
     /// answered from the render cache does not touch the database.
@@ -171,7 +171,7 @@ impl Domain {
             .map(|c| OAuthClient::new(c, deps.http.clone()).with_timeout(config.request_timeout));
         let inner = Inner {
             core: CoalescingCache::new(config.metadata_ttl, 10_000),
-            lead_fields: CoalescingCache::new(config.metadata_ttl, 10_000),
+            deal_fields: CoalescingCache::new(config.metadata_ttl, 10_000),
             renders: CoalescingCache::new(config.render_cache_ttl, 5_000),
             connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),
@@ -310,7 +310,7 @@ impl Domain {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&id);
         self.inner.core.invalidate(|k| *k == id);
-        self.inner.lead_fields.invalidate(|k| *k == id);
+        self.inner.deal_fields.invalidate(|k| *k == id);
         self.inner.renders.invalidate(|k| k.0 == id);
         // Keyed by account and host rather than id (a first login has no id yet): drop them all; it is rare.
         self.inner.connections.invalidate(|_| true);
@@ -384,17 +384,17 @@ impl Domain {
     }
 
     /// The lead custom fields of a connection (cached).
-    pub(crate) async fn lead_fields(
+    pub(crate) async fn deal_fields(
         &self,
         id: ConnectionId,
         client: &AmoClient,
     ) -> Result<Arc<Vec<FieldDef>>, Error> {
         Ok(self
             .inner
-            .lead_fields
+            .deal_fields
             .get_or_load(
                 &id,
-                || crate::metadata::load_lead_fields(client),
+                || crate::metadata::load_deal_fields(client),
                 Error::is_degradation,
             )
             .await?
@@ -419,7 +419,7 @@ impl Domain {
             result,
         };
         if let Err(e) = self.store().append_audit(&entry).await {
-            tracing::warn!(error = %e, action = %action, "could not record the audit entry");
+            tracing::warn!(error = %crate::Report(&e), action = %action, "could not record the audit entry");
         }
     }
 }

@@ -11,7 +11,7 @@ pub struct FieldSettings {
     /// The connection (its id is the Integration ID shown for triggers).
     pub connection_id: ConnectionId,
     /// Every field that can be shown: key and label.
-    pub available: Vec<(String, FieldLabel)>,
+    pub available: Vec<(crate::FieldKey, FieldLabel)>,
     /// The current choice; the card shows every filled field while its list is empty.
     pub choices: FieldChoices,
 }
@@ -21,7 +21,7 @@ impl Domain {
     pub async fn field_settings(&self, id: ConnectionId) -> Result<FieldSettings, Error> {
         let (_, client) = self.session(id).await?;
         let (defs, choices) = tokio::join!(
-            self.lead_fields(id, &client),
+            self.deal_fields(id, &client),
             self.store().get_field_choices(id)
         );
         let available = defs?
@@ -42,7 +42,7 @@ impl Domain {
         choices: FieldChoices,
     ) -> Result<(), Error> {
         let settings = self.field_settings(ctx.connection_id).await?;
-        let known = |k: &String| settings.available.iter().any(|(key, _)| key == k);
+        let known = |k: &crate::FieldKey| settings.available.iter().any(|(key, _)| key == k);
         let mut clean = FieldChoices {
             list: choices.list.into_iter().filter(known).collect(),
             card: choices.card.into_iter().filter(known).collect(),

@@ -120,10 +120,12 @@ impl fmt::Debug for TriggerSecretRecord {
 /// Which fields the deals list and the deal card show, per connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FieldChoices {
-    /// Field keys shown in the deals list, in order.
-    pub list: Vec<String>,
-    /// Field keys shown in the deal card, in order.
-    pub card: Vec<String>,
+    /// Fields shown in the deals list, in order.
+    #[serde(deserialize_with = "crate::keys::known_field_keys")]
+    pub list: Vec<crate::FieldKey>,
+    /// Fields shown in the deal card, in order.
+    #[serde(deserialize_with = "crate::keys::known_field_keys")]
+    pub card: Vec<crate::FieldKey>,
 }
 
 /// The outcome of claiming an idempotency key.
@@ -166,8 +168,8 @@ pub struct ConnectionNotice {
 #[non_exhaustive]
 pub enum StoreError {
     /// The database could not be reached or answered with an error.
-    #[error("database error: {0}")]
-    Database(String),
+    #[error("database error")]
+    Database(#[source] crate::Cause),
     /// A stored token could not be decrypted (wrong key, or tampered row).
     #[error("stored token could not be decrypted: {0}")]
     Crypto(String),

@@ -29,7 +29,7 @@ impl Domain {
         let client = self.usedesk_client(token);
         let comment = usedesk::NewComment::private(ticket_id, message);
         if let Err(e) = client.create_comment(&comment).await {
-            tracing::warn!(error = %e, ticket_id, "could not add the private comment to the Usedesk ticket");
+            tracing::warn!(error = %crate::Report(&e), ticket_id, "could not add the private comment to the Usedesk ticket");
             self.audit(
                 ctx,
                 AuditAction::UsedeskComment,

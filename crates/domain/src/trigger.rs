@@ -158,7 +158,7 @@ impl Domain {
             Err(e) => {
                 // Progress stays recorded; releasing lets a retry resume from it at once.
                 if let Err(release) = store.release_idempotency(connection_id, key).await {
-                    tracing::warn!(error = %release, "could not release the idempotency claim");
+                    tracing::warn!(error = %crate::Report(&release), "could not release the idempotency claim");
                 }
                 Err(e)
             }

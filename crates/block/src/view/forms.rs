@@ -5,7 +5,7 @@
 
 use askama::Template;
 use domain::fields::{FieldDef, FieldKind};
-use domain::{FieldError, FieldErrorCode, LeadForm};
+use domain::{DealForm, FieldError, FieldErrorCode, FieldKey, StageRef};
 use i18n::Arg;
 
 use super::model::Action;
@@ -28,7 +28,7 @@ struct ContactForm {
 /// The new-deal form.
 #[derive(Template)]
 #[template(path = "page/deal_form.html")]
-struct DealForm {
+struct DealFormPage {
     t: Tr,
     title: String,
     submit: Option<FormTarget>,
@@ -99,7 +99,7 @@ pub(crate) fn contact(
     emails: &[String],
     errors: &[FieldError],
 ) -> askama::Result<String> {
-    let labels = |e: &FieldError| builtin_label(&tr, &e.field, "form-name");
+    let labels = |e: &FieldError| builtin_label(&tr, e.field, "form-name");
     let error_for = |field: &str| {
         errors
             .iter()
@@ -143,16 +143,15 @@ pub(crate) fn contact(
 }
 
 /// The label an error names: its own, a custom field's name, or a built-in field's.
-fn deal_error_label(tr: &Tr, form: &LeadForm, error: &FieldError) -> String {
+fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
     error.label.clone().unwrap_or_else(|| {
         let custom = error
             .field
-            .strip_prefix("cf:")
-            .and_then(|id| id.parse::<i64>().ok())
+            .custom_id()
             .and_then(|id| form.fields.iter().find(|f| f.id == id));
         match custom {
             Some(def) => def.name.clone(),
-            None => builtin_label(tr, &error.field, "form-deal-name"),
+            None => builtin_label(tr, error.field, "form-deal-name"),
         }
     })
 }
@@ -160,27 +159,28 @@ fn deal_error_label(tr: &Tr, form: &LeadForm, error: &FieldError) -> String {
 /// The account's custom fields as inputs, each saying whether the chosen stage requires it.
 fn custom_inputs<'v>(
     tr: &Tr,
-    form: &LeadForm,
-    stage: Option<(i64, i64)>,
+    form: &DealForm,
+    stage: Option<StageRef>,
     value_of: &dyn Fn(&str) -> &'v [String],
     error_for: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Custom> {
-    let stage_name = stage.and_then(|(p, s)| {
+    let stage_name = stage.and_then(|stage| {
         form.pipelines
             .iter()
-            .find(|pipeline| pipeline.id == p)?
+            .find(|pipeline| pipeline.id == stage.pipeline_id)?
             .stages
             .iter()
-            .find(|st| st.view.id == s)
+            .find(|st| st.view.id == stage.status_id)
             .map(|st| st.view.name.clone())
     });
     form.fields
         .iter()
         .filter_map(|def| {
-            let required = stage.is_some_and(|(p, s)| def.required_for(p, s));
+            let required = stage.is_some_and(|stage| def.required_for(stage));
+            let key = def.key().to_string();
             custom_input(
                 def,
-                value_of(&def.key()),
+                value_of(&key),
                 required.then(|| {
                     tr.arg(
                         "form-required-for-stage",
@@ -188,15 +188,14 @@ fn custom_inputs<'v>(
                         stage_name.as_deref().unwrap_or_default(),
                     )
                 }),
-                error_for(&def.key()),
+                error_for(&key),
             )
         })
         .collect()
 }
 
 /// The stages to choose from, grouped by pipeline, the chosen one selected.
-fn stage_groups(form: &LeadForm, stage: Option<(i64, i64)>) -> Vec<Group> {
-    let chosen_stage = stage.map(|(p, s)| format!("{p}:{s}"));
+fn stage_groups(form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
     form.pipelines
         .iter()
         .map(|p| Group {
@@ -205,10 +204,10 @@ fn stage_groups(form: &LeadForm, stage: Option<(i64, i64)>) -> Vec<Group> {
                 .stages
                 .iter()
                 .map(|s| {
-                    let value = format!("{}:{}", p.id, s.view.id);
+                    let this = StageRef::new(p.id, s.view.id);
                     Choice {
-                        selected: chosen_stage.as_deref() == Some(value.as_str()),
-                        value,
+                        selected: stage == Some(this),
+                        value: this.to_string(),
                         text: s.view.name.clone(),
                     }
                 })
@@ -218,7 +217,7 @@ fn stage_groups(form: &LeadForm, stage: Option<(i64, i64)>) -> Vec<Group> {
 }
 
 /// The users to choose as responsible, `responsible` (an id as typed) selected.
-fn user_choices(tr: &Tr, form: &LeadForm, responsible: &str) -> Vec<Choice> {
+fn user_choices(tr: &Tr, form: &DealForm, responsible: &str) -> Vec<Choice> {
     form.users
         .iter()
         .map(|u| Choice {
@@ -233,8 +232,8 @@ pub(crate) fn deal(
     tr: Tr,
     submit: &Action,
     reload: &Action,
-    form: &LeadForm,
-    stage: Option<(i64, i64)>,
+    form: &DealForm,
+    stage: Option<StageRef>,
     values: &[(String, Vec<String>)],
     errors: &[FieldError],
 ) -> askama::Result<String> {
@@ -256,7 +255,7 @@ pub(crate) fn deal(
     let stages = stage_groups(form, stage);
     let users = user_choices(&tr, form, &first("responsible"));
     let fields = custom_inputs(&tr, form, stage, &value_of, &error_for);
-    DealForm {
+    DealFormPage {
         t: tr,
         title: tr.t("form-deal-title"),
         submit: FormTarget::of(submit),
@@ -315,7 +314,7 @@ fn custom_input(
             .any(|v| v.trim() == id.to_string() || v.trim().eq_ignore_ascii_case(text))
     };
     Some(Custom {
-        key: def.key(),
+        key: def.key().to_string(),
         id: format!("cf-{}", def.id),
         label: def.name.clone(),
         options: def
@@ -344,16 +343,17 @@ fn custom_input(
 }
 
 /// The name of a built-in field as the form labels it.
-fn builtin_label(tr: &Tr, field: &str, name_message: &str) -> String {
+fn builtin_label(tr: &Tr, field: FieldKey, name_message: &str) -> String {
     let id = match field {
-        "name" => name_message,
-        "price" => "form-price",
-        "stage" | "pipeline" | "status" => "form-pipeline-stage",
-        "responsible" => "form-responsible",
-        "phone" => "form-phone",
-        "email" => "form-email",
-        "comment" | "text" => "comment-label",
-        other => return other.to_owned(),
+        FieldKey::Name => name_message,
+        FieldKey::Price => "form-price",
+        FieldKey::Stage => "form-pipeline-stage",
+        FieldKey::Responsible => "form-responsible",
+        FieldKey::Phone => "form-phone",
+        FieldKey::Email => "form-email",
+        FieldKey::Comment => "comment-label",
+        FieldKey::Note => "feed-note-title",
+        FieldKey::Custom(_) => return field.to_string(),
     };
     tr.t(id)
 }
@@ -362,13 +362,15 @@ fn builtin_label(tr: &Tr, field: &str, name_message: &str) -> String {
 /// as their label, and say so.
 pub(crate) fn error_text(tr: &Tr, error: &FieldError, label: &str) -> String {
     let field = error.label.as_deref().unwrap_or(label);
-    let is = |name: &str| error.field == name;
+    let is = |key: FieldKey| error.field == key;
     match &error.code {
-        FieldErrorCode::Required if is("comment") || is("text") => tr.t("error-comment-empty"),
+        FieldErrorCode::Required if is(FieldKey::Comment) => tr.t("error-comment-empty"),
         FieldErrorCode::Required => tr.arg("error-field-required", "field", field),
-        FieldErrorCode::Number if is("phone") => tr.arg("error-field-phone", "field", field),
+        FieldErrorCode::Number if is(FieldKey::Phone) => {
+            tr.arg("error-field-phone", "field", field)
+        }
         FieldErrorCode::Number => tr.arg("error-field-number", "field", field),
-        FieldErrorCode::Enum if is("email") => tr.arg("error-field-email", "field", field),
+        FieldErrorCode::Enum if is(FieldKey::Email) => tr.arg("error-field-email", "field", field),
         FieldErrorCode::Enum => tr.arg("error-field-enum", "field", field),
         FieldErrorCode::Date => tr.arg("error-field-date", "field", field),
         FieldErrorCode::Url => tr.arg("error-field-url", "field", field),

@@ -4,7 +4,7 @@
 //! (built from the configured public URL) and already carries its signed token.
 
 use domain::model::BlockData;
-use domain::{DealCard, Degradation, FieldError, FieldSettings, LeadForm, UsedeskAccountLabel};
+use domain::{DealCard, DealForm, Degradation, FieldError, FieldSettings, UsedeskAccountLabel};
 use secrecy::SecretString;
 
 /// One signed action: where a form posts (or a link points) and the token it carries.
@@ -129,9 +129,9 @@ pub enum PageView {
         /// Where the form is reloaded (GET) to show the fields required by another stage.
         reload: Action,
         /// What can be chosen.
-        form: Box<LeadForm>,
+        form: Box<DealForm>,
         /// The chosen (pipeline, stage), which decides which fields are required.
-        stage: Option<(i64, i64)>,
+        stage: Option<domain::StageRef>,
         /// The values entered so far, by field key (`name`, `price`, `responsible`, `cf:<id>`).
         values: Vec<(String, Vec<String>)>,
         /// Errors of a refused submit.

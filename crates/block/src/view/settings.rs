@@ -41,12 +41,12 @@ pub(crate) fn settings(
     saved: bool,
     trigger_secret: &TriggerSecretSection,
 ) -> askama::Result<String> {
-    let choices = |chosen: &[String]| -> Vec<Choice> {
+    let choices = |chosen: &[domain::FieldKey]| -> Vec<Choice> {
         settings
             .available
             .iter()
             .map(|(key, label)| Choice {
-                value: key.clone(),
+                value: key.to_string(),
                 text: tr.label(label),
                 selected: chosen.contains(key),
             })

@@ -105,7 +105,7 @@ async fn an_amocrm_url_field_that_a_browser_would_turn_into_another_host_is_show
         .set_field_choices(
             connection,
             &FieldChoices {
-                list: vec!["cf:712".into()],
+                list: vec![domain::FieldKey::Custom(712)],
                 card: Vec::new(),
             },
         )

@@ -165,7 +165,11 @@ async fn markup_in_amocrm_and_usedesk_data_is_escaped_in_the_block() {
         .set_field_choices(
             connection,
             &FieldChoices {
-                list: vec!["cf:711".into(), "cf:712".into(), "cf:713".into()],
+                list: vec![
+                    "cf:711".parse().unwrap(),
+                    "cf:712".parse().unwrap(),
+                    "cf:713".parse().unwrap(),
+                ],
                 card: Vec::new(),
             },
         )

@@ -10,9 +10,9 @@ use usedesk::{FreeCreateLead, TriggerValue, UsedeskClient};
 use super::{Progress, TriggerOutcome};
 use crate::Error;
 use crate::contacts::NewContactInput;
-use crate::deals::LeadDraft;
+use crate::deals::DealDraft;
 use crate::identity::identifiers;
-use crate::model::{contact_url, lead_url};
+use crate::model::{contact_url, deal_url};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult, Connection, ConnectionId};
 
@@ -46,9 +46,9 @@ fn trigger_value_text(value: &TriggerValue) -> String {
 }
 
 /// The deal the trigger asks for, for `contact_id`; named after the ticket when the trigger names none.
-fn draft_from(payload: &FreeCreateLead, contact_id: i64) -> LeadDraft {
+fn draft_from(payload: &FreeCreateLead, contact_id: i64) -> DealDraft {
     let fields = &payload.fields;
-    LeadDraft {
+    DealDraft {
         name: fields
             .name
             .clone()
@@ -102,13 +102,13 @@ impl Domain {
         let run = self.start_run(connection_id, key, payload).await?;
         let contact_id = self.resolve_contact(&run, &mut progress).await?;
         let lead = self
-            .checked_lead(&run, &draft_from(payload, contact_id))
+            .checked_deal(&run, &draft_from(payload, contact_id))
             .await?;
         let lead_name = lead.name.clone().unwrap_or_default();
         let lead_id = self
-            .create_lead_once(&run, &mut progress, contact_id, lead, &lead_name)
+            .create_deal_once(&run, &mut progress, contact_id, lead, &lead_name)
             .await?;
-        let url = lead_url(run.base(), lead_id);
+        let url = deal_url(run.base(), lead_id);
         self.note_and_comment(&run, lead_id, &lead_name, &url).await;
         Ok(TriggerOutcome {
             lead_id,
@@ -130,7 +130,9 @@ impl Domain {
     ) -> Result<Run<'a>, Error> {
         let (connection, client) = self.session(connection_id).await?;
         let usedesk_token = connection.usedesk_token.clone().ok_or_else(|| Error::Usedesk {
-            message: "no Usedesk API token is stored for this connection: open the block in a ticket once".into(),
+            cause: crate::error::Cause::message(
+                "no Usedesk API token is stored for this connection: open the block in a ticket once",
+            ),
             retryable: false,
         })?;
         let usedesk = self.usedesk_client(&usedesk_token);
@@ -211,10 +213,10 @@ impl Domain {
     }
 
     /// The draft checked against the account's pipelines and fields, as amoCRM takes it.
-    async fn checked_lead(&self, run: &Run<'_>, draft: &LeadDraft) -> Result<NewLead, Error> {
+    async fn checked_deal(&self, run: &Run<'_>, draft: &DealDraft) -> Result<NewLead, Error> {
         let (core, defs) = tokio::join!(
             self.core_meta(run.connection_id, &run.client),
-            self.lead_fields(run.connection_id, &run.client)
+            self.deal_fields(run.connection_id, &run.client)
         );
         let (lead, _) = crate::deals::check_draft(
             draft,
@@ -227,7 +229,7 @@ impl Domain {
     }
 
     /// The deal: resumed from progress, else adopted from a crashed run, else created — then recorded.
-    async fn create_lead_once(
+    async fn create_deal_once(
         &self,
         run: &Run<'_>,
         progress: &mut Progress,
@@ -241,7 +243,7 @@ impl Domain {
         let adopted = match progress.lead_started_at {
             // A run crashed while creating the deal: adopt it if amoCRM has it.
             Some(started) => {
-                self.find_created_lead(&run.client, contact_id, lead_name, started)
+                self.find_created_deal(&run.client, contact_id, lead_name, started)
                     .await?
             }
             None => None,
@@ -249,7 +251,7 @@ impl Domain {
         let id = match adopted {
             Some(id) => id,
             None => {
-                self.create_trigger_lead(run, progress, lead, lead_name)
+                self.create_trigger_deal(run, progress, lead, lead_name)
                     .await?
             }
         };
@@ -260,7 +262,7 @@ impl Domain {
     }
 
     /// Creates the deal, recording first that creation started (so a crash in between is adopted, not repeated).
-    async fn create_trigger_lead(
+    async fn create_trigger_deal(
         &self,
         run: &Run<'_>,
         progress: &mut Progress,
@@ -306,7 +308,7 @@ impl Domain {
                 .create_for_lead(lead_id, &[amocrm::NewNote::common(comment)])
                 .await
         {
-            tracing::warn!(error = %e, lead_id, "could not add the trigger's comment to the deal");
+            tracing::warn!(error = %crate::Report(&e), lead_id, "could not add the trigger's comment to the deal");
             let target = format!("lead:{lead_id}");
             self.audit(
                 &run.ctx,
@@ -321,7 +323,7 @@ impl Domain {
     }
 
     /// A deal of the contact with this name created since `since` (a crashed run's deal), if amoCRM has one.
-    async fn find_created_lead(
+    async fn find_created_deal(
         &self,
         client: &AmoClient,
         contact_id: i64,

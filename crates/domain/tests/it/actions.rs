@@ -1,14 +1,14 @@
 //! Creating contacts and deals, linking, field choices, the deal card and comments.
 
 use domain::store::FieldChoices;
-use domain::{Error, FeedKind, FieldErrorCode, LeadDraft, NewContactInput};
+use domain::{DealDraft, Error, FeedKind, FieldErrorCode, FieldKey, NewContactInput};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::harness::{World, json};
 
-fn draft(status: i64, fields: Vec<(i64, Vec<String>)>) -> LeadDraft {
-    LeadDraft {
+fn draft(status: i64, fields: Vec<(i64, Vec<String>)>) -> DealDraft {
+    DealDraft {
         name: "New broom".into(),
         price: Some("12 500".into()),
         pipeline_id: Some(10),
@@ -33,7 +33,7 @@ async fn a_lead_draft_missing_a_stage_required_field_names_it_and_sends_nothing(
 
     let err = world
         .domain
-        .create_lead(&world.ctx(), draft(103, vec![]))
+        .create_deal(&world.ctx(), draft(103, vec![]))
         .await
         .unwrap_err();
 
@@ -64,24 +64,26 @@ async fn every_wrong_value_is_reported_at_once() {
 
     let Error::Validation(errors) = world
         .domain
-        .create_lead(&world.ctx(), bad)
+        .create_deal(&world.ctx(), bad)
         .await
         .unwrap_err()
     else {
         panic!()
     };
 
-    let got: Vec<(&str, &FieldErrorCode)> =
-        errors.iter().map(|e| (e.field.as_str(), &e.code)).collect();
+    let got: Vec<(String, &FieldErrorCode)> = errors
+        .iter()
+        .map(|e| (e.field.to_string(), &e.code))
+        .collect();
     assert_eq!(
         got,
         vec![
-            ("name", &FieldErrorCode::Required),
-            ("price", &FieldErrorCode::Number),
-            ("cf:701", &FieldErrorCode::Number),
-            ("cf:702", &FieldErrorCode::Enum),
-            ("cf:703", &FieldErrorCode::Date),
-            ("cf:999", &FieldErrorCode::UnknownField),
+            ("name".to_owned(), &FieldErrorCode::Required),
+            ("price".to_owned(), &FieldErrorCode::Number),
+            ("cf:701".to_owned(), &FieldErrorCode::Number),
+            ("cf:702".to_owned(), &FieldErrorCode::Enum),
+            ("cf:703".to_owned(), &FieldErrorCode::Date),
+            ("cf:999".to_owned(), &FieldErrorCode::UnknownField),
         ]
     );
 }
@@ -92,7 +94,7 @@ async fn a_stage_of_another_pipeline_is_refused() {
     world.mount_metadata().await;
     let Error::Validation(errors) = world
         .domain
-        .create_lead(&world.ctx(), draft(201, vec![]))
+        .create_deal(&world.ctx(), draft(201, vec![]))
         .await
         .unwrap_err()
     else {
@@ -137,7 +139,7 @@ async fn a_valid_lead_is_created_linked_to_its_contact_with_its_note_and_a_ticke
 
     let created = world
         .domain
-        .create_lead(
+        .create_deal(
             &world.ctx(),
             draft(
                 103,
@@ -218,7 +220,7 @@ async fn a_contact_without_a_name_or_with_a_bad_phone_is_refused_before_sending(
         panic!()
     };
     assert_eq!(
-        errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+        errors.iter().map(|e| e.field).collect::<Vec<_>>(),
         vec!["name", "phone"]
     );
 }
@@ -259,8 +261,8 @@ async fn chosen_fields_are_saved_without_unknown_keys_and_shown_in_the_deals_lis
     world.mount_metadata().await;
     world.mount_harry().await;
     let choices = FieldChoices {
-        list: vec!["cf:703".into(), "cf:bogus".into()],
-        card: vec!["cf:702".into()],
+        list: vec![FieldKey::Custom(703), FieldKey::Custom(999_999)],
+        card: vec![FieldKey::Custom(702)],
     };
 
     world
@@ -281,8 +283,8 @@ async fn chosen_fields_are_saved_without_unknown_keys_and_shown_in_the_deals_lis
     assert_eq!(
         saved,
         FieldChoices {
-            list: vec!["cf:703".into()],
-            card: vec!["cf:702".into()]
+            list: vec![FieldKey::Custom(703)],
+            card: vec![FieldKey::Custom(702)]
         }
     );
     let shown = &data.contacts[0].deals[0].fields;
@@ -398,5 +400,5 @@ async fn a_date_typed_in_a_form_is_read_in_the_agents_time_zone() {
     let mut lead = draft(102, vec![(703, vec!["2025-01-01T10:00".into()])]);
     lead.note = None;
 
-    world.domain.create_lead(&world.ctx(), lead).await.unwrap();
+    world.domain.create_deal(&world.ctx(), lead).await.unwrap();
 }

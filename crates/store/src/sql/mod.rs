@@ -107,7 +107,7 @@ impl std::fmt::Debug for SqlStore {
 }
 
 fn db(error: sqlx::Error) -> StoreError {
-    StoreError::Database(error.to_string())
+    StoreError::Database(domain::Cause::new(error))
 }
 
 impl SqlStore {

@@ -125,8 +125,8 @@ async fn upgrades_schema_one_with_its_data_intact(place: Place) {
     assert_eq!(
         store.get_field_choices(id).await.unwrap(),
         Some(FieldChoices {
-            list: vec!["price".into(), "cf:701".into()],
-            card: vec!["cf:702".into()],
+            list: vec!["price".parse().unwrap(), "cf:701".parse().unwrap()],
+            card: vec!["cf:702".parse().unwrap()],
         })
     );
     let audit = store.list_audit(id, 10).await.unwrap();

@@ -34,8 +34,8 @@ on_both_backends!(field_choices_are_saved_per_connection, |fixture| {
     let conn = ConnectionId::new_random();
     assert_eq!(store.get_field_choices(conn).await.unwrap(), None);
     let choices = FieldChoices {
-        list: vec!["price".into(), "cf:12".into()],
-        card: vec!["cf:13".into()],
+        list: vec!["price".parse().unwrap(), "cf:12".parse().unwrap()],
+        card: vec!["cf:13".parse().unwrap()],
     };
     store.set_field_choices(conn, &choices).await.unwrap();
     assert_eq!(
@@ -44,7 +44,7 @@ on_both_backends!(field_choices_are_saved_per_connection, |fixture| {
     );
     let changed = FieldChoices {
         list: vec![],
-        card: vec!["price".into()],
+        card: vec!["price".parse().unwrap()],
     };
     store.set_field_choices(conn, &changed).await.unwrap();
     assert_eq!(store.get_field_choices(conn).await.unwrap(), Some(changed));

@@ -160,23 +160,23 @@ impl Texts {
     fn deals(&self) -> Vec<DealView> {
         let fields = vec![
             FieldShown {
-                key: "cf:501".into(),
+                key: "cf:501".parse().unwrap(),
                 label: FieldLabel::Custom("Дата демо".into()),
                 // A date field: midnight UTC, shown as a date only.
                 value: Some(FieldText::Date(1_795_996_800)),
             },
             FieldShown {
-                key: "cf:502".into(),
+                key: "cf:502".parse().unwrap(),
                 label: FieldLabel::Custom(self.field.clone()),
                 value: Some(FieldText::Text(self.value.clone())),
             },
             FieldShown {
-                key: "cf:503".into(),
+                key: "cf:503".parse().unwrap(),
                 label: FieldLabel::Custom("Договор подписан".into()),
                 value: Some(FieldText::Flag(false)),
             },
             FieldShown {
-                key: "cf:504".into(),
+                key: "cf:504".parse().unwrap(),
                 label: FieldLabel::Custom("Сайт клиента".into()),
                 value: Some(FieldText::Url(
                     self.url
@@ -185,13 +185,13 @@ impl Texts {
                 )),
             },
             FieldShown {
-                key: "cf:505".into(),
+                key: "cf:505".parse().unwrap(),
                 label: FieldLabel::Custom("Скидка".into()),
                 value: None,
             },
             FieldShown {
-                key: "responsible".into(),
-                label: FieldLabel::Builtin("responsible".into()),
+                key: "responsible".parse().unwrap(),
+                label: FieldLabel::Builtin("responsible".parse().unwrap()),
                 value: Some(FieldText::Text(self.user.clone())),
             },
         ];
@@ -220,7 +220,7 @@ impl Texts {
                 created_at: NOW - 60 * 86_400,
                 updated_at: NOW - 40 * 86_400,
                 fields: vec![FieldShown {
-                    key: "cf:501".into(),
+                    key: "cf:501".parse().unwrap(),
                     label: FieldLabel::Custom("Дата демо".into()),
                     value: None,
                 }],

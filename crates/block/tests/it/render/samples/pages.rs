@@ -8,7 +8,7 @@ use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
 use domain::model::{FieldLabel, StageView, UserRef};
 use domain::store::FieldChoices;
-use domain::{DealCard, FeedItem, FeedKind, FieldError, FieldErrorCode, FieldSettings, LeadForm};
+use domain::{DealCard, DealForm, FeedItem, FeedKind, FieldError, FieldErrorCode, FieldSettings};
 
 use secrecy::SecretString;
 
@@ -51,14 +51,14 @@ impl Texts {
     }
 
     /// Custom fields of every editable kind; some are required at the stage "Переговоры" (3001, 31).
-    fn lead_fields(&self) -> Vec<FieldDef> {
+    fn deal_fields(&self) -> Vec<FieldDef> {
         let def = |id: i64, name: &str, kind: FieldKind, required: bool| FieldDef {
             id,
             name: name.to_owned(),
             kind,
             options: Vec::new(),
             required_in: if required {
-                vec![(3001, 31)]
+                vec![(3001, 31).into()]
             } else {
                 Vec::new()
             },
@@ -97,8 +97,8 @@ impl Texts {
         ]
     }
 
-    fn lead_form(&self) -> LeadForm {
-        LeadForm {
+    fn form_data(&self) -> DealForm {
+        DealForm {
             pipelines: self.pipelines(),
             users: vec![
                 UserRef {
@@ -107,7 +107,7 @@ impl Texts {
                 },
                 self.user(),
             ],
-            fields: self.lead_fields(),
+            fields: self.deal_fields(),
             currency: "RUB".into(),
         }
     }
@@ -116,7 +116,7 @@ impl Texts {
         PageView::DealForm {
             submit: self.action("action/deal"),
             reload: self.action("action/deal"),
-            form: Box::new(self.lead_form()),
+            form: Box::new(self.form_data()),
             stage: None,
             values: vec![(
                 "name".into(),
@@ -129,27 +129,27 @@ impl Texts {
     /// A refused submit at the stage that requires fields: values kept, errors at the top and beside fields.
     pub fn deal_form_with_errors(&self) -> PageView {
         let error = |field: &str, label: Option<&str>, code| FieldError {
-            field: field.into(),
+            field: field.parse().expect("a field key"),
             label: label.map(str::to_owned),
             code,
         };
         PageView::DealForm {
             submit: self.action("action/deal"),
             reload: self.action("action/deal"),
-            form: Box::new(self.lead_form()),
-            stage: Some((3001, 31)),
+            form: Box::new(self.form_data()),
+            stage: Some((3001, 31).into()),
             values: vec![
                 ("name".into(), vec![self.deal[0].clone()]),
-                ("price".into(), vec!["12 5OO".into()]),
+                ("price".parse().unwrap(), vec!["12 5OO".into()]),
                 ("stage".into(), vec!["3001:31".into()]),
-                ("responsible".into(), vec!["11".into()]),
-                ("cf:502".into(), vec![self.value.clone()]),
-                ("cf:503".into(), vec!["1".into()]),
-                ("cf:508".into(), vec!["2".into()]),
-                ("cf:509".into(), vec!["12".into()]),
-                ("cf:510".into(), vec!["1".into(), "3".into()]),
-                ("cf:504".into(), vec!["ivanova.example.ru".into()]),
-                ("cf:506".into(), vec![self.note.clone()]),
+                ("responsible".parse().unwrap(), vec!["11".into()]),
+                ("cf:502".parse().unwrap(), vec![self.value.clone()]),
+                ("cf:503".parse().unwrap(), vec!["1".into()]),
+                ("cf:508".parse().unwrap(), vec!["2".into()]),
+                ("cf:509".parse().unwrap(), vec!["12".into()]),
+                ("cf:510".parse().unwrap(), vec!["1".into(), "3".into()]),
+                ("cf:504".parse().unwrap(), vec!["ivanova.example.ru".into()]),
+                ("cf:506".parse().unwrap(), vec![self.note.clone()]),
             ],
             errors: vec![
                 error("price", None, FieldErrorCode::Number),
@@ -166,7 +166,7 @@ impl Texts {
 
     pub fn contact_form(&self, errors: bool) -> PageView {
         let error = |field: &str, label: Option<&str>, code| FieldError {
-            field: field.into(),
+            field: field.parse().expect("a field key"),
             label: label.map(str::to_owned),
             code,
         };
@@ -201,12 +201,12 @@ impl Texts {
 
     pub fn settings(&self, saved: bool) -> PageView {
         let available = self
-            .lead_fields()
+            .deal_fields()
             .into_iter()
             .map(|d| (d.key(), FieldLabel::Custom(d.name)))
             .chain([(
-                "responsible".to_owned(),
-                FieldLabel::Builtin("responsible".into()),
+                domain::FieldKey::Responsible,
+                FieldLabel::Builtin("responsible".parse().unwrap()),
             )])
             .collect();
         PageView::Settings {
@@ -215,9 +215,13 @@ impl Texts {
                 connection_id: connection_id(),
                 available,
                 choices: FieldChoices {
-                    list: vec!["cf:501".into(), "cf:502".into(), "responsible".into()],
+                    list: vec![
+                        "cf:501".parse().unwrap(),
+                        "cf:502".parse().unwrap(),
+                        "responsible".parse().unwrap(),
+                    ],
                     card: if saved {
-                        vec!["cf:504".into()]
+                        vec!["cf:504".parse().unwrap()]
                     } else {
                         Vec::new()
                     },
@@ -331,7 +335,7 @@ impl Texts {
             comment: self.action("action/comment"),
             errors: if errors {
                 vec![FieldError {
-                    field: "comment".into(),
+                    field: "comment".parse().unwrap(),
                     label: None,
                     code: FieldErrorCode::TooLong { max: 10_000 },
                 }]
