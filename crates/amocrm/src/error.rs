@@ -134,6 +134,11 @@ pub enum Error {
         message: String,
     },
 
+    /// A webhook delivery or the disconnect hook could not be read (too large, or a required parameter
+    /// missing). Nothing in it was acted on.
+    #[error("unreadable webhook: {0}")]
+    InvalidWebhook(String),
+
     /// The token persister failed, so the freshly rotated token was not used.
     #[error("could not store the refreshed amoCRM token: {0}")]
     Persist(String),

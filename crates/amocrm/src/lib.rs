@@ -16,6 +16,7 @@ mod page;
 mod serde_util;
 mod status;
 mod tokens;
+pub mod webhook;
 
 pub use builder::{BackoffPolicy, ClientBuilder};
 pub use client::{AmoClient, CallObserver};
@@ -28,8 +29,9 @@ pub use tokens::{
     DEFAULT_REFRESH_LEEWAY, OAuthTokenSource, StaticToken, TokenPersister, TokenSource,
 };
 
-pub use api::{ContactsQuery, EventEntity, EventsQuery, LeadsQuery};
+pub use api::{ContactsQuery, EventEntity, EventsQuery, LeadsQuery, NewWebhook, Webhook};
 pub use models::*;
+pub use webhook::{DisconnectHook, WebhookAction, WebhookDelivery, WebhookEntity, WebhookEvent};
 
 /// `secrecy`'s string type, re-exported so callers need not depend on the same version.
 pub use secrecy::SecretString;

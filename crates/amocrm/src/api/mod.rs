@@ -8,6 +8,7 @@ mod leads;
 mod notes;
 mod pipelines;
 mod users;
+mod webhooks;
 mod write;
 
 pub use account::AccountApi;
@@ -18,6 +19,7 @@ pub use leads::{LeadsApi, LeadsQuery};
 pub use notes::NotesApi;
 pub use pipelines::PipelinesApi;
 pub use users::UsersApi;
+pub use webhooks::{NewWebhook, Webhook, WebhooksApi};
 
 use crate::Error;
 use crate::client::AmoClient;
@@ -30,6 +32,11 @@ impl AmoClient {
     /// The account's settings.
     pub fn account(&self) -> AccountApi<'_> {
         AccountApi::new(self)
+    }
+
+    /// The account's webhook subscriptions (administrators only).
+    pub fn webhooks(&self) -> WebhooksApi<'_> {
+        WebhooksApi::new(self)
     }
 
     /// The account's users (administrators only).

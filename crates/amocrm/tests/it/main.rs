@@ -12,3 +12,4 @@ mod limiter;
 mod oauth;
 mod support;
 mod tokens;
+mod webhooks;
