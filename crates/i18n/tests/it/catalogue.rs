@@ -147,6 +147,7 @@ const REQUIRED_IDS: &[&str] = &[
     "settings-trigger-intro",
     "settings-trigger-header",
     "settings-trigger-body",
+    "settings-trigger-body-label",
     "settings-ids-title",
     "settings-filter",
     "settings-pipelines",
