@@ -114,6 +114,7 @@ async fn settings_page(app: &App, scope: &Scope, saved: bool) -> Result<Response
             created_at: secret.created_at,
             required: secret.required,
             create: app.action(scope, ActionKind::TriggerSecret, None),
+            endpoint: app.url("api/freeCreateLead").to_string(),
         },
     };
     Ok(app.page(StatusCode::OK, scope.lang, &page))

@@ -309,14 +309,43 @@ fn data_view(
         lang,
     };
     model::BlockView::Data {
-        actions: actions(app, &scope, &data),
+        actions: actions(app, &scope, &data, request.subject.as_deref()),
         data,
         stale_reason,
     }
 }
 
+/// The new-deal form's link for `contact`: prefilled with the ticket's subject as the deal's name and the
+/// contact's responsible as the deal's (plain query values, like the contact form's; the token names the contact).
+fn new_deal_action(
+    app: &App,
+    scope: &Scope,
+    contact: &domain::model::ContactView,
+    subject: Option<&str>,
+) -> model::Action {
+    let mut action = app.action(scope, ActionKind::NewDeal, Some(contact.id));
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(subject) = subject.map(str::trim).filter(|s| !s.is_empty()) {
+        let name: String = subject.chars().take(domain::fields::NAME_MAX).collect();
+        query.append_pair("name", &name);
+    }
+    if let Some(user) = &contact.responsible {
+        query.append_pair("responsible", &user.id.to_string());
+    }
+    let query = query.finish();
+    if !query.is_empty() {
+        action.url = format!("{}?{query}", action.url);
+    }
+    action
+}
+
 /// Every action of a block with data, each with its own signed token.
-pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::BlockActions {
+pub(crate) fn actions(
+    app: &App,
+    scope: &Scope,
+    data: &BlockData,
+    subject: Option<&str>,
+) -> model::BlockActions {
     // Linking needs a Usedesk client to link, and is offered only while there is a choice to make.
     let can_link = scope.client.is_some() && !data.linked && data.contacts.len() > 1;
     let contacts = data
@@ -327,7 +356,7 @@ pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::Bloc
             link: can_link.then(|| app.action(scope, ActionKind::Link, Some(contact.id))),
             unlink: (contact.linked && scope.client.is_some())
                 .then(|| app.action(scope, ActionKind::Unlink, Some(contact.id))),
-            new_deal: app.action(scope, ActionKind::NewDeal, Some(contact.id)),
+            new_deal: new_deal_action(app, scope, contact, subject),
             deals: contact
                 .deals
                 .iter()

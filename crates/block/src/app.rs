@@ -398,6 +398,14 @@ impl App {
         match page {
             // Its read-only fields select their text on focus: the one inline handler a page may run.
             PageView::TriggerSecret(_) => web::secret_page(status, html),
+            // Choosing a stage marks and reveals the fields it requires.
+            PageView::DealForm { .. } => {
+                web::page_with_handlers(status, html, &[web::STAGE_CHANGE])
+            }
+            // The Integration ID and the trigger body select on focus; the filter box hides rows.
+            PageView::Settings { .. } => {
+                web::page_with_handlers(status, html, &[web::SELECT_ON_FOCUS, web::FILTER_ROWS])
+            }
             _ => web::page(status, html),
         }
     }

@@ -28,6 +28,54 @@ const SECRET_PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
 /// The handler whose hash [`SECRET_PAGE_CSP`] allows.
 pub(crate) const SELECT_ON_FOCUS: &str = "this.select()";
 
+/// The deal form's stage select: choosing a stage marks the fields it requires (`data-required-in` lists the
+/// `pipeline:status` pairs where a field is required), moves them out of "More fields", and folds back the ones it
+/// no longer requires that the gear did not choose. It changes classes, attributes and places only — no markup.
+pub(crate) const STAGE_CHANGE: &str = "var s=this.value,f=this.form,m=f.querySelector('.cf-main'),\
+d=f.querySelector('.cf-more'),n;f.querySelectorAll('[data-required-in]').forEach(function(e){\
+var r=(' '+e.getAttribute('data-required-in')+' ').indexOf(' '+s+' ')>=0;e.classList.toggle('required-now',r);\
+e.querySelectorAll('input,select,textarea').forEach(function(i){i.setAttribute('aria-required',r)});\
+if(r&&e.parentNode!==m)m.appendChild(e);if(!r&&e.hasAttribute('data-fold')&&e.parentNode===m)d.appendChild(e)});\
+n=d.children.length;f.querySelector('.cf-count').textContent=n;d.parentNode.hidden=!n";
+
+/// The gear's filter box: hides the rows and checkboxes (`[data-filter]`, whose attribute holds their words in
+/// lower case) that do not contain what is typed. Without it everything shows.
+pub(crate) const FILTER_ROWS: &str = "var q=this.value.trim().toLowerCase();\
+document.querySelectorAll('[data-filter]').forEach(function(r){\
+r.hidden=q!==''&&r.getAttribute('data-filter').indexOf(q)<0})";
+
+/// The policy of a page whose inline handlers are exactly `handlers`, each allowed by its hash: the page policy
+/// with `script-src 'unsafe-hashes'` and nothing else that could run.
+pub(crate) fn handlers_policy(handlers: &[&str]) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest as _, Sha256};
+    let hashes: Vec<String> = handlers
+        .iter()
+        .map(|h| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(h.as_bytes()))
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-hashes' {}; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+        hashes.join(" ")
+    )
+}
+
+/// A page whose inline `handlers` may run (see [`handlers_policy`]).
+pub(crate) fn page_with_handlers(status: StatusCode, html: String, handlers: &[&str]) -> Response {
+    let mut response = page(status, html);
+    if let Ok(value) = HeaderValue::from_str(&handlers_policy(handlers)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
 /// The preview page runs its own inline script, which posts to our `/api/`.
 const PREVIEW_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
      script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; \
@@ -268,6 +316,7 @@ mod tests {
             "{SECRET_PAGE_CSP}"
         );
         assert!(!SECRET_PAGE_CSP.contains("'unsafe-inline'; form"));
+        assert_eq!(handlers_policy(&[SELECT_ON_FOCUS]), SECRET_PAGE_CSP);
         assert_eq!(
             SECRET_PAGE_CSP.replace(&format!("script-src 'unsafe-hashes' 'sha256-{hash}'; "), ""),
             PAGE_CSP

@@ -45,6 +45,8 @@ pub struct DealForm {
     pub fields: Vec<FieldDef>,
     /// The account's currency code.
     pub currency: String,
+    /// The fields chosen in the gear (for the deals list or the card), which the form shows unfolded.
+    pub shown: Vec<FieldKey>,
 }
 
 impl DealForm {
@@ -53,14 +55,44 @@ impl DealForm {
     pub fn default_stage(&self) -> Option<StageRef> {
         crate::metadata::default_stage(&self.pipelines)
     }
+
+    /// The stages (of the pipelines offered) where `field` must be filled, in the form's order.
+    pub fn required_at(&self, field: &FieldDef) -> Vec<StageRef> {
+        self.pipelines
+            .iter()
+            .flat_map(|p| p.stages.iter().map(|s| StageRef::new(p.id, s.view.id)))
+            .filter(|stage| field.required_for(*stage))
+            .collect()
+    }
+
+    /// The fields that must be filled for a deal in `stage`, in the account's order.
+    pub fn required_for(&self, stage: StageRef) -> impl Iterator<Item = &FieldDef> {
+        self.fields.iter().filter(move |f| f.required_for(stage))
+    }
+
+    /// Whether the gear chose `field` (for the deals list or the card).
+    pub fn is_shown(&self, field: &FieldDef) -> bool {
+        self.shown.contains(&field.key())
+    }
 }
 
 impl Domain {
     /// What the deal form offers.
     pub async fn deal_form(&self, id: ConnectionId) -> Result<DealForm, Error> {
         let (_, client) = self.session(id).await?;
-        let (core, defs) = tokio::join!(self.core_meta(id, &client), self.deal_fields(id, &client));
+        let (core, defs, choices) = tokio::join!(
+            self.core_meta(id, &client),
+            self.deal_fields(id, &client),
+            self.store().get_field_choices(id)
+        );
         let (core, defs) = (core?.value, defs?);
+        let choices = choices?.unwrap_or_default();
+        let mut shown = choices.list;
+        for key in choices.card {
+            if !shown.contains(&key) {
+                shown.push(key);
+            }
+        }
         let pipelines = core
             .pipelines
             .iter()
@@ -90,6 +122,7 @@ impl Domain {
             users,
             fields: defs.iter().filter(|d| d.editable()).cloned().collect(),
             currency: core.account.currency.clone(),
+            shown,
         })
     }
 

@@ -420,7 +420,7 @@ pub fn validate_fields(
 }
 
 /// The longest deal or contact name we send (amoCRM's limit is 255 characters).
-pub(crate) const NAME_MAX: usize = 255;
+pub const NAME_MAX: usize = 255;
 
 pub(crate) fn required(field: FieldKey) -> FieldError {
     FieldError {

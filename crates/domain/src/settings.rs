@@ -1,7 +1,10 @@
-//! The gear: which fields the deals list and the deal card show.
+//! The gear: which fields the deals list and the deal card show, and the account's pipelines, users and deal
+//! fields with their ids (what an admin writes into a trigger).
 
 use crate::Error;
-use crate::model::FieldLabel;
+use crate::fields::FieldDef;
+use crate::metadata::PipelineInfo;
+use crate::model::{FieldLabel, UserRef};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult, ConnectionId, FieldChoices};
 
@@ -14,24 +17,45 @@ pub struct FieldSettings {
     pub available: Vec<(crate::FieldKey, FieldLabel)>,
     /// The current choice; the card shows every filled field while its list is empty.
     pub choices: FieldChoices,
+    /// The account's pipelines (archived ones included) with their stages, for the ids a trigger names.
+    pub pipelines: Vec<PipelineInfo>,
+    /// The account's users (empty when the users list is not readable), by name.
+    pub users: Vec<UserRef>,
+    /// The account's deal custom fields, in its order.
+    pub fields: Vec<FieldDef>,
 }
 
 impl Domain {
     /// The gear's choices and the fields available.
     pub async fn field_settings(&self, id: ConnectionId) -> Result<FieldSettings, Error> {
         let (_, client) = self.session(id).await?;
-        let (defs, choices) = tokio::join!(
+        let (core, defs, choices) = tokio::join!(
+            self.core_meta(id, &client),
             self.deal_fields(id, &client),
             self.store().get_field_choices(id)
         );
-        let available = defs?
+        let (core, defs) = (core?.value, defs?);
+        let available = defs
             .iter()
             .map(|d| (d.key(), FieldLabel::Custom(d.name.clone())))
             .collect();
+        let mut users: Vec<UserRef> = core
+            .users
+            .iter()
+            .flatten()
+            .map(|(id, name)| UserRef {
+                id: *id,
+                name: Some(name.clone()),
+            })
+            .collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(FieldSettings {
             connection_id: id,
             available,
             choices: choices?.unwrap_or_default(),
+            pipelines: core.pipelines.clone(),
+            users,
+            fields: defs.to_vec(),
         })
     }
 
@@ -41,8 +65,9 @@ impl Domain {
         ctx: &ActionContext,
         choices: FieldChoices,
     ) -> Result<(), Error> {
-        let settings = self.field_settings(ctx.connection_id).await?;
-        let known = |k: &crate::FieldKey| settings.available.iter().any(|(key, _)| key == k);
+        let (_, client) = self.session(ctx.connection_id).await?;
+        let defs = self.deal_fields(ctx.connection_id, &client).await?;
+        let known = |k: &crate::FieldKey| defs.iter().any(|d| d.key() == *k);
         let mut clean = FieldChoices {
             list: choices.list.into_iter().filter(known).collect(),
             card: choices.card.into_iter().filter(known).collect(),

@@ -184,6 +184,9 @@ fn the_gear_s_trigger_secret_button_and_the_secret_it_shows_are_found() {
                 connection_id: id,
                 available: Vec::new(),
                 choices: domain::store::FieldChoices::default(),
+                pipelines: Vec::new(),
+                users: Vec::new(),
+                fields: Vec::new(),
             }),
             saved: false,
             trigger_secret: block::view::model::TriggerSecretSection {
@@ -191,6 +194,7 @@ fn the_gear_s_trigger_secret_button_and_the_secret_it_shows_are_found() {
                 created_at: None,
                 required: true,
                 create: action("action/trigger-secret"),
+                endpoint: action("api/freeCreateLead").url,
             },
         },
         &DISPLAY,

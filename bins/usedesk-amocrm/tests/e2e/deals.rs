@@ -5,7 +5,7 @@ use sandbox::seed::{FIELD_BUDGET_CONFIRMED, PIPELINE_SALES, STATUS_NEGOTIATION, 
 
 use crate::support::preview::BLOCK;
 use crate::support::run;
-use crate::support::shots::{self, Frame};
+use crate::support::shots::{self, Frame, WINDOW};
 
 const DEAL: &str = "Nimbus 2001 — spare brooms";
 
@@ -26,12 +26,11 @@ async fn an_agent_is_told_which_field_the_stage_requires_and_then_creates_the_de
         e2e.browser.click_to_new_tab(&new_deal).await?;
         let budget_field = format!("[name='cf:{FIELD_BUDGET_CONFIRMED}']");
 
-        // Act: Sales → Negotiation, where "Budget confirmed" is required, with that field left empty.
-        e2e.browser
-            .css("input[name=name]")
-            .await?
-            .send_keys(DEAL)
-            .await?;
+        // Act: Sales → Negotiation, where "Budget confirmed" is required, with that field left empty (the name
+        // prefilled from the ticket's subject replaced).
+        let name = e2e.browser.css("input[name=name]").await?;
+        name.clear().await?;
+        name.send_keys(DEAL).await?;
         e2e.browser
             .css("input[name=price]")
             .await?
@@ -136,6 +135,130 @@ async fn an_agent_is_told_which_field_the_stage_requires_and_then_creates_the_de
         ensure!(
             block.contains("Firebolt Supreme — team order"),
             "Harry's other deals are gone: {block}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Whether the custom field `name` is on screen, and whether its `.field` is marked required for the chosen
+/// stage.
+async fn field_state(e2e: &crate::support::E2e, name: &str) -> anyhow::Result<(bool, bool)> {
+    let input = e2e.browser.css(&format!("[name='{name}']")).await?;
+    let shown = input.is_displayed().await?;
+    let field = input
+        .find(fantoccini::Locator::XPath(
+            "./ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' field ')][1]",
+        ))
+        .await?;
+    let class = field.attr("class").await?.unwrap_or_default();
+    Ok((shown, class.split_whitespace().any(|c| c == "required-now")))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn choosing_a_stage_reveals_its_required_fields() -> anyhow::Result<()> {
+    run(async |e2e| {
+        // Arrange: the new-deal form for Harry, opened from his ticket's block.
+        e2e.open_preview(TICKET_ONE_MATCH, "en").await?;
+        e2e.log_in().await?;
+        let harry = e2e.open_contact("Harry Potter").await?;
+        let new_deal = harry
+            .find(fantoccini::Locator::XPath(
+                ".//a[contains(normalize-space(.), 'New deal')]",
+            ))
+            .await?;
+        e2e.browser.click_to_new_tab(&new_deal).await?;
+        let budget = format!("cf:{FIELD_BUDGET_CONFIRMED}");
+        let prefilled = e2e
+            .browser
+            .css("input[name=name]")
+            .await?
+            .prop("value")
+            .await?;
+        let before = field_state(e2e, &budget).await?;
+        let folded = e2e.browser.text_of("details.more > summary").await?;
+        shots::save(
+            &e2e.browser,
+            "05a-deal-form.png",
+            "main.sheet",
+            Frame::FirstScreen,
+        )
+        .await?;
+
+        // Act: choose Sales → Negotiation, then back to the first stage.
+        let stage = e2e.browser.css("select[name=stage]").await?;
+        let negotiation = format!("{PIPELINE_SALES}:{STATUS_NEGOTIATION}");
+        let option = e2e
+            .browser
+            .css(&format!("select[name=stage] option[value='{negotiation}']"))
+            .await?
+            .text()
+            .await?;
+        stage.select_by_value(&negotiation).await?;
+        let revealed = field_state(e2e, &budget).await?;
+        let required = e2e
+            .browser
+            .css(&format!("[name='{budget}']"))
+            .await?
+            .attr("aria-required")
+            .await?;
+        if shots::enabled() {
+            shots::save(
+                &e2e.browser,
+                "05b-deal-form-required-revealed.png",
+                "main.sheet",
+                Frame::FirstScreen,
+            )
+            .await?;
+            e2e.browser.client.set_window_size(320, WINDOW.1).await?;
+            shots::save(
+                &e2e.browser,
+                "05c-deal-form-required-revealed-320.png",
+                "main.sheet",
+                Frame::FirstScreen,
+            )
+            .await?;
+            e2e.browser
+                .client
+                .set_window_size(WINDOW.0, WINDOW.1)
+                .await?;
+        }
+        let first = e2e
+            .browser
+            .css("select[name=stage] option")
+            .await?
+            .attr("value")
+            .await?
+            .unwrap_or_default();
+        stage.select_by_value(&first).await?;
+        let after = field_state(e2e, &budget).await?;
+
+        // Assert: named after the ticket; the stage's option says what it needs; the field, folded at first,
+        // shows and is marked as soon as its stage is chosen, and folds back when another stage is.
+        ensure!(
+            prefilled.as_deref() == Some("Firebolt delivery date"),
+            "the name is not the ticket's subject: {prefilled:?}"
+        );
+        ensure!(
+            option.contains("Sales → Negotiation · needs Budget confirmed"),
+            "the option says: {option}"
+        );
+        ensure!(
+            folded.starts_with("More fields ("),
+            "the fold says: {folded}"
+        );
+        ensure!(before == (false, false), "before choosing: {before:?}");
+        ensure!(
+            revealed == (true, true),
+            "after choosing Negotiation: {revealed:?}"
+        );
+        ensure!(
+            required.as_deref() == Some("true"),
+            "aria-required is {required:?}"
+        );
+        ensure!(
+            after == (false, false),
+            "after choosing the first stage: {after:?}"
         );
         Ok(())
     })

@@ -1,7 +1,8 @@
 //! The form pages: a new contact and a new deal (with the fields the chosen stage requires); the gear is in
 //! `settings.rs`.
-//! They post plainly (no script runs on our pages); a refused submit comes back with the values kept and every
-//! error listed at the top and beside its field.
+//! They post plainly (no script element on our pages; the deal form's stage select has one inline handler that
+//! reveals the stage's required fields, and the form is whole without it); a refused submit comes back with the
+//! values kept and every error listed at the top and beside its field.
 
 use askama::Template;
 use domain::fields::{FieldDef, FieldKind};
@@ -25,7 +26,8 @@ struct ContactForm {
     emails: Vec<Input>,
 }
 
-/// The new-deal form.
+/// The new-deal form: name, budget, stage, responsible, the note, the fields the chosen stage requires and the
+/// ones the gear chose; every other field folded under "More fields".
 #[derive(Template)]
 #[template(path = "page/deal_form.html")]
 struct DealFormPage {
@@ -41,8 +43,14 @@ struct DealFormPage {
     stage_error: Option<String>,
     users: Vec<Choice>,
     responsible_error: Option<String>,
-    fields: Vec<Custom>,
+    note: Input,
+    /// The custom fields shown: the chosen stage's required ones and the gear's.
+    main: Vec<Custom>,
+    /// The custom fields folded under "More fields".
+    more: Vec<Custom>,
     any_required: bool,
+    /// The stage select's handler (allowed by the page's policy by its hash).
+    on_stage: &'static str,
 }
 
 /// A text input: its value and the error beside it.
@@ -87,7 +95,14 @@ struct Custom {
     kind: InputKind,
     value: String,
     options: Vec<Choice>,
+    /// Where it is required, in words ("Required at: Sales → Negotiation"); `None` when nowhere.
     required_line: Option<String>,
+    /// The `pipeline:status` pairs where it is required, space-separated, for the stage select's handler.
+    required_in: Option<String>,
+    /// Whether the chosen stage requires it.
+    required_now: bool,
+    /// Whether it goes back under "More fields" when no stage requires it (the gear did not choose it).
+    fold: bool,
     error: Option<String>,
 }
 
@@ -156,46 +171,64 @@ fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
     })
 }
 
-/// The account's custom fields as inputs, each saying whether the chosen stage requires it.
+/// A stage as the closed select shows it: with its pipeline ("Sales → Negotiation").
+fn stage_text(tr: &Tr, form: &DealForm, stage: StageRef) -> Option<String> {
+    let pipeline = form.pipelines.iter().find(|p| p.id == stage.pipeline_id)?;
+    let status = pipeline
+        .stages
+        .iter()
+        .find(|s| s.view.id == stage.status_id)?;
+    Some(tr.args2(
+        "form-stage-in-pipeline",
+        ("pipeline", &pipeline.name),
+        ("stage", &status.view.name),
+    ))
+}
+
+/// The account's custom fields as inputs: those the chosen stage requires or the gear chose first (shown), then
+/// the rest (folded). Each says where it is required.
 fn custom_inputs<'v>(
     tr: &Tr,
     form: &DealForm,
     stage: Option<StageRef>,
     value_of: &dyn Fn(&str) -> &'v [String],
     error_for: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Custom> {
-    let stage_name = stage.and_then(|stage| {
-        form.pipelines
-            .iter()
-            .find(|pipeline| pipeline.id == stage.pipeline_id)?
-            .stages
-            .iter()
-            .find(|st| st.view.id == stage.status_id)
-            .map(|st| st.view.name.clone())
-    });
-    form.fields
-        .iter()
-        .filter_map(|def| {
-            let required = stage.is_some_and(|stage| def.required_for(stage));
-            let key = def.key().to_string();
-            custom_input(
-                def,
-                value_of(&key),
-                required.then(|| {
-                    tr.arg(
-                        "form-required-for-stage",
-                        "stage",
-                        stage_name.as_deref().unwrap_or_default(),
-                    )
-                }),
-                error_for(&key),
-            )
-        })
-        .collect()
+) -> (Vec<Custom>, Vec<Custom>) {
+    let (mut main, mut more) = (Vec::new(), Vec::new());
+    for def in &form.fields {
+        let at = form.required_at(def);
+        let required_now = stage.is_some_and(|stage| def.required_for(stage));
+        let required_line = (!at.is_empty()).then(|| {
+            let stages: Vec<String> = at.iter().filter_map(|s| stage_text(tr, form, *s)).collect();
+            tr.arg("form-required-at", "stages", &stages.join("; "))
+        });
+        let required_in = (!at.is_empty()).then(|| {
+            at.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        let key = def.key().to_string();
+        let error = error_for(&key);
+        let Some(mut input) = custom_input(def, value_of(&key), required_line, error) else {
+            continue;
+        };
+        input.required_in = required_in;
+        input.required_now = required_now;
+        input.fold = !form.is_shown(def);
+        // A field with an error is never folded: the agent must see what to fix.
+        if required_now || !input.fold || input.error.is_some() {
+            main.push(input);
+        } else {
+            more.push(input);
+        }
+    }
+    (main, more)
 }
 
-/// The stages to choose from, grouped by pipeline, the chosen one selected.
-fn stage_groups(form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
+/// The stages to choose from, grouped by pipeline, the chosen one selected; each option names its pipeline and
+/// what the stage needs ("Sales → Negotiation · needs Budget confirmed").
+fn stage_groups(tr: &Tr, form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
     form.pipelines
         .iter()
         .map(|p| Group {
@@ -205,10 +238,21 @@ fn stage_groups(form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
                 .iter()
                 .map(|s| {
                     let this = StageRef::new(p.id, s.view.id);
+                    let named = stage_text(tr, form, this).unwrap_or_else(|| s.view.name.clone());
+                    let needs: Vec<&str> =
+                        form.required_for(this).map(|f| f.name.as_str()).collect();
                     Choice {
                         selected: stage == Some(this),
                         value: this.to_string(),
-                        text: s.view.name.clone(),
+                        text: if needs.is_empty() {
+                            named
+                        } else {
+                            tr.args2(
+                                "form-stage-needs",
+                                ("stage", &named),
+                                ("fields", &needs.join(", ")),
+                            )
+                        },
                     }
                 })
                 .collect(),
@@ -252,9 +296,9 @@ pub(crate) fn deal(
             .find(|e| e.field == key)
             .map(|e| error_text(&tr, e, &label_for(e)))
     };
-    let stages = stage_groups(form, stage);
+    let stages = stage_groups(&tr, form, stage);
     let users = user_choices(&tr, form, &first("responsible"));
-    let fields = custom_inputs(&tr, form, stage, &value_of, &error_for);
+    let (main, more) = custom_inputs(&tr, form, stage, &value_of, &error_for);
     DealFormPage {
         t: tr,
         title: tr.t("form-deal-title"),
@@ -281,8 +325,14 @@ pub(crate) fn deal(
         stage_error: error_for("stage"),
         users,
         responsible_error: error_for("responsible"),
-        any_required: fields.iter().any(|f| f.required_line.is_some()),
-        fields,
+        note: Input {
+            value: first("note"),
+            error: error_for("note"),
+        },
+        any_required: main.iter().chain(&more).any(|f| f.required_in.is_some()),
+        main,
+        more,
+        on_stage: crate::http::STAGE_CHANGE,
     }
     .render()
 }
@@ -338,6 +388,9 @@ fn custom_input(
         },
         kind,
         required_line,
+        required_in: None,
+        required_now: false,
+        fold: false,
         error,
     })
 }

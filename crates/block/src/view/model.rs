@@ -181,6 +181,8 @@ pub struct TriggerSecretSection {
     pub required: bool,
     /// The "Create trigger secret" / "Rotate trigger secret" button (a POST).
     pub create: Action,
+    /// The absolute URL triggers post to (`…/api/freeCreateLead`).
+    pub endpoint: String,
 }
 
 /// The page that shows a new trigger secret once.

@@ -266,6 +266,110 @@ async fn choosing_fields_saves_them_and_the_next_render_shows_the_chosen_field()
     assert_shows(&after, "Delivery date");
 }
 
+/// The text of the read-only `<textarea id="{id}">` of a page, entities decoded.
+fn textarea(page: &str, id: &str) -> String {
+    let start = page
+        .find(&format!("<textarea id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no textarea {id}"));
+    let body = &page[start + page[start..].find('>').unwrap() + 1..];
+    unescape(&body[..body.find("</textarea>").unwrap()])
+}
+
+#[tokio::test]
+async fn the_gear_puts_the_integration_id_and_a_trigger_body_for_the_connection_first_and_lists_every_id()
+ {
+    // Arrange
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.mount_one_contact().await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let open = token_for(&block, &app.url("/action/settings"));
+
+    // Act
+    let response = app
+        .http
+        .get(app.url("/action/settings"))
+        .query(&[("t", open.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let policy = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let page = response.text().await.unwrap();
+
+    // Assert: the Integration ID comes before everything else the page asks of the admin, read-only and
+    // selected on focus.
+    assert_eq!(status, 200);
+    let id_input = page
+        .find("id=\"integration-id\"")
+        .expect("the Integration ID");
+    assert!(id_input < page.find("id=\"trigger-body\"").unwrap());
+    assert!(id_input < page.find("name=\"list\"").unwrap());
+    assert_shows(
+        &page,
+        &format!(
+            r#"<input id="integration-id" class="form-control mono copy" type="text" value="{connection}" readonly spellcheck="false" onfocus="this.select()">"#
+        ),
+    );
+    // The body is JSON for this connection, with Usedesk's ticket variable and the main pipeline's first stage.
+    let body: serde_json::Value =
+        serde_json::from_str(&textarea(&page, "trigger-body")).expect("the trigger body is JSON");
+    assert_eq!(body["amoClientId"], connection.to_string());
+    assert_eq!(body["ticketId"], "{{ticket_id}}");
+    assert_eq!(body["fields"]["pipeline_id"], 3_001_000);
+    assert_eq!(body["fields"]["status_id"], 40_001);
+    assert_eq!(body["fields"]["name"], "Deal from ticket {{ticket_id}}");
+    assert!(
+        body.get("secret").is_none(),
+        "the secret never goes into the body"
+    );
+    assert_shows(&page, &app.url("/api/freeCreateLead"));
+    assert_shows(&page, "X-Trigger-Secret");
+    // Pipelines with their stages, users and fields, each with its id.
+    for row in [
+        r#"<td class="id">3001000</td><td class="id"></td><td><strong>Sales</strong></td>"#,
+        r#"<td class="id">3001000</td><td class="id">40002</td><td>Negotiation</td>"#,
+        r#"<td class="id">3001001</td><td class="id">41001</td><td>Proposal</td>"#,
+        r#"<td class="id">8001</td><td>Minerva McGonagall</td>"#,
+        r#"<td class="id">701</td><td>Product</td><td>Sales → Negotiation</td>"#,
+        r#"<td class="id">702</td><td>Budget confirmed</td>"#,
+    ] {
+        assert_shows(&page, row);
+    }
+    assert_shows(&page, r#"<tr data-filter="701 product">"#);
+    // The handlers the page has are the ones its policy allows, and no others.
+    let handlers: Vec<String> = ["onfocus=\"", "oninput=\""]
+        .iter()
+        .flat_map(|attr| {
+            page.match_indices(attr).map(|(at, _)| {
+                unescape(
+                    &page[at + attr.len()..]
+                        .chars()
+                        .take_while(|c| *c != '"')
+                        .collect::<String>(),
+                )
+            })
+        })
+        .collect();
+    assert!(handlers.len() >= 4, "{handlers:?}");
+    for handler in &handlers {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(handler.as_bytes()));
+        assert!(
+            policy.contains(&format!("'sha256-{hash}'")),
+            "{policy} lacks {handler}"
+        );
+    }
+    assert!(!policy.contains("'unsafe-inline'; form"), "{policy}");
+}
+
 #[tokio::test]
 async fn choosing_fields_in_place_answers_ok() {
     // Arrange

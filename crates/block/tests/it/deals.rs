@@ -1,6 +1,7 @@
 //! Deals end to end: the new-deal form with the stage's required fields, the deal card with its feed,
 //! and comments — as pages and in place.
 
+use domain::store::Store as _;
 use i18n::Lang::En;
 use wiremock::Mock;
 use wiremock::matchers::{body_partial_json, body_string_contains, method, path};
@@ -151,14 +152,30 @@ async fn new_deal_form_marks_what_the_chosen_stage_requires() {
         )
         .await;
 
-    // Assert
+    // Assert: with no script at all, the option says what the stage needs, the field says where it is
+    // required, and it is marked for the chosen stage.
     assert_eq!(status, 200);
+    assert_shows(&page, "Sales → Negotiation · needs Product");
     assert_shows(
         &page,
-        &t1(En, "form-required-for-stage", "stage", "Negotiation"),
+        &t1(En, "form-required-at", "stages", "Sales → Negotiation"),
+    );
+    assert_shows(
+        &page,
+        r#"<div class="field required-now" data-required-in="3001000:40002" data-fold>"#,
     );
     assert_shows(&page, "Kept name");
-    assert_shows(&page, "Partners");
+    assert_shows(&page, "Partners → Proposal");
+}
+
+/// The first form field's `<div class="field…">` opening tag holding the input named `name`.
+fn field_tag<'h>(page: &'h str, name: &str) -> &'h str {
+    let at = page
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no input {name}"));
+    let start = page[..at].rfind("<div class=\"field").expect("a field");
+    let end = start + page[start..].find('>').expect("the tag ends");
+    &page[start..=end]
 }
 
 #[tokio::test]
@@ -179,9 +196,10 @@ async fn show_required_fields_reloads_the_form_for_the_chosen_stage_with_the_val
         .and_then(|rest| rest.split("value=\"").nth(1))
         .map(|rest| rest.chars().take_while(|c| *c != '"').collect::<String>())
         .expect("a reload button with its token");
-    assert_hides(
-        &form,
-        &t1(En, "form-required-for-stage", "stage", "Negotiation"),
+    assert!(
+        !field_tag(&form, "cf:701").contains("required-now"),
+        "{}",
+        field_tag(&form, "cf:701")
     );
 
     // Act: the browser sends the whole form, with both tokens, to the button's GET URL.
@@ -203,12 +221,155 @@ async fn show_required_fields_reloads_the_form_for_the_chosen_stage_with_the_val
 
     // Assert
     assert_eq!(status, 200);
-    assert_shows(
-        &page,
-        &t1(En, "form-required-for-stage", "stage", "Negotiation"),
-    );
+    assert!(field_tag(&page, "cf:701").contains("required-now"));
     assert_shows(&page, "Typed before the reload");
     assert_shows(&page, "value=\"42\"");
+}
+
+/// The form's inputs an agent sees without opening "More fields": every input, select and textarea that is
+/// not hidden, outside `<details class="more">`.
+fn visible_inputs(page: &str) -> Vec<String> {
+    let folded_start = page.find("<details class=\"more\"").unwrap_or(page.len());
+    let folded_end = page[folded_start..]
+        .find("</details>")
+        .map_or(page.len(), |at| folded_start + at);
+    let outside = format!("{}{}", &page[..folded_start], &page[folded_end..]);
+    let mut names = Vec::new();
+    for tag in ["<input ", "<select ", "<textarea "] {
+        for (at, _) in outside.match_indices(tag) {
+            let rest = &outside[at..];
+            let end = rest.find('>').unwrap_or(rest.len());
+            let opening = &rest[..end];
+            if opening.contains("type=\"hidden\"") {
+                continue;
+            }
+            let name: String = opening
+                .split("name=\"")
+                .nth(1)
+                .map(|n| n.chars().take_while(|c| *c != '"').collect())
+                .unwrap_or_default();
+            names.push((at, name));
+        }
+    }
+    names.sort();
+    names.into_iter().map(|(_, name)| name).collect()
+}
+
+#[tokio::test]
+async fn a_form_with_56_fields_shows_at_most_12_inputs_and_folds_the_rest_under_more_fields() {
+    // Arrange: an account with 56 deal fields, two of them required at Sales → Negotiation; the gear chose
+    // three. The bound: 5 built-in inputs (name, budget, stage, responsible, note) + the stage's required
+    // fields + the gear's ≤ 12.
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.mount_get("/api/v4/account", fixture!("amocrm/account.json"))
+        .await;
+    app.mount_get("/api/v4/leads/pipelines", fixture!("amocrm/pipelines.json"))
+        .await;
+    app.mount_get("/api/v4/users", fixture!("amocrm/users.json"))
+        .await;
+    app.mount_get(
+        "/api/v4/leads/custom_fields",
+        fixture!("block/lead_custom_fields_56.json"),
+    )
+    .await;
+    app.mount_search(PHONE_QUERY, Some(fixture!("block/contacts_one.json")))
+        .await;
+    app.mount_search(EMAIL_QUERY, None).await;
+    app.mount_get("/api/v4/leads", fixture!("block/leads_all.json"))
+        .await;
+    app.store
+        .set_field_choices(
+            connection,
+            &domain::store::FieldChoices {
+                list: vec!["cf:801".parse().unwrap(), "cf:802".parse().unwrap()],
+                card: vec!["cf:803".parse().unwrap(), "cf:801".parse().unwrap()],
+            },
+        )
+        .await
+        .unwrap();
+    let (_, html) = app.post_block(&app.block_request()).await;
+    let open = token_for(&html, &app.url("/action/deal"));
+
+    // Act
+    let (first_status, first) = app.get_page(&app.url("/action/deal"), &open, &[]).await;
+    let (status, page) = app
+        .get_page(
+            &app.url("/action/deal"),
+            &open,
+            &[("stage", "3001000:40002")],
+        )
+        .await;
+
+    // Assert
+    assert_eq!((first_status, status), (200, 200));
+    let shown = visible_inputs(&page);
+    assert!(shown.len() <= 12, "{} inputs shown: {shown:?}", shown.len());
+    assert_eq!(
+        shown,
+        [
+            "name",
+            "price",
+            "stage",
+            "responsible",
+            "cf:801",
+            "cf:802",
+            "cf:803",
+            "cf:811",
+            "cf:841",
+            "note"
+        ]
+    );
+    assert_shows(&page, "More fields (<span class=\"cf-count\">51</span>)");
+    // At the first stage nothing is required: only the gear's three are unfolded.
+    assert_eq!(
+        visible_inputs(&first),
+        [
+            "name",
+            "price",
+            "stage",
+            "responsible",
+            "cf:801",
+            "cf:802",
+            "cf:803",
+            "note"
+        ]
+    );
+    assert_shows(&first, "More fields (<span class=\"cf-count\">53</span>)");
+    // A folded field still says where it is required, for the agent without script.
+    assert_shows(
+        &first,
+        "Required at: Sales → Negotiation; Partners → Proposal",
+    );
+    assert_shows(
+        &first,
+        "Sales → Negotiation · needs Budget confirmed, Signed NDA",
+    );
+}
+
+#[tokio::test]
+async fn the_new_deal_link_names_the_deal_after_the_ticket_and_gives_it_the_contacts_responsible() {
+    // Arrange
+    let app = TestApp::start().await;
+    let html = unescape(&block_with_harry(&app).await);
+    let href: String = html
+        .split("href=\"")
+        .find(|rest| rest.starts_with(&app.url("/action/deal")))
+        .map(|rest| rest.chars().take_while(|c| *c != '"').collect())
+        .expect("the new-deal link");
+
+    // Act: the agent follows the link as it is.
+    let response = app.http.get(&href).send().await.unwrap();
+    let status = response.status().as_u16();
+    let page = response.text().await.unwrap();
+
+    // Assert
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"name="name" value="Where is my broom?""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<option value="8001" selected>"#), "{page}");
 }
 
 #[tokio::test]

@@ -557,14 +557,18 @@ fn token_at(text: &str) -> String {
         .collect()
 }
 
-/// Every action token the HTML carries for the service's `url`: in links (`url?t=…`) and in forms
-/// posting to it (their hidden field `t`).
+/// Every action token the HTML carries for the service's `url`: in links (`url?t=…`, or `url?…&t=…` after
+/// prefilled values) and in forms posting to it (their hidden field `t`).
 pub fn tokens_for(html: &str, url: &str) -> Vec<String> {
     let html = unescape(html);
     let mut tokens = Vec::new();
-    let link = format!("{url}?t=");
+    let link = format!("{url}?");
     for (at, _) in html.match_indices(&link) {
-        tokens.push(token_at(&html[at + link.len()..]));
+        let query = &html[at + link.len()..];
+        let query = &query[..query.find(['"', ' ', '\n']).unwrap_or(query.len())];
+        if let Some(t) = query.split('&').find_map(|pair| pair.strip_prefix("t=")) {
+            tokens.push(token_at(t));
+        }
     }
     let action = format!("action=\"{url}\"");
     for (at, _) in html.match_indices(&action) {

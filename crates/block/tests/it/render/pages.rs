@@ -10,6 +10,10 @@ use super::samples::{DISPLAY, Texts};
 use super::snapshot;
 
 fn snapshot_pages(prefix: &str) {
+    snapshot_pages_in(prefix, &[Lang::En, Lang::Ru]);
+}
+
+fn snapshot_pages_in(prefix: &str, langs: &[Lang]) {
     // Arrange
     let pages: Vec<(&str, PageView)> = Texts::real()
         .every_page()
@@ -18,7 +22,7 @@ fn snapshot_pages(prefix: &str) {
         .collect();
     assert!(!pages.is_empty(), "no sample page starts with {prefix}");
     for (name, page) in pages {
-        for lang in [Lang::En, Lang::Ru] {
+        for &lang in langs {
             // Act
             let html = render_page(lang, &page, &DISPLAY);
 
@@ -39,13 +43,13 @@ fn contact_form_pages_are_prefilled_and_show_errors() {
 }
 
 #[test]
-fn deal_form_pages_offer_every_field_and_show_errors() {
-    snapshot_pages("deal_form");
+fn deal_form_pages_offer_every_field_and_show_errors_in_every_language() {
+    snapshot_pages_in("deal_form", &Lang::ALL);
 }
 
 #[test]
-fn settings_pages_offer_the_field_choice_and_the_integration_id() {
-    snapshot_pages("settings");
+fn settings_pages_put_the_integration_id_trigger_and_ids_first_in_every_language() {
+    snapshot_pages_in("settings", &Lang::ALL);
 }
 
 #[test]
@@ -197,9 +201,18 @@ fn deal_form_groups_stages_by_pipeline_and_marks_the_fields_the_chosen_stage_req
         .filter_map(|t| t.attr("value"))
         .collect();
     assert_eq!(selected, ["3001:31", "11", "2", "1", "3"]);
+    assert_eq!(html.matches("Required at: Продажи → Переговоры").count(), 4);
     assert_eq!(
-        html.matches("Required at the stage “Переговоры”").count(),
-        4
+        html.matches(r#"data-required-in="3001:31""#).count(),
+        4,
+        "each required field names its stage for the select's handler"
+    );
+    assert_eq!(
+        html.matches(r#"class="field invalid required-now""#)
+            .count()
+            + html.matches(r#"class="field required-now""#).count(),
+        4,
+        "the chosen stage's fields are marked"
     );
     assert!(html.contains("Fill in “Количество лицензий”."));
     assert!(html.contains("“Budget” must be a number, such as 12 500 or 1 500,50."));

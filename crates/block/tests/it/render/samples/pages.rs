@@ -109,6 +109,7 @@ impl Texts {
             ],
             fields: self.deal_fields(),
             currency: "RUB".into(),
+            shown: vec!["cf:506".parse().unwrap()],
         }
     }
 
@@ -226,6 +227,9 @@ impl Texts {
                         Vec::new()
                     },
                 },
+                pipelines: self.pipelines(),
+                users: self.form_data().users,
+                fields: self.deal_fields(),
             }),
             saved,
             trigger_secret: TriggerSecretSection {
@@ -233,6 +237,7 @@ impl Texts {
                 created_at: saved.then_some(NOW - 3 * 86_400),
                 required: true,
                 create: self.action("action/trigger-secret"),
+                endpoint: self.action("api/freeCreateLead").url,
             },
         }
     }
