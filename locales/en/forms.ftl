@@ -88,3 +88,6 @@ error-stage-not-in-pipeline = Choose a stage of the pipeline from the list.
 comment-label = Comment
 settings-choose-hint = Tick the fields to show.
 settings-card-default = While nothing is ticked here, the deal card shows every filled field.
+button-retry = Try again
+form-problem-not-saved = Nothing was saved. Everything you typed is still here.
+form-problem-maybe-saved = The answer from amoCRM did not arrive, so this may have been saved anyway. Check in amoCRM before you try again; everything you typed is still here.

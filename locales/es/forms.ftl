@@ -88,3 +88,6 @@ error-stage-not-in-pipeline = Elija una etapa del embudo de la lista.
 comment-label = Comentario
 settings-choose-hint = Marque los campos que desea mostrar.
 settings-card-default = Mientras no haya nada marcado aquí, la ficha del negocio muestra todos los campos rellenados.
+button-retry = Intentar de nuevo
+form-problem-not-saved = No se guardó nada. Todo lo que escribió sigue aquí.
+form-problem-maybe-saved = La respuesta de amoCRM no llegó, así que puede que se haya guardado de todos modos. Compruébelo en amoCRM antes de intentarlo de nuevo; todo lo que escribió sigue aquí.

@@ -88,3 +88,6 @@ error-stage-not-in-pipeline = Escolha uma etapa do funil na lista.
 comment-label = Comentário
 settings-choose-hint = Marque os campos que devem ser exibidos.
 settings-card-default = Enquanto nada estiver marcado aqui, o cartão do negócio mostra todos os campos preenchidos.
+button-retry = Tentar novamente
+form-problem-not-saved = Nada foi salvo. Tudo o que você digitou continua aqui.
+form-problem-maybe-saved = A resposta do amoCRM não chegou, então isto pode ter sido salvo mesmo assim. Verifique no amoCRM antes de tentar novamente; tudo o que você digitou continua aqui.
