@@ -477,6 +477,18 @@ impl App {
 
     /// The in-place answer for `error`: `{"ok": false, "error": {"code", "message"}}`.
     pub(crate) fn failed_json(&self, lang: i18n::Lang, error: &Error) -> Response {
+        self.failed_json_retry(lang, error, None)
+    }
+
+    /// The in-place answer for a write that may have reached amoCRM although its answer was lost: the
+    /// message says so, and `error.t` carries a fresh token for the same action, which the block's form
+    /// takes for its next try (the one it sent stays spent).
+    pub(crate) fn failed_json_retry(
+        &self,
+        lang: i18n::Lang,
+        error: &Error,
+        retry: Option<String>,
+    ) -> Response {
         let classified = error.classify();
         let reference = self.log_failure(error, &classified);
         let mut body = serde_json::json!({
@@ -493,6 +505,15 @@ impl App {
                 .iter()
                 .map(|e| serde_json::json!({"field": e.field, "label": e.label}))
                 .collect();
+        }
+        if let Some(token) = retry {
+            let maybe = messages::maybe_saved(lang);
+            let message = format!(
+                "{} {maybe}",
+                body["error"]["message"].as_str().unwrap_or_default()
+            );
+            body["error"]["message"] = message.into();
+            body["error"]["t"] = token.into();
         }
         web::with_retry_after(
             web::json(classified.status, body.to_string()),

@@ -111,6 +111,18 @@ fn nothing_written(error: &Error) -> bool {
     )
 }
 
+/// Whether trying the same write again can work: not for a refused token, a lost login or a deleted record.
+fn may_retry(error: &Error) -> bool {
+    !matches!(
+        error.classify().failure,
+        Failure::NeedsLogin
+            | Failure::NotFound
+            | Failure::TokenInvalid
+            | Failure::TokenExpired
+            | Failure::TokenReplayed
+    )
+}
+
 impl ActionPost {
     /// The agent's language.
     pub(crate) fn lang(&self) -> i18n::Lang {
@@ -149,18 +161,10 @@ impl ActionPost {
         if self.json {
             return None;
         }
-        let classified = error.classify();
-        if matches!(
-            classified.failure,
-            Failure::NeedsLogin
-                | Failure::NotFound
-                | Failure::TokenInvalid
-                | Failure::TokenExpired
-                | Failure::TokenReplayed
-        ) || matches!(error, Error::Domain(domain::Error::Validation(_)))
-        {
+        if !may_retry(error) || matches!(error, Error::Domain(domain::Error::Validation(_))) {
             return None;
         }
+        let classified = error.classify();
         let reference = app.log_failure(error, &classified);
         let maybe_saved = !nothing_written(error);
         if !maybe_saved {
@@ -189,11 +193,18 @@ impl ActionPost {
     /// back, so the same form can be sent again (the in-place handler falls back to a plain submit with the
     /// same token); when something may have been written, the token stays spent.
     pub(crate) async fn failed(&self, app: &App, error: &Error) -> Response {
-        if nothing_written(error) {
+        let released = nothing_written(error);
+        if released {
             self.release(app).await;
         }
         if self.json {
-            app.failed_json(self.lang(), error)
+            // The spent token cannot be sent again: a write that may have happened gets a fresh one, with a
+            // warning, so the button works again.
+            let retry = (!released && may_retry(error)).then(|| {
+                let again = app.action(&self.scope(), self.claims.kind, self.claims.subject);
+                again.token
+            });
+            app.failed_json_retry(self.lang(), error, retry)
         } else {
             app.failed_page(self.lang(), error)
         }

@@ -352,6 +352,57 @@ async fn commenting_as_a_plain_form_goes_back_to_the_deal_card() {
 }
 
 #[tokio::test]
+async fn an_in_place_comment_whose_answer_was_lost_says_it_may_be_saved_and_hands_a_fresh_token() {
+    // Arrange: amoCRM fails the first note with a server error, then takes the next one.
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7001/notes"))
+        .respond_with(wiremock::ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7001/notes"))
+        .respond_with(hal(fixture!("amocrm/notes_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let comment = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "comment", "s": 7001, "l": "en", "e": domain::now() + 600, "n": "c-11"}),
+        SIGNING_KEY,
+    );
+    let url = app.url("/action/comment");
+
+    // Act
+    let (status, body, _) = app
+        .post_in_place(&url, &[("t", &comment), ("text", "Maybe twice")], None)
+        .await;
+    let fresh = body["error"]["t"].as_str().unwrap_or_default().to_owned();
+    let (replay, _, _) = app
+        .post_in_place(&url, &[("t", &comment), ("text", "Maybe twice")], None)
+        .await;
+    let (again, again_body, _) = app
+        .post_in_place(&url, &[("t", &fresh), ("text", "Maybe twice")], None)
+        .await;
+
+    // Assert: the spent token stays spent; the fresh one, for the same deal, goes through.
+    assert!(status >= 500, "status {status}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&t(En, "form-problem-maybe-saved")),
+        "{message}"
+    );
+    assert_eq!(claims_of(&fresh)["k"], "comment");
+    assert_eq!(claims_of(&fresh)["s"], 7001);
+    assert_eq!(replay, 409);
+    assert_eq!(again, 200);
+    assert_eq!(again_body, serde_json::json!({"ok": true}));
+}
+
+#[tokio::test]
 async fn a_comment_amocrm_does_not_take_comes_back_on_the_card_with_its_text_and_a_retry() {
     // Arrange: amoCRM answers the note with a server error; the card itself reads fine.
     let app = TestApp::start().await;

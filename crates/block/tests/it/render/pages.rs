@@ -194,7 +194,7 @@ fn the_in_place_handler_is_the_same_on_every_block_form_and_absent_from_pages() 
         "credentials:'omit'",
         "j.ok===true",
         // A refusal is said beside the button, as text; the button works again and the form keeps its values.
-        "m.textContent=j.error.message",
+        "m.textContent=e.message",
         "s.disabled=false",
         "f.closest('.dynamic-block')",
         "querySelector('a.block-reload-button')",
