@@ -125,3 +125,6 @@ state-stale-queued = Many requests for this amoCRM account are queued here; fres
 state-stale-blocked = amoCRM has blocked access; data as of { $time }.
 state-stale-payment = The amoCRM subscription has ended; data as of { $time }.
 block-reference = Reference: { $ref }
+block-new-badge = New
+block-writes-paused = amoCRM is not accepting changes right now, so adding, linking and comments are switched off. “Open in amoCRM” still works.
+button-add-edit-first = Edit before adding

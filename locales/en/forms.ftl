@@ -108,3 +108,6 @@ settings-col-name = Name
 settings-col-required = Required at
 settings-archived = archived
 settings-choice-title = Fields shown in the block
+button-retry = Try again
+form-problem-not-saved = Nothing was saved. Everything you typed is still here.
+form-problem-maybe-saved = The answer from amoCRM did not arrive, so this may have been saved anyway. Check in amoCRM before you try again; everything you typed is still here.

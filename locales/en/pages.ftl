@@ -117,3 +117,5 @@ trigger-secret-try = This command creates a real deal for ticket #{ $ticket }; r
 trigger-secret-lost = Once this page is closed, the secret cannot be seen anywhere. A new one can be created in the gear at any time; the old one then stops working.
 trigger-sample-deal = Deal from ticket
 trigger-sample-comment = Created by a Usedesk rule
+button-new-deal-for-contact = New deal for this contact
+contact-created-block-hint = The block in the ticket shows the contact once you refresh it.

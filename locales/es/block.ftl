@@ -125,3 +125,6 @@ state-stale-queued = Hay muchas solicitudes en cola aquí para esta cuenta de am
 state-stale-blocked = amoCRM ha bloqueado el acceso; se muestran los datos guardados ({ $time }).
 state-stale-payment = La suscripción de amoCRM ha terminado; se muestran los datos guardados ({ $time }).
 block-reference = Referencia: { $ref }
+block-new-badge = Nuevo
+block-writes-paused = amoCRM no acepta cambios en este momento, así que añadir, vincular y comentar están desactivados. “Abrir en amoCRM” sigue funcionando.
+button-add-edit-first = Editar antes de añadir

@@ -108,3 +108,6 @@ settings-col-name = Nombre
 settings-col-required = Obligatorio en
 settings-archived = archivado
 settings-choice-title = Campos que muestra el bloque
+button-retry = Intentar de nuevo
+form-problem-not-saved = No se guardó nada. Todo lo que escribió sigue aquí.
+form-problem-maybe-saved = La respuesta de amoCRM no llegó, así que puede que se haya guardado de todos modos. Compruébelo en amoCRM antes de intentarlo de nuevo; todo lo que escribió sigue aquí.

@@ -117,3 +117,5 @@ trigger-secret-try = Este comando crea un negocio real para el ticket n.º { $ti
 trigger-secret-lost = Cuando cierre esta página, el secreto ya no podrá verse en ningún sitio. Puede crear uno nuevo en el engranaje en cualquier momento; el anterior deja entonces de funcionar.
 trigger-sample-deal = Negocio del ticket
 trigger-sample-comment = Creado por una regla de Usedesk
+button-new-deal-for-contact = Nuevo negocio para este contacto
+contact-created-block-hint = El bloque del ticket muestra el contacto cuando lo actualice.

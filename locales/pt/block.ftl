@@ -125,3 +125,6 @@ state-stale-queued = Há muitas solicitações na fila aqui para esta conta do a
 state-stale-blocked = O amoCRM bloqueou o acesso; exibindo os dados salvos ({ $time }).
 state-stale-payment = A assinatura do amoCRM terminou; exibindo os dados salvos ({ $time }).
 block-reference = Referência: { $ref }
+block-new-badge = Novo
+block-writes-paused = O amoCRM não está aceitando alterações agora, por isso adicionar, vincular e comentar estão desativados. “Abrir no amoCRM” continua funcionando.
+button-add-edit-first = Editar antes de adicionar

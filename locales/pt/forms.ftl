@@ -108,3 +108,6 @@ settings-col-name = Nome
 settings-col-required = Obrigatório em
 settings-archived = arquivado
 settings-choice-title = Campos exibidos no bloco
+button-retry = Tentar novamente
+form-problem-not-saved = Nada foi salvo. Tudo o que você digitou continua aqui.
+form-problem-maybe-saved = A resposta do amoCRM não chegou, então isto pode ter sido salvo mesmo assim. Verifique no amoCRM antes de tentar novamente; tudo o que você digitou continua aqui.

@@ -117,3 +117,5 @@ trigger-secret-try = Este comando cria um negócio de verdade para o ticket nº 
 trigger-secret-lost = Depois que esta página for fechada, o segredo não poderá ser visto em lugar nenhum. Um novo pode ser criado na engrenagem a qualquer momento; o antigo então para de funcionar.
 trigger-sample-deal = Negócio do ticket
 trigger-sample-comment = Criado por uma regra do Usedesk
+button-new-deal-for-contact = Novo negócio para este contato
+contact-created-block-hint = O bloco do ticket mostra o contato quando você o atualizar.

@@ -139,3 +139,6 @@ state-stale-queued = У нас в очереди много запросов к 
 state-stale-blocked = amoCRM заблокировал доступ; показаны данные на { $time }.
 state-stale-payment = Подписка amoCRM закончилась; показаны данные на { $time }.
 block-reference = Код для администратора: { $ref }
+block-new-badge = Новое
+block-writes-paused = amoCRM сейчас не принимает изменения, поэтому добавление, привязка и комментарии отключены. «Открыть в amoCRM» работает.
+button-add-edit-first = Изменить перед добавлением

@@ -112,3 +112,6 @@ settings-col-name = Название
 settings-col-required = Обязательно на этапах
 settings-archived = в архиве
 settings-choice-title = Поля, которые показывает блок
+button-retry = Повторить
+form-problem-not-saved = Ничего не сохранено. Всё, что вы ввели, осталось здесь.
+form-problem-maybe-saved = Ответ от amoCRM не пришёл, поэтому данные могли сохраниться. Проверьте в amoCRM, прежде чем повторять; всё, что вы ввели, осталось здесь.

@@ -156,9 +156,17 @@ fn large_block() -> BlockView {
                     .iter()
                     .map(|d| (d.id, action("deals/card", d.id)))
                     .collect(),
+                comments: c
+                    .deals
+                    .iter()
+                    .map(|d| (d.id, action("action/comment", d.id)))
+                    .collect(),
             })
             .collect(),
         add_contact: action("contacts/new", 0),
+        create_contact: action("action/contact", 0),
+        new_contacts: Vec::new(),
+        new_deals: Vec::new(),
         settings: action("settings", 0),
     };
     let data = BlockData {

@@ -6,7 +6,7 @@ use domain::store::FieldChoices;
 use http::StatusCode;
 
 use crate::Error;
-use crate::app::App;
+use crate::app::{App, Created};
 use crate::extract::{ActionPost, PageRequest, subject};
 use crate::http::{self as web, Fields, Response};
 use crate::token::{ActionKind, Scope};
@@ -40,11 +40,14 @@ pub(crate) async fn contact_form(app: &App, got: PageRequest) -> Result<Response
         phones: filled(&got.query, "phone"),
         emails: filled(&got.query, "email"),
         errors: Vec::new(),
+        problem: None,
     };
     Ok(app.page(StatusCode::OK, scope.lang, &page))
 }
 
-/// `POST /action/contact`: creates the contact and links the client to it.
+/// `POST /action/contact`: creates the contact and links the client to it, then shows it (in place:
+/// `{"ok": true}`). A refused field, or an amoCRM that did not take the write, brings the form back with every
+/// value kept.
 pub(crate) async fn create_contact(app: &App, posted: &ActionPost) -> Result<Response, Error> {
     let input = NewContactInput {
         name: posted
@@ -57,30 +60,54 @@ pub(crate) async fn create_contact(app: &App, posted: &ActionPost) -> Result<Res
         emails: filled(&posted.fields, "email"),
         responsible_user_id: None,
     };
+    let scope = posted.scope();
+    let form = |errors, problem| PageView::ContactForm {
+        submit: app.action(&scope, ActionKind::CreateContact, None),
+        name: input.name.clone(),
+        phones: input.phones.clone(),
+        emails: input.emails.clone(),
+        errors,
+        problem,
+    };
     match app
         .domain()
         .create_contact(&posted.claims.context(), input.clone())
         .await
     {
-        Ok(created) => Ok(posted.done(
-            app,
-            Done::ContactCreated {
-                name: created.name,
-                url: created.url,
-            },
-        )),
+        Ok(created) => {
+            app.remember_created(
+                scope.connection,
+                Created::Contact(created.id, domain::now()),
+            );
+            Ok(posted.done(
+                app,
+                Done::ContactCreated {
+                    name: created.name,
+                    url: created.url,
+                    phones: input.phones.clone(),
+                    emails: input.emails.clone(),
+                    new_deal: Some(app.action(&scope, ActionKind::NewDeal, Some(created.id))),
+                },
+            ))
+        }
         Err(domain::Error::Validation(errors)) if !posted.json => {
-            let scope = posted.scope();
-            let page = PageView::ContactForm {
-                submit: app.action(&scope, ActionKind::CreateContact, None),
-                name: input.name,
-                phones: input.phones,
-                emails: input.emails,
-                errors,
-            };
+            let page = form(errors, None);
             Ok(app.page(StatusCode::UNPROCESSABLE_ENTITY, scope.lang, &page))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            let e = Error::from(e);
+            match posted.problem(app, &e).await {
+                Some((problem, classified)) => Ok(web::with_retry_after(
+                    app.page(
+                        classified.status,
+                        scope.lang,
+                        &form(Vec::new(), Some(problem)),
+                    ),
+                    classified.retry_after,
+                )),
+                None => Err(e),
+            }
+        }
     }
 }
 

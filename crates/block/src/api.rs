@@ -77,7 +77,7 @@ impl Rendered {
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
     let started = Instant::now();
     let answer = match answer(app, request).await {
-        Answered::Fresh(answer) => answer,
+        Answered::Fresh(answer) => *answer,
         Answered::Kept(kept) => {
             app.inner.metrics.observe_render("ready", started.elapsed());
             return web::json_bytes(StatusCode::OK, kept);
@@ -113,7 +113,7 @@ fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str)
 /// What a block request is answered with.
 enum Answered {
     /// A view to render.
-    Fresh(Answer),
+    Fresh(Box<Answer>),
     /// An identical answer rendered moments ago, ready to send again.
     Kept(bytes::Bytes),
 }
@@ -217,12 +217,12 @@ fn setup(
 async fn answer(app: &App, request: Request<Incoming>) -> Answered {
     let request = match read_request(app, request).await {
         Ok(request) => request,
-        Err(answer) => return Answered::Fresh(*answer),
+        Err(answer) => return Answered::Fresh(answer),
     };
     let lang = language(app, &request);
     let (host, usedesk_token) = match setup(app, &request, lang) {
         Ok(ready) => ready,
-        Err(answer) => return Answered::Fresh(*answer),
+        Err(answer) => return Answered::Fresh(answer),
     };
     let client = TicketClient {
         ticket_id: request.ticket_id,
@@ -250,7 +250,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
             model::BlockView::OAuthNotConfigured
         }
     };
-    Answered::Fresh(match outcome {
+    Answered::Fresh(Box::new(match outcome {
         BlockOutcome::NotConnected => reply("not_connected", lang, login(false)),
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
         BlockOutcome::Ready(data) => return ready(app, &request, lang, data),
@@ -276,7 +276,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
                 model::BlockView::Degraded { reason, reference },
             )
         }
-    })
+    }))
 }
 
 /// Fresh data: the answer rendered moments ago for the same data, ticket, client and language when there is
@@ -285,14 +285,18 @@ fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockDat
     let key = (data.render_id, request.ticket_id, request.client_id, lang);
     // A notice is said once: an answer with one is neither served from the cache (which would hide it) nor
     // kept there (which would repeat it).
-    let says_notice = !data.notices.is_empty();
+    let says_notice = !data.notices.is_empty() || {
+        // What was just created is marked for a minute only: such an answer is not kept either.
+        let (contacts, deals) = app.just_created(data.connection_id);
+        !contacts.is_empty() || !deals.is_empty()
+    };
     if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
         return Answered::Kept(kept);
     }
     let view = data_view(app, request, lang, data, None);
     let mut answer = reply("ready", lang, view);
     answer.keep_as = (!says_notice).then_some(key);
-    Answered::Fresh(answer)
+    Answered::Fresh(Box::new(answer))
 }
 
 fn data_view(
@@ -362,11 +366,23 @@ pub(crate) fn actions(
                 .iter()
                 .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
                 .collect(),
+            comments: contact
+                .deals
+                .iter()
+                .map(|deal| {
+                    let comment = app.action(scope, ActionKind::Comment, Some(deal.id));
+                    (deal.id, comment)
+                })
+                .collect(),
         })
         .collect();
+    let (new_contacts, new_deals) = app.just_created(data.connection_id);
     model::BlockActions {
         contacts,
         add_contact: app.action(scope, ActionKind::AddContact, None),
+        create_contact: app.action(scope, ActionKind::CreateContact, None),
+        new_contacts,
+        new_deals,
         settings: app.action(scope, ActionKind::Settings, None),
     }
 }

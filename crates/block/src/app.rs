@@ -23,6 +23,7 @@ use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
 use crate::{Error, actions, deals, extract, messages};
+use domain::store::ConnectionId;
 
 /// Every route, with the label its metrics and logs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +116,28 @@ pub(crate) struct Inner {
     pub(crate) cors_origins: Vec<String>,
     /// Rendered answers of fresh blocks, reused while the domain serves the same data.
     pub(crate) rendered: crate::api::Rendered,
+    /// What each connection created in the last minute, for the block to mark as new.
+    pub(crate) created: std::sync::Mutex<std::collections::HashMap<ConnectionId, Vec<Created>>>,
+}
+
+/// A contact or deal created from the block, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Created {
+    /// A contact id, created at (unix seconds).
+    Contact(i64, i64),
+    /// A deal id, created at (unix seconds).
+    Deal(i64, i64),
+}
+
+/// How long the block marks what was just created.
+const MARKED_NEW_SECONDS: i64 = 60;
+
+impl Created {
+    fn at(self) -> i64 {
+        match self {
+            Self::Contact(_, at) | Self::Deal(_, at) => at,
+        }
+    }
 }
 
 impl std::fmt::Debug for App {
@@ -147,6 +170,7 @@ impl App {
                 sealer: Sealer::new(keys.seal),
                 cors_origins,
                 rendered: crate::api::Rendered::default(),
+                created: std::sync::Mutex::default(),
                 config,
                 domain,
                 metrics,
@@ -392,6 +416,41 @@ impl App {
         }
     }
 
+    /// Remembers that `created` was made on `connection` now, for the block's next renders to mark it new.
+    pub(crate) fn remember_created(&self, connection: ConnectionId, created: Created) {
+        let mut all = self
+            .inner
+            .created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = domain::now();
+        all.retain(|_, list| {
+            list.retain(|c| c.at() > now - MARKED_NEW_SECONDS);
+            !list.is_empty()
+        });
+        all.entry(connection).or_default().push(created);
+    }
+
+    /// The contacts and deals made on `connection` in the last minute.
+    pub(crate) fn just_created(&self, connection: ConnectionId) -> (Vec<i64>, Vec<i64>) {
+        let all = self
+            .inner
+            .created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let since = domain::now() - MARKED_NEW_SECONDS;
+        let mut contacts = Vec::new();
+        let mut deals = Vec::new();
+        for created in all.get(&connection).into_iter().flatten() {
+            match *created {
+                Created::Contact(id, at) if at > since => contacts.push(id),
+                Created::Deal(id, at) if at > since => deals.push(id),
+                _ => {}
+            }
+        }
+        (contacts, deals)
+    }
+
     /// A page in the agent's language.
     pub(crate) fn page(&self, status: StatusCode, lang: i18n::Lang, page: &PageView) -> Response {
         let html = view::render_page(lang, page, &self.display());
@@ -426,6 +485,18 @@ impl App {
 
     /// The in-place answer for `error`: `{"ok": false, "error": {"code", "message"}}`.
     pub(crate) fn failed_json(&self, lang: i18n::Lang, error: &Error) -> Response {
+        self.failed_json_retry(lang, error, None)
+    }
+
+    /// The in-place answer for a write that may have reached amoCRM although its answer was lost: the
+    /// message says so, and `error.t` carries a fresh token for the same action, which the block's form
+    /// takes for its next try (the one it sent stays spent).
+    pub(crate) fn failed_json_retry(
+        &self,
+        lang: i18n::Lang,
+        error: &Error,
+        retry: Option<String>,
+    ) -> Response {
         let classified = error.classify();
         let reference = self.log_failure(error, &classified);
         let mut body = serde_json::json!({
@@ -442,6 +513,15 @@ impl App {
                 .iter()
                 .map(|e| serde_json::json!({"field": e.field, "label": e.label}))
                 .collect();
+        }
+        if let Some(token) = retry {
+            let maybe = messages::maybe_saved(lang);
+            let message = format!(
+                "{} {maybe}",
+                body["error"]["message"].as_str().unwrap_or_default()
+            );
+            body["error"]["message"] = message.into();
+            body["error"]["t"] = token.into();
         }
         web::with_retry_after(
             web::json(classified.status, body.to_string()),

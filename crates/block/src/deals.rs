@@ -7,11 +7,11 @@ use domain::{DealDraft, FieldError, FieldKey, StageRef};
 use http::StatusCode;
 
 use crate::Error;
-use crate::app::App;
+use crate::app::{App, Created};
 use crate::extract::{ActionPost, PageRequest, subject};
-use crate::http::{Fields, Response};
+use crate::http::{self as web, Fields, Response};
 use crate::token::{ActionKind, Scope};
-use crate::view::model::{Done, PageView};
+use crate::view::model::{Action, PageView, Problem};
 
 /// The (pipeline, stage) a form names: `stage=pipeline:status`, or `pipeline` and `status` apart.
 fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
@@ -67,6 +67,7 @@ struct FormState {
     stage: Option<StageRef>,
     values: Vec<(String, Vec<String>)>,
     errors: Vec<FieldError>,
+    problem: Option<Problem>,
 }
 
 async fn form_page(
@@ -85,6 +86,7 @@ async fn form_page(
         stage,
         values: state.values,
         errors: state.errors,
+        problem: state.problem,
     };
     Ok(app.page(status, scope.lang, &page))
 }
@@ -103,6 +105,7 @@ pub(crate) async fn deal_form(app: &App, got: PageRequest) -> Result<Response, E
         stage,
         values: typed_values(&got.query),
         errors: Vec::new(),
+        problem: None,
     };
     form_page(app, &scope, contact_id, state, StatusCode::OK).await
 }
@@ -123,43 +126,62 @@ pub(crate) async fn create_deal(app: &App, posted: &ActionPost) -> Result<Respon
         contact_id: Some(contact_id),
         note: fields.text("note").map(str::to_owned),
     };
+    let state = |errors, problem| FormState {
+        stage: pipeline_id.zip(status_id).map(StageRef::from),
+        values: typed_values(fields),
+        errors,
+        problem,
+    };
+    let scope = posted.scope();
     match app
         .domain()
         .create_deal(&posted.claims.context(), draft)
         .await
     {
-        Ok(created) => Ok(posted.done(
-            app,
-            Done::DealCreated {
-                name: created.name,
-                url: created.url,
-            },
-        )),
-        Err(domain::Error::Validation(errors)) if !posted.json => {
-            let state = FormState {
-                stage: pipeline_id.zip(status_id).map(StageRef::from),
-                values: typed_values(fields),
-                errors,
-            };
-            let scope = posted.scope();
-            form_page(
-                app,
-                &scope,
-                contact_id,
-                state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Ok(created) => {
+            app.remember_created(scope.connection, Created::Deal(created.id, domain::now()));
+            let card = app.action(&scope, ActionKind::Deal, Some(created.id));
+            Ok(posted.see_other(&page_url(&card)))
         }
-        Err(e) => Err(e.into()),
+        Err(domain::Error::Validation(errors)) if !posted.json => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(app, &scope, contact_id, state(errors, None), status).await
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            match posted.problem(app, &e).await {
+                Some((problem, classified)) => {
+                    let state = state(Vec::new(), Some(problem));
+                    // The form's own metadata may be out of reach too: then the failure page says why.
+                    let page = form_page(app, &scope, contact_id, state, classified.status).await;
+                    page.map(|p| web::with_retry_after(p, classified.retry_after))
+                        .map_err(|_| e)
+                }
+                None => Err(e),
+            }
+        }
     }
+}
+
+/// The address of a GET page with its token in the query.
+fn page_url(action: &Action) -> String {
+    let mut url = url::Url::parse(&action.url).expect("our own URLs parse");
+    url.query_pairs_mut().append_pair("t", &action.token);
+    url.to_string()
+}
+
+/// What the card page shows under a comment that was not taken.
+struct Refused {
+    errors: Vec<FieldError>,
+    text: String,
+    problem: Option<Problem>,
 }
 
 async fn card_page(
     app: &App,
     scope: &Scope,
     lead_id: i64,
-    errors: Vec<FieldError>,
+    refused: Refused,
     status: StatusCode,
 ) -> Result<Response, Error> {
     let connection: ConnectionId = scope.connection;
@@ -167,45 +189,72 @@ async fn card_page(
     let page = PageView::DealCard {
         card: Box::new(card),
         comment: app.action(scope, ActionKind::Comment, Some(lead_id)),
-        errors,
+        errors: refused.errors,
+        text: refused.text,
+        problem: refused.problem,
     };
     Ok(app.page(status, scope.lang, &page))
 }
 
-/// `GET /deal?t=…`: the deal card with its feed and a comment form.
+/// `GET /deal?t=…`: the deal card with a comment form above its feed.
 pub(crate) async fn deal_card(app: &App, got: PageRequest) -> Result<Response, Error> {
     let lead_id = subject(&got.claims)?;
-    card_page(
-        app,
-        &got.claims.scope(),
-        lead_id,
-        Vec::new(),
-        StatusCode::OK,
-    )
-    .await
+    let refused = Refused {
+        errors: Vec::new(),
+        text: String::new(),
+        problem: None,
+    };
+    card_page(app, &got.claims.scope(), lead_id, refused, StatusCode::OK).await
 }
 
-/// `POST /action/comment`: posts the field `text` as a note on the token's deal.
+/// `POST /action/comment`: posts the field `text` as a note on the token's deal, then goes back to the card
+/// (`303`), where the note is the newest entry of the feed (in place: `{"ok": true}`). A refused or lost
+/// comment brings the card back with the text kept, and says why.
 pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, Error> {
     let lead_id = subject(&posted.claims)?;
     let text = posted.fields.get("text").unwrap_or_default();
+    let scope = posted.scope();
     match app
         .domain()
         .post_comment(&posted.claims.context(), lead_id, text)
         .await
     {
-        Ok(()) => Ok(posted.done(app, Done::Commented)),
-        Err(domain::Error::Validation(errors)) if !posted.json => {
-            let scope = posted.scope();
-            card_page(
-                app,
-                &scope,
-                lead_id,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Ok(()) => {
+            let card = app.action(&scope, ActionKind::Deal, Some(lead_id));
+            Ok(posted.see_other(&page_url(&card)))
         }
-        Err(e) => Err(e.into()),
+        Err(domain::Error::Validation(errors)) if !posted.json => {
+            let refused = Refused {
+                errors,
+                text: text.to_owned(),
+                problem: None,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            card_page(app, &scope, lead_id, refused, status).await
+        }
+        Err(e) => {
+            let e = Error::from(e);
+            let Some((problem, classified)) = posted.problem(app, &e).await else {
+                return Err(e);
+            };
+            let refused = Refused {
+                errors: Vec::new(),
+                text: text.to_owned(),
+                problem: Some(problem.clone()),
+            };
+            let page = match card_page(app, &scope, lead_id, refused, classified.status).await {
+                Ok(page) => page,
+                // The card is out of reach too: the comment form alone keeps the text.
+                Err(_) => {
+                    let page = PageView::CommentForm {
+                        comment: app.action(&scope, ActionKind::Comment, Some(lead_id)),
+                        text: text.to_owned(),
+                        problem,
+                    };
+                    app.page(classified.status, scope.lang, &page)
+                }
+            };
+            Ok(web::with_retry_after(page, classified.retry_after))
+        }
     }
 }

@@ -12,10 +12,11 @@ use hyper::body::Incoming;
 
 use crate::Error;
 use crate::app::App;
+use crate::error::Classified;
 use crate::http::{self as web, Fields, Response};
 use crate::keys::NonceScope;
 use crate::token::{ActionKind, Claims, Scope};
-use crate::view::model::{Done, PageView};
+use crate::view::model::{Done, Failure, PageView, Problem};
 
 /// Runs a GET page: its token (one of `kinds`) is verified first; the handler's failure becomes the failure page
 /// in the agent's language.
@@ -110,6 +111,18 @@ fn nothing_written(error: &Error) -> bool {
     )
 }
 
+/// Whether trying the same write again can work: not for a refused token, a lost login or a deleted record.
+fn may_retry(error: &Error) -> bool {
+    !matches!(
+        error.classify().failure,
+        Failure::NeedsLogin
+            | Failure::NotFound
+            | Failure::TokenInvalid
+            | Failure::TokenExpired
+            | Failure::TokenReplayed
+    )
+}
+
 impl ActionPost {
     /// The agent's language.
     pub(crate) fn lang(&self) -> i18n::Lang {
@@ -130,21 +143,68 @@ impl ActionPost {
         }
     }
 
+    /// The answer to a success that has a page to show: `{"ok": true}` in place, else `303 See Other` to
+    /// `location` (POST → redirect → GET), so a reload of the page the agent lands on never posts again.
+    pub(crate) fn see_other(&self, location: &str) -> Response {
+        if self.json {
+            web::json(StatusCode::OK, serde_json::json!({"ok": true}).to_string())
+        } else {
+            web::see_other(location)
+        }
+    }
+
+    /// When a write failed upstream and the answer is a page: the problem to show above the same form, which
+    /// comes back with every value kept and a fresh token. The failure is logged (and the spent token given
+    /// back when nothing was written) here. `None` when the form cannot help — in place, a refused field (the
+    /// form shows its errors), a lost login or a deleted record — and the failure is answered as usual.
+    pub(crate) async fn problem(&self, app: &App, error: &Error) -> Option<(Problem, Classified)> {
+        if self.json {
+            return None;
+        }
+        if !may_retry(error) || matches!(error, Error::Domain(domain::Error::Validation(_))) {
+            return None;
+        }
+        let classified = error.classify();
+        let reference = app.log_failure(error, &classified);
+        let maybe_saved = !nothing_written(error);
+        if !maybe_saved {
+            self.release(app).await;
+        }
+        let problem = Problem {
+            reason: classified.failure.clone(),
+            reference,
+            maybe_saved,
+        };
+        Some((problem, classified))
+    }
+
+    async fn release(&self, app: &App) {
+        if let Err(e) = app
+            .domain()
+            .store()
+            .release_nonce(&NonceScope::Action.key(&self.claims.nonce))
+            .await
+        {
+            tracing::warn!(error = %domain::Report(&e), "could not release the action token");
+        }
+    }
+
     /// The answer to a failure. When the action failed before writing anything, the token's nonce is given
     /// back, so the same form can be sent again (the in-place handler falls back to a plain submit with the
     /// same token); when something may have been written, the token stays spent.
     pub(crate) async fn failed(&self, app: &App, error: &Error) -> Response {
-        if nothing_written(error)
-            && let Err(e) = app
-                .domain()
-                .store()
-                .release_nonce(&NonceScope::Action.key(&self.claims.nonce))
-                .await
-        {
-            tracing::warn!(error = %domain::Report(&e), "could not release the action token");
+        let released = nothing_written(error);
+        if released {
+            self.release(app).await;
         }
         if self.json {
-            app.failed_json(self.lang(), error)
+            // The spent token cannot be sent again: a write that may have happened gets a fresh one, with a
+            // warning, so the button works again.
+            let retry = (!released && may_retry(error)).then(|| {
+                let again = app.action(&self.scope(), self.claims.kind, self.claims.subject);
+                again.token
+            });
+            app.failed_json_retry(self.lang(), error, retry)
         } else {
             app.failed_page(self.lang(), error)
         }

@@ -180,6 +180,15 @@ pub(crate) fn redirect(location: &str) -> Response {
     response
 }
 
+/// A `303 See Other` to `location`: the answer to a POST whose result is a page to GET.
+pub(crate) fn see_other(location: &str) -> Response {
+    let mut response = redirect(location);
+    if response.status() == StatusCode::FOUND {
+        *response.status_mut() = StatusCode::SEE_OTHER;
+    }
+    response
+}
+
 /// Adds `Retry-After` when a wait is known.
 pub(crate) fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
     if let Some(seconds) = seconds {

@@ -38,6 +38,11 @@ pub(crate) fn failure(lang: Lang, failure: &Failure, reference: &str) -> String 
     }
 }
 
+/// That a write whose answer was lost may have been saved all the same, and what was typed is kept.
+pub(crate) fn maybe_saved(lang: Lang) -> String {
+    t(lang, "form-problem-maybe-saved")
+}
+
 /// The name of a field the agent knows it by: its amoCRM name, or the form's label for a built-in key.
 fn field_name(lang: Lang, error: &FieldError) -> String {
     if let Some(label) = error.label.as_deref().filter(|l| !l.trim().is_empty()) {

@@ -65,9 +65,13 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 unlink: None,
                 new_deal: action("deal"),
                 deals: vec![],
+                comments: vec![],
             })
             .collect(),
         add_contact: action("contact"),
+        create_contact: action("contact"),
+        new_contacts: vec![],
+        new_deals: vec![],
         settings: action("settings"),
     };
     BlockView::Data {

@@ -1,5 +1,6 @@
-//! Steps 2 and 3: adding the client of a ticket without a contact to amoCRM (plain HTML, new tab), and
-//! linking one of several contacts and unlinking it (in place, and with the plain form).
+//! Steps 2 and 3: adding the client of a ticket without a contact to amoCRM after editing it (plain HTML,
+//! new tab), and linking one of several contacts and unlinking it (in place, and with the plain form). The
+//! one-click add is in `inplace.rs`.
 
 use anyhow::{Context as _, ensure};
 use fantoccini::Locator;
@@ -10,7 +11,8 @@ use crate::support::run;
 use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_adds_the_client_of_a_ticket_without_a_contact_to_amocrm() -> anyhow::Result<()> {
+async fn an_agent_edits_the_client_of_a_ticket_without_a_contact_before_adding_it_to_amocrm()
+-> anyhow::Result<()> {
     run(async |e2e| {
         // Arrange: Luna's ticket matches no contact.
         e2e.open_preview(TICKET_NO_MATCH, "en").await?;
@@ -33,8 +35,11 @@ async fn an_agent_adds_the_client_of_a_ticket_without_a_contact_to_amocrm() -> a
         .await?;
         let preview = e2e.preview_tab().await?;
 
-        // Act: "Add to amoCRM" opens the prefilled form in a new tab; submit it as it is.
-        let add = e2e.browser.control("uda-block", "Add to amoCRM").await?;
+        // Act: "Edit before adding" opens the prefilled form in a new tab; submit it as it is.
+        let add = e2e
+            .browser
+            .control("uda-block", "Edit before adding")
+            .await?;
         e2e.browser.click_to_new_tab(&add).await?;
         let name = e2e
             .browser
@@ -67,6 +72,7 @@ async fn an_agent_adds_the_client_of_a_ticket_without_a_contact_to_amocrm() -> a
             )
             .await?;
         let done_class = done.attr("class").await?.unwrap_or_default();
+        let done_text = done.text().await?;
         e2e.browser.close_tab_back_to(preview).await?;
         e2e.reload_block().await?;
 
@@ -90,6 +96,16 @@ async fn an_agent_adds_the_client_of_a_ticket_without_a_contact_to_amocrm() -> a
             done_class.contains("outcome-success"),
             "the result page is not a success: {done_class}"
         );
+        for shown in [
+            "luna.lovegood@quibbler.example",
+            "New deal for this contact",
+            "Open in amoCRM",
+        ] {
+            ensure!(
+                done_text.contains(shown),
+                "the result page lacks “{shown}”: {done_text}"
+            );
+        }
         let created = e2e.stack.amocrm_calls("POST /api/v4/contacts");
         ensure!(created == 1, "amoCRM received {created} contact creations");
         let comments = e2e.stack.sandbox.usedesk_comments();

@@ -12,6 +12,7 @@ mod support;
 mod card;
 mod contacts;
 mod deals;
+mod inplace;
 mod languages;
 mod login;
 mod settings;

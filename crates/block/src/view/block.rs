@@ -59,6 +59,9 @@ struct Data {
     notices: Vec<String>,
     notice: Option<Notice>,
     add: Option<AddContact>,
+    /// Why writes are off while the block shows last known data (amoCRM refuses them): every write button is
+    /// disabled and says so; "Open in amoCRM" stays.
+    paused: Option<String>,
     summary: Option<String>,
     link_hint: Option<String>,
     /// Says that some of the client's phones and e-mails were not searched.
@@ -73,9 +76,11 @@ struct Notice {
     searched: Option<String>,
 }
 
-/// The "Add to amoCRM" form with the client's data in hidden fields.
+/// "Add to amoCRM" in one click: the form creating the contact from the client's data in hidden fields, and
+/// the link to the prefilled form to edit it first.
 struct AddContact {
     form: FormTarget,
+    edit: Option<String>,
     name: Option<String>,
     phones: Vec<String>,
     emails: Vec<String>,
@@ -86,6 +91,8 @@ struct ContactItem {
     name: String,
     amo: Option<String>,
     linked: bool,
+    /// Created from the block moments ago.
+    fresh: bool,
     open: bool,
     phones: Vec<PhoneShown>,
     emails: Vec<String>,
@@ -124,6 +131,10 @@ pub(crate) struct DealItem {
     pub kind_class: &'static str,
     pub responsible: Option<String>,
     pub fields: Vec<FieldLine>,
+    /// The quick comment form (in place).
+    pub comment: Option<FormTarget>,
+    /// Created from the block moments ago.
+    pub fresh: bool,
 }
 
 impl DealItem {
@@ -150,6 +161,8 @@ impl DealItem {
                 .iter()
                 .map(|f| FieldLine::of(tr, f, account))
                 .collect(),
+            comment: None,
+            fresh: false,
         }
     }
 }
@@ -298,26 +311,60 @@ fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Opt
     Some(tr.arg(id, "time", &tr.moment(as_of)))
 }
 
+/// Why writes are off, when amoCRM refuses them and the block shows last known data.
+fn writes_paused(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Option<String> {
+    data.stale_as_of?;
+    matches!(
+        reason,
+        Some(Degradation::Blocked | Degradation::PaymentRequired)
+    )
+    .then(|| tr.t("block-writes-paused"))
+}
+
+/// The prefilled contact form's address: the client's name, phones and e-mails in the query.
+fn edit_first(
+    action: &super::model::Action,
+    name: Option<&str>,
+    phones: &[String],
+    emails: &[String],
+) -> Option<String> {
+    let mut href = action_href(action)?;
+    let fields = name
+        .map(|n| ("name", n))
+        .into_iter()
+        .chain(phones.iter().map(|p| ("phone", p.as_str())))
+        .chain(emails.iter().map(|e| ("email", e.as_str())));
+    for (key, value) in fields {
+        href.push('&');
+        href.push_str(key);
+        href.push('=');
+        href.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+    }
+    Some(href)
+}
+
 fn data_view(
     tr: Tr,
     data: &BlockData,
     actions: &BlockActions,
     reason: Option<&Degradation>,
 ) -> Data {
+    let paused = writes_paused(&tr, data, reason);
     let contacts: Vec<ContactItem> = data
         .contacts
         .iter()
         .enumerate()
         .map(|(index, contact)| {
             let acts = actions.contacts.iter().find(|a| a.contact_id == contact.id);
-            contact_item(
-                &tr,
-                contact,
-                acts,
-                &data.account,
-                index == 0,
-                data.contacts.len() > 1,
-            )
+            let shown = Shown {
+                account: &data.account,
+                first: index == 0,
+                several: data.contacts.len() > 1,
+                fresh: actions.new_contacts.contains(&contact.id),
+                new_deals: &actions.new_deals,
+                writable: paused.is_none(),
+            };
+            contact_item(&tr, contact, acts, &shown)
         })
         .collect();
     let client = &data.client;
@@ -337,14 +384,15 @@ fn data_view(
                 searched,
             }
         };
-        let add = FormTarget::of(&actions.add_contact).map(|form| AddContact {
+        let name = client
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let add = FormTarget::of(&actions.create_contact).map(|form| AddContact {
             form,
-            name: client
-                .name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_owned),
+            edit: edit_first(&actions.add_contact, name, &client.phones, &client.emails),
+            name: name.map(str::to_owned),
             phones: client.phones.clone(),
             emails: client.emails.clone(),
         });
@@ -362,6 +410,7 @@ fn data_view(
         notices: notices(&tr, data),
         notice,
         add,
+        paused,
         summary: several.then(|| tr.count("contacts-found", data.contacts.len())),
         link_hint: several
             .then(|| tr.t("contact-link-hint"))
@@ -372,20 +421,44 @@ fn data_view(
     }
 }
 
+/// How one contact is shown among the others.
+struct Shown<'a> {
+    account: &'a AccountView,
+    /// The first contact is unfolded.
+    first: bool,
+    /// Several contacts are shown: each says why.
+    several: bool,
+    /// The contact was created from the block moments ago.
+    fresh: bool,
+    /// The deals created from the block moments ago.
+    new_deals: &'a [i64],
+    /// Whether amoCRM takes writes: when not, the quick comments are left out.
+    writable: bool,
+}
+
 fn contact_item(
     tr: &Tr,
     contact: &ContactView,
     actions: Option<&ContactActions>,
-    account: &AccountView,
-    first: bool,
-    several: bool,
+    shown: &Shown<'_>,
 ) -> ContactItem {
+    let Shown {
+        account,
+        first,
+        several,
+        ..
+    } = *shown;
     let name = contact.name.trim();
     let deal_item = |deal: &DealView| {
         let card = actions
             .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
             .and_then(|(_, action)| action_href(action));
         let mut item = DealItem::new(tr, deal, account, card);
+        item.comment = actions
+            .filter(|_| shown.writable)
+            .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))
+            .and_then(|(_, action)| FormTarget::of(action));
+        item.fresh = shown.new_deals.contains(&deal.id);
         // A chosen field this deal leaves empty would only add a dash line to every deal.
         item.fields.retain(|f| f.value.is_some());
         item
@@ -412,7 +485,8 @@ fn contact_item(
         },
         amo: safe_href(&contact.url),
         linked: contact.linked,
-        open: first,
+        fresh: shown.fresh,
+        open: first || shown.fresh,
         phones: contact.phones.iter().map(|p| tr.phone(p)).collect(),
         emails: contact.emails.clone(),
         responsible: contact.responsible.as_ref().map(|u| tr.user(u)),

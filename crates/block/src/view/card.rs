@@ -5,8 +5,8 @@ use domain::model::{AccountView, StageView, UserRef};
 use domain::{DealCard, FeedItem, FeedKind, FieldError};
 
 use super::block::kind;
-use super::forms::error_text;
-use super::model::Action;
+use super::forms::{Banner, ErrorLine, error_text};
+use super::model::{Action, Problem};
 use super::style::{FormTarget, Pill, safe_href};
 use super::text::{FieldLine, Tr};
 
@@ -26,7 +26,47 @@ struct Card {
     fields: Vec<FieldLine>,
     feed: Vec<Entry>,
     comment: Option<FormTarget>,
-    errors: Vec<String>,
+    errors: Vec<ErrorLine>,
+    problem: Option<Banner>,
+    /// The comment as typed, when it comes back.
+    text: String,
+}
+
+/// The comment form alone, when the card itself is out of reach.
+#[derive(Template)]
+#[template(path = "page/comment_form.html")]
+struct CommentOnly {
+    t: Tr,
+    title: String,
+    comment: Option<FormTarget>,
+    errors: Vec<ErrorLine>,
+    problem: Option<Banner>,
+    text: String,
+}
+
+/// The card's comment form: where it posts and what comes back in it.
+pub(crate) struct Composer<'a> {
+    pub(crate) comment: &'a Action,
+    pub(crate) errors: &'a [FieldError],
+    pub(crate) text: &'a str,
+    pub(crate) problem: Option<&'a Problem>,
+}
+
+pub(crate) fn comment_only(
+    tr: Tr,
+    comment: &Action,
+    text: &str,
+    problem: &Problem,
+) -> askama::Result<String> {
+    CommentOnly {
+        t: tr,
+        title: tr.t("comment-label"),
+        comment: FormTarget::of(comment),
+        errors: Vec::new(),
+        problem: Some(Banner::of(&tr, problem)),
+        text: text.to_owned(),
+    }
+    .render()
 }
 
 /// One line of the feed.
@@ -38,12 +78,7 @@ struct Entry {
     class: &'static str,
 }
 
-pub(crate) fn render(
-    tr: Tr,
-    card: &DealCard,
-    comment: &Action,
-    errors: &[FieldError],
-) -> askama::Result<String> {
+pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama::Result<String> {
     let deal = &card.deal;
     let (kind, kind_class) = kind(&tr, deal.kind);
     let mut facts = vec![(tr.t("deal-pipeline"), deal.pipeline.1.clone())];
@@ -76,11 +111,17 @@ pub(crate) fn render(
             .into_iter()
             .map(|item| entry(&tr, item, &card.account))
             .collect(),
-        comment: FormTarget::of(comment),
-        errors: errors
+        comment: FormTarget::of(composer.comment),
+        errors: composer
+            .errors
             .iter()
-            .map(|e| error_text(&tr, e, &comment_label))
+            .map(|e| ErrorLine {
+                text: error_text(&tr, e, &comment_label),
+                anchor: Some("comment".to_owned()),
+            })
             .collect(),
+        problem: composer.problem.map(|p| Banner::of(&tr, p)),
+        text: composer.text.to_owned(),
     }
     .render()
 }

@@ -9,7 +9,7 @@ use domain::fields::{FieldDef, FieldKind};
 use domain::{DealForm, FieldError, FieldErrorCode, FieldKey, StageRef};
 use i18n::Arg;
 
-use super::model::Action;
+use super::model::{Action, Problem};
 use super::style::FormTarget;
 use super::text::Tr;
 
@@ -20,7 +20,8 @@ struct ContactForm {
     t: Tr,
     title: String,
     submit: Option<FormTarget>,
-    errors: Vec<String>,
+    errors: Vec<ErrorLine>,
+    problem: Option<Banner>,
     name: Input,
     phones: Vec<Input>,
     emails: Vec<Input>,
@@ -35,7 +36,8 @@ struct DealFormPage {
     title: String,
     submit: Option<FormTarget>,
     reload: Option<FormTarget>,
-    errors: Vec<String>,
+    errors: Vec<ErrorLine>,
+    problem: Option<Banner>,
     name: Input,
     price_label: String,
     price: Input,
@@ -55,8 +57,42 @@ struct DealFormPage {
 
 /// A text input: its value and the error beside it.
 struct Input {
+    id: String,
     value: String,
     error: Option<String>,
+}
+
+/// One line of a form's error summary, linking to the field it is about.
+pub(super) struct ErrorLine {
+    pub(super) text: String,
+    /// The id of the field's input, when the form has one.
+    pub(super) anchor: Option<String>,
+}
+
+/// What the form says above itself when amoCRM did not take the submit: why, that nothing typed is lost, and
+/// the button that sends it again.
+pub(super) struct Banner {
+    pub(super) reason: String,
+    pub(super) kept: String,
+    pub(super) reference: Option<String>,
+}
+
+impl Banner {
+    pub(super) fn of(tr: &Tr, problem: &Problem) -> Self {
+        let reason = super::page::failure_line(tr, &problem.reason, &problem.reference);
+        let reference = (!matches!(problem.reason, super::model::Failure::Internal)
+            && !problem.reference.is_empty())
+        .then(|| tr.arg("block-reference", "ref", &problem.reference));
+        Self {
+            reason,
+            kept: tr.t(if problem.maybe_saved {
+                "form-problem-maybe-saved"
+            } else {
+                "form-problem-not-saved"
+            }),
+            reference,
+        }
+    }
 }
 
 /// An option of a select, a radio group or a checkbox list.
@@ -106,14 +142,31 @@ struct Custom {
     error: Option<String>,
 }
 
+/// Why a form comes back: the fields refused, or amoCRM not taking the submit.
+pub(crate) struct Refused<'a> {
+    pub(crate) errors: &'a [FieldError],
+    pub(crate) problem: Option<&'a Problem>,
+}
+
+/// The contact form's values as typed.
+pub(crate) struct ContactValues<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) phones: &'a [String],
+    pub(crate) emails: &'a [String],
+}
+
 pub(crate) fn contact(
     tr: Tr,
     submit: &Action,
-    name: &str,
-    phones: &[String],
-    emails: &[String],
+    values: &ContactValues<'_>,
     errors: &[FieldError],
+    problem: Option<&Problem>,
 ) -> askama::Result<String> {
+    let ContactValues {
+        name,
+        phones,
+        emails,
+    } = *values;
     let labels = |e: &FieldError| builtin_label(&tr, e.field, "form-name");
     let error_for = |field: &str| {
         errors
@@ -126,33 +179,65 @@ pub(crate) fn contact(
         values
             .iter()
             .filter(|v| !v.trim().is_empty())
-            .map(|v| Input {
+            .enumerate()
+            .map(|(i, v)| Input {
+                id: format!("f-{field}-{i}"),
                 value: v.clone(),
                 error: errors
                     .iter()
                     .find(|e| e.field == field && e.label.as_deref() == Some(v.as_str()))
                     .map(|e| error_text(&tr, e, &labels(e))),
             })
-            .chain(std::iter::once(Input {
-                value: String::new(),
-                error: None,
-            }))
-            .collect()
+            .collect::<Vec<_>>()
     };
+    let mut phones = inputs(phones, "phone");
+    let mut emails = inputs(emails, "email");
+    // The summary links each error to its input: a phone or e-mail error to the input holding its value.
+    let anchor = |e: &FieldError| -> Option<String> {
+        match e.field {
+            FieldKey::Name => Some(input_id("name")),
+            FieldKey::Phone | FieldKey::Email => {
+                let inputs = if e.field == FieldKey::Phone {
+                    &phones
+                } else {
+                    &emails
+                };
+                let by_value = inputs
+                    .iter()
+                    .find(|i| e.label.as_deref() == Some(i.value.as_str()));
+                by_value.or(inputs.first()).map(|i| i.id.clone())
+            }
+            _ => None,
+        }
+    };
+    let lines = errors
+        .iter()
+        .map(|e| ErrorLine {
+            text: error_text(&tr, e, &labels(e)),
+            anchor: anchor(e),
+        })
+        .collect();
+    // One empty line more for each, to add a number or an address.
+    for (list, field) in [(&mut phones, "phone"), (&mut emails, "email")] {
+        list.push(Input {
+            id: format!("f-{field}-{}", list.len()),
+            value: String::new(),
+            error: None,
+        });
+    }
     ContactForm {
         t: tr,
         title: tr.t("form-contact-title"),
         submit: FormTarget::of(submit),
-        errors: errors
-            .iter()
-            .map(|e| error_text(&tr, e, &labels(e)))
-            .collect(),
+        errors: lines,
+        problem: problem.map(|p| Banner::of(&tr, p)),
         name: Input {
+            id: input_id("name"),
             value: name.to_owned(),
             error: error_for("name"),
         },
-        phones: inputs(phones, "phone"),
-        emails: inputs(emails, "email"),
+        phones,
+        emails,
     }
     .render()
 }
@@ -279,8 +364,9 @@ pub(crate) fn deal(
     form: &DealForm,
     stage: Option<StageRef>,
     values: &[(String, Vec<String>)],
-    errors: &[FieldError],
+    refused: &Refused<'_>,
 ) -> askama::Result<String> {
+    let Refused { errors, problem } = *refused;
     let stage = stage.or_else(|| form.default_stage());
     let value_of = |key: &str| -> &[String] {
         values
@@ -306,9 +392,14 @@ pub(crate) fn deal(
         reload: FormTarget::of(reload),
         errors: errors
             .iter()
-            .map(|e| error_text(&tr, e, &label_for(e)))
+            .map(|e| ErrorLine {
+                text: error_text(&tr, e, &label_for(e)),
+                anchor: deal_anchor(e.field),
+            })
             .collect(),
+        problem: problem.map(|p| Banner::of(&tr, p)),
         name: Input {
+            id: input_id("name"),
             value: first("name"),
             error: error_for("name"),
         },
@@ -318,6 +409,7 @@ pub(crate) fn deal(
             &tr.currency_sign(&form.currency),
         ),
         price: Input {
+            id: input_id("price"),
             value: first("price"),
             error: error_for("price"),
         },
@@ -326,6 +418,7 @@ pub(crate) fn deal(
         users,
         responsible_error: error_for("responsible"),
         note: Input {
+            id: input_id("note"),
             value: first("note"),
             error: error_for("note"),
         },
@@ -335,6 +428,24 @@ pub(crate) fn deal(
         on_stage: crate::http::STAGE_CHANGE,
     }
     .render()
+}
+
+/// The id of a form's built-in input (`f-name`, …), which its label and the error summary point at.
+fn input_id(field: &str) -> String {
+    format!("f-{field}")
+}
+
+/// The id of the deal form's input for `field`.
+fn deal_anchor(field: FieldKey) -> Option<String> {
+    Some(match field {
+        FieldKey::Name => input_id("name"),
+        FieldKey::Price => input_id("price"),
+        FieldKey::Stage => input_id("stage"),
+        FieldKey::Responsible => input_id("responsible"),
+        FieldKey::Note => input_id("note"),
+        FieldKey::Custom(id) => format!("cf-{id}"),
+        _ => return None,
+    })
 }
 
 fn custom_input(

@@ -3,8 +3,8 @@
 //! Every byte of HTML comes from an askama template under `templates/` (auto-escaping): the code here only
 //! chooses the template, translates texts and formats numbers, dates and colours. The block is inner HTML that
 //! Usedesk inserts into its own page, so its styles are scoped under the root class `uda-block` and it runs no
-//! `<script>`: every action is a plain form or link to the service's own pages, and the link, unlink and comment
-//! forms also work in place through an inline handler where Usedesk lets inline handlers run.
+//! `<script>`: every action is a plain form or link to the service's own pages, and its forms (add, link, unlink,
+//! the deals' quick comments) also work in place through an inline handler where Usedesk lets inline handlers run.
 
 pub mod model;
 

@@ -29,6 +29,8 @@ pub struct ContactActions {
     pub new_deal: Action,
     /// Open each deal's card (GET page in a new tab), by lead id.
     pub deals: Vec<(i64, Action)>,
+    /// Post a quick comment on each deal (in place), by lead id.
+    pub comments: Vec<(i64, Action)>,
 }
 
 /// Everything actionable in a block with data.
@@ -39,6 +41,13 @@ pub struct BlockActions {
     /// The "Add to amoCRM" form (GET page in a new tab; the client's name, phones and e-mails go as
     /// query fields `name`, `phone`, `email` — repeated — to prefill it).
     pub add_contact: Action,
+    /// "Add to amoCRM" in one click: creates the contact from the client's name, phones and e-mails, sent
+    /// as the hidden fields `name`, `phone`, `email` (in place, or a page in a new tab).
+    pub create_contact: Action,
+    /// The contacts this connection created moments ago: the block marks them as new.
+    pub new_contacts: Vec<i64>,
+    /// The deals this connection created moments ago: the block marks them as new.
+    pub new_deals: Vec<i64>,
     /// The gear: choose fields (GET page in a new tab).
     pub settings: Action,
 }
@@ -121,6 +130,8 @@ pub enum PageView {
         emails: Vec<String>,
         /// Errors of a refused submit.
         errors: Vec<FieldError>,
+        /// Why amoCRM did not take the submit, when it did not: the form comes back with the values kept.
+        problem: Option<Problem>,
     },
     /// The new-deal form.
     DealForm {
@@ -136,6 +147,8 @@ pub enum PageView {
         values: Vec<(String, Vec<String>)>,
         /// Errors of a refused submit.
         errors: Vec<FieldError>,
+        /// Why amoCRM did not take the submit, when it did not: the form comes back with the values kept.
+        problem: Option<Problem>,
     },
     /// The gear: which fields the deals list and the deal card show, the Integration ID, and the trigger secret.
     Settings {
@@ -158,6 +171,20 @@ pub enum PageView {
         comment: Action,
         /// Errors of a refused comment.
         errors: Vec<FieldError>,
+        /// The comment as typed, kept when it was refused or did not reach amoCRM.
+        text: String,
+        /// Why amoCRM did not take the comment, when it did not.
+        problem: Option<Problem>,
+    },
+    /// The comment form alone, for when a comment did not reach amoCRM and the card cannot be shown either:
+    /// the text kept, why, and a button to try again.
+    CommentForm {
+        /// Where the form posts (a fresh token).
+        comment: Action,
+        /// The comment as typed.
+        text: String,
+        /// Why amoCRM did not take it.
+        problem: Problem,
     },
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
@@ -238,6 +265,12 @@ pub enum Done {
         name: String,
         /// Its page in amoCRM.
         url: String,
+        /// Its phones, as sent.
+        phones: Vec<String>,
+        /// Its e-mails, as sent.
+        emails: Vec<String>,
+        /// The new-deal form for it (GET page).
+        new_deal: Option<Action>,
     },
     /// A deal was created.
     DealCreated {
@@ -252,6 +285,17 @@ pub enum Done {
     Unlinked,
     /// The comment was posted.
     Commented,
+}
+
+/// Why a write did not happen (or may not have): the form that sent it is shown again with what was typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Why, in the terms of a failure.
+    pub reason: Failure,
+    /// A reference id in the log.
+    pub reference: String,
+    /// Whether the write may have reached amoCRM all the same (the answer was lost, not refused).
+    pub maybe_saved: bool,
 }
 
 /// Why the OAuth flow failed.

@@ -104,7 +104,18 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             phones,
             emails,
             errors,
-        } => forms::contact(tr, submit, name, phones, emails, errors),
+            problem,
+        } => forms::contact(
+            tr,
+            submit,
+            &forms::ContactValues {
+                name,
+                phones,
+                emails,
+            },
+            errors,
+            problem.as_ref(),
+        ),
         PageView::DealForm {
             submit,
             reload,
@@ -112,7 +123,19 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             stage,
             values,
             errors,
-        } => forms::deal(tr, submit, reload, form, *stage, values, errors),
+            problem,
+        } => forms::deal(
+            tr,
+            submit,
+            reload,
+            form,
+            *stage,
+            values,
+            &forms::Refused {
+                errors,
+                problem: problem.as_ref(),
+            },
+        ),
         PageView::Settings {
             submit,
             settings,
@@ -124,7 +147,30 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             card,
             comment,
             errors,
-        } => card::render(tr, card, comment, errors),
+            text,
+            problem,
+        } => card::render(
+            tr,
+            card,
+            &card::Composer {
+                comment,
+                errors,
+                text,
+                problem: problem.as_ref(),
+            },
+        ),
+        PageView::CommentForm {
+            comment,
+            text,
+            problem,
+        } => card::comment_only(tr, comment, text, problem),
+        PageView::Done(Done::ContactCreated {
+            name,
+            url,
+            phones,
+            emails,
+            new_deal,
+        }) => contact_created(tr, name, url, phones, emails, new_deal.as_ref()).render(),
         PageView::Done(done) => done_page(tr, done).render(),
         PageView::Failed { reason, reference } => failure_page(tr, reason, reference).render(),
     };
@@ -200,9 +246,43 @@ fn oauth_failure(tr: &Tr, failure: &OAuthFailure) -> String {
     }
 }
 
+/// A contact just created: what it holds, where it is in amoCRM, and a new deal for it.
+#[derive(Template)]
+#[template(path = "page/contact_created.html")]
+struct ContactCreated {
+    t: Tr,
+    title: String,
+    heading: String,
+    name: String,
+    phones: Vec<String>,
+    emails: Vec<String>,
+    amo: Option<String>,
+    new_deal: Option<String>,
+}
+
+fn contact_created(
+    tr: Tr,
+    name: &str,
+    url: &str,
+    phones: &[String],
+    emails: &[String],
+    new_deal: Option<&super::model::Action>,
+) -> ContactCreated {
+    ContactCreated {
+        t: tr,
+        title: tr.t("page-success-title"),
+        heading: tr.arg("action-done-contact-created", "name", name),
+        name: name.to_owned(),
+        phones: phones.to_vec(),
+        emails: emails.to_vec(),
+        amo: safe_href(url),
+        new_deal: new_deal.and_then(super::style::action_href),
+    }
+}
+
 fn done_page(tr: Tr, done: &Done) -> Message {
     let (line, url) = match done {
-        Done::ContactCreated { name, url } => (
+        Done::ContactCreated { name, url, .. } => (
             tr.arg("action-done-contact-created", "name", name),
             Some(url),
         ),
@@ -223,7 +303,16 @@ fn done_page(tr: Tr, done: &Done) -> Message {
 }
 
 fn failure_page(tr: Tr, reason: &Failure, reference: &str) -> Message {
-    let line = match reason {
+    let line = failure_line(&tr, reason, reference);
+    // The internal error quotes the reference in its sentence; the others show it on a line of its own.
+    let reference = (!matches!(reason, Failure::Internal) && !reference.is_empty())
+        .then(|| tr.arg("block-reference", "ref", reference));
+    failed(tr, vec![line], reference)
+}
+
+/// Why an action failed, in a sentence.
+pub(super) fn failure_line(tr: &Tr, reason: &Failure, reference: &str) -> String {
+    match reason {
         Failure::TokenInvalid => tr.t("action-token-invalid"),
         Failure::TokenExpired => tr.t("action-token-expired"),
         Failure::TokenReplayed => tr.t("action-token-replayed"),
@@ -242,9 +331,5 @@ fn failure_page(tr: Tr, reason: &Failure, reference: &str) -> Message {
         Failure::NotFound => tr.t("action-not-found"),
         Failure::Rejected(why) => tr.arg("action-rejected", "reason", why),
         Failure::Internal => tr.arg("state-internal-error", "ref", reference),
-    };
-    // The internal error quotes the reference in its sentence; the others show it on a line of its own.
-    let reference = (!matches!(reason, Failure::Internal) && !reference.is_empty())
-        .then(|| tr.arg("block-reference", "ref", reference));
-    failed(tr, vec![line], reference)
+    }
 }

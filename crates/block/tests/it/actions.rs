@@ -77,6 +77,95 @@ async fn adding_a_contact_creates_it_links_it_and_notes_it_in_the_ticket() {
         &t1(En, "action-done-contact-created", "name", "Harry Potter"),
     );
     assert_eq!(linked_contact(&app, connection).await, Some(3201));
+    // The page shows the contact and offers its first deal; the block marks it new on its next render.
+    assert_shows(&page, "harry.potter@hogwarts.example");
+    assert_shows(&page, &t(En, "button-new-deal-for-contact"));
+    let new_deal = token_for(&page, &app.url("/action/deal"));
+    assert_eq!(claims_of(&new_deal)["k"], "new_deal");
+    assert_eq!(claims_of(&new_deal)["s"], 3201);
+    assert_shows(&page, &t(En, "contact-created-block-hint"));
+}
+
+#[tokio::test]
+async fn adding_a_contact_in_one_click_in_place_answers_ok() {
+    // Arrange: a block with no contact found; its one-click form carries the client's data.
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_metadata().await;
+    app.mount_search(PHONE_QUERY, None).await;
+    app.mount_search(EMAIL_QUERY, None).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts"))
+        .and(body_string_contains("Harry Potter"))
+        .respond_with(hal(fixture!("amocrm/contacts_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, html) = app.post_block(&app.block_request()).await;
+    let create = tokens_for(&html, &app.url("/action/contact"))
+        .into_iter()
+        .find(|t| claims_of(t)["k"] == "create_contact")
+        .expect("the one-click form");
+
+    // Act
+    let (status, body, _) = app
+        .post_in_place(
+            &app.url("/action/contact"),
+            &[
+                ("t", &create),
+                ("name", "Harry Potter"),
+                ("phone", "+7 (916) 123-45-67"),
+                ("email", "harry.potter@hogwarts.example"),
+            ],
+            None,
+        )
+        .await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_eq!(body, serde_json::json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn a_contact_amocrm_does_not_take_comes_back_with_every_value_kept() {
+    // Arrange: amoCRM has blocked the integration (403).
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&app.amo)
+        .await;
+    let create = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "create_contact", "l": "pt", "e": domain::now() + 600, "n": "n-9"}),
+        SIGNING_KEY,
+    );
+
+    // Act
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/contact"),
+            &[
+                ("t", &create),
+                ("name", "Luna Lovegood"),
+                ("phone", "+44 20 7946 0321"),
+                ("email", "luna@quibbler.example"),
+            ],
+        )
+        .await;
+
+    // Assert: 503 with the wait, as for every blocked request.
+    assert_eq!(status, 503);
+    assert_shows(&page, "value=\"Luna Lovegood\"");
+    assert_shows(&page, "value=\"+44 20 7946 0321\"");
+    assert_shows(&page, "value=\"luna@quibbler.example\"");
+    assert_shows(&page, &t(i18n::Lang::Pt, "state-blocked"));
+    assert_shows(&page, &t(i18n::Lang::Pt, "button-retry"));
+    assert_shows(&page, "#errors\"");
+    let again = token_for(&page, &app.url("/action/contact"));
+    assert_ne!(again, create);
+    assert_eq!(claims_of(&again)["k"], "create_contact");
 }
 
 #[tokio::test]

@@ -189,10 +189,13 @@ async fn block_offers_to_add_the_client_when_no_contact_is_found() {
     // Assert
     assert_eq!(status, 200);
     assert_shows(&html, &t(En, "state-no-contact"));
+    // One click creates the contact; "Edit before adding" opens the prefilled form.
     let add = tokens_for(&html, &app.url("/action/contact"));
-    assert_eq!(add.len(), 1, "one add-contact form: {html}");
+    assert_eq!(add.len(), 2, "the edit link and the add form: {html}");
     assert_eq!(claims_of(&add[0])["k"], "add_contact");
+    assert_eq!(claims_of(&add[1])["k"], "create_contact");
     assert_shows(&html, "name=\"name\" value=\"Harry Potter\"");
+    assert_shows(&html, "&name=Harry+Potter");
 }
 
 #[tokio::test]

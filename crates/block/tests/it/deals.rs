@@ -65,6 +65,18 @@ async fn post_deal(app: &TestApp, fields: &[(&'static str, String)]) -> (u16, St
     app.post_form(&app.url("/action/deal"), &fields).await
 }
 
+/// POSTs the deal form; the status and where it sends the browser (or the page, when it does not).
+async fn post_deal_see_other(app: &TestApp, fields: &[(&'static str, String)]) -> (u16, String) {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location) = app
+        .post_form_see_other(&app.url("/action/deal"), &fields)
+        .await;
+    if status == 303 {
+        return (status, location);
+    }
+    (status, String::new())
+}
+
 #[tokio::test]
 async fn new_deal_with_a_stage_required_field_empty_is_refused_naming_the_field_and_sends_nothing()
 {
@@ -121,19 +133,45 @@ async fn new_deal_refused_for_a_missing_field_is_created_once_it_is_filled() {
         .into_iter()
         .find(|t| claims_of(t)["k"] == "create_deal")
         .expect("a fresh submit token");
-    let (status, page) = post_deal(&app, &nimbus(&again, "7102")).await;
+    let (status, page) = post_deal_see_other(&app, &nimbus(&again, "7102")).await;
 
-    // Assert
+    // Assert: the new deal's card is where the agent lands.
     assert_ne!(again, create);
-    assert_eq!(status, 200);
-    assert_shows(
-        &page,
-        &t1(En, "action-done-deal-created", "name", "Nimbus 2001"),
-    );
-    assert_shows(
-        &page,
-        &format!("{}/leads/detail/7101", app.amo_host().as_str()),
-    );
+    assert_eq!(status, 303, "{page}");
+    let card = page
+        .strip_prefix(&format!("{}?t=", app.url("/deal")))
+        .unwrap_or_else(|| panic!("not a card: {page}"))
+        .replace("%3D", "=");
+    assert_eq!(claims_of(&card)["k"], "deal");
+    assert_eq!(claims_of(&card)["s"], 7101);
+}
+
+#[tokio::test]
+async fn a_deal_amocrm_refuses_comes_back_with_every_value_kept_a_banner_and_a_retry() {
+    // Arrange: amoCRM answers the new deal with 402 (the subscription ended).
+    let app = TestApp::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .respond_with(wiremock::ResponseTemplate::new(402))
+        .mount(&app.amo)
+        .await;
+    let (_, _, create) = open_deal_form(&app, "3001000:40002").await;
+
+    // Act
+    let (status, page) = post_deal(&app, &nimbus(&create, "7102")).await;
+
+    // Assert: the same form, every value in it, why it failed, and a fresh single-use token.
+    assert_eq!(status, 402);
+    assert_shows(&page, "value=\"Nimbus 2001\"");
+    assert_shows(&page, "value=\"2001\"");
+    assert_shows(&page, &t(En, "state-payment-required"));
+    assert_shows(&page, &t(En, "form-problem-not-saved"));
+    assert_shows(&page, &t(En, "button-retry"));
+    let again = tokens_for(&page, &app.url("/action/deal"))
+        .into_iter()
+        .find(|t| claims_of(t)["k"] == "create_deal")
+        .expect("a fresh submit token");
+    assert_ne!(again, create);
 }
 
 #[tokio::test]
@@ -439,7 +477,7 @@ async fn commenting_on_a_deal_posts_one_note_and_the_token_works_once() {
 }
 
 #[tokio::test]
-async fn commenting_as_a_plain_form_shows_the_done_page() {
+async fn commenting_as_a_plain_form_goes_back_to_the_deal_card() {
     // Arrange
     let app = TestApp::start().await;
     let connection = app.connect().await;
@@ -456,16 +494,149 @@ async fn commenting_as_a_plain_form_shows_the_done_page() {
     );
 
     // Act
-    let (status, page) = app
-        .post_form(
+    let (status, location) = app
+        .post_form_see_other(
             &app.url("/action/comment"),
             &[("t", &comment), ("text", "Plain comment")],
         )
         .await;
 
+    // Assert: POST → 303 → GET of the same deal's card, with a fresh page token in the agent's language.
+    assert_eq!(status, 303);
+    let card = location
+        .strip_prefix(&format!("{}?t=", app.url("/deal")))
+        .unwrap_or_else(|| panic!("not the card: {location}"));
+    let card = card.replace("%3D", "=");
+    assert_eq!(claims_of(&card)["k"], "deal");
+    assert_eq!(claims_of(&card)["s"], 7001);
+    assert_eq!(claims_of(&card)["l"], "en");
+}
+
+#[tokio::test]
+async fn an_in_place_comment_whose_answer_was_lost_says_it_may_be_saved_and_hands_a_fresh_token() {
+    // Arrange: amoCRM fails the first note with a server error, then takes the next one.
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7001/notes"))
+        .respond_with(wiremock::ResponseTemplate::new(500))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7001/notes"))
+        .respond_with(hal(fixture!("amocrm/notes_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let comment = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "comment", "s": 7001, "l": "en", "e": domain::now() + 600, "n": "c-11"}),
+        SIGNING_KEY,
+    );
+    let url = app.url("/action/comment");
+
+    // Act
+    let (status, body, _) = app
+        .post_in_place(&url, &[("t", &comment), ("text", "Maybe twice")], None)
+        .await;
+    let fresh = body["error"]["t"].as_str().unwrap_or_default().to_owned();
+    let (replay, _, _) = app
+        .post_in_place(&url, &[("t", &comment), ("text", "Maybe twice")], None)
+        .await;
+    let (again, again_body, _) = app
+        .post_in_place(&url, &[("t", &fresh), ("text", "Maybe twice")], None)
+        .await;
+
+    // Assert: the spent token stays spent; the fresh one, for the same deal, goes through.
+    assert!(status >= 500, "status {status}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&t(En, "form-problem-maybe-saved")),
+        "{message}"
+    );
+    assert_eq!(claims_of(&fresh)["k"], "comment");
+    assert_eq!(claims_of(&fresh)["s"], 7001);
+    assert_eq!(replay, 409);
+    assert_eq!(again, 200);
+    assert_eq!(again_body, serde_json::json!({"ok": true}));
+}
+
+#[tokio::test]
+async fn a_comment_amocrm_does_not_take_comes_back_on_the_card_with_its_text_and_a_retry() {
+    // Arrange: amoCRM answers the note with a server error; the card itself reads fine.
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    app.mount_metadata().await;
+    mount_card(&app).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7001/notes"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .mount(&app.amo)
+        .await;
+    let comment = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "comment", "s": 7001, "l": "en", "e": domain::now() + 600, "n": "c-9"}),
+        SIGNING_KEY,
+    );
+
+    // Act
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/comment"),
+            &[
+                ("t", &comment),
+                ("text", "Call back on Monday <b>before noon</b>"),
+            ],
+        )
+        .await;
+
+    // Assert: the card again, the text kept (escaped) in the box, why, and a fresh token to send it again.
+    assert!(status >= 500, "status {status}");
+    assert_shows(&page, "Firebolt order");
+    assert!(
+        page.contains("Call back on Monday &#60;b&#62;before noon&#60;/b&#62;</textarea>"),
+        "{page}"
+    );
+    assert_shows(&page, &t(En, "button-retry"));
+    assert_shows(&page, "id=\"errors\"");
+    let again = token_for(&page, &app.url("/action/comment"));
+    assert_ne!(again, comment);
+    assert_eq!(claims_of(&again)["k"], "comment");
+    assert_eq!(claims_of(&again)["s"], 7001);
+}
+
+#[tokio::test]
+async fn a_comment_that_cannot_be_sent_while_the_card_cannot_be_read_keeps_its_text_on_a_form_alone()
+ {
+    // Arrange: amoCRM answers nothing at all (every call fails).
+    let app = TestApp::start().await;
+    let connection = app.connect().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .mount(&app.amo)
+        .await;
+    let comment = sign_claims(
+        &serde_json::json!({"c": connection.to_string(), "t": TICKET_ID, "u": CLIENT_ID,
+            "k": "comment", "s": 7001, "l": "ru", "e": domain::now() + 600, "n": "c-10"}),
+        SIGNING_KEY,
+    );
+
+    // Act
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/comment"),
+            &[("t", &comment), ("text", "Перезвонить в понедельник")],
+        )
+        .await;
+
     // Assert
-    assert_eq!(status, 200);
-    assert_shows(&page, &t(En, "action-done-comment"));
+    assert!(status >= 500, "status {status}");
+    assert_shows(&page, "Перезвонить в понедельник</textarea>");
+    assert_shows(&page, &t(i18n::Lang::Ru, "button-retry"));
+    let again = token_for(&page, &app.url("/action/comment"));
+    assert_ne!(again, comment);
 }
 
 #[tokio::test]

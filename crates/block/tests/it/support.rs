@@ -446,6 +446,25 @@ impl TestApp {
         (status, response.text().await.expect("a text body"))
     }
 
+    /// POSTs a form as a new tab would, for an answer that sends the browser on: the status and `Location`.
+    pub async fn post_form_see_other(&self, url: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let response = self
+            .http
+            .post(url)
+            .form(fields)
+            .send()
+            .await
+            .expect("the service answers");
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, location)
+    }
+
     /// POSTs a form as the block's in-place handler does; the status and the JSON answer.
     pub async fn post_in_place(
         &self,
@@ -570,9 +589,13 @@ pub fn tokens_for(html: &str, url: &str) -> Vec<String> {
             tokens.push(token_at(t));
         }
     }
-    let action = format!("action=\"{url}\"");
+    // A form posts to the URL itself, or to a place on the page it answers (`…#errors`).
+    let action = format!("action=\"{url}");
     for (at, _) in html.match_indices(&action) {
         let rest = &html[at..];
+        if !matches!(rest.as_bytes().get(action.len()), Some(b'"' | b'#')) {
+            continue;
+        }
         let form_end = rest.find("</form>").unwrap_or(rest.len());
         let marker = "name=\"t\" value=\"";
         if let Some(t) = rest[..form_end].find(marker) {

@@ -170,6 +170,14 @@ const REQUIRED_IDS: &[&str] = &[
     "state-upstream-error",
     "usedesk-comment-contact-created",
     "usedesk-comment-deal-created",
+    "block-new-badge",
+    "block-writes-paused",
+    "button-add-edit-first",
+    "button-retry",
+    "form-problem-not-saved",
+    "form-problem-maybe-saved",
+    "button-new-deal-for-contact",
+    "contact-created-block-hint",
 ];
 
 /// Messages whose translation is rightly the same as the English text:

@@ -9,6 +9,10 @@ use super::html::{root_elements, styles, tags};
 use super::samples::{DISPLAY, Texts};
 use super::snapshot;
 
+fn block_t(lang: Lang, id: &str) -> String {
+    i18n::Translator::global().t(lang, id)
+}
+
 fn state(name: &str) -> BlockView {
     Texts::real()
         .every_block()
@@ -61,6 +65,8 @@ block_snapshots! {
     block_shows_stale_data_with_the_time_it_was_fetched => "stale_unavailable",
     block_shows_stale_data_of_another_day_with_its_date_when_amocrm_is_busy => "stale_busy",
     block_shows_stale_data_when_amocrm_blocked_access => "stale_blocked",
+    block_disables_add_to_amocrm_with_the_reason_when_the_subscription_ended => "stale_payment_no_contact",
+    block_marks_the_contact_and_the_deal_just_created => "just_created",
     block_says_amocrm_is_busy => "degraded_busy",
     block_says_requests_are_queued_here_and_when_the_data_will_come => "degraded_queued",
     block_says_the_data_will_come_in_one_second_in_the_singular => "degraded_queued_one_second",
@@ -223,9 +229,11 @@ fn link_and_unlink_post_their_token_in_a_new_tab_and_in_place() {
 
         // Assert
         let all = tags(&html);
+        let url = format!("https://amo.usedesk.example/{path}");
         let forms: Vec<_> = all
             .iter()
             .filter(|t| t.name == "form" && !t.closing && t.attr("method") == Some("post"))
+            .filter(|t| t.attr("action") == Some(url.as_str()))
             .collect();
         assert_eq!(forms.len(), count, "{path}");
         for form in forms {
@@ -239,16 +247,22 @@ fn link_and_unlink_post_their_token_in_a_new_tab_and_in_place() {
                     .is_some_and(|h| h.contains("a.block-reload-button"))
             );
         }
+        // Each form carries its token; the others are the deals' quick comments.
         let tokens = all
             .iter()
             .filter(|t| t.attr("type") == Some("hidden") && t.attr("name") == Some("t"))
             .count();
-        assert_eq!(tokens, count, "{path}");
+        let comments = all
+            .iter()
+            .filter(|t| t.name == "form" && !t.closing)
+            .filter(|t| t.attr("action") == Some("https://amo.usedesk.example/action/comment"))
+            .count();
+        assert_eq!(tokens, count + comments, "{path}");
     }
 }
 
 #[test]
-fn no_contact_offers_add_to_amocrm_with_the_client_data_in_hidden_get_fields() {
+fn no_contact_offers_add_to_amocrm_in_one_click_with_the_client_data_in_hidden_fields() {
     // Arrange
     let view = Texts::real().no_contact();
 
@@ -261,12 +275,32 @@ fn no_contact_offers_add_to_amocrm_with_the_client_data_in_hidden_get_fields() {
         .iter()
         .find(|t| t.name == "form" && !t.closing)
         .expect("the add form");
-    assert_eq!(form.attr("method"), Some("get"));
+    assert_eq!(form.attr("method"), Some("post"));
     assert_eq!(
         form.attr("action"),
         Some("https://amo.usedesk.example/action/contact")
     );
     assert_eq!(form.attr("target"), Some("_blank"));
+    assert!(
+        form.attr("onsubmit")
+            .is_some_and(|h| h.contains("a.block-reload-button"))
+    );
+    // "Edit before adding" opens the prefilled form instead.
+    let edit = all
+        .iter()
+        .find(|t| {
+            t.name == "a"
+                && t.attr("href")
+                    .is_some_and(|h| h.contains("/action/contact?t="))
+        })
+        .and_then(|t| t.attr("href"))
+        .expect("the edit link");
+    assert!(
+        edit.contains("&#38;name=%D0%9C%D0%B0%D1%80%D0%B8%D1%8F")
+            && edit.contains("&#38;phone=%2B7+916+123-45-67")
+            && edit.contains("&#38;email=maria%40example.ru"),
+        "{edit}"
+    );
     let hidden: Vec<(Option<&str>, Option<&str>)> = all
         .iter()
         .filter(|t| t.attr("type") == Some("hidden"))
@@ -284,6 +318,98 @@ fn no_contact_offers_add_to_amocrm_with_the_client_data_in_hidden_get_fields() {
     assert!(
         html.contains("+79161234567, maria@example.ru"),
         "the identifiers searched"
+    );
+}
+
+#[test]
+fn while_amocrm_refuses_writes_every_write_button_is_disabled_and_says_why() {
+    // Arrange
+    let texts = Texts::real();
+
+    for view in [
+        texts.stale(domain::Degradation::Blocked, 600),
+        texts.stale_no_contact_payment(),
+    ] {
+        // Act
+        let html = render_block(Lang::En, &view, &DISPLAY);
+
+        // Assert: no write can be sent, each says why, and amoCRM can still be opened.
+        let why = block_t(Lang::En, "block-writes-paused");
+        let all = tags(&html);
+        for t in &all {
+            if t.name == "button" && !t.closing {
+                assert!(
+                    t.attrs.split_whitespace().any(|a| a == "disabled"),
+                    "{html}"
+                );
+            }
+        }
+        assert!(
+            !html.contains("/action/deal?t="),
+            "a live New deal link: {html}"
+        );
+        assert!(!html.contains("/action/comment"), "a quick comment: {html}");
+        assert!(html.contains(&why), "{html}");
+    }
+    let contact = render_block(
+        Lang::En,
+        &texts.stale(domain::Degradation::Blocked, 600),
+        &DISPLAY,
+    );
+    assert!(contact.contains("hogwarts.amocrm.ru/contacts/detail/7001"));
+}
+
+#[test]
+fn deals_offer_a_folded_quick_comment_posted_in_place() {
+    // Arrange
+    let view = Texts::real().one_contact();
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert: one per deal, inside a closed <details>, with its token, a textarea and a place for the reason.
+    let all = tags(&html);
+    let forms: Vec<_> = all
+        .iter()
+        .filter(|t| t.name == "form" && !t.closing)
+        .filter(|t| t.attr("action") == Some("https://amo.usedesk.example/action/comment"))
+        .collect();
+    assert_eq!(forms.len(), 3);
+    for form in forms {
+        assert_eq!(form.attr("method"), Some("post"));
+        assert_eq!(form.attr("target"), Some("_blank"));
+        assert!(
+            form.attr("onsubmit")
+                .is_some_and(|h| h.contains("textContent"))
+        );
+    }
+    assert_eq!(
+        html.matches("<details class=\"uda-quick-comment\">")
+            .count(),
+        3
+    );
+    assert_eq!(html.matches("name=\"text\"").count(), 3);
+    assert_eq!(
+        html.matches("class=\"uda-inplace-error\" role=\"alert\" hidden")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn what_was_just_created_is_marked_new() {
+    // Arrange
+    let view = Texts::real().just_created();
+
+    // Act
+    let html = render_block(Lang::Ru, &view, &DISPLAY);
+
+    // Assert: the contact (unfolded) and the one new deal.
+    assert_eq!(html.matches(" uda-contact-new\"").count(), 1);
+    assert_eq!(html.matches(" uda-deal-new\"").count(), 1);
+    assert_eq!(
+        html.matches(&block_t(Lang::Ru, "block-new-badge")).count(),
+        2
     );
 }
 

@@ -137,7 +137,11 @@ fn links_and_forms_only_lead_to_web_addresses() {
                             || (value.starts_with("tel:+")
                                 && value[5..].chars().all(|c| c.is_ascii_digit()))
                             || (value.starts_with('/') && !value.starts_with("//"))
-                            || value == "#",
+                            || value == "#"
+                            || (value.starts_with('#')
+                                && value[1..]
+                                    .chars()
+                                    .all(|c| c.is_ascii_alphanumeric() || c == '-')),
                         "{name}: {attr}={value:?}"
                     );
                 }

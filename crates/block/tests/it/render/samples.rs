@@ -273,6 +273,10 @@ impl Texts {
             unlink: unlink.then(|| self.action("action/unlink")),
             new_deal: self.action("action/deal"),
             deals: deals.iter().map(|d| (*d, self.action("deal"))).collect(),
+            comments: deals
+                .iter()
+                .map(|d| (*d, self.action("action/comment")))
+                .collect(),
         }
     }
 
@@ -306,6 +310,9 @@ impl Texts {
         let actions = BlockActions {
             contacts: actions,
             add_contact: self.action("action/contact"),
+            create_contact: self.action("action/contact"),
+            new_contacts: Vec::new(),
+            new_deals: Vec::new(),
             settings: self.action("action/settings"),
         };
         (data, actions)
@@ -393,6 +400,23 @@ impl Texts {
         let contact = self.contact(1, 7002, Vec::new());
         let actions = self.contact_actions(7002, &[], false, false);
         self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    /// Moments after the contact and one of its deals were created from the block: both marked new.
+    pub fn just_created(&self) -> BlockView {
+        let contact = self.contact(0, 7001, self.deals());
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        let (data, mut actions) = self.data(vec![contact], vec![actions]);
+        actions.new_contacts = vec![7001];
+        actions.new_deals = vec![9102];
+        self.view((data, actions), None)
+    }
+
+    /// Nothing matched while amoCRM refuses writes: the last known (empty) answer, "Add" disabled.
+    pub fn stale_no_contact_payment(&self) -> BlockView {
+        let (mut data, actions) = self.data(Vec::new(), Vec::new());
+        data.stale_as_of = Some(NOW - 600);
+        self.view((data, actions), Some(Degradation::PaymentRequired))
     }
 
     pub fn no_contact(&self) -> BlockView {
@@ -483,6 +507,8 @@ impl Texts {
             ),
             ("stale_busy", self.stale(Degradation::Busy, 26 * 3_600)),
             ("stale_blocked", self.stale(Degradation::Blocked, 10 * 60)),
+            ("stale_payment_no_contact", self.stale_no_contact_payment()),
+            ("just_created", self.just_created()),
             (
                 "stale_queued",
                 self.stale(Degradation::Queued { seconds: 12 }, 5 * 60),

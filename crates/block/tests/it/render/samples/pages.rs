@@ -2,7 +2,7 @@
 //! settings, the deal card with its feed, and every outcome and failure.
 
 use block::view::model::{
-    Done, Failure, OAuthFailure, PageView, TriggerSecretPage, TriggerSecretSection,
+    Done, Failure, OAuthFailure, PageView, Problem, TriggerSecretPage, TriggerSecretSection,
 };
 use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
@@ -124,6 +124,7 @@ impl Texts {
                 vec![format!("{} — {}", self.client, self.value)],
             )],
             errors: Vec::new(),
+            problem: None,
         }
     }
 
@@ -162,6 +163,7 @@ impl Texts {
                 error("cf:501", Some("Дата демо"), FieldErrorCode::Required),
                 error("cf:504", Some("Сайт клиента"), FieldErrorCode::Url),
             ],
+            problem: None,
         }
     }
 
@@ -197,6 +199,7 @@ impl Texts {
             } else {
                 Vec::new()
             },
+            problem: None,
         }
     }
 
@@ -347,6 +350,81 @@ impl Texts {
             } else {
                 Vec::new()
             },
+            text: if errors {
+                self.note.clone()
+            } else {
+                String::new()
+            },
+            problem: None,
+        }
+    }
+
+    /// A write amoCRM did not take: `nothing` when it was refused outright, else its answer was lost.
+    pub fn problem(&self, reason: Failure, nothing: bool) -> Problem {
+        Problem {
+            reason,
+            reference: "QVQAQGRB".into(),
+            maybe_saved: !nothing,
+        }
+    }
+
+    /// The contact form back after amoCRM did not answer: every value kept, the banner, a Retry.
+    pub fn contact_form_upstream(&self) -> PageView {
+        let PageView::ContactForm {
+            submit,
+            name,
+            phones,
+            emails,
+            ..
+        } = self.contact_form(false)
+        else {
+            unreachable!("a contact form")
+        };
+        PageView::ContactForm {
+            submit,
+            name,
+            phones,
+            emails,
+            errors: Vec::new(),
+            problem: Some(self.problem(Failure::Unavailable, false)),
+        }
+    }
+
+    /// The deal form back after amoCRM blocked the write.
+    pub fn deal_form_upstream(&self) -> PageView {
+        let PageView::DealForm {
+            submit,
+            reload,
+            form,
+            stage,
+            values,
+            ..
+        } = self.deal_form_with_errors()
+        else {
+            unreachable!("a deal form")
+        };
+        PageView::DealForm {
+            submit,
+            reload,
+            form,
+            stage,
+            values,
+            errors: Vec::new(),
+            problem: Some(self.problem(Failure::Blocked, true)),
+        }
+    }
+
+    /// The card back after amoCRM rate-limited the comment: the text kept above the feed.
+    pub fn deal_card_upstream(&self) -> PageView {
+        let PageView::DealCard { card, comment, .. } = self.deal_card(false) else {
+            unreachable!("a deal card")
+        };
+        PageView::DealCard {
+            card,
+            comment,
+            errors: Vec::new(),
+            text: self.note.clone(),
+            problem: Some(self.problem(Failure::Busy, true)),
         }
     }
 
@@ -427,11 +505,25 @@ impl Texts {
             ("trigger_secret_rotated", self.trigger_secret(true)),
             ("deal_card", self.deal_card(false)),
             ("deal_card_errors", self.deal_card(true)),
+            ("contact_form_upstream", self.contact_form_upstream()),
+            ("deal_form_upstream", self.deal_form_upstream()),
+            ("deal_card_upstream", self.deal_card_upstream()),
+            (
+                "comment_form_upstream",
+                PageView::CommentForm {
+                    comment: self.action("action/comment"),
+                    text: self.note.clone(),
+                    problem: self.problem(Failure::Unavailable, false),
+                },
+            ),
             (
                 "done_contact_created",
                 PageView::Done(Done::ContactCreated {
                     name: self.contact[0].clone(),
                     url: self.url("https://hogwarts.amocrm.ru/contacts/detail/7001"),
+                    phones: vec![self.phone.clone()],
+                    emails: vec![self.email.clone()],
+                    new_deal: Some(self.action("action/deal")),
                 }),
             ),
             (
