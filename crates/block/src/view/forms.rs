@@ -50,6 +50,8 @@ struct DealFormPage {
     main: Vec<Custom>,
     /// The custom fields folded under "More fields".
     more: Vec<Custom>,
+    /// Whether "More fields" starts open: a folded field holds a value (the form came back refused).
+    more_open: bool,
     any_required: bool,
     /// The stage select's handler (allowed by the page's policy by its hash).
     on_stage: &'static str,
@@ -423,6 +425,9 @@ pub(crate) fn deal(
             error: error_for("note"),
         },
         any_required: main.iter().chain(&more).any(|f| f.required_in.is_some()),
+        more_open: more
+            .iter()
+            .any(|f| !f.value.is_empty() || f.options.iter().any(|o| o.selected)),
         main,
         more,
         on_stage: crate::http::STAGE_CHANGE,

@@ -175,6 +175,42 @@ async fn a_deal_amocrm_refuses_comes_back_with_every_value_kept_a_banner_and_a_r
 }
 
 #[tokio::test]
+async fn a_budget_typed_the_local_way_is_sent_as_whole_units_with_the_note_for_the_deal() {
+    // Arrange: "1 500,50 ₽" as a Russian agent types it; amoCRM keeps whole units.
+    let app = TestApp::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .and(body_partial_json(
+            serde_json::json!([{"name": "Nimbus 2001", "price": 1501}]),
+        ))
+        .respond_with(hal(fixture!("block/leads_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7101/notes"))
+        .and(body_string_contains("Asked for a spare broom"))
+        .respond_with(hal(fixture!("amocrm/notes_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, form, create) = open_deal_form(&app, "3001000:40002").await;
+    let mut fields = nimbus(&create, "7102");
+    fields[2].1 = "1 500,50 ₽".into();
+    fields.push(("note", "Asked for a spare broom".into()));
+
+    // Act
+    let (status, _) = post_deal(&app, &fields).await;
+
+    // Assert
+    assert_shows(
+        &form,
+        r#"<textarea id="f-note" class="form-control" name="note""#,
+    );
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
 async fn new_deal_form_marks_what_the_chosen_stage_requires() {
     // Arrange
     let app = TestApp::start().await;

@@ -1,7 +1,7 @@
 //! Creating contacts and deals, linking, field choices, the deal card and comments.
 
 use domain::store::FieldChoices;
-use domain::{DealDraft, Error, FeedKind, FieldErrorCode, FieldKey, NewContactInput};
+use domain::{DealDraft, Error, FeedKind, FieldErrorCode, FieldKey, NewContactInput, StageRef};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -293,6 +293,52 @@ async fn chosen_fields_are_saved_without_unknown_keys_and_shown_in_the_deals_lis
         shown[0].value,
         Some(domain::model::FieldText::Date(1_735_689_600))
     );
+}
+
+#[tokio::test]
+async fn the_deal_form_knows_where_each_field_is_required_and_which_the_gear_chose() {
+    let world = World::new().await;
+    world.mount_metadata().await;
+    world
+        .store
+        .set_field_choices(
+            world.connection.id,
+            &FieldChoices {
+                list: vec![FieldKey::Custom(703)],
+                card: vec![FieldKey::Custom(702), FieldKey::Custom(703)],
+            },
+        )
+        .await
+        .unwrap();
+
+    let form = world.domain.deal_form(world.connection.id).await.unwrap();
+    let settings = world
+        .domain
+        .field_settings(world.connection.id)
+        .await
+        .unwrap();
+
+    let budget = form.fields.iter().find(|f| f.id == 701).unwrap();
+    let product = form.fields.iter().find(|f| f.id == 702).unwrap();
+    assert_eq!(form.required_at(budget), vec![StageRef::new(10, 103)]);
+    assert!(form.required_at(product).is_empty());
+    assert_eq!(
+        form.required_for(StageRef::new(10, 103))
+            .map(|f| f.id)
+            .collect::<Vec<_>>(),
+        [701]
+    );
+    assert_eq!(form.shown, [FieldKey::Custom(703), FieldKey::Custom(702)]);
+    assert!(form.is_shown(product) && !form.is_shown(budget));
+    // The gear lists every pipeline with its stages (incoming ones too: triggers may name them), the users and
+    // the fields, for the ids an admin writes into a trigger.
+    assert_eq!(
+        settings.pipelines.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [10, 20]
+    );
+    assert_eq!(settings.pipelines[0].stages.len(), 5);
+    assert!(!settings.users.is_empty());
+    assert_eq!(settings.fields.len(), 4);
 }
 
 #[tokio::test]

@@ -480,3 +480,35 @@ fn a_contact_with_twenty_two_deals_shows_five_open_ones_and_folds_the_rest() {
     assert!(visible.find("#04").is_some_and(|fifth| fifth > first));
     assert!(!visible.contains("#05"));
 }
+
+#[test]
+fn the_head_is_one_row_with_the_account_and_the_gear_and_says_no_deals_only_once() {
+    // Arrange
+    let texts = Texts::real();
+
+    // Act
+    let empty = render_block(Lang::En, &texts.contact_without_deals(), &DISPLAY);
+    let login = render_block(Lang::En, &texts.needs_login(false), &DISPLAY);
+
+    // Assert: Usedesk's card header already says amoCRM; the block's head holds the account and the gear only.
+    let all = tags(&empty);
+    let head = all
+        .iter()
+        .position(|t| t.attr("class") == Some("uda-head"))
+        .expect("a head");
+    let inside: Vec<_> = all[head + 1..]
+        .iter()
+        .take_while(|t| !(t.name == "div" && t.closing))
+        .filter(|t| !t.closing && t.name != "svg" && t.name != "circle")
+        .map(|t| t.attr("class").unwrap_or_default())
+        .collect();
+    assert_eq!(inside, ["uda-account", "uda-gear"]);
+    assert!(!empty.contains("uda-brand"), "{empty}");
+    assert_eq!(empty.matches("No deals").count(), 1, "{empty}");
+    assert!(
+        tags(&login)
+            .iter()
+            .all(|t| t.attr("class") != Some("uda-head")),
+        "a block with nothing for the head has none"
+    );
+}
