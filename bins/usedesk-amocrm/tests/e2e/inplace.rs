@@ -431,3 +431,84 @@ async fn a_contact_amocrm_refuses_keeps_every_value_and_once_created_leads_to_it
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deal_amocrm_does_not_take_keeps_every_value_and_retry_ends_on_its_card()
+-> anyhow::Result<()> {
+    run(async |e2e| {
+        // Arrange: Harry's new-deal form opened from the block, filled in; amoCRM will fail the next write.
+        const DEAL: &str = "Quaffle set — spare balls";
+        e2e.open_preview(TICKET_ONE_MATCH, "en").await?;
+        e2e.log_in().await?;
+        let harry = e2e.open_contact("Harry Potter").await?;
+        let new_deal = harry
+            .find(Locator::XPath(
+                ".//a[contains(normalize-space(.), 'New deal')]",
+            ))
+            .await?;
+        e2e.browser.click_to_new_tab(&new_deal).await?;
+        e2e.browser
+            .css("input[name=name]")
+            .await?
+            .send_keys(DEAL)
+            .await?;
+        e2e.browser
+            .css("input[name=price]")
+            .await?
+            .send_keys("1250")
+            .await?;
+        fail_next(e2e, "/api/v4/leads", FaultMode::ServerError);
+
+        // Act: submit; amoCRM fails it.
+        e2e.browser
+            .css("form.form .actions button[type=submit]")
+            .await?
+            .click()
+            .await?;
+        let banner = e2e
+            .browser
+            .css("#errors .alert-warning")
+            .await?
+            .text()
+            .await?;
+        let name = e2e
+            .browser
+            .css("input[name=name]")
+            .await?
+            .prop("value")
+            .await?;
+        let price = e2e
+            .browser
+            .css("input[name=price]")
+            .await?
+            .prop("value")
+            .await?;
+        let posted_before = e2e.stack.amocrm_calls("POST /api/v4/leads");
+
+        // Act: Retry.
+        e2e.browser
+            .control("alert-warning", "Try again")
+            .await?
+            .click()
+            .await?;
+        let card = e2e.browser.text_of("h1.deal-title").await?;
+
+        // Assert
+        ensure!(
+            banner.contains("did not answer"),
+            "the banner says: {banner}"
+        );
+        ensure!(name.as_deref() == Some(DEAL), "the name kept is {name:?}");
+        ensure!(
+            price.as_deref() == Some("1250"),
+            "the budget kept is {price:?}"
+        );
+        ensure!(
+            posted_before == 1,
+            "amoCRM received {posted_before} deals before Retry"
+        );
+        ensure!(card.contains(DEAL), "Retry ended on the card of “{card}”");
+        Ok(())
+    })
+    .await
+}
