@@ -207,7 +207,7 @@ async fn a_budget_typed_the_local_way_is_sent_as_whole_units_with_the_note_for_t
         &form,
         r#"<textarea id="f-note" class="form-control" name="note""#,
     );
-    assert_eq!(status, 200);
+    assert_eq!(status, 303, "created: on to the new deal's card");
 }
 
 #[tokio::test]
