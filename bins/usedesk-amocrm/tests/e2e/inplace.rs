@@ -447,11 +447,10 @@ async fn a_deal_amocrm_does_not_take_keeps_every_value_and_retry_ends_on_its_car
             ))
             .await?;
         e2e.browser.click_to_new_tab(&new_deal).await?;
-        e2e.browser
-            .css("input[name=name]")
-            .await?
-            .send_keys(DEAL)
-            .await?;
+        // The name comes prefilled with the ticket's subject; the agent writes their own.
+        let name = e2e.browser.css("input[name=name]").await?;
+        name.clear().await?;
+        name.send_keys(DEAL).await?;
         e2e.browser
             .css("input[name=price]")
             .await?
