@@ -40,10 +40,10 @@ async fn write_controls(e2e: &E2e) -> anyhow::Result<Vec<(String, bool, Option<S
 
 /// Checks the block shown now: last known data, the reason, every write control off and saying why, no
 /// quick comment, and "Open in amoCRM" links to amoCRM. Answers how many write controls it saw.
-async fn assert_writes_off(e2e: &E2e, ticket: i64) -> anyhow::Result<usize> {
+async fn assert_writes_off(e2e: &E2e, ticket: i64, stale: &str) -> anyhow::Result<usize> {
     let text = e2e.browser.text_of(BLOCK).await?;
     ensure!(
-        text.contains("amoCRM has blocked access; data as of"),
+        text.contains(stale),
         "ticket #{ticket}: the block does not say it shows last known data: {text}"
     );
     let reason = e2e
@@ -97,6 +97,26 @@ async fn assert_writes_off(e2e: &E2e, ticket: i64) -> anyhow::Result<usize> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn write_buttons_are_disabled_with_the_reason_while_amocrm_refuses_writes()
 -> anyhow::Result<()> {
+    writes_refused(
+        FaultMode::Forbidden,
+        "amoCRM has blocked access; data as of",
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_buttons_are_disabled_with_the_reason_while_the_amocrm_subscription_has_ended()
+-> anyhow::Result<()> {
+    writes_refused(
+        FaultMode::PaymentRequired,
+        "The amoCRM subscription has ended; data as of",
+    )
+    .await
+}
+
+/// The blocks of three tickets shown once, then amoCRM answers every request with `mode`: each block shows
+/// its last known data saying `stale`, with every write off, and "Open in amoCRM" still opens amoCRM.
+async fn writes_refused(mode: FaultMode, stale: &'static str) -> anyhow::Result<()> {
     // No render cache: the block asks amoCRM at every render, so the reload after the block shows what it
     // does when amoCRM refuses, and not the answer of a moment ago.
     run_with(
@@ -104,7 +124,7 @@ async fn write_buttons_are_disabled_with_the_reason_while_amocrm_refuses_writes(
         async |e2e| {
             // Arrange: the three kinds of block shown once with fresh data — Harry (one contact, his
             // deals), the Weasleys (three contacts to link) and Luna (no contact, "Add to amoCRM") — and
-            // then amoCRM blocks the account: 403 to every API request.
+            // then amoCRM refuses every API request (403: the account is blocked; 402: its subscription ended).
             e2e.open_preview(TICKET_ONE_MATCH, "en").await?;
             e2e.log_in().await?;
             ensure!(
@@ -116,7 +136,7 @@ async fn write_buttons_are_disabled_with_the_reason_while_amocrm_refuses_writes(
             e2e.choose_ticket(TICKET_THREE_MATCHES).await?;
             e2e.choose_ticket(TICKET_NO_MATCH).await?;
             e2e.stack.sandbox.set_faults(Faults {
-                mode: FaultMode::Forbidden,
+                mode,
                 for_next: None,
                 only_path_prefix: None,
             });
@@ -126,7 +146,7 @@ async fn write_buttons_are_disabled_with_the_reason_while_amocrm_refuses_writes(
             let mut seen = 0;
             for ticket in [TICKET_ONE_MATCH, TICKET_THREE_MATCHES, TICKET_NO_MATCH] {
                 e2e.choose_ticket(ticket).await?;
-                seen += assert_writes_off(e2e, ticket).await?;
+                seen += assert_writes_off(e2e, ticket, stale).await?;
             }
             ensure!(
                 seen >= 6,
