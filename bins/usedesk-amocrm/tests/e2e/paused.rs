@@ -1,6 +1,6 @@
-//! While amoCRM refuses writes (it blocked the account, 403) the block shows the last known data with every
-//! write button disabled and the reason beside them; "Open in amoCRM" still works, and without JavaScript
-//! the disabled buttons submit nothing.
+//! While amoCRM refuses writes (it blocked the account, 403, or the subscription ended, 402) the block shows
+//! the last known data with every write button disabled and the reason beside them; "Open in amoCRM" still
+//! works, and without JavaScript the disabled buttons submit nothing.
 
 use anyhow::{Context as _, ensure};
 use fantoccini::Locator;
