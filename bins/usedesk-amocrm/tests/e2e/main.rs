@@ -15,6 +15,8 @@ mod deals;
 mod inplace;
 mod languages;
 mod login;
+mod many_deals;
+mod paused;
 mod settings;
 mod tools;
 mod trigger_secret;

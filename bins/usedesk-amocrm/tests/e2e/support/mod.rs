@@ -35,13 +35,21 @@ static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const
 /// Runs `scenario` against a fresh stack and browser, then tears both down. When the tools are missing it
 /// skips (or fails under CI, see [`tools::decide`]). A failed scenario's error says what the browser showed.
 pub async fn run(scenario: impl AsyncFnOnce(&mut E2e) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    run_with(|_| {}, scenario).await
+}
+
+/// Like [`run`], with `tweak` applied to the server's configuration first (e.g. no render cache).
+pub async fn run_with(
+    tweak: impl FnOnce(&mut usedesk_amocrm::config::Config),
+    scenario: impl AsyncFnOnce(&mut E2e) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let Some(tools) = tools::locate()? else {
         return Ok(());
     };
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     init_logs();
     let scratch = tempfile::tempdir().context("creating the browser's scratch directory")?;
-    let stack = Stack::start().await?;
+    let stack = Stack::start_with(tweak).await?;
     let log = scratch.path().join("chromedriver.log");
     let driver = Chromedriver::start(&tools, &log).await?;
     let client = connect(&driver, &tools, &scratch.path().join("profile")).await?;

@@ -23,11 +23,14 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// Starts the sandbox and the server; the listener is bound before this returns, so the server
-    /// accepts connections at once.
-    pub async fn start() -> anyhow::Result<Stack> {
+    /// Starts the sandbox and the server, with `tweak` applied to the server's configuration last (as
+    /// `usedesk_amocrm::demo::start_with` applies it); the listener is bound before this returns, so the
+    /// server accepts connections at once.
+    pub async fn start_with(
+        tweak: impl FnOnce(&mut usedesk_amocrm::config::Config),
+    ) -> anyhow::Result<Stack> {
         let data = tempfile::tempdir().context("creating the data directory")?;
-        let demo = usedesk_amocrm::demo::start("127.0.0.1:0".parse()?, data.path())
+        let demo = usedesk_amocrm::demo::start_with("127.0.0.1:0".parse()?, data.path(), tweak)
             .await
             .context("starting the demo")?;
         let preview_url = demo.preview_url();
@@ -89,6 +92,51 @@ impl Stack {
         anyhow::bail!(
             "the sandbox answered 429 to {ATTEMPTS} requests for the notes of lead {lead_id}"
         )
+    }
+
+    /// Writes to the sandbox's amoCRM through its public API (`POST /api/v4/<path>` with a JSON array), as
+    /// another amoCRM user would, with a long-lived token of its own; answers the `_embedded.<entity>` ids
+    /// in order. A 429 is waited out as amoCRM asks (`retry_after`), a few times at most.
+    pub async fn amocrm_create(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<Vec<i64>> {
+        const ATTEMPTS: u32 = 5;
+        let token = self.sandbox.issue_long_lived_token();
+        let url = self.sandbox.amocrm_url().join(&format!("api/v4/{path}"))?;
+        let entity = path.rsplit('/').next().unwrap_or(path);
+        let http = reqwest::Client::new();
+        for _ in 0..ATTEMPTS {
+            let response = http
+                .post(url.clone())
+                .bearer_auth(&token)
+                .json(body)
+                .send()
+                .await?;
+            let status = response.status();
+            let answer: serde_json::Value = response.json().await.unwrap_or_default();
+            if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                let seconds = answer["retry_after"].as_u64().unwrap_or(1).clamp(1, 5);
+                tokio::time::sleep(Duration::from_secs(seconds)).await;
+                continue;
+            }
+            anyhow::ensure!(
+                status.is_success(),
+                "the sandbox answered {status} to POST {path}: {answer}"
+            );
+            return answer["_embedded"][entity]
+                .as_array()
+                .context("no created entities in the answer")?
+                .iter()
+                .map(|created| {
+                    created["id"]
+                        .as_i64()
+                        .context("a created entity without an id")
+                })
+                .collect();
+        }
+        anyhow::bail!("the sandbox answered 429 to {ATTEMPTS} attempts of POST {path}")
     }
 
     /// How many times the sandbox's amoCRM received `endpoint` (e.g. `"POST /api/v4/contacts"`).
