@@ -39,6 +39,8 @@ pub(crate) enum Route {
     TriggerSecret,
     DealCard,
     Comment,
+    Webhook,
+    DisconnectHook,
     Preview,
     Healthz,
     Readyz,
@@ -65,6 +67,9 @@ const ROUTES: &[(&str, Route, &str)] = &[
     ("/action/trigger-secret", Route::TriggerSecret, "POST"),
     ("/deal", Route::DealCard, "GET"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
+    // What amoCRM calls on its own: account webhooks (secret in the query) and the signed disconnect hook.
+    ("/hooks/amocrm", Route::Webhook, "POST"),
+    ("/hooks/amocrm/disconnect", Route::DisconnectHook, "GET"),
     ("/preview", Route::Preview, "GET"),
     ("/healthz", Route::Healthz, "GET"),
     ("/readyz", Route::Readyz, "GET"),
@@ -255,6 +260,8 @@ impl App {
             (Route::Comment, Method::POST) => {
                 extract::action(self, request, &[K::Comment], deals::comment).await
             }
+            (Route::Webhook, Method::POST) => crate::hooks::webhook(self, request).await,
+            (Route::DisconnectHook, Method::GET) => crate::hooks::disconnect(self, request).await,
             (Route::Preview, Method::GET) => self.preview(&request),
             (Route::Healthz, Method::GET) => web::text(StatusCode::OK, "ok"),
             (Route::Readyz, Method::GET) => self.readiness().await,

@@ -336,6 +336,23 @@ async fn complete(
         Ok(login) => login,
         Err(e) => return Err(login_refused(app, &context, &host, referer, e).await),
     };
+    // Webhooks make amoCRM's own changes reach the block at once; without them it refreshes on its TTLs.
+    match app
+        .domain()
+        .connect_webhooks(
+            &login.connection,
+            &app.url(crate::hooks::WEBHOOK_PATH),
+            context.lang.code(),
+        )
+        .await
+    {
+        Ok(subscription) => {
+            tracing::info!(connection = %login.connection.id, ?subscription, "amoCRM webhooks after login");
+        }
+        Err(e) => {
+            tracing::warn!(error = %domain::Report(&e), "could not record the login's details or subscribe webhooks");
+        }
+    }
     tracing::info!(
         connection = %login.connection.id,
         usedesk_account = %login.account.fingerprint,

@@ -156,6 +156,12 @@ const REQUIRED_IDS: &[&str] = &[
     "state-upstream-error",
     "usedesk-comment-contact-created",
     "usedesk-comment-deal-created",
+    "webhook-stage-lost",
+    "webhook-stage-lost-by",
+    "webhook-stage-moved",
+    "webhook-stage-moved-by",
+    "webhook-stage-won",
+    "webhook-stage-won-by",
 ];
 
 /// Messages whose translation is rightly the same as the English text:
