@@ -115,6 +115,7 @@ async fn settings_page(app: &App, scope: &Scope, saved: bool) -> Result<Response
             required: secret.required,
             create: app.action(scope, ActionKind::TriggerSecret, None),
         },
+        connection: app.action(scope, ActionKind::Connection, None),
     };
     Ok(app.page(StatusCode::OK, scope.lang, &page))
 }

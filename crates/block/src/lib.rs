@@ -13,6 +13,7 @@ mod actions;
 mod api;
 mod app;
 mod config;
+mod connection;
 mod deals;
 mod error;
 mod extract;

@@ -180,6 +180,26 @@ impl Sandbox {
         Ok(())
     }
 
+    /// The account uninstalls the integration: every token is revoked, and the query amoCRM sends (GET) to the
+    /// integration's disconnect URL is returned — `client_uuid`, `account_id` and `signature`, the hex
+    /// HMAC-SHA256 of `"{client_id}|{account_id}"` keyed with the client secret.
+    pub fn uninstall(&self) -> String {
+        use hmac::Mac as _;
+        self.shared.revoke_all_tokens();
+        let config = &self.shared.config;
+        let account_id = crate::seed::ACCOUNT_ID;
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(config.oauth_client_secret.as_bytes())
+                .expect("HMAC takes a key of any length");
+        mac.update(format!("{}|{account_id}", config.oauth_client_id).as_bytes());
+        let signature = hex::encode(mac.finalize().into_bytes());
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_uuid", &config.oauth_client_id)
+            .append_pair("account_id", &account_id.to_string())
+            .append_pair("signature", &signature)
+            .finish()
+    }
+
     /// The account's webhook subscriptions: (destination, whether it was disabled after failed deliveries).
     pub fn webhooks(&self) -> Vec<(String, bool)> {
         amocrm::webhooks(&self.shared)

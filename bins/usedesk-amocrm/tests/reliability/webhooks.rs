@@ -10,8 +10,8 @@ use sandbox::{FaultMode, Faults};
 use serde_json::json;
 
 use crate::support::{
-    Server, TempDir, free_port, http, login, post_block, post_trigger, sample_body, sandbox_for,
-    trigger_secret_from_the_gear,
+    Server, TempDir, free_port, http, link, login, post_block, post_trigger, sample_body,
+    sandbox_for, shows, trigger_secret_from_the_gear, unescape,
 };
 
 const DEAL: &str = "Webhook deal";
@@ -265,5 +265,111 @@ async fn without_webhooks_the_block_catches_up_on_its_render_ttl() {
         stage_comments(&sandbox, "Contract sent"),
         0,
         "no webhook, no ticket comment: those need webhooks"
+    );
+}
+
+/// The `value` of the hidden token field of the form posting to `path` in `html`, and the form's action.
+fn form(html: &str, path: &str) -> (String, String) {
+    let at = html
+        .find(&format!("{path}\""))
+        .unwrap_or_else(|| panic!("no form posting to {path} in {html}"));
+    let start = html[..at].rfind('"').unwrap() + 1;
+    let action = unescape(&html[start..at + path.len()]);
+    let marker = "name=\"t\" value=\"";
+    let token_at = at + html[at..].find(marker).unwrap() + marker.len();
+    let token: String = html[token_at..].chars().take_while(|c| *c != '"').collect();
+    (action, unescape(&token))
+}
+
+/// What the `connections` table holds, read behind the server's back: (status, tokens present).
+async fn stored_connection(dir: &TempDir) -> (String, bool) {
+    let url = format!("sqlite://{}/db.sqlite", dir.path().display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let row: (String, Option<String>, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT status, access_token, refresh_token, usedesk_token FROM connections",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    (row.0, row.1.is_some() || row.2.is_some() || row.3.is_some())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnecting_from_the_gear_deletes_the_tokens_and_the_webhook_and_the_block_asks_to_log_in()
+ {
+    let (server, sandbox, _deal, dir) = stack_with_a_deal(&[], true).await;
+    let client = http();
+    let block = block_html(&server, &sandbox).await;
+    let gear = link(&block, "action/settings").expect("a gear link");
+    let gear = client
+        .get(&gear)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = link(&gear, "action/connection").expect("the connection page's link");
+    let page = client
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(shows(&page, "connection-all-agents"), "{page}");
+    assert_eq!(stored_connection(&dir).await, ("active".to_owned(), true));
+    let (action, token) = form(&page, "action/disconnect");
+
+    let answer = client
+        .post(&action)
+        .form(&[("t", token.as_str()), ("keep", "1")])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(answer.status(), StatusCode::OK);
+    let answer = answer.text().await.unwrap();
+    assert!(shows(&answer, "connection-disconnected"), "{answer}");
+    assert!(shows(&answer, "connection-disconnected-kept"), "{answer}");
+    assert!(sandbox.webhooks().is_empty(), "the webhook is unsubscribed");
+    assert_eq!(
+        stored_connection(&dir).await,
+        ("needs_login".to_owned(), false)
+    );
+    let after = block_html(&server, &sandbox).await;
+    assert!(
+        link(&after, "oauth/start").is_some(),
+        "the block asks to log in: {after}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amocrms_signed_disconnect_hook_marks_the_connection_as_needing_login_and_a_forged_one_does_nothing()
+ {
+    let (server, sandbox, _deal, dir) = stack_with_a_deal(&[], true).await;
+    let client = http();
+    let hook = format!("{}hooks/amocrm/disconnect", server.base);
+    // The account uninstalls the integration: its tokens stop working and amoCRM calls the hook.
+    let signed = sandbox.uninstall();
+    let forged = signed.replace("signature=", "signature=00");
+
+    let refused = client.get(format!("{hook}?{forged}")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(stored_connection(&dir).await, ("active".to_owned(), true));
+
+    let accepted = client.get(format!("{hook}?{signed}")).send().await.unwrap();
+
+    assert_eq!(accepted.status(), StatusCode::OK);
+    assert_eq!(
+        stored_connection(&dir).await,
+        ("needs_login".to_owned(), false)
+    );
+    let after = block_html(&server, &sandbox).await;
+    assert!(
+        link(&after, "oauth/start").is_some(),
+        "the block asks to log in: {after}"
     );
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, forms, secret, settings};
+use super::{card, connection, forms, secret, settings};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -118,8 +118,10 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             settings,
             saved,
             trigger_secret,
-        } => settings::settings(tr, submit, settings, *saved, trigger_secret),
+            connection,
+        } => settings::settings(tr, submit, settings, *saved, trigger_secret, connection),
         PageView::TriggerSecret(page) => secret::render(tr, page),
+        PageView::Connection(page) => connection::render(tr, page),
         PageView::DealCard {
             card,
             comment,

@@ -21,6 +21,8 @@ struct Settings {
     card: Vec<Choice>,
     integration_id: String,
     secret: SecretSection,
+    /// The link to the connection's page (`page/connection_link.html`).
+    connection: Option<String>,
 }
 
 /// The gear's trigger-secret section, in words.
@@ -40,6 +42,7 @@ pub(crate) fn settings(
     settings: &FieldSettings,
     saved: bool,
     trigger_secret: &TriggerSecretSection,
+    connection: &Action,
 ) -> askama::Result<String> {
     let choices = |chosen: &[domain::FieldKey]| -> Vec<Choice> {
         settings
@@ -61,6 +64,7 @@ pub(crate) fn settings(
         card: choices(&settings.choices.card),
         integration_id: settings.connection_id.to_string(),
         secret: secret_section(&tr, trigger_secret),
+        connection: super::style::action_href(connection),
     }
     .render()
 }
