@@ -192,6 +192,7 @@ fn the_gear_s_trigger_secret_button_and_the_secret_it_shows_are_found() {
                 required: true,
                 create: action("action/trigger-secret"),
             },
+            connection: action("action/connection"),
         },
         &DISPLAY,
     );
