@@ -337,7 +337,7 @@ async fn complete(
         Err(e) => return Err(login_refused(app, &context, &host, referer, e).await),
     };
     // Webhooks make amoCRM's own changes reach the block at once; without them it refreshes on its TTLs.
-    match app
+    let user = match app
         .domain()
         .connect_webhooks(
             &login.connection,
@@ -346,13 +346,15 @@ async fn complete(
         )
         .await
     {
-        Ok(subscription) => {
-            tracing::info!(connection = %login.connection.id, ?subscription, "amoCRM webhooks after login");
+        Ok(details) => {
+            tracing::info!(connection = %login.connection.id, subscription = ?details.subscription, "amoCRM webhooks after login");
+            details.user_name
         }
         Err(e) => {
             tracing::warn!(error = %domain::Report(&e), "could not record the login's details or subscribe webhooks");
+            None
         }
-    }
+    };
     tracing::info!(
         connection = %login.connection.id,
         usedesk_account = %login.account.fingerprint,
@@ -362,6 +364,7 @@ async fn complete(
     Ok(PageView::OAuthSuccess {
         host: host.as_str().to_owned(),
         account: login.account,
+        user,
     })
 }
 

@@ -46,8 +46,8 @@ pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
 pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
 pub use webhooks::{
-    ConnectionDetails, StageComment, StageCommentFacts, StageOutcome, Subscription, WEBHOOK_EVENTS,
-    WebhookReceipt, WebhookVerdict,
+    ConnectionDetails, LoginDetails, StageComment, StageCommentFacts, StageOutcome, Subscription,
+    WEBHOOK_EVENTS, WebhookReceipt, WebhookVerdict,
 };
 
 /// Now, as unix seconds.

@@ -148,6 +148,15 @@ pub struct ConnectionDetails {
     pub meta: ConnectionMeta,
 }
 
+/// What a login recorded: the amoCRM user the block's actions appear as, and the webhook subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginDetails {
+    /// The amoCRM user's name, when the users list is readable.
+    pub user_name: Option<String>,
+    /// Whether amoCRM posts its changes to us.
+    pub subscription: Subscription,
+}
+
 /// What a subscription attempt came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subscription {
@@ -166,7 +175,7 @@ impl Domain {
         connection: &Connection,
         receiver: &Url,
         lang: &str,
-    ) -> Result<Subscription, Error> {
+    ) -> Result<LoginDetails, Error> {
         let client = self.client(connection).await?;
         let account_api = client.account();
         let account = crate::retry::read(|| account_api.get(&[])).await?;
@@ -221,7 +230,10 @@ impl Domain {
             }
         };
         store.save_connection_meta(connection.id, &meta).await?;
-        Ok(outcome)
+        Ok(LoginDetails {
+            user_name: meta.amo_user_name,
+            subscription: outcome,
+        })
     }
 
     /// The connection's details for the gear page.

@@ -106,6 +106,8 @@ pub enum PageView {
         host: String,
         /// The Usedesk account now connected.
         account: UsedeskAccountLabel,
+        /// The amoCRM user the block's actions appear as, when known.
+        user: Option<String>,
     },
     /// The OAuth flow failed: why.
     OAuthFailure(OAuthFailure),

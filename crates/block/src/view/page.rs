@@ -69,18 +69,30 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             sealed: sealed.clone(),
         }
         .render(),
-        PageView::OAuthSuccess { host, account } => success(
-            tr,
-            tr.t("oauth-success"),
-            vec![tr.args2(
-                "oauth-success-joined",
-                ("account", &tr.usedesk_account(account)),
-                ("host", host),
-            )],
-            None,
-            vec![tr.t("oauth-success-all-agents"), tr.t("oauth-success-hint")],
-        )
-        .render(),
+        PageView::OAuthSuccess {
+            host,
+            account,
+            user,
+        } => {
+            let mut hints = vec![tr.t("oauth-success-all-agents")];
+            hints.extend(
+                user.as_deref()
+                    .map(|u| tr.arg("connection-user", "user", u)),
+            );
+            hints.push(tr.t("oauth-success-hint"));
+            success(
+                tr,
+                tr.t("oauth-success"),
+                vec![tr.args2(
+                    "oauth-success-joined",
+                    ("account", &tr.usedesk_account(account)),
+                    ("host", host),
+                )],
+                None,
+                hints,
+            )
+            .render()
+        }
         PageView::OAuthFailure(OAuthFailure::NotPinned { account, host }) => {
             let mut page = failed(
                 tr,

@@ -37,11 +37,15 @@ async fn receive_one(listener: &TcpListener) -> (String, String) {
 }
 
 #[tokio::test]
-async fn a_subscribed_destination_receives_a_stage_change_form_encoded_and_unsubscribing_stops_it() {
+async fn a_subscribed_destination_receives_a_stage_change_form_encoded_and_unsubscribing_stops_it()
+{
     // Arrange
     let harness = Harness::start().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let destination = format!("http://{}/hooks/amocrm?c=1&s=x", listener.local_addr().unwrap());
+    let destination = format!(
+        "http://{}/hooks/amocrm?c=1&s=x",
+        listener.local_addr().unwrap()
+    );
 
     // Act
     let unknown = harness
@@ -59,23 +63,42 @@ async fn a_subscribed_destination_receives_a_stage_change_form_encoded_and_unsub
     let listed = harness.get_ok("/api/v4/webhooks").await;
     harness
         .sandbox
-        .move_lead(20_000_001, STATUS_CONTRACT_SENT, Some(PIPELINE_SALES), USER_MINERVA)
+        .move_lead(
+            20_000_001,
+            STATUS_CONTRACT_SENT,
+            Some(PIPELINE_SALES),
+            USER_MINERVA,
+        )
         .unwrap();
     let (head, body) = receive_one(&listener).await;
     let removed = harness
-        .send(Method::DELETE, "/api/v4/webhooks", &json!({"destination": destination}))
+        .send(
+            Method::DELETE,
+            "/api/v4/webhooks",
+            &json!({"destination": destination}),
+        )
         .await;
     let removed_again = harness
-        .send(Method::DELETE, "/api/v4/webhooks", &json!({"destination": destination}))
+        .send(
+            Method::DELETE,
+            "/api/v4/webhooks",
+            &json!({"destination": destination}),
+        )
         .await;
 
     // Assert
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
     assert_eq!(subscribed.status(), StatusCode::OK);
-    assert_eq!(listed["_embedded"]["webhooks"][0]["destination"], json!(destination));
+    assert_eq!(
+        listed["_embedded"]["webhooks"][0]["destination"],
+        json!(destination)
+    );
     assert_eq!(listed["_embedded"]["webhooks"][0]["disabled"], json!(false));
     assert!(head.starts_with("post /hooks/amocrm?c=1&s=x "), "{head}");
-    assert!(head.contains("content-type: application/x-www-form-urlencoded"), "{head}");
+    assert!(
+        head.contains("content-type: application/x-www-form-urlencoded"),
+        "{head}"
+    );
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
         .into_owned()
         .collect();
@@ -95,7 +118,10 @@ async fn a_subscribed_destination_receives_a_stage_change_form_encoded_and_unsub
         field("leads[status][0][modified_user_id]"),
         Some(USER_MINERVA.to_string().as_str())
     );
-    assert_eq!(field("account[id]"), Some(sandbox::seed::ACCOUNT_ID.to_string().as_str()));
+    assert_eq!(
+        field("account[id]"),
+        Some(sandbox::seed::ACCOUNT_ID.to_string().as_str())
+    );
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
     assert_eq!(removed_again.status(), StatusCode::NOT_FOUND);
     assert!(harness.sandbox.webhooks().is_empty());

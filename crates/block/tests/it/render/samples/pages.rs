@@ -402,6 +402,7 @@ impl Texts {
                 PageView::OAuthSuccess {
                     host: self.host.clone(),
                     account: self.usedesk_account(),
+                    user: Some("Minerva McGonagall".into()),
                 },
             ),
             (
