@@ -50,3 +50,11 @@ comment-posted = The comment has been added.
 ## A note in the feed, its author shown beside its time.
 
 feed-note-title = Note
+
+# A private comment in the Usedesk ticket a deal was created from, when amoCRM reports a stage change.
+webhook-stage-moved = amoCRM: deal “{ $deal }” moved to { $stage } ({ $pipeline }) — { $url }
+webhook-stage-moved-by = amoCRM: deal “{ $deal }” moved to { $stage } ({ $pipeline }) by { $user } — { $url }
+webhook-stage-won = amoCRM: deal “{ $deal }” won — { $url }
+webhook-stage-won-by = amoCRM: deal “{ $deal }” won by { $user } — { $url }
+webhook-stage-lost = amoCRM: deal “{ $deal }” lost — { $url }
+webhook-stage-lost-by = amoCRM: deal “{ $deal }” marked lost by { $user } — { $url }

@@ -50,3 +50,11 @@ comment-posted = El comentario se ha añadido.
 ## A note in the feed, its author shown beside its time.
 
 feed-note-title = Nota
+
+# A private comment in the Usedesk ticket a deal was created from, when amoCRM reports a stage change.
+webhook-stage-moved = amoCRM: el negocio “{ $deal }” pasó a { $stage } ({ $pipeline }) — { $url }
+webhook-stage-moved-by = amoCRM: { $user } movió el negocio “{ $deal }” a { $stage } ({ $pipeline }) — { $url }
+webhook-stage-won = amoCRM: el negocio “{ $deal }” se ganó — { $url }
+webhook-stage-won-by = amoCRM: { $user } marcó el negocio “{ $deal }” como ganado — { $url }
+webhook-stage-lost = amoCRM: el negocio “{ $deal }” se perdió — { $url }
+webhook-stage-lost-by = amoCRM: { $user } marcó el negocio “{ $deal }” como perdido — { $url }

@@ -50,3 +50,11 @@ comment-posted = O comentário foi adicionado.
 ## A note in the feed, its author shown beside its time.
 
 feed-note-title = Nota
+
+# A private comment in the Usedesk ticket a deal was created from, when amoCRM reports a stage change.
+webhook-stage-moved = amoCRM: o negócio “{ $deal }” passou para { $stage } ({ $pipeline }) — { $url }
+webhook-stage-moved-by = amoCRM: { $user } moveu o negócio “{ $deal }” para { $stage } ({ $pipeline }) — { $url }
+webhook-stage-won = amoCRM: o negócio “{ $deal }” foi ganho — { $url }
+webhook-stage-won-by = amoCRM: { $user } marcou o negócio “{ $deal }” como ganho — { $url }
+webhook-stage-lost = amoCRM: o negócio “{ $deal }” foi perdido — { $url }
+webhook-stage-lost-by = amoCRM: { $user } marcou o negócio “{ $deal }” como perdido — { $url }

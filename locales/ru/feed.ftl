@@ -52,3 +52,11 @@ comment-posted = Комментарий добавлен.
 ## A note in the feed, its author shown beside its time.
 
 feed-note-title = Примечание
+
+# A private comment in the Usedesk ticket a deal was created from, when amoCRM reports a stage change.
+webhook-stage-moved = amoCRM: сделка «{ $deal }» перешла на этап «{ $stage }» ({ $pipeline }) — { $url }
+webhook-stage-moved-by = amoCRM: { $user } перевёл(а) сделку «{ $deal }» на этап «{ $stage }» ({ $pipeline }) — { $url }
+webhook-stage-won = amoCRM: сделка «{ $deal }» успешно реализована — { $url }
+webhook-stage-won-by = amoCRM: { $user } отметил(а) сделку «{ $deal }» как успешно реализованную — { $url }
+webhook-stage-lost = amoCRM: сделка «{ $deal }» закрыта и не реализована — { $url }
+webhook-stage-lost-by = amoCRM: { $user } закрыл(а) сделку «{ $deal }» как нереализованную — { $url }

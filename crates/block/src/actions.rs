@@ -143,6 +143,7 @@ async fn settings_page(app: &App, scope: &Scope, saved: bool) -> Result<Response
             create: app.action(scope, ActionKind::TriggerSecret, None),
             endpoint: app.url("api/freeCreateLead").to_string(),
         },
+        connection: app.action(scope, ActionKind::Connection, None),
     };
     Ok(app.page(StatusCode::OK, scope.lang, &page))
 }

@@ -22,7 +22,7 @@ use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, deals, extract, messages};
+use crate::{Error, actions, connection, deals, extract, messages};
 use domain::store::ConnectionId;
 
 /// Every route, with the label its metrics and logs use.
@@ -40,6 +40,11 @@ pub(crate) enum Route {
     TriggerSecret,
     DealCard,
     Comment,
+    Connection,
+    Disconnect,
+    StageComments,
+    Webhook,
+    DisconnectHook,
     Preview,
     Healthz,
     Readyz,
@@ -66,6 +71,13 @@ const ROUTES: &[(&str, Route, &str)] = &[
     ("/action/trigger-secret", Route::TriggerSecret, "POST"),
     ("/deal", Route::DealCard, "GET"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
+    // The gear's connection page and its forms: plain pages, never run in place.
+    ("/action/connection", Route::Connection, "GET"),
+    ("/action/disconnect", Route::Disconnect, "POST"),
+    ("/action/stage-comments", Route::StageComments, "POST"),
+    // What amoCRM calls on its own: account webhooks (secret in the query) and the signed disconnect hook.
+    ("/hooks/amocrm", Route::Webhook, "POST"),
+    ("/hooks/amocrm/disconnect", Route::DisconnectHook, "GET"),
     ("/preview", Route::Preview, "GET"),
     ("/healthz", Route::Healthz, "GET"),
     ("/readyz", Route::Readyz, "GET"),
@@ -279,6 +291,18 @@ impl App {
             (Route::Comment, Method::POST) => {
                 extract::action(self, request, &[K::Comment], deals::comment).await
             }
+            (Route::Connection, Method::GET) => {
+                extract::page(self, request, &[K::Connection], connection::page).await
+            }
+            (Route::Disconnect, Method::POST) => {
+                extract::action(self, request, &[K::Disconnect], connection::disconnect).await
+            }
+            (Route::StageComments, Method::POST) => {
+                let kinds = [K::StageComments];
+                extract::action(self, request, &kinds, connection::stage_comments).await
+            }
+            (Route::Webhook, Method::POST) => crate::hooks::webhook(self, request).await,
+            (Route::DisconnectHook, Method::GET) => crate::hooks::disconnect(self, request).await,
             (Route::Preview, Method::GET) => self.preview(&request),
             (Route::Healthz, Method::GET) => web::text(StatusCode::OK, "ok"),
             (Route::Readyz, Method::GET) => self.readiness().await,

@@ -336,6 +336,25 @@ async fn complete(
         Ok(login) => login,
         Err(e) => return Err(login_refused(app, &context, &host, referer, e).await),
     };
+    // Webhooks make amoCRM's own changes reach the block at once; without them it refreshes on its TTLs.
+    let user = match app
+        .domain()
+        .connect_webhooks(
+            &login.connection,
+            &app.url(crate::hooks::WEBHOOK_PATH),
+            context.lang.code(),
+        )
+        .await
+    {
+        Ok(details) => {
+            tracing::info!(connection = %login.connection.id, subscription = ?details.subscription, "amoCRM webhooks after login");
+            details.user_name
+        }
+        Err(e) => {
+            tracing::warn!(error = %domain::Report(&e), "could not record the login's details or subscribe webhooks");
+            None
+        }
+    };
     tracing::info!(
         connection = %login.connection.id,
         usedesk_account = %login.account.fingerprint,
@@ -345,6 +364,7 @@ async fn complete(
     Ok(PageView::OAuthSuccess {
         host: host.as_str().to_owned(),
         account: login.account,
+        user,
     })
 }
 

@@ -42,6 +42,12 @@ pub(crate) enum ActionKind {
     SaveSettings,
     /// Create or rotate the connection's trigger secret, and show it once (a write).
     TriggerSecret,
+    /// Open the connection's page: amoCRM account and user, webhook, Disconnect and Reconnect.
+    Connection,
+    /// Disconnect: delete the tokens, unsubscribe the webhook, keep the settings only when asked (a write).
+    Disconnect,
+    /// Turn the stage-change comments in tickets on or off (a write; the subject is 1 for on, 0 for off).
+    StageComments,
 }
 
 impl ActionKind {
@@ -57,6 +63,9 @@ impl ActionKind {
             Self::Comment => "action/comment",
             Self::Settings | Self::SaveSettings => "action/settings",
             Self::TriggerSecret => "action/trigger-secret",
+            Self::Connection => "action/connection",
+            Self::Disconnect => "action/disconnect",
+            Self::StageComments => "action/stage-comments",
         }
     }
 
@@ -65,7 +74,7 @@ impl ActionKind {
     pub(crate) fn is_page_link(self) -> bool {
         matches!(
             self,
-            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings
+            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings | Self::Connection
         )
     }
 }

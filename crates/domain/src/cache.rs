@@ -168,4 +168,22 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
             }
         }
     }
+
+    /// Expires every key whose key and stored value match `pred`. A key whose value is being loaded right now
+    /// (its slot is busy) is asked with `None`: its load may have begun before the change this reports.
+    pub fn invalidate_values(&self, pred: impl Fn(&K, Option<&V>) -> bool) {
+        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        for (key, entry) in slots.iter() {
+            let hit = match entry.slot.try_lock() {
+                Ok(slot) => slot
+                    .value
+                    .as_ref()
+                    .is_some_and(|(v, ..)| pred(key, Some(v))),
+                Err(_) => pred(key, None),
+            };
+            if hit {
+                entry.epoch.fetch_add(1, Ordering::AcqRel);
+            }
+        }
+    }
 }

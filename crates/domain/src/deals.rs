@@ -192,6 +192,10 @@ impl Domain {
             }
         }
         let url = deal_url(connection.amo_host.trim_end_matches('/'), created.id);
+        if let Some(ticket) = ctx.ticket_id {
+            self.remember_deal_ticket(connection.id, created.id, ticket)
+                .await;
+        }
         self.comment_in_ticket(&connection, ctx, "deal", &name, &url)
             .await;
         Ok(CreatedRef {

@@ -13,6 +13,7 @@ pub mod cache;
 mod card;
 mod contacts;
 mod deals;
+mod disconnect;
 mod error;
 pub mod fields;
 pub mod identity;
@@ -29,6 +30,7 @@ mod ticket;
 mod tokens;
 mod trigger;
 pub mod trigger_secret;
+mod webhooks;
 
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
 pub use contacts::NewContactInput;
@@ -43,6 +45,10 @@ pub use settings::FieldSettings;
 pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
 pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
+pub use webhooks::{
+    ConnectionDetails, LoginDetails, StageComment, StageCommentFacts, StageOutcome, Subscription,
+    WEBHOOK_EVENTS, WebhookReceipt, WebhookVerdict,
+};
 
 /// Now, as unix seconds.
 pub fn now() -> i64 {

@@ -163,6 +163,77 @@ pub struct ConnectionNotice {
     pub seen_at: Option<i64>,
 }
 
+/// What the service knows about a connection besides its tokens: the amoCRM account and user it acts as, the
+/// language of its login, its webhook subscription and its options. Written at login; `Default` is "nothing known".
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectionMeta {
+    /// The amoCRM account's id (what the "disconnect" hook names).
+    pub amo_account_id: Option<i64>,
+    /// The amoCRM user the tokens act as.
+    pub amo_user_id: Option<i64>,
+    /// That user's name, as amoCRM gave it at login.
+    pub amo_user_name: Option<String>,
+    /// When the connection was last logged in, unix seconds.
+    pub connected_at: Option<i64>,
+    /// The language of the block that logged in (what stage-change comments are written in), e.g. `ru`.
+    pub lang: Option<String>,
+    /// The hash of the secret in the webhook URL; `None` while no webhook is subscribed.
+    pub webhook_secret_hash: Option<String>,
+    /// The URL amoCRM posts the webhooks to (it carries the secret, so it is never shown).
+    pub webhook_destination: Option<String>,
+    /// When the webhook was subscribed, unix seconds.
+    pub webhook_at: Option<i64>,
+    /// Whether a stage change of a deal created from a ticket adds a private comment to that ticket.
+    pub stage_comments: bool,
+}
+
+impl Default for ConnectionMeta {
+    fn default() -> Self {
+        Self {
+            amo_account_id: None,
+            amo_user_id: None,
+            amo_user_name: None,
+            connected_at: None,
+            lang: None,
+            webhook_secret_hash: None,
+            webhook_destination: None,
+            webhook_at: None,
+            stage_comments: true,
+        }
+    }
+}
+
+impl fmt::Debug for ConnectionMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The destination carries the webhook secret; neither it nor the hash belongs in a log.
+        f.debug_struct("ConnectionMeta")
+            .field("amo_account_id", &self.amo_account_id)
+            .field("amo_user_id", &self.amo_user_id)
+            .field("connected_at", &self.connected_at)
+            .field("lang", &self.lang)
+            .field(
+                "webhook",
+                &self.webhook_secret_hash.as_ref().map(|_| "[set]"),
+            )
+            .field("webhook_at", &self.webhook_at)
+            .field("stage_comments", &self.stage_comments)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stage change reported by amoCRM, as the store decides whether it is new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageChange {
+    /// The deal.
+    pub deal_id: i64,
+    /// The stage it moved to.
+    pub status_id: i64,
+    /// The stage it came from, when amoCRM says.
+    pub old_status_id: Option<i64>,
+    /// When it changed, unix seconds, when amoCRM says.
+    pub changed_at: Option<i64>,
+}
+
 /// Errors a store reports.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -347,6 +418,54 @@ pub trait Store: Send + Sync + 'static {
         connection: ConnectionId,
         at: i64,
     ) -> Result<Vec<ConnectionNotice>, StoreError>;
+
+    /// The connection's [`ConnectionMeta`]; `None` when none was written.
+    async fn get_connection_meta(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Option<ConnectionMeta>, StoreError>;
+
+    /// Writes the connection's [`ConnectionMeta`], replacing what was there.
+    async fn save_connection_meta(
+        &self,
+        connection: ConnectionId,
+        meta: &ConnectionMeta,
+    ) -> Result<(), StoreError>;
+
+    /// The connections whose amoCRM account has this id.
+    async fn connections_of_amo_account(
+        &self,
+        amo_account_id: i64,
+    ) -> Result<Vec<ConnectionId>, StoreError>;
+
+    /// Remembers that a deal was created from a Usedesk ticket (the first ticket wins).
+    async fn remember_deal_ticket(
+        &self,
+        connection: ConnectionId,
+        deal_id: i64,
+        ticket_id: i64,
+        at: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Claims a stage change of a deal created from a ticket, so it is commented on once: returns the ticket when
+    /// the deal has one and the change is newer than the last claimed one (a later time; or the same time,
+    /// continuing from the last claimed stage; or, with no time, another stage). Atomic: of concurrent claims of
+    /// one change, one wins.
+    async fn claim_stage_change(
+        &self,
+        connection: ConnectionId,
+        change: &StageChange,
+    ) -> Result<Option<i64>, StoreError>;
+
+    /// Disconnects: drops the amoCRM and Usedesk tokens (the connection needs a login), its webhook subscription
+    /// and login details; and, unless `keep_settings`, its links, field choices and deals' tickets. One
+    /// transaction. Returns `false` when there is no such connection.
+    async fn disconnect(
+        &self,
+        connection: ConnectionId,
+        keep_settings: bool,
+        at: i64,
+    ) -> Result<bool, StoreError>;
 
     /// Records a single-use nonce until `expires_at` (unix seconds). Returns `false` when it was already used.
     async fn consume_nonce(&self, nonce: &str, expires_at: i64) -> Result<bool, StoreError>;

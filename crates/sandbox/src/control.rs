@@ -17,6 +17,21 @@ struct Latency {
     millis: u64,
 }
 
+/// The body of `POST /__sandbox/move-lead`: a stage change made "in amoCRM" by a user.
+#[derive(Debug, Deserialize)]
+struct MoveLead {
+    lead_id: i64,
+    status_id: i64,
+    #[serde(default)]
+    pipeline_id: Option<i64>,
+    #[serde(default = "default_mover")]
+    user_id: i64,
+}
+
+fn default_mover() -> i64 {
+    crate::seed::USER_ALBUS
+}
+
 /// Answers one control request.
 pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response<Body> {
     let route = path.trim_start_matches("/__sandbox/").trim_end_matches('/');
@@ -66,6 +81,22 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) 
             shared.expire_access_tokens();
             no_content()
         }
+        (Method::POST, "move-lead") => match serde_json::from_slice::<MoveLead>(body) {
+            Ok(m) => match crate::amocrm::move_lead(shared, m.lead_id, m.status_id, m.pipeline_id, m.user_id) {
+                Ok(()) => no_content(),
+                Err(why) => bad_request(&why),
+            },
+            Err(e) => bad_request(&format!(
+                "expected {{\"lead_id\", \"status_id\", \"pipeline_id\"?, \"user_id\"?}}: {e}"
+            )),
+        },
+        (Method::GET, "webhooks") => json(
+            StatusCode::OK,
+            &json!(crate::amocrm::webhooks(shared)
+                .into_iter()
+                .map(|(destination, disabled)| json!({"destination": destination, "disabled": disabled}))
+                .collect::<Vec<_>>()),
+        ),
         (Method::GET, "usedesk-comments") => json(
             StatusCode::OK,
             &serde_json::to_value(shared.usedesk_comments()).unwrap_or_default(),

@@ -62,6 +62,9 @@ pub(crate) enum ApiError {
     /// The request carries no valid bearer token.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
+    /// The user lacks the rights for this (e.g. an administrator-only endpoint).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
 }
 
 impl ApiError {
@@ -105,6 +108,9 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 &base(401, "Unauthorized", &detail),
             ),
+            ApiError::Forbidden(detail) => {
+                problem(StatusCode::FORBIDDEN, &base(403, "Forbidden", &detail))
+            }
         }
     }
 }

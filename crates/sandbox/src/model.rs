@@ -131,6 +131,20 @@ pub(crate) struct Event {
     pub value_after: Value,
 }
 
+/// A webhook subscription.
+#[derive(Debug, Clone)]
+pub(crate) struct Webhook {
+    pub id: i64,
+    pub destination: String,
+    pub settings: Vec<String>,
+    pub sort: i64,
+    pub disabled: bool,
+    /// Failed deliveries in a row.
+    pub failures: u32,
+    pub created_at: i64,
+    pub created_by: i64,
+}
+
 /// The whole account.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Crm {
@@ -148,6 +162,12 @@ pub(crate) struct Crm {
     pub next_note_id: i64,
     pub next_company_id: i64,
     pub next_event_seq: u64,
+    pub webhooks: Vec<Webhook>,
+    pub next_webhook_id: i64,
+    /// Deliveries raised by the request being handled, sent once it is answered.
+    pub outbox: Vec<crate::amocrm::Outgoing>,
+    /// Deliveries sent (answered or not), oldest first, the last thousand.
+    pub webhook_log: Vec<crate::amocrm::Outgoing>,
 }
 
 impl Crm {

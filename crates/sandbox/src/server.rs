@@ -164,6 +164,53 @@ impl Sandbox {
         self.shared.expire_access_tokens();
     }
 
+    /// Moves lead `lead_id` to stage `status_id` (in `pipeline_id`, or its own) as user `by` would in amoCRM:
+    /// the events feed records it and the subscribed webhooks are posted to, like any change. An error says why
+    /// the move is not possible.
+    pub fn move_lead(
+        &self,
+        lead_id: i64,
+        status_id: i64,
+        pipeline_id: Option<i64>,
+        by: i64,
+    ) -> Result<(), String> {
+        amocrm::move_lead(&self.shared, lead_id, status_id, pipeline_id, by)?;
+        let outbox = std::mem::take(&mut crate::state::lock(&self.shared.crm).outbox);
+        amocrm::send_webhooks(&self.shared, outbox);
+        Ok(())
+    }
+
+    /// The account uninstalls the integration: every token is revoked, and the query amoCRM sends (GET) to the
+    /// integration's disconnect URL is returned — `client_uuid`, `account_id` and `signature`, the hex
+    /// HMAC-SHA256 of `"{client_id}|{account_id}"` keyed with the client secret.
+    pub fn uninstall(&self) -> String {
+        use hmac::Mac as _;
+        self.shared.revoke_all_tokens();
+        let config = &self.shared.config;
+        let account_id = crate::seed::ACCOUNT_ID;
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(config.oauth_client_secret.as_bytes())
+                .expect("HMAC takes a key of any length");
+        mac.update(format!("{}|{account_id}", config.oauth_client_id).as_bytes());
+        let signature = hex::encode(mac.finalize().into_bytes());
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_uuid", &config.oauth_client_id)
+            .append_pair("account_id", &account_id.to_string())
+            .append_pair("signature", &signature)
+            .finish()
+    }
+
+    /// The account's webhook subscriptions: (destination, whether it was disabled after failed deliveries).
+    pub fn webhooks(&self) -> Vec<(String, bool)> {
+        amocrm::webhooks(&self.shared)
+    }
+
+    /// The webhook deliveries sent so far (answered or not), oldest first: (destination, form body). Lets a
+    /// test replay one, as amoCRM does when it retries.
+    pub fn webhook_log(&self) -> Vec<(String, String)> {
+        amocrm::webhook_log(&self.shared)
+    }
+
     /// The comments posted through Usedesk's `POST /create/comment`, oldest first.
     pub fn usedesk_comments(&self) -> Vec<UsedeskComment> {
         self.shared.usedesk_comments()
@@ -229,7 +276,15 @@ async fn serve(
     connections.shutdown().await;
 }
 
-async fn dispatch(shared: &Shared, side: Side, request: Request<Incoming>) -> Response<Body> {
+async fn dispatch(shared: &Arc<Shared>, side: Side, request: Request<Incoming>) -> Response<Body> {
+    let response = answer(shared, side, request).await;
+    // The changes the request made reach subscribed webhooks after it is answered, as in amoCRM.
+    let outbox = std::mem::take(&mut crate::state::lock(&shared.crm).outbox);
+    amocrm::send_webhooks(shared, outbox);
+    response
+}
+
+async fn answer(shared: &Shared, side: Side, request: Request<Incoming>) -> Response<Body> {
     let (parts, body) = request.into_parts();
     let body: Bytes = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),

@@ -200,6 +200,7 @@ fn the_gear_s_trigger_secret_button_and_the_secret_it_shows_are_found() {
                 create: action("action/trigger-secret"),
                 endpoint: action("api/freeCreateLead").url,
             },
+            connection: action("action/connection"),
         },
         &DISPLAY,
     );

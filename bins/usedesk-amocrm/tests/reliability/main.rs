@@ -10,3 +10,4 @@ mod hostile;
 mod limits;
 mod replicas;
 mod startup;
+mod webhooks;

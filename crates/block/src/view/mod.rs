@@ -10,6 +10,7 @@ pub mod model;
 
 mod block;
 mod card;
+mod connection;
 mod forms;
 mod page;
 mod preview;

@@ -115,6 +115,8 @@ pub enum PageView {
         host: String,
         /// The Usedesk account now connected.
         account: UsedeskAccountLabel,
+        /// The amoCRM user the block's actions appear as, when known.
+        user: Option<String>,
     },
     /// The OAuth flow failed: why.
     OAuthFailure(OAuthFailure),
@@ -160,9 +162,13 @@ pub enum PageView {
         saved: bool,
         /// Whether the connection has a trigger secret, and the button that creates or rotates it.
         trigger_secret: TriggerSecretSection,
+        /// The link to the connection's page (account, user, Disconnect, Reconnect).
+        connection: Action,
     },
     /// A trigger secret just created or rotated, shown this once, with how to use it in a Usedesk trigger.
     TriggerSecret(Box<TriggerSecretPage>),
+    /// The connection: amoCRM account and user, since when, the webhook, Disconnect and Reconnect.
+    Connection(Box<ConnectionPage>),
     /// A deal's card with its feed and a comment form.
     DealCard {
         /// The card.
@@ -210,6 +216,21 @@ pub struct TriggerSecretSection {
     pub create: Action,
     /// The absolute URL triggers post to (`…/api/freeCreateLead`).
     pub endpoint: String,
+}
+
+/// The gear's connection page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionPage {
+    /// What the service knows about the connection.
+    pub details: domain::ConnectionDetails,
+    /// The stage-comments form (its token says which way it switches).
+    pub stage_comments: Action,
+    /// The Disconnect form.
+    pub disconnect: Action,
+    /// "Reconnect as another amoCRM user": a login link, when the Usedesk token is stored.
+    pub reconnect: Option<String>,
+    /// What was just done: `None`, or whether a disconnect kept the settings.
+    pub disconnected: Option<bool>,
 }
 
 /// The page that shows a new trigger secret once.

@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, forms, secret, settings};
+use super::{card, connection, forms, secret, settings};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -69,18 +69,30 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             sealed: sealed.clone(),
         }
         .render(),
-        PageView::OAuthSuccess { host, account } => success(
-            tr,
-            tr.t("oauth-success"),
-            vec![tr.args2(
-                "oauth-success-joined",
-                ("account", &tr.usedesk_account(account)),
-                ("host", host),
-            )],
-            None,
-            vec![tr.t("oauth-success-all-agents"), tr.t("oauth-success-hint")],
-        )
-        .render(),
+        PageView::OAuthSuccess {
+            host,
+            account,
+            user,
+        } => {
+            let mut hints = vec![tr.t("oauth-success-all-agents")];
+            hints.extend(
+                user.as_deref()
+                    .map(|u| tr.arg("connection-user", "user", u)),
+            );
+            hints.push(tr.t("oauth-success-hint"));
+            success(
+                tr,
+                tr.t("oauth-success"),
+                vec![tr.args2(
+                    "oauth-success-joined",
+                    ("account", &tr.usedesk_account(account)),
+                    ("host", host),
+                )],
+                None,
+                hints,
+            )
+            .render()
+        }
         PageView::OAuthFailure(OAuthFailure::NotPinned { account, host }) => {
             let mut page = failed(
                 tr,
@@ -141,8 +153,10 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             settings,
             saved,
             trigger_secret,
-        } => settings::settings(tr, submit, settings, *saved, trigger_secret),
+            connection,
+        } => settings::settings(tr, submit, settings, *saved, trigger_secret, connection),
         PageView::TriggerSecret(page) => secret::render(tr, page),
+        PageView::Connection(page) => connection::render(tr, page),
         PageView::DealCard {
             card,
             comment,

@@ -34,6 +34,8 @@ struct Settings {
     users: Vec<Row>,
     fields: Vec<Row>,
     secret: SecretSection,
+    /// The link to the connection's page (`page/connection_link.html`).
+    connection: Option<String>,
     /// The read-only fields' focus handler and the filter box's input handler, allowed by the page's policy.
     select: &'static str,
     filter: &'static str,
@@ -188,6 +190,7 @@ pub(crate) fn settings(
     settings: &FieldSettings,
     saved: bool,
     trigger_secret: &TriggerSecretSection,
+    connection: &Action,
 ) -> askama::Result<String> {
     let choices = |chosen: &[domain::FieldKey]| -> Vec<Choice> {
         settings
@@ -230,6 +233,7 @@ pub(crate) fn settings(
         secret: secret_section(&tr, trigger_secret),
         select: crate::http::SELECT_ON_FOCUS,
         filter: crate::http::FILTER_ROWS,
+        connection: super::style::action_href(connection),
     }
     .render()
 }

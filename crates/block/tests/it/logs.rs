@@ -89,6 +89,7 @@ async fn logs_name_each_request_and_never_carry_a_token_or_secret() {
         .expect(1)
         .mount(&app.amo)
         .await;
+    app.mount_login_follow_up().await;
     let mut request = app.block_request();
     request["secret_key"] = Value::from("block-secret-1");
 

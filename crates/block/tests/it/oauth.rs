@@ -62,6 +62,7 @@ async fn mount_token_exchange(app: &TestApp, times: u64) {
         .expect(times)
         .mount(&app.amo)
         .await;
+    app.mount_login_follow_up().await;
 }
 
 #[tokio::test]

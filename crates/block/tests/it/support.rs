@@ -375,6 +375,19 @@ impl TestApp {
         .await;
     }
 
+    /// What a login does after the code exchange: reads the account and its users, and subscribes the webhook.
+    pub async fn mount_login_follow_up(&self) {
+        self.mount_get("/api/v4/account", fixture!("amocrm/account.json"))
+            .await;
+        self.mount_get("/api/v4/users", fixture!("amocrm/users.json"))
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/api/v4/webhooks"))
+            .respond_with(hal(fixture!("amocrm/webhook_created.json")))
+            .mount(&self.amo)
+            .await;
+    }
+
     /// A GET of `route` answered with `body`.
     pub async fn mount_get(&self, route: &str, body: &str) {
         Mock::given(method("GET"))

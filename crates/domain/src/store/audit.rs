@@ -83,6 +83,8 @@ stored_text! {
         TriggerSecretCreate = "trigger_secret.create",
         /// A connection's trigger secret was replaced.
         TriggerSecretRotate = "trigger_secret.rotate",
+        /// A connection was disconnected (its tokens deleted), from the gear or by amoCRM's hook.
+        Disconnect = "connection.disconnect",
     }
 }
 

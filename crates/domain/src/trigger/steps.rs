@@ -318,6 +318,8 @@ impl Domain {
             )
             .await;
         }
+        self.remember_deal_ticket(run.connection.id, lead_id, run.payload.ticket_id)
+            .await;
         self.comment_in_ticket(&run.connection, &run.ctx, "deal", lead_name, url)
             .await;
     }

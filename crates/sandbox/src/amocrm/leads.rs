@@ -183,6 +183,7 @@ fn commit_new(crm: &mut Crm, mut lead: Lead, user_id: i64) -> i64 {
     }
     let after = crate::model::lead_status_value(lead.status_id, lead.pipeline_id);
     let at = lead.created_at;
+    crm.emit_lead("add", &lead, None);
     crm.leads.insert(id, lead);
     crm.push_event("lead_added", id, user_id, at, json!([]), after);
     id

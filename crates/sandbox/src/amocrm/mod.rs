@@ -7,6 +7,7 @@ mod feed;
 mod leads;
 mod links;
 mod metadata;
+mod webhooks;
 mod writes;
 
 use std::time::Duration;
@@ -15,6 +16,8 @@ use bytes::Bytes;
 use http::{Method, Response};
 use serde_json::Value;
 use tokio::time::Instant;
+
+pub(crate) use webhooks::{Outgoing, send as send_webhooks};
 
 use crate::error::ApiError;
 use crate::faults::FaultMode;
@@ -157,12 +160,59 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["leads", id, "notes"] if get => feed::list_notes(crm, ctx, Some(parse_id(id)?)),
         ["leads", id, "notes"] if post => feed::create_notes(crm, ctx, Some(parse_id(id)?)),
         ["events"] if get => feed::list_events(crm, ctx),
+        ["webhooks"] if get => webhooks::list(crm, ctx),
+        ["webhooks"] if post => webhooks::subscribe(crm, ctx),
+        ["webhooks"] if m == Method::DELETE => webhooks::unsubscribe(crm, ctx),
         ["events", "types"] if get => Ok(feed::event_types(ctx)),
-        ["account" | "users" | "contacts" | "leads" | "events"]
+        ["account" | "users" | "contacts" | "leads" | "events" | "webhooks"]
         | ["users" | "contacts" | "leads", _]
         | ["leads" | "events", _, _] => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// Moves a lead to another stage as user `by` would in amoCRM's interface: the change is validated like an API
+/// update, recorded in the events feed and queued for the subscribed webhooks.
+pub(crate) fn move_lead(
+    shared: &Shared,
+    lead_id: i64,
+    status_id: i64,
+    pipeline_id: Option<i64>,
+    by: i64,
+) -> Result<(), String> {
+    let mut crm = lock(&shared.crm);
+    let mut item = serde_json::json!({ "status_id": status_id });
+    if let Some(pipeline_id) = pipeline_id {
+        item["pipeline_id"] = pipeline_id.into();
+    }
+    let mut errors = Vec::new();
+    let plan = writes::plan_update(&crm, lead_id, &item, by, &mut errors).ok_or_else(|| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.path, e.detail))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    plan.commit(&mut crm, by);
+    Ok(())
+}
+
+/// The subscribed webhooks: (destination, whether amoCRM disabled it).
+pub(crate) fn webhooks(shared: &Shared) -> Vec<(String, bool)> {
+    lock(&shared.crm)
+        .webhooks
+        .iter()
+        .map(|h| (h.destination.clone(), h.disabled))
+        .collect()
+}
+
+/// The deliveries sent so far, oldest first: (destination, form body).
+pub(crate) fn webhook_log(shared: &Shared) -> Vec<(String, String)> {
+    lock(&shared.crm)
+        .webhook_log
+        .iter()
+        .map(|d| (d.destination.clone(), d.body.clone()))
+        .collect()
 }
 
 /// A numeric path segment; anything else names no entity.

@@ -78,6 +78,12 @@ impl UpdatePlan {
     pub(super) fn commit(self, crm: &mut Crm, user_id: i64) {
         let at = self.lead.updated_at;
         let id = self.lead.id;
+        let old = crm.leads.get(&id).map(|l| (l.pipeline_id, l.status_id));
+        let moved = old.filter(|o| *o != (self.lead.pipeline_id, self.lead.status_id));
+        crm.emit_lead("update", &self.lead, moved);
+        if moved.is_some() {
+            crm.emit_lead("status", &self.lead, moved);
+        }
         crm.leads.insert(id, self.lead);
         for (kind, before, after) in self.events {
             crm.push_event(&kind, id, user_id, at, before, after);

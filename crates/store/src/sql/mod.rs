@@ -7,7 +7,7 @@
 //!
 //! One file per table, each an `impl SqlStore` block: `connections.rs`, `trigger_secrets.rs`, `refresh.rs`
 //! (the refresh lock), `links.rs` (links and field choices), `idempotency.rs`, `audit.rs`, `notices.rs`,
-//! `nonces.rs`; `open.rs` opens the pool. Rust allows one `impl Store for SqlStore`, so the one below only
+//! `nonces.rs`, `meta.rs` (login details, webhooks, deals' tickets, disconnecting); `open.rs` opens the pool. Rust allows one `impl Store for SqlStore`, so the one below only
 //! delegates to them.
 
 use std::collections::HashMap;
@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use domain::store::{
-    AuditEntry, Connection, ConnectionId, ConnectionNotice, FieldChoices, IdempotencyClaim,
-    RefreshGuard, Store, StoreError, StoredTokens, TriggerSecretRecord,
+    AuditEntry, Connection, ConnectionId, ConnectionMeta, ConnectionNotice, FieldChoices,
+    IdempotencyClaim, RefreshGuard, StageChange, Store, StoreError, StoredTokens,
+    TriggerSecretRecord,
 };
 use secrecy::SecretString;
 use sqlx::{PgPool, SqlitePool};
@@ -80,6 +81,7 @@ mod audit;
 mod connections;
 mod idempotency;
 mod links;
+mod meta;
 mod nonces;
 mod notices;
 mod open;
@@ -288,6 +290,57 @@ impl Store for SqlStore {
         at: i64,
     ) -> Result<Vec<ConnectionNotice>, StoreError> {
         self.mark_and_take_notices(connection, at).await
+    }
+
+    async fn get_connection_meta(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Option<ConnectionMeta>, StoreError> {
+        self.meta_of(connection).await
+    }
+
+    async fn save_connection_meta(
+        &self,
+        connection: ConnectionId,
+        meta: &ConnectionMeta,
+    ) -> Result<(), StoreError> {
+        self.upsert_meta(connection, meta).await
+    }
+
+    async fn connections_of_amo_account(
+        &self,
+        amo_account_id: i64,
+    ) -> Result<Vec<ConnectionId>, StoreError> {
+        self.connections_with_account(amo_account_id).await
+    }
+
+    async fn remember_deal_ticket(
+        &self,
+        connection: ConnectionId,
+        deal_id: i64,
+        ticket_id: i64,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.insert_deal_ticket(connection, deal_id, ticket_id, at)
+            .await
+    }
+
+    async fn claim_stage_change(
+        &self,
+        connection: ConnectionId,
+        change: &StageChange,
+    ) -> Result<Option<i64>, StoreError> {
+        self.claim_change(connection, change).await
+    }
+
+    async fn disconnect(
+        &self,
+        connection: ConnectionId,
+        keep_settings: bool,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        self.drop_connection_access(connection, keep_settings, at)
+            .await
     }
 
     async fn consume_nonce(&self, nonce: &str, expires_at: i64) -> Result<bool, StoreError> {

