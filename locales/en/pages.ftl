@@ -55,6 +55,10 @@ action-failed = The action failed: { $reason }
 
 usedesk-comment-deal-created = The deal “{ $name }” was created in amoCRM from this ticket: { $url }
 usedesk-comment-contact-created = The contact “{ $name }” was created in amoCRM from this ticket: { $url }
+amocrm-note-from-ticket = Created from Usedesk ticket #{ $ticket } “{ $subject }”: { $url }
+amocrm-note-from-ticket-no-subject = Created from Usedesk ticket #{ $ticket }: { $url }
+amocrm-note-by-agent = Created by the Usedesk agent { $agent }.
+amocrm-note-by-trigger = Created by a Usedesk trigger.
 
 ## Errors of the trigger API (freeCreateLead).
 

@@ -55,6 +55,10 @@ action-failed = No se pudo completar la acción: { $reason }
 
 usedesk-comment-deal-created = Se creó el negocio “{ $name }” en amoCRM a partir de este ticket: { $url }
 usedesk-comment-contact-created = Se creó el contacto “{ $name }” en amoCRM a partir de este ticket: { $url }
+amocrm-note-from-ticket = Creado desde el ticket de Usedesk n.º { $ticket } “{ $subject }”: { $url }
+amocrm-note-from-ticket-no-subject = Creado desde el ticket de Usedesk n.º { $ticket }: { $url }
+amocrm-note-by-agent = Lo creó el agente de Usedesk { $agent }.
+amocrm-note-by-trigger = Lo creó un disparador de Usedesk.
 
 ## Errors of the trigger API (freeCreateLead).
 

@@ -55,6 +55,10 @@ action-failed = Não foi possível concluir a ação: { $reason }
 
 usedesk-comment-deal-created = O negócio “{ $name }” foi criado no amoCRM a partir deste ticket: { $url }
 usedesk-comment-contact-created = O contato “{ $name }” foi criado no amoCRM a partir deste ticket: { $url }
+amocrm-note-from-ticket = Criado a partir do ticket nº { $ticket } do Usedesk “{ $subject }”: { $url }
+amocrm-note-from-ticket-no-subject = Criado a partir do ticket nº { $ticket } do Usedesk: { $url }
+amocrm-note-by-agent = Criado pelo agente do Usedesk { $agent }.
+amocrm-note-by-trigger = Criado por um gatilho do Usedesk.
 
 ## Errors of the trigger API (freeCreateLead).
 

@@ -57,6 +57,10 @@ action-failed = Не удалось выполнить действие: { $reas
 
 usedesk-comment-deal-created = Из этого тикета в amoCRM создана сделка «{ $name }»: { $url }
 usedesk-comment-contact-created = Из этого тикета в amoCRM создан контакт «{ $name }»: { $url }
+amocrm-note-from-ticket = Создано из тикета Usedesk №{ $ticket } «{ $subject }»: { $url }
+amocrm-note-from-ticket-no-subject = Создано из тикета Usedesk №{ $ticket }: { $url }
+amocrm-note-by-agent = Создал агент Usedesk { $agent }.
+amocrm-note-by-trigger = Создано триггером Usedesk.
 
 ## Errors of the trigger API (freeCreateLead).
 

@@ -29,6 +29,7 @@ mod ticket;
 mod tokens;
 mod trigger;
 pub mod trigger_secret;
+pub mod zone;
 
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
 pub use contacts::NewContactInput;
@@ -43,6 +44,7 @@ pub use settings::FieldSettings;
 pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
 pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
+pub use zone::{Zone, ZoneAt};
 
 /// Now, as unix seconds.
 pub fn now() -> i64 {

@@ -55,7 +55,7 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
     let tr = Tr::new(
         lang,
         Display {
-            utc_offset_minutes: 0,
+            zone: domain::Zone::utc().shared(),
             now: 0,
             default_country: None,
         },

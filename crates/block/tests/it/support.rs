@@ -375,6 +375,24 @@ impl TestApp {
         .await;
     }
 
+    /// The note back to the ticket that a contact or deal created from it gets (`notes` is its amoCRM notes
+    /// path), with the ticket Usedesk is asked for to quote its subject; each expected `times`.
+    pub async fn mount_ticket_note(&self, notes: &str, times: u64) {
+        Mock::given(method("POST"))
+            .and(path("/ticket"))
+            .respond_with(json_answer(fixture!("block/usedesk_ticket.json")))
+            .expect(times)
+            .mount(&self.usedesk)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(notes))
+            .and(wiremock::matchers::body_string_contains("Usedesk ticket #"))
+            .respond_with(hal(fixture!("amocrm/notes_created.json")))
+            .expect(times)
+            .mount(&self.amo)
+            .await;
+    }
+
     /// A GET of `route` answered with `body`.
     pub async fn mount_get(&self, route: &str, body: &str) {
         Mock::given(method("GET"))

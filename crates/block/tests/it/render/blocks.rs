@@ -62,6 +62,10 @@ block_snapshots! {
     block_shows_stale_data_of_another_day_with_its_date_when_amocrm_is_busy => "stale_busy",
     block_shows_stale_data_when_amocrm_blocked_access => "stale_blocked",
     block_says_amocrm_is_busy => "degraded_busy",
+    block_says_amocrm_is_busy_and_when_it_retries_in_the_accounts_zone => "degraded_busy_until",
+    block_says_until_when_amocrm_paused_the_integration_with_the_zone => "degraded_blocked_until",
+    block_shows_stale_data_and_when_a_busy_amocrm_is_retried => "stale_busy_until",
+    block_shows_stale_data_and_until_when_amocrm_paused_the_integration => "stale_blocked_until",
     block_says_requests_are_queued_here_and_when_the_data_will_come => "degraded_queued",
     block_says_the_data_will_come_in_one_second_in_the_singular => "degraded_queued_one_second",
     block_shows_stale_data_while_requests_are_queued_here => "stale_queued",
@@ -288,7 +292,7 @@ fn no_contact_offers_add_to_amocrm_with_the_client_data_in_hidden_get_fields() {
 }
 
 #[test]
-fn stale_data_of_today_shows_only_the_time_it_was_fetched() {
+fn stale_data_of_today_shows_only_the_time_it_was_fetched_with_the_zone() {
     // Arrange: fetched 25 minutes before 17:05 Moscow time.
     let view = Texts::real().stale(Degradation::Unavailable, 25 * 60);
 
@@ -297,7 +301,7 @@ fn stale_data_of_today_shows_only_the_time_it_was_fetched() {
 
     // Assert
     assert!(
-        html.contains("amoCRM is not answering; data as of 16:40."),
+        html.contains("amoCRM is not answering; data as of 16:40\u{a0}MSK."),
         "{html}"
     );
 }
