@@ -100,6 +100,15 @@ action-rejected = amoCRM refused the change: { $reason }
 preview-reload = Reload the block
 preview-error = The service did not answer. Check that it is running and try again.
 preview-subject = Subject
+preview-simulate = Simulate amoCRM
+preview-fault-none = Working normally (clear)
+preview-fault-down = Down (500)
+preview-fault-busy = Busy (429)
+preview-fault-blocked = Blocked (403)
+preview-fault-payment = Subscription ended (402)
+preview-fault-revoked = Access revoked
+preview-fault-slow = Slow (3 s)
+preview-comments = Private comments
 
 ## The trigger secret, shown once after it is created.
 

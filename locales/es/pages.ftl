@@ -100,6 +100,15 @@ action-rejected = amoCRM rechazó el cambio: { $reason }
 preview-reload = Actualizar el bloque
 preview-error = El servicio no respondió. Compruebe que está en funcionamiento e inténtelo de nuevo.
 preview-subject = Asunto
+preview-simulate = Simular amoCRM
+preview-fault-none = Funciona con normalidad (quitar)
+preview-fault-down = Caído (500)
+preview-fault-busy = Saturado (429)
+preview-fault-blocked = Bloqueado (403)
+preview-fault-payment = Suscripción finalizada (402)
+preview-fault-revoked = Acceso revocado
+preview-fault-slow = Lento (3 s)
+preview-comments = Comentarios privados
 
 ## The trigger secret, shown once after it is created.
 

@@ -100,6 +100,15 @@ action-rejected = O amoCRM recusou a alteração: { $reason }
 preview-reload = Atualizar o bloco
 preview-error = O serviço não respondeu. Verifique se ele está em execução e tente novamente.
 preview-subject = Assunto
+preview-simulate = Simular amoCRM
+preview-fault-none = Funcionando normalmente (limpar)
+preview-fault-down = Fora do ar (500)
+preview-fault-busy = Sobrecarregado (429)
+preview-fault-blocked = Bloqueado (403)
+preview-fault-payment = Assinatura encerrada (402)
+preview-fault-revoked = Acesso revogado
+preview-fault-slow = Lento (3 s)
+preview-comments = Comentários privados
 
 ## The trigger secret, shown once after it is created.
 

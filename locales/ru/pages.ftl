@@ -102,6 +102,15 @@ action-rejected = amoCRM не принял изменения: { $reason }
 preview-reload = Обновить блок
 preview-error = Сервис не ответил. Проверьте, что он запущен, и попробуйте снова.
 preview-subject = Тема
+preview-simulate = Имитировать amoCRM
+preview-fault-none = Работает нормально (сбросить)
+preview-fault-down = Недоступен (500)
+preview-fault-busy = Перегружен (429)
+preview-fault-blocked = Заблокирован (403)
+preview-fault-payment = Подписка закончилась (402)
+preview-fault-revoked = Доступ отозван
+preview-fault-slow = Медленный (3 с)
+preview-comments = Приватные комментарии
 
 ## The trigger secret, shown once after it is created.
 

@@ -335,7 +335,14 @@ impl App {
             .text("lang")
             .and_then(i18n::Lang::from_code)
             .unwrap_or(self.inner.config.default_language);
-        web::preview_page(view::render_preview(lang, preview))
+        // Only an http(s) origin goes into the page's policy.
+        let sandbox = preview
+            .sandbox_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(|u| u.origin().ascii_serialization());
+        web::preview_page(view::render_preview(lang, preview), sandbox.as_deref())
     }
 
     async fn readiness(&self) -> Response {

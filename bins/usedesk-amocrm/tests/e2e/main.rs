@@ -15,5 +15,6 @@ mod deals;
 mod languages;
 mod login;
 mod settings;
+mod stage;
 mod tools;
 mod trigger_secret;

@@ -40,6 +40,9 @@ pub struct Preview {
     pub samples: Vec<PreviewSample>,
     /// The languages to choose from.
     pub languages: Vec<Lang>,
+    /// The sandbox's amoCRM address in demo mode: the page then offers to simulate amoCRM failures (through
+    /// its `/__sandbox/faults` and `/__sandbox/revoke-tokens`) and shows the ticket's private comments.
+    pub sandbox_url: Option<String>,
 }
 
 /// One sample ticket for the preview.

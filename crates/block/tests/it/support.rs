@@ -208,6 +208,7 @@ impl TestApp {
                         .expect("the fixture is JSON"),
                 }],
                 languages: i18n::Lang::ALL.to_vec(),
+                sandbox_url: None,
             });
         }
         config.validate().expect("the test configuration is valid");
