@@ -112,6 +112,7 @@ fn degradation(e: &Error) -> Degradation {
 impl Domain {
     /// Everything the block shows for a ticket. Never fails: every failure is a state the agent can read.
     pub async fn block(&self, input: BlockInput) -> BlockOutcome {
+        let account = input.host.as_str().to_owned();
         let connection = match self
             .cached_connection(&input.usedesk_token, &input.host)
             .await
@@ -179,8 +180,32 @@ impl Domain {
                 } else {
                     None
                 };
-                degraded(&e, last)
+                degraded(&self.with_pause_end(e, &account).await, last)
             }
+        }
+    }
+
+    /// A block (403) or a 429 whose end amoCRM did not say: the account's pause in the rate limiter, set by that
+    /// very answer, says until when nothing is sent.
+    async fn with_pause_end(&self, e: Error, account: &str) -> Error {
+        let pause_end = async || {
+            self.inner
+                .deps
+                .limiter
+                .paused(account)
+                .await
+                .ok()
+                .flatten()
+                .map(|(until, _)| until)
+        };
+        match e {
+            Error::Blocked { until: None } => Error::Blocked {
+                until: pause_end().await,
+            },
+            Error::Busy { until: None } => Error::Busy {
+                until: pause_end().await,
+            },
+            other => other,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use domain::store::FieldChoices;
 use domain::{DealDraft, Error, FeedKind, FieldErrorCode, FieldKey, NewContactInput};
-use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::matchers::{body_partial_json, body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::harness::{World, json};
@@ -126,6 +126,21 @@ async fn a_valid_lead_is_created_linked_to_its_contact_with_its_note_and_a_ticke
         .respond_with(json("created_note.json"))
         .expect(1)
         .mount(&world.amo)
+        .await;
+    // The note back to the ticket is the deal's second note.
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/4500/notes"))
+        .and(body_string_contains(
+            "Created from Usedesk ticket #1002 “Broom broke”",
+        ))
+        .respond_with(json("created_note.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json("usedesk_ticket.json"))
+        .mount(&world.usedesk)
         .await;
     Mock::given(method("POST"))
         .and(path("/create/comment"))
