@@ -85,13 +85,15 @@ button-open-deal = Open deal
 ## Degraded states: amoCRM is slow, busy, blocked or failing.
 
 state-stale = amoCRM is not answering; data as of { $time }.
-state-busy = amoCRM is receiving too many requests right now. Try again in a minute.
+state-busy = amoCRM is busy: it is receiving too many requests. Refresh the block in a minute.
+state-busy-until = amoCRM is busy: it is receiving too many requests. Retrying at { $until }.
 state-queued = Many requests for this amoCRM account are queued here. The data will come in { $seconds ->
         [one] { $seconds } second
        *[other] { $seconds } seconds
     }.
-state-blocked = amoCRM has blocked access for this integration (403). The block is usually lifted after a while; if it is not, contact amoCRM support.
-state-payment-required = The amoCRM subscription has ended. Renew it in amoCRM to see the data again.
+state-blocked = amoCRM has paused this integration for a few minutes because requests came too often. Refresh the block later; if it lasts more than an hour, tell your administrator.
+state-blocked-until = amoCRM has paused this integration because requests came too often. Paused until { $until }: refresh the block after that.
+state-payment-required = The amoCRM subscription has ended: tell your administrator. The data will be back once the subscription is renewed in amoCRM.
 state-upstream-error = amoCRM answered with an error. Try refreshing the block a little later.
 state-timeout = amoCRM took too long to answer. Try refreshing the block.
 state-internal-error = Something went wrong on our side. If it happens again, give your administrator this reference: { $ref }.
@@ -118,13 +120,16 @@ deal-open-card = Open the deal card
 deal-updated = Updated
 user-by-id = User #{ $id }
 state-stale-busy = amoCRM is busy; data as of { $time }.
+state-stale-busy-until = amoCRM is busy, retrying at { $until }; data as of { $time }.
 state-stale-queued = Many requests for this amoCRM account are queued here; fresh data in { $seconds ->
         [one] { $seconds } second
        *[other] { $seconds } seconds
     }. Data as of { $time }.
-state-stale-blocked = amoCRM has blocked access; data as of { $time }.
-state-stale-payment = The amoCRM subscription has ended; data as of { $time }.
+state-stale-blocked = amoCRM has paused this integration for a few minutes; data as of { $time }.
+state-stale-blocked-until = amoCRM has paused this integration until { $until }; data as of { $time }.
+state-stale-payment = The amoCRM subscription has ended (tell your administrator); data as of { $time }.
 block-reference = Reference: { $ref }
 block-new-badge = New
 block-writes-paused = amoCRM is not accepting changes right now, so adding, linking and comments are switched off. “Open in amoCRM” still works.
 button-add-edit-first = Edit before adding
+block-admin-reference = For your administrator: reference { $ref }

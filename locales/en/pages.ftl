@@ -55,6 +55,10 @@ action-failed = The action failed: { $reason }
 
 usedesk-comment-deal-created = The deal “{ $name }” was created in amoCRM from this ticket: { $url }
 usedesk-comment-contact-created = The contact “{ $name }” was created in amoCRM from this ticket: { $url }
+amocrm-note-from-ticket = Created from Usedesk ticket #{ $ticket } “{ $subject }”: { $url }
+amocrm-note-from-ticket-no-subject = Created from Usedesk ticket #{ $ticket }: { $url }
+amocrm-note-by-agent = Created by the Usedesk agent { $agent }.
+amocrm-note-by-trigger = Created by a Usedesk trigger.
 
 ## Errors of the trigger API (freeCreateLead).
 
@@ -96,6 +100,15 @@ action-rejected = amoCRM refused the change: { $reason }
 preview-reload = Reload the block
 preview-error = The service did not answer. Check that it is running and try again.
 preview-subject = Subject
+preview-simulate = Simulate amoCRM
+preview-fault-none = Working normally (clear)
+preview-fault-down = Down (500)
+preview-fault-busy = Busy (429)
+preview-fault-blocked = Blocked (403)
+preview-fault-payment = Subscription ended (402)
+preview-fault-revoked = Access revoked
+preview-fault-slow = Slow (3 s)
+preview-comments = Private comments
 
 ## The trigger secret, shown once after it is created.
 

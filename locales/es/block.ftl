@@ -85,13 +85,15 @@ button-open-deal = Abrir negocio
 ## Degraded states: amoCRM is slow, busy, blocked or failing.
 
 state-stale = amoCRM no responde; se muestran los datos guardados ({ $time }).
-state-busy = amoCRM está recibiendo demasiadas solicitudes en este momento. Inténtelo de nuevo en un minuto.
+state-busy = amoCRM está saturado: recibe demasiadas solicitudes. Actualice el bloque en un minuto.
+state-busy-until = amoCRM está saturado: recibe demasiadas solicitudes. Se reintentará a las { $until }.
 state-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM. Los datos llegarán en { $seconds ->
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }.
-state-blocked = amoCRM ha bloqueado el acceso de esta integración (403). El bloqueo suele levantarse al cabo de un tiempo; si no es así, contacte con el soporte de amoCRM.
-state-payment-required = La suscripción de amoCRM ha finalizado. Renuévela en amoCRM para volver a ver los datos.
+state-blocked = amoCRM ha pausado esta integración durante unos minutos por exceso de solicitudes. Actualice el bloque más tarde; si dura más de una hora, avise a su administrador.
+state-blocked-until = amoCRM ha pausado esta integración por exceso de solicitudes. En pausa hasta las { $until }: actualice el bloque después.
+state-payment-required = La suscripción de amoCRM ha finalizado: avise a su administrador. Los datos volverán cuando se renueve la suscripción en amoCRM.
 state-upstream-error = amoCRM respondió con un error. Intente actualizar el bloque un poco más tarde.
 state-timeout = amoCRM tardó demasiado en responder. Intente actualizar el bloque.
 state-internal-error = Algo salió mal por nuestra parte. Si vuelve a ocurrir, facilite a su administrador este código: { $ref }.
@@ -117,14 +119,17 @@ deal-open-in-amocrm = Abrir el negocio en amoCRM
 deal-open-card = Abrir la ficha del negocio
 deal-updated = Actualizado
 user-by-id = Usuario #{ $id }
-state-stale-busy = amoCRM está saturado de solicitudes; se muestran los datos guardados ({ $time }).
+state-stale-busy = amoCRM está saturado; se muestran los datos guardados ({ $time }).
+state-stale-busy-until = amoCRM está saturado, se reintentará a las { $until }; se muestran los datos guardados ({ $time }).
 state-stale-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM; datos nuevos en { $seconds ->
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }. Se muestran los datos guardados ({ $time }).
-state-stale-blocked = amoCRM ha bloqueado el acceso; se muestran los datos guardados ({ $time }).
-state-stale-payment = La suscripción de amoCRM ha terminado; se muestran los datos guardados ({ $time }).
+state-stale-blocked = amoCRM ha pausado esta integración durante unos minutos; se muestran los datos guardados ({ $time }).
+state-stale-blocked-until = amoCRM ha pausado esta integración hasta las { $until }; se muestran los datos guardados ({ $time }).
+state-stale-payment = La suscripción de amoCRM ha finalizado (avise a su administrador); se muestran los datos guardados ({ $time }).
 block-reference = Referencia: { $ref }
 block-new-badge = Nuevo
 block-writes-paused = amoCRM no acepta cambios en este momento, así que añadir, vincular y comentar están desactivados. “Abrir en amoCRM” sigue funcionando.
 button-add-edit-first = Editar antes de añadir
+block-admin-reference = Para su administrador: referencia { $ref }

@@ -55,6 +55,10 @@ action-failed = No se pudo completar la acción: { $reason }
 
 usedesk-comment-deal-created = Se creó el negocio “{ $name }” en amoCRM a partir de este ticket: { $url }
 usedesk-comment-contact-created = Se creó el contacto “{ $name }” en amoCRM a partir de este ticket: { $url }
+amocrm-note-from-ticket = Creado desde el ticket de Usedesk n.º { $ticket } “{ $subject }”: { $url }
+amocrm-note-from-ticket-no-subject = Creado desde el ticket de Usedesk n.º { $ticket }: { $url }
+amocrm-note-by-agent = Lo creó el agente de Usedesk { $agent }.
+amocrm-note-by-trigger = Lo creó un disparador de Usedesk.
 
 ## Errors of the trigger API (freeCreateLead).
 
@@ -96,6 +100,15 @@ action-rejected = amoCRM rechazó el cambio: { $reason }
 preview-reload = Actualizar el bloque
 preview-error = El servicio no respondió. Compruebe que está en funcionamiento e inténtelo de nuevo.
 preview-subject = Asunto
+preview-simulate = Simular amoCRM
+preview-fault-none = Funciona con normalidad (quitar)
+preview-fault-down = Caído (500)
+preview-fault-busy = Saturado (429)
+preview-fault-blocked = Bloqueado (403)
+preview-fault-payment = Suscripción finalizada (402)
+preview-fault-revoked = Acceso revocado
+preview-fault-slow = Lento (3 s)
+preview-comments = Comentarios privados
 
 ## The trigger secret, shown once after it is created.
 

@@ -85,13 +85,15 @@ button-open-deal = Abrir negócio
 ## Degraded states: amoCRM is slow, busy, blocked or failing.
 
 state-stale = O amoCRM não está respondendo; exibindo os dados salvos ({ $time }).
-state-busy = O amoCRM está recebendo solicitações demais no momento. Tente novamente em um minuto.
+state-busy = O amoCRM está sobrecarregado: recebe solicitações demais. Atualize o bloco em um minuto.
+state-busy-until = O amoCRM está sobrecarregado: recebe solicitações demais. Nova tentativa às { $until }.
 state-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM. Os dados chegarão em { $seconds ->
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }.
-state-blocked = O amoCRM bloqueou o acesso desta integração (403). O bloqueio costuma ser removido depois de algum tempo; se isso não acontecer, entre em contato com o suporte do amoCRM.
-state-payment-required = A assinatura do amoCRM terminou. Renove-a no amoCRM para ver os dados novamente.
+state-blocked = O amoCRM pausou esta integração por alguns minutos depois de solicitações demais. Atualize o bloco mais tarde; se durar mais de uma hora, avise o seu administrador.
+state-blocked-until = O amoCRM pausou esta integração depois de solicitações demais. Pausada até { $until }: atualize o bloco depois disso.
+state-payment-required = A assinatura do amoCRM terminou: avise o seu administrador. Os dados voltam quando a assinatura for renovada no amoCRM.
 state-upstream-error = O amoCRM respondeu com um erro. Tente atualizar o bloco daqui a pouco.
 state-timeout = O amoCRM demorou demais para responder. Tente atualizar o bloco.
 state-internal-error = Algo deu errado do nosso lado. Se acontecer de novo, informe ao administrador este código: { $ref }.
@@ -117,14 +119,17 @@ deal-open-in-amocrm = Abrir o negócio no amoCRM
 deal-open-card = Abrir o cartão do negócio
 deal-updated = Atualizado
 user-by-id = Usuário #{ $id }
-state-stale-busy = O amoCRM está sobrecarregado de solicitações; exibindo os dados salvos ({ $time }).
+state-stale-busy = O amoCRM está sobrecarregado; exibindo os dados salvos ({ $time }).
+state-stale-busy-until = O amoCRM está sobrecarregado, nova tentativa às { $until }; exibindo os dados salvos ({ $time }).
 state-stale-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM; dados novos em { $seconds ->
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }. Exibindo os dados salvos ({ $time }).
-state-stale-blocked = O amoCRM bloqueou o acesso; exibindo os dados salvos ({ $time }).
-state-stale-payment = A assinatura do amoCRM terminou; exibindo os dados salvos ({ $time }).
+state-stale-blocked = O amoCRM pausou esta integração por alguns minutos; exibindo os dados salvos ({ $time }).
+state-stale-blocked-until = O amoCRM pausou esta integração até { $until }; exibindo os dados salvos ({ $time }).
+state-stale-payment = A assinatura do amoCRM terminou (avise o seu administrador); exibindo os dados salvos ({ $time }).
 block-reference = Referência: { $ref }
 block-new-badge = Novo
 block-writes-paused = O amoCRM não está aceitando alterações agora, por isso adicionar, vincular e comentar estão desativados. “Abrir no amoCRM” continua funcionando.
 button-add-edit-first = Editar antes de adicionar
+block-admin-reference = Para o seu administrador: referência { $ref }

@@ -55,6 +55,10 @@ action-failed = Não foi possível concluir a ação: { $reason }
 
 usedesk-comment-deal-created = O negócio “{ $name }” foi criado no amoCRM a partir deste ticket: { $url }
 usedesk-comment-contact-created = O contato “{ $name }” foi criado no amoCRM a partir deste ticket: { $url }
+amocrm-note-from-ticket = Criado a partir do ticket nº { $ticket } do Usedesk “{ $subject }”: { $url }
+amocrm-note-from-ticket-no-subject = Criado a partir do ticket nº { $ticket } do Usedesk: { $url }
+amocrm-note-by-agent = Criado pelo agente do Usedesk { $agent }.
+amocrm-note-by-trigger = Criado por um gatilho do Usedesk.
 
 ## Errors of the trigger API (freeCreateLead).
 
@@ -96,6 +100,15 @@ action-rejected = O amoCRM recusou a alteração: { $reason }
 preview-reload = Atualizar o bloco
 preview-error = O serviço não respondeu. Verifique se ele está em execução e tente novamente.
 preview-subject = Assunto
+preview-simulate = Simular amoCRM
+preview-fault-none = Funcionando normalmente (limpar)
+preview-fault-down = Fora do ar (500)
+preview-fault-busy = Sobrecarregado (429)
+preview-fault-blocked = Bloqueado (403)
+preview-fault-payment = Assinatura encerrada (402)
+preview-fault-revoked = Acesso revogado
+preview-fault-slow = Lento (3 s)
+preview-comments = Comentários privados
 
 ## The trigger secret, shown once after it is created.
 

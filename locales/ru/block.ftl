@@ -93,15 +93,17 @@ button-open-deal = Открыть сделку
 ## Degraded states: amoCRM is slow, busy, blocked or failing.
 
 state-stale = amoCRM не отвечает; показаны данные на { $time }.
-state-busy = amoCRM сейчас получает слишком много запросов. Попробуйте через минуту.
+state-busy = amoCRM перегружен: слишком много запросов. Обновите блок через минуту.
+state-busy-until = amoCRM перегружен: слишком много запросов. Повторим в { $until }.
 state-queued = У нас в очереди много запросов к этому аккаунту amoCRM. Данные появятся через { $seconds ->
         [one] { $seconds } секунду
         [few] { $seconds } секунды
         [many] { $seconds } секунд
        *[other] { $seconds } секунды
     }.
-state-blocked = amoCRM заблокировал доступ для этой интеграции (403). Обычно блокировка снимается через некоторое время; если этого не произошло, обратитесь в поддержку amoCRM.
-state-payment-required = Подписка amoCRM закончилась. Продлите её в amoCRM, чтобы снова видеть данные.
+state-blocked = amoCRM приостановил эту интеграцию на несколько минут из-за слишком частых запросов. Обновите блок позже; если пауза длится больше часа, сообщите администратору.
+state-blocked-until = amoCRM приостановил эту интеграцию из-за слишком частых запросов. Пауза до { $until }: после этого обновите блок.
+state-payment-required = Подписка amoCRM закончилась: сообщите администратору. Данные вернутся, когда подписку продлят в amoCRM.
 state-upstream-error = amoCRM ответил ошибкой. Попробуйте обновить блок чуть позже.
 state-timeout = amoCRM слишком долго не отвечает. Попробуйте обновить блок.
 state-internal-error = Что-то пошло не так на нашей стороне. Если ошибка повторится, сообщите администратору этот код: { $ref }.
@@ -130,15 +132,18 @@ deal-open-card = Открыть карточку сделки
 deal-updated = Изменена
 user-by-id = Пользователь #{ $id }
 state-stale-busy = amoCRM перегружен запросами; показаны данные на { $time }.
+state-stale-busy-until = amoCRM перегружен, повторим в { $until }; показаны данные на { $time }.
 state-stale-queued = У нас в очереди много запросов к этому аккаунту amoCRM; свежие данные — через { $seconds ->
         [one] { $seconds } секунду
         [few] { $seconds } секунды
         [many] { $seconds } секунд
        *[other] { $seconds } секунды
     }. Показаны данные на { $time }.
-state-stale-blocked = amoCRM заблокировал доступ; показаны данные на { $time }.
-state-stale-payment = Подписка amoCRM закончилась; показаны данные на { $time }.
+state-stale-blocked = amoCRM приостановил интеграцию на несколько минут; показаны данные на { $time }.
+state-stale-blocked-until = amoCRM приостановил интеграцию до { $until }; показаны данные на { $time }.
+state-stale-payment = Подписка amoCRM закончилась (сообщите администратору); показаны данные на { $time }.
 block-reference = Код для администратора: { $ref }
 block-new-badge = Новое
 block-writes-paused = amoCRM сейчас не принимает изменения, поэтому добавление, привязка и комментарии отключены. «Открыть в amoCRM» работает.
 button-add-edit-first = Изменить перед добавлением
+block-admin-reference = Для администратора: код { $ref }

@@ -57,6 +57,10 @@ action-failed = Не удалось выполнить действие: { $reas
 
 usedesk-comment-deal-created = Из этого тикета в amoCRM создана сделка «{ $name }»: { $url }
 usedesk-comment-contact-created = Из этого тикета в amoCRM создан контакт «{ $name }»: { $url }
+amocrm-note-from-ticket = Создано из тикета Usedesk №{ $ticket } «{ $subject }»: { $url }
+amocrm-note-from-ticket-no-subject = Создано из тикета Usedesk №{ $ticket }: { $url }
+amocrm-note-by-agent = Создал агент Usedesk { $agent }.
+amocrm-note-by-trigger = Создано триггером Usedesk.
 
 ## Errors of the trigger API (freeCreateLead).
 
@@ -98,6 +102,15 @@ action-rejected = amoCRM не принял изменения: { $reason }
 preview-reload = Обновить блок
 preview-error = Сервис не ответил. Проверьте, что он запущен, и попробуйте снова.
 preview-subject = Тема
+preview-simulate = Имитировать amoCRM
+preview-fault-none = Работает нормально (сбросить)
+preview-fault-down = Недоступен (500)
+preview-fault-busy = Перегружен (429)
+preview-fault-blocked = Заблокирован (403)
+preview-fault-payment = Подписка закончилась (402)
+preview-fault-revoked = Доступ отозван
+preview-fault-slow = Медленный (3 с)
+preview-comments = Приватные комментарии
 
 ## The trigger secret, shown once after it is created.
 

@@ -172,7 +172,8 @@ pub async fn build(
         idempotency_ttl: Duration::from_secs(config.idempotency_ttl_secs),
         usedesk_base: config.usedesk.api_base.clone(),
         usedesk_comment_on_create: config.usedesk.comment_on_create,
-        utc_offset_minutes: config.display_utc_offset_minutes,
+        time_zone: Some(config.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
+        default_language: config.default_language,
         require_trigger_secret: config.security.require_trigger_secret,
         ..DomainConfig::default()
     };
@@ -198,7 +199,6 @@ pub async fn build(
         link_ttl: Duration::from_secs(config.security.link_ttl_secs),
         cors_origins: config.usedesk.cors_origins.clone(),
         preview,
-        utc_offset_minutes: config.display_utc_offset_minutes,
         ..block::BlockConfig::new(config.public_url(), signing_key(config)?)
     };
     block_config

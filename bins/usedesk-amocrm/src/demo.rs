@@ -98,6 +98,7 @@ pub async fn start_with(
         api_url: format!("{public_url}api/"),
         samples: samples(&amo),
         languages: i18n::Lang::ALL.to_vec(),
+        sandbox_url: Some(amo.clone()),
     };
     let built = crate::app::build(&config, Some(preview)).await?;
     Ok(Demo {

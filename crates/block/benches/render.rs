@@ -175,6 +175,7 @@ fn large_block() -> BlockView {
             name: "Hogwarts Trading".into(),
             currency: "RUB".into(),
             currency_symbol: Some("₽".into()),
+            time_zone: Some("Europe/Moscow".into()),
         },
         client: TicketClient {
             ticket_id: Some(1003),
@@ -201,7 +202,9 @@ fn large_block() -> BlockView {
 fn render(c: &mut Criterion) {
     let view = large_block();
     let display = Display {
-        utc_offset_minutes: 180,
+        zone: domain::Zone::parse("Europe/Moscow")
+            .expect("a known zone")
+            .shared(),
         now: NOW,
         default_country: Some(7),
     };

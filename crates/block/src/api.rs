@@ -27,13 +27,15 @@ struct Answer {
     status: StatusCode,
     lang: i18n::Lang,
     view: model::BlockView,
+    /// The zone its times are shown in.
+    zone: &'static domain::Zone,
     /// Set for fresh data: where the rendered answer is kept for identical requests.
     keep_as: Option<RenderedKey>,
 }
 
-/// A rendered answer is the same for the same data (the domain's `render_id`), ticket, client and
-/// language: the action tokens inside are bound to exactly these.
-pub(crate) type RenderedKey = (u64, Option<i64>, Option<i64>, i18n::Lang);
+/// A rendered answer is the same for the same data (the domain's `render_id`), ticket, client, language
+/// and time zone: the action tokens inside are bound to exactly these.
+pub(crate) type RenderedKey = (u64, Option<i64>, Option<i64>, i18n::Lang, &'static str);
 
 /// How long a rendered answer is kept: no longer than the domain keeps the data it shows.
 const RENDERED_TTL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -83,7 +85,9 @@ pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
             return web::json_bytes(StatusCode::OK, kept);
         }
     };
-    let html = view::render_block(answer.lang, &answer.view, &app.display());
+    let html = crate::app::DISPLAY_ZONE.sync_scope(answer.zone, || {
+        view::render_block(answer.lang, &answer.view, &app.display())
+    });
     app.inner
         .metrics
         .observe_render(answer.outcome, started.elapsed());
@@ -105,7 +109,9 @@ fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str)
         view: model::BlockView::Degraded {
             reason: Degradation::Internal,
             reference,
+            account_url: None,
         },
+        zone: app.domain().zone(None, None).shared(),
         keep_as: None,
     }
 }
@@ -118,15 +124,36 @@ enum Answered {
     Kept(bytes::Bytes),
 }
 
-/// A view to render, with the outcome label its metrics use.
-fn reply(outcome: &'static str, lang: i18n::Lang, view: model::BlockView) -> Answer {
+/// A view to render, with the outcome label its metrics use, its times in `zone`.
+fn reply(
+    outcome: &'static str,
+    lang: i18n::Lang,
+    zone: &'static domain::Zone,
+    view: model::BlockView,
+) -> Answer {
     Answer {
         outcome,
         status: StatusCode::OK,
         lang,
         view,
+        zone,
         keep_as: None,
     }
+}
+
+/// The zone the block request asks for in its `timezone` parameter (an IANA name or an offset), if any.
+fn requested_zone(request: &BlockRequest) -> Option<&str> {
+    request
+        .extra
+        .get("timezone")
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|z| !z.is_empty())
+}
+
+/// The block's zone before amoCRM's account is known: the request's, else the operator's, else UTC.
+fn early_zone(app: &App, request: &BlockRequest) -> &'static domain::Zone {
+    app.domain().zone(requested_zone(request), None).shared()
 }
 
 /// The block request, read within the body limit, or the block that says why it could not be.
@@ -174,12 +201,15 @@ fn setup(
     {
         tracing::warn!("block request with a wrong or missing secret key");
         let lang = app.config().default_language;
+        let zone = app.domain().zone(None, None).shared();
         return Err(Box::new(reply(
             "bad_secret",
             lang,
+            zone,
             model::BlockView::BadSecret,
         )));
     }
+    let zone = early_zone(app, request);
     let Some(raw_host) = request
         .amo_base_host
         .as_deref()
@@ -189,15 +219,18 @@ fn setup(
         return Err(Box::new(reply(
             "missing_host",
             lang,
+            zone,
             model::BlockView::MissingHost,
         )));
     };
     let host = app.domain().parse_host(raw_host).map_err(|e| {
-        tracing::info!(error = ?crate::oauth::untrusted(&e.to_string()), "amo_base_host refused");
+        let reference = keys::reference();
+        tracing::info!(%reference, error = ?crate::oauth::untrusted(&e.to_string()), "amo_base_host refused");
         let view = model::BlockView::RefusedHost {
             host: raw_host.to_owned(),
+            reference,
         };
-        Box::new(reply("refused_host", lang, view))
+        Box::new(reply("refused_host", lang, zone, view))
     })?;
     let token = request
         .usedesk_api_token
@@ -207,6 +240,7 @@ fn setup(
             Box::new(reply(
                 "missing_token",
                 lang,
+                zone,
                 model::BlockView::MissingUsedeskToken,
             ))
         })?;
@@ -242,17 +276,20 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
         client,
     };
     let outcome = app.domain().block(input).await;
+    let zone = early_zone(app, &request);
     let login = |expired: bool| {
         if app.domain().oauth_configured() {
             let login_url = crate::oauth::login_url(app, &usedesk_token, &host, lang);
             model::BlockView::NeedsLogin { login_url, expired }
         } else {
-            model::BlockView::OAuthNotConfigured
+            let reference = keys::reference();
+            tracing::warn!(%reference, "the block asks for a login, but OAuth is not configured on the server");
+            model::BlockView::OAuthNotConfigured { reference }
         }
     };
     Answered::Fresh(Box::new(match outcome {
-        BlockOutcome::NotConnected => reply("not_connected", lang, login(false)),
-        BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
+        BlockOutcome::NotConnected => reply("not_connected", lang, zone, login(false)),
+        BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, zone, login(true)),
         BlockOutcome::Ready(data) => return ready(app, &request, lang, data),
         BlockOutcome::Degraded {
             reason,
@@ -260,8 +297,9 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
             cause,
         } => {
             tracing::warn!(%cause, ?reason, "amoCRM did not answer; the last known data is shown");
-            let view = data_view(app, &request, lang, data, Some(reason));
-            reply("stale", lang, view)
+            let zone = data_zone(app, &request, &data);
+            let view = data_view(app, &request, lang, zone, data, Some(reason));
+            reply("stale", lang, zone, view)
         }
         BlockOutcome::Degraded {
             reason,
@@ -270,10 +308,21 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
         } => {
             let reference = keys::reference();
             tracing::warn!(%reference, %cause, ?reason, "the block shows no data");
+            let account_url = Some(host.as_str().trim_end_matches('/').to_owned());
+            let known = app.domain().known_account(&usedesk_token, &host).await;
+            let zone = app
+                .domain()
+                .zone(requested_zone(&request), known.as_ref())
+                .shared();
             reply(
                 "degraded",
                 lang,
-                model::BlockView::Degraded { reason, reference },
+                zone,
+                model::BlockView::Degraded {
+                    reason,
+                    reference,
+                    account_url,
+                },
             )
         }
     }))
@@ -282,7 +331,14 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
 /// Fresh data: the answer rendered moments ago for the same data, ticket, client and language when there is
 /// one, else a view to render and keep.
 fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockData>) -> Answered {
-    let key = (data.render_id, request.ticket_id, request.client_id, lang);
+    let zone = data_zone(app, request, &data);
+    let key = (
+        data.render_id,
+        request.ticket_id,
+        request.client_id,
+        lang,
+        zone.name(),
+    );
     // A notice is said once: an answer with one is neither served from the cache (which would hide it) nor
     // kept there (which would repeat it).
     let says_notice = !data.notices.is_empty() || {
@@ -293,16 +349,41 @@ fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockDat
     if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
         return Answered::Kept(kept);
     }
-    let view = data_view(app, request, lang, data, None);
-    let mut answer = reply("ready", lang, view);
+    let view = data_view(app, request, lang, zone, data, None);
+    let mut answer = reply("ready", lang, zone, view);
     answer.keep_as = (!says_notice).then_some(key);
     Answered::Fresh(Box::new(answer))
+}
+
+/// The zone of a block with data: the request's, else the operator's, else the amoCRM account's.
+fn data_zone(app: &App, request: &BlockRequest, data: &BlockData) -> &'static domain::Zone {
+    app.domain()
+        .zone(requested_zone(request), Some(&data.account))
+        .shared()
+}
+
+/// The agent as the block request names them (`agent_name`, `agent_email`), for the notes an action leaves.
+fn agent(request: &BlockRequest) -> Option<String> {
+    let field = |key: &str| {
+        request
+            .extra
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| v.chars().take(100).collect::<String>())
+    };
+    match (field("agent_name"), field("agent_email")) {
+        (Some(name), Some(email)) => Some(format!("{name} <{email}>")),
+        (name, email) => name.or(email),
+    }
 }
 
 fn data_view(
     app: &App,
     request: &BlockRequest,
     lang: i18n::Lang,
+    zone: &'static domain::Zone,
     data: Box<BlockData>,
     stale_reason: Option<Degradation>,
 ) -> model::BlockView {
@@ -311,6 +392,8 @@ fn data_view(
         ticket: request.ticket_id,
         client: request.client_id,
         lang,
+        zone: Some(zone.name().to_owned()),
+        agent: agent(request),
     };
     model::BlockView::Data {
         actions: actions(app, &scope, &data, request.subject.as_deref()),

@@ -112,6 +112,12 @@ impl Route {
     }
 }
 
+tokio::task_local! {
+    /// The time zone of the request being answered: set from the block's account (or the request) for a
+    /// block, and from the token for a page or action, so every page shows times as the block did.
+    pub(crate) static DISPLAY_ZONE: &'static domain::Zone;
+}
+
 /// The service. Cheap to clone: clones share everything.
 #[derive(Clone)]
 pub struct App {
@@ -377,7 +383,14 @@ impl App {
             .text("lang")
             .and_then(i18n::Lang::from_code)
             .unwrap_or(self.inner.config.default_language);
-        web::preview_page(view::render_preview(lang, preview))
+        // Only an http(s) origin goes into the page's policy.
+        let sandbox = preview
+            .sandbox_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(|u| u.origin().ascii_serialization());
+        web::preview_page(view::render_preview(lang, preview), sandbox.as_deref())
     }
 
     async fn readiness(&self) -> Response {
@@ -408,10 +421,22 @@ impl App {
             .expect("our own paths always join onto an http(s) base")
     }
 
-    /// How times are shown now.
+    /// Runs `work` with times shown in `zone` (what [`App::display`] reads): the zone of the block a page or
+    /// action comes from travels in its token.
+    pub(crate) async fn in_zone<T>(
+        &self,
+        zone: &'static domain::Zone,
+        work: impl std::future::Future<Output = T>,
+    ) -> T {
+        DISPLAY_ZONE.scope(zone, work).await
+    }
+
+    /// How times are shown now: in the zone of the request being answered (see [`App::display_zone`]).
     pub(crate) fn display(&self) -> Display {
         Display {
-            utc_offset_minutes: self.inner.config.utc_offset_minutes,
+            zone: DISPLAY_ZONE
+                .try_with(|zone| *zone)
+                .unwrap_or_else(|_| self.domain().zone(None, None).shared()),
             now: domain::now(),
             default_country: self
                 .domain()

@@ -34,8 +34,6 @@ pub struct BlockConfig {
     pub cors_origins: Vec<String>,
     /// The preview page's inputs; `GET /preview` answers 404 while this is `None`.
     pub preview: Option<Preview>,
-    /// The UTC offset, in minutes, of the times and dates shown (default 180, Moscow).
-    pub utc_offset_minutes: i32,
     /// The largest request body accepted (default 1 MiB).
     pub max_body_bytes: usize,
 }
@@ -62,7 +60,6 @@ impl BlockConfig {
             oauth_state_ttl: Self::DEFAULT_OAUTH_STATE_TTL,
             cors_origins: Vec::new(),
             preview: None,
-            utc_offset_minutes: domain::DomainConfig::DEFAULT_UTC_OFFSET_MINUTES,
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
         }
     }
@@ -129,7 +126,6 @@ impl fmt::Debug for BlockConfig {
             .field("oauth_state_ttl", &self.oauth_state_ttl)
             .field("cors_origins", &self.cors_origins)
             .field("preview", &self.preview.is_some())
-            .field("utc_offset_minutes", &self.utc_offset_minutes)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }

@@ -31,7 +31,8 @@ pub(crate) async fn page(
         Err(refused) => return *refused,
     };
     let lang = got.claims.lang();
-    match handler(app, got).await {
+    let zone = got.claims.zone(app.domain());
+    match app.in_zone(zone, handler(app, got)).await {
         Ok(response) => response,
         Err(e) => app.failed_page(lang, &e),
     }
@@ -49,10 +50,14 @@ pub(crate) async fn action(
         Ok(posted) => posted,
         Err(refused) => return *refused,
     };
-    match handler(app, &posted).await {
-        Ok(response) => response,
-        Err(e) => posted.failed(app, &e).await,
-    }
+    let zone = posted.claims.zone(app.domain());
+    app.in_zone(zone, async {
+        match handler(app, &posted).await {
+            Ok(response) => response,
+            Err(e) => posted.failed(app, &e).await,
+        }
+    })
+    .await
 }
 
 /// A verified GET: the token's claims and the query.

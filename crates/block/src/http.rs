@@ -76,7 +76,8 @@ pub(crate) fn page_with_handlers(status: StatusCode, html: String, handlers: &[&
     response
 }
 
-/// The preview page runs its own inline script, which posts to our `/api/`.
+/// The preview page runs its own inline script, which posts to our `/api/` (and, in demo mode, calls the
+/// sandbox's controls: its origin is added to `connect-src`).
 const PREVIEW_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
      script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
@@ -134,13 +135,21 @@ pub(crate) fn secret_page(status: StatusCode, html: String) -> Response {
     response
 }
 
-/// The preview page, whose script is allowed to run.
-pub(crate) fn preview_page(html: String) -> Response {
+/// The preview page, whose script is allowed to run, and to reach the sandbox at `sandbox` (an origin) too.
+pub(crate) fn preview_page(html: String, sandbox: Option<&str>) -> Response {
     let mut response = base(StatusCode::OK, "text/html; charset=utf-8", html);
-    response.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(PREVIEW_CSP),
-    );
+    let csp = sandbox
+        .map(|origin| {
+            PREVIEW_CSP.replace(
+                "connect-src 'self'",
+                &format!("connect-src 'self' {origin}"),
+            )
+        })
+        .and_then(|csp| HeaderValue::from_str(&csp).ok())
+        .unwrap_or_else(|| HeaderValue::from_static(PREVIEW_CSP));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, csp);
     response
 }
 

@@ -69,6 +69,20 @@ impl ActionKind {
         }
     }
 
+    /// Whether the token carries the agent's name: the actions that create something leave a note naming who
+    /// created it. The many per-deal and per-contact tokens of a block stay short without it.
+    fn carries_agent(self) -> bool {
+        !matches!(
+            self,
+            Self::Link
+                | Self::Unlink
+                | Self::Deal
+                | Self::Settings
+                | Self::SaveSettings
+                | Self::TriggerSecret
+        )
+    }
+
     /// Whether the token travels in a GET link's query — where browser history and proxy logs keep it — and
     /// opens a page that shows something or hands out further tokens. Such links live shorter.
     pub(crate) fn is_page_link(self) -> bool {
@@ -90,6 +104,10 @@ pub(crate) struct Scope {
     pub(crate) client: Option<i64>,
     /// The agent's language.
     pub(crate) lang: i18n::Lang,
+    /// The time zone the block showed times in (typed dates are read in it, pages show it).
+    pub(crate) zone: Option<String>,
+    /// The agent, as the block request named them.
+    pub(crate) agent: Option<String>,
 }
 
 /// A token's content.
@@ -107,6 +125,10 @@ pub(crate) struct Claims {
     pub(crate) subject: Option<i64>,
     #[serde(rename = "l")]
     pub(crate) lang: String,
+    #[serde(rename = "z", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) zone: Option<String>,
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) agent: Option<String>,
     #[serde(rename = "e")]
     pub(crate) exp: i64,
     #[serde(rename = "n")]
@@ -121,7 +143,14 @@ impl Claims {
             ticket: self.ticket,
             client: self.client,
             lang: self.lang(),
+            zone: self.zone.clone(),
+            agent: self.agent.clone(),
         }
+    }
+
+    /// The zone the token's pages show times in: the block's, else the operator's or UTC.
+    pub(crate) fn zone(&self, domain: &domain::Domain) -> &'static domain::Zone {
+        domain.zone(self.zone.as_deref(), None).shared()
     }
 
     /// The agent's language.
@@ -136,6 +165,9 @@ impl Claims {
             ticket_id: self.ticket,
             client_id: self.client,
             actor: "agent".into(),
+            lang: self.lang(),
+            time_zone: self.zone.clone(),
+            agent: self.agent.clone(),
         }
     }
 }
@@ -169,6 +201,8 @@ impl Signer {
             kind,
             subject,
             lang: scope.lang.code().to_owned(),
+            zone: scope.zone.clone(),
+            agent: scope.agent.clone().filter(|_| kind.carries_agent()),
             exp,
             nonce: keys::nonce(),
         };

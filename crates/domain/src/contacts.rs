@@ -124,8 +124,17 @@ impl Domain {
         .await;
         self.after_write(ctx.connection_id);
         let url = contact_url(connection.amo_host.trim_end_matches('/'), created.id);
-        self.comment_in_ticket(&connection, ctx, "contact", &name, &url)
-            .await;
+        self.trace_created(
+            &connection,
+            &client,
+            ctx,
+            crate::ticket::Created::Contact,
+            created.id,
+            &name,
+            &url,
+            None,
+        )
+        .await;
         Ok(CreatedRef {
             id: created.id,
             name,

@@ -143,7 +143,7 @@ impl Domain {
             &draft,
             &core.pipelines,
             &defs,
-            self.config().utc_offset_minutes,
+            &self.zone(ctx.time_zone.as_deref(), Some(&core.account)),
         )
         .map_err(Error::Validation)?;
         let name = lead.name.clone().unwrap_or_default();
@@ -196,8 +196,17 @@ impl Domain {
             self.remember_deal_ticket(connection.id, created.id, ticket)
                 .await;
         }
-        self.comment_in_ticket(&connection, ctx, "deal", &name, &url)
-            .await;
+        self.trace_created(
+            &connection,
+            &client,
+            ctx,
+            crate::ticket::Created::Deal,
+            created.id,
+            &name,
+            &url,
+            None,
+        )
+        .await;
         Ok(CreatedRef {
             id: created.id,
             name,
@@ -211,7 +220,7 @@ pub(crate) fn check_draft(
     draft: &DealDraft,
     pipelines: &[PipelineInfo],
     defs: &[FieldDef],
-    utc_offset_minutes: i32,
+    zone: &crate::Zone,
 ) -> Result<(NewLead, StageRef), Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = draft.name.trim();
@@ -261,7 +270,7 @@ pub(crate) fn check_draft(
             code: FieldErrorCode::StageNotInPipeline,
         });
     }
-    let values = match fields::validate_fields(defs, &draft.fields, stage, utc_offset_minutes) {
+    let values = match fields::validate_fields(defs, &draft.fields, stage, zone) {
         Ok(values) => values,
         Err(mut field_errors) => {
             errors.append(&mut field_errors);

@@ -71,6 +71,9 @@ impl Domain {
                 ticket_id: None,
                 client_id: None,
                 actor: "amocrm".to_owned(),
+                lang: i18n::Lang::En,
+                time_zone: None,
+                agent: None,
             };
             self.audit(
                 &ctx,

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::error::{FieldError, FieldErrorCode};
 use crate::keys::{FieldKey, StageRef};
 use crate::model::{FieldLabel, FieldShown, FieldText};
+use crate::zone::Zone;
 
 /// The kinds of field the block can edit, and `ReadOnly` for the rest (shown, never written).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -226,13 +227,13 @@ pub fn filled_fields(values: &[CustomFieldValue], defs: &[FieldDef]) -> Vec<Fiel
 /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`, `DD.MM.YYYY` or unix seconds into unix seconds,
 /// reading a date or time without an offset as UTC.
 pub fn parse_date(raw: &str) -> Option<i64> {
-    parse_date_in(raw, 0)
+    parse_date_in(raw, &Zone::utc())
 }
 
-/// Like [`parse_date`], reading a date or time without an offset as local time `utc_offset_minutes` east of
-/// UTC — what a form's `date` and `datetime-local` inputs send.
-pub fn parse_date_in(raw: &str, utc_offset_minutes: i32) -> Option<i64> {
-    use time::{Date, Month, PrimitiveDateTime, Time};
+/// Like [`parse_date`], reading a date or time without an offset as the wall-clock time in `zone` (with its
+/// daylight-saving rules) — what a form's `date` and `datetime-local` inputs send.
+pub fn parse_date_in(raw: &str, zone: &Zone) -> Option<i64> {
+    use time::{Date, Month, Time};
     let raw = raw.trim();
     if let Ok(n) = raw.parse::<i64>() {
         return Some(n);
@@ -276,11 +277,13 @@ pub fn parse_date_in(raw: &str, utc_offset_minutes: i32) -> Option<i64> {
             }
         }
     };
-    let offset = time::UtcOffset::from_whole_seconds(utc_offset_minutes.checked_mul(60)?).ok()?;
-    Some(
-        PrimitiveDateTime::new(date, time)
-            .assume_offset(offset)
-            .unix_timestamp(),
+    zone.local_to_unix(
+        i16::try_from(date.year()).ok()?,
+        i8::try_from(u8::from(date.month())).ok()?,
+        i8::try_from(date.day()).ok()?,
+        i8::try_from(time.hour()).ok()?,
+        i8::try_from(time.minute()).ok()?,
+        i8::try_from(time.second()).ok()?,
     )
 }
 
@@ -289,11 +292,11 @@ const TEXT_MAX: usize = 256;
 const TEXTAREA_MAX: usize = 10_000;
 
 /// Checks raw input for one field and turns it into amoCRM's value; `Ok(None)` when the input is empty.
-/// Dates and times without an offset are read as local time `utc_offset_minutes` east of UTC.
+/// Dates and times without an offset are read as the wall-clock time in `zone`.
 pub fn field_value(
     def: &FieldDef,
     raw: &[String],
-    utc_offset_minutes: i32,
+    zone: &Zone,
 ) -> Result<Option<CustomFieldValue>, FieldErrorCode> {
     let raw: Vec<&str> = raw
         .iter()
@@ -339,7 +342,7 @@ pub fn field_value(
             CustomFieldValue::enums(def.id, ids)
         }
         FieldKind::Date | FieldKind::DateTime | FieldKind::Birthday => {
-            let at = parse_date_in(first, utc_offset_minutes).ok_or(FieldErrorCode::Date)?;
+            let at = parse_date_in(first, zone).ok_or(FieldErrorCode::Date)?;
             CustomFieldValue::value(def.id, at)
         }
         FieldKind::Url => {
@@ -372,7 +375,7 @@ pub fn validate_fields(
     defs: &[FieldDef],
     given: &[(i64, Vec<String>)],
     stage: Option<StageRef>,
-    utc_offset_minutes: i32,
+    zone: &Zone,
 ) -> Result<Vec<CustomFieldValue>, Vec<FieldError>> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
@@ -387,7 +390,7 @@ pub fn validate_fields(
             });
             continue;
         };
-        match field_value(def, raw, utc_offset_minutes) {
+        match field_value(def, raw, zone) {
             Ok(Some(value)) => {
                 filled.insert(def.id);
                 values.push(value);

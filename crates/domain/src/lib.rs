@@ -31,6 +31,7 @@ mod tokens;
 mod trigger;
 pub mod trigger_secret;
 mod webhooks;
+pub mod zone;
 
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
 pub use contacts::NewContactInput;
@@ -49,6 +50,7 @@ pub use webhooks::{
     ConnectionDetails, LoginDetails, StageComment, StageCommentFacts, StageOutcome, Subscription,
     WEBHOOK_EVENTS, WebhookReceipt, WebhookVerdict,
 };
+pub use zone::{Zone, ZoneAt};
 
 /// Now, as unix seconds.
 pub fn now() -> i64 {

@@ -113,7 +113,7 @@ pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
     let (account_api, pipelines_api, users_api) =
         (client.account(), client.pipelines(), client.users());
     let (account, pipelines, users) = tokio::join!(
-        crate::retry::read(|| account_api.get(&[])),
+        crate::retry::read(|| account_api.get(&[amocrm::AccountWith::DatetimeSettings])),
         crate::retry::read(|| pipelines_api.list()),
         crate::retry::read(|| users_api.list_all())
     );
@@ -153,11 +153,23 @@ pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
             name: account.name.clone(),
             currency: account.currency.clone().unwrap_or_else(|| "RUB".into()),
             currency_symbol: account.currency_symbol.clone(),
+            time_zone: account_zone(&account),
         },
         base_url: client.host().as_str().trim_end_matches('/').to_owned(),
         pipelines,
         users,
     })
+}
+
+/// The account's zone from its `datetime_settings`: the IANA name when the tz database knows it, else the offset.
+fn account_zone(account: &amocrm::Account) -> Option<String> {
+    let settings = account.datetime_settings.as_ref()?;
+    let known = |raw: &Option<String>| {
+        raw.as_deref()
+            .and_then(crate::Zone::parse)
+            .map(|z| z.name().to_owned())
+    };
+    known(&settings.timezone).or_else(|| known(&settings.timezone_offset))
 }
 
 /// Loads the lead custom fields (every page).

@@ -157,6 +157,10 @@ pub struct AccountView {
     pub currency: String,
     /// The currency's symbol, e.g. `₽`.
     pub currency_symbol: Option<String>,
+    /// The account's time zone as amoCRM reports it: an IANA name (`Europe/Moscow`), or its offset (`+03:00`)
+    /// when the name is missing or unknown; `None` when the account reports neither.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// What the block shows for a ticket once a connection exists.

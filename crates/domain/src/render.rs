@@ -32,14 +32,20 @@ pub struct BlockInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Degradation {
     /// amoCRM rate-limited the account.
-    Busy,
+    Busy {
+        /// When requests resume (unix seconds), when known.
+        until: Option<i64>,
+    },
     /// Our own limiter has too many requests for the account queued; amoCRM has not pushed back.
     Queued {
         /// In how many seconds (at least 1) the data can be fetched.
         seconds: u64,
     },
     /// amoCRM blocked access (403).
-    Blocked,
+    Blocked {
+        /// When the block tries again (unix seconds), when known.
+        until: Option<i64>,
+    },
     /// The subscription ended (402).
     PaymentRequired,
     /// amoCRM answered with errors or not at all.
@@ -73,16 +79,27 @@ pub enum BlockOutcome {
     },
 }
 
+/// A moment as unix seconds (rounded up: "until" never reads earlier than it is).
+fn unix(at: std::time::SystemTime) -> i64 {
+    at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| {
+        i64::try_from(d.as_secs() + u64::from(d.subsec_nanos() > 0)).unwrap_or(i64::MAX)
+    })
+}
+
 fn degradation(e: &Error) -> Degradation {
     match e {
-        Error::Busy { .. } => Degradation::Busy,
+        Error::Busy { until } => Degradation::Busy {
+            until: until.map(unix),
+        },
         Error::Queued { until } => Degradation::Queued {
             seconds: until
                 .duration_since(std::time::SystemTime::now())
                 .map_or(1, |d| d.as_secs_f64().ceil() as u64)
                 .max(1),
         },
-        Error::Blocked { .. } => Degradation::Blocked,
+        Error::Blocked { until } => Degradation::Blocked {
+            until: until.map(unix),
+        },
         Error::PaymentRequired => Degradation::PaymentRequired,
         Error::Timeout => Degradation::Timeout,
         Error::Unavailable(_) | Error::Usedesk { .. } | Error::Rejected(_) | Error::NotFound(_) => {
@@ -95,6 +112,7 @@ fn degradation(e: &Error) -> Degradation {
 impl Domain {
     /// Everything the block shows for a ticket. Never fails: every failure is a state the agent can read.
     pub async fn block(&self, input: BlockInput) -> BlockOutcome {
+        let account = input.host.as_str().to_owned();
         let connection = match self
             .cached_connection(&input.usedesk_token, &input.host)
             .await
@@ -162,8 +180,32 @@ impl Domain {
                 } else {
                     None
                 };
-                degraded(&e, last)
+                degraded(&self.with_pause_end(e, &account).await, last)
             }
+        }
+    }
+
+    /// A block (403) or a 429 whose end amoCRM did not say: the account's pause in the rate limiter, set by that
+    /// very answer, says until when nothing is sent.
+    async fn with_pause_end(&self, e: Error, account: &str) -> Error {
+        let pause_end = async || {
+            self.inner
+                .deps
+                .limiter
+                .paused(account)
+                .await
+                .ok()
+                .flatten()
+                .map(|(until, _)| until)
+        };
+        match e {
+            Error::Blocked { until: None } => Error::Blocked {
+                until: pause_end().await,
+            },
+            Error::Busy { until: None } => Error::Busy {
+                until: pause_end().await,
+            },
+            other => other,
         }
     }
 

@@ -17,9 +17,10 @@ use crate::Error;
 use crate::cache::CoalescingCache;
 use crate::fields::FieldDef;
 use crate::metadata::CoreMeta;
-use crate::model::BlockData;
+use crate::model::{AccountView, BlockData};
 use crate::store::{Connection, ConnectionId, ConnectionStatus, Store};
 use crate::tokens::{RefreshObserver, StoreTokenSource, to_stored};
+use crate::zone::Zone;
 
 /// How the domain behaves. `Default` gives the documented defaults.
 #[derive(Debug, Clone)]
@@ -48,21 +49,19 @@ pub struct DomainConfig {
     pub max_deals_per_contact: usize,
     /// A `freeCreateLead` claim not updated for this long belongs to a crashed process and is taken over.
     pub claim_stale_after: Duration,
-    /// The agents' time zone, minutes east of UTC: dates and times typed into forms without an offset are read
-    /// in it.
-    pub utc_offset_minutes: i32,
+    /// The operator's time zone for every account (an IANA name such as `America/Sao_Paulo`, or an offset such
+    /// as `+03:00`); `None` (the default) uses each amoCRM account's own zone. A block request's `timezone`
+    /// still wins over it. See [`Domain::zone`].
+    pub time_zone: Option<String>,
+    /// The language of the notes a trigger leaves in the ticket and in amoCRM (the block's own actions use the
+    /// agent's).
+    pub default_language: i18n::Lang,
     /// Which Usedesk accounts may connect to which amoCRM accounts; empty lets any account connect to any.
     pub login_pins: Vec<crate::login::LoginPin>,
     /// Whether `freeCreateLead` refuses a trigger without its connection's trigger secret (default `true`).
     /// When `false`, a connection that has never had a secret accepts triggers by its Integration ID alone;
     /// one that has a secret still requires it.
     pub require_trigger_secret: bool,
-}
-
-impl DomainConfig {
-    /// The agents' time zone when none is configured: 180 minutes east of UTC, Moscow. The block shows times
-    /// in the same zone by default.
-    pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 180;
 }
 
 impl Default for DomainConfig {
@@ -80,7 +79,8 @@ impl Default for DomainConfig {
             usedesk_comment_on_create: true,
             max_deals_per_contact: 50,
             claim_stale_after: Duration::from_secs(120),
-            utc_offset_minutes: Self::DEFAULT_UTC_OFFSET_MINUTES,
+            time_zone: None,
+            default_language: i18n::Lang::default(),
             login_pins: Vec::new(),
             require_trigger_secret: true,
         }
@@ -160,6 +160,12 @@ pub struct ActionContext {
     pub client_id: Option<i64>,
     /// Who, for the audit trail (e.g. `agent`, `trigger`).
     pub actor: String,
+    /// The language of the notes left in the ticket and in amoCRM.
+    pub lang: i18n::Lang,
+    /// The time zone the block request asked for (typed dates are read in it), if any.
+    pub time_zone: Option<String>,
+    /// The Usedesk agent who acts (name and/or e-mail, as the block request gave it), for the note in amoCRM.
+    pub agent: Option<String>,
 }
 
 impl Domain {
@@ -189,6 +195,16 @@ impl Domain {
     /// The configuration.
     pub fn config(&self) -> &DomainConfig {
         &self.inner.config
+    }
+
+    /// The time zone times are shown and typed dates read in: the block request's (`requested`), else the
+    /// operator's ([`DomainConfig::time_zone`]), else the amoCRM account's own, else UTC.
+    pub fn zone(&self, requested: Option<&str>, account: Option<&AccountView>) -> Zone {
+        Zone::resolve(
+            requested,
+            self.config().time_zone.as_deref(),
+            account.and_then(|a| a.time_zone.as_deref()),
+        )
     }
 
     /// The store.
@@ -365,6 +381,18 @@ impl Domain {
         let connection = self.connection_by_id(id).await?;
         let client = self.client(&connection).await?;
         Ok((connection, client))
+    }
+
+    /// The amoCRM account's zone as last loaded for this Usedesk account and amoCRM host, without calling anyone:
+    /// what a block that could load nothing fresh still shows its times in.
+    pub async fn known_account(
+        &self,
+        usedesk_token: &SecretString,
+        host: &AccountHost,
+    ) -> Option<AccountView> {
+        let connection = self.cached_connection(usedesk_token, host).await.ok()??;
+        let core = self.inner.core.peek(&connection.id).await?;
+        Some(core.value.account.clone())
     }
 
     /// Account, pipelines and users of a connection (cached; concurrent misses make one load).

@@ -32,9 +32,49 @@ fn default_mover() -> i64 {
     crate::seed::USER_ALBUS
 }
 
-/// Answers one control request.
+/// Answers one control request. The controls answer any origin (and its CORS preflight), so a demo page
+/// served by another loopback port — the preview's fault selector — can use them.
 pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response<Body> {
+    let mut response = if method == Method::OPTIONS {
+        let mut preflight = no_content();
+        let headers = preflight.headers_mut();
+        headers.insert(
+            "access-control-allow-methods",
+            http::HeaderValue::from_static("GET, POST"),
+        );
+        headers.insert(
+            "access-control-allow-headers",
+            http::HeaderValue::from_static("content-type"),
+        );
+        preflight
+    } else {
+        answer(shared, method, path, body)
+    };
+    response.headers_mut().insert(
+        "access-control-allow-origin",
+        http::HeaderValue::from_static("*"),
+    );
+    response
+}
+
+fn answer(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response<Body> {
     let route = path.trim_start_matches("/__sandbox/").trim_end_matches('/');
+    if let (&Method::GET, Some(ticket)) = (method, route.strip_prefix("usedesk-comments/")) {
+        return match ticket.parse::<i64>() {
+            Ok(ticket) => {
+                let comments: Vec<_> = shared
+                    .usedesk_comments()
+                    .into_iter()
+                    .filter(|c| c.ticket_id == ticket)
+                    .collect();
+                json(
+                    StatusCode::OK,
+                    &serde_json::to_value(comments).unwrap_or_default(),
+                )
+            }
+            Err(_) => bad_request("expected /__sandbox/usedesk-comments/{ticket_id}"),
+        };
+    }
     match (method.clone(), route) {
         (Method::GET, "stats") => json(
             StatusCode::OK,

@@ -109,6 +109,8 @@ pub(crate) struct Lead {
 #[derive(Debug, Clone)]
 pub(crate) struct Note {
     pub id: i64,
+    /// `leads` or `contacts`: whose feed the note is in.
+    pub entity_type: &'static str,
     pub entity_id: i64,
     pub note_type: String,
     pub params: Value,

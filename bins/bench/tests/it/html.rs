@@ -8,11 +8,13 @@ use domain::model::{AccountView, BlockData, ContactView, TicketClient};
 use domain::store::ConnectionId;
 use i18n::Lang;
 
-const DISPLAY: Display = Display {
-    utc_offset_minutes: 180,
+static DISPLAY: std::sync::LazyLock<Display> = std::sync::LazyLock::new(|| Display {
+    zone: domain::Zone::parse("Europe/Moscow")
+        .expect("a known zone")
+        .shared(),
     now: 1_756_728_000,
     default_country: Some(7),
-};
+});
 
 fn action(path: &str) -> Action {
     Action {
@@ -28,6 +30,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
             name: "Hogwarts".into(),
             currency: "RUB".into(),
             currency_symbol: None,
+            time_zone: Some("Europe/Moscow".into()),
         },
         client: TicketClient::default(),
         identifiers: vec!["+79161234567".into()],
@@ -108,7 +111,7 @@ fn a_block_that_found_nobody_is_fresh() {
 
 #[test]
 fn last_known_data_with_a_warning_is_stale() {
-    let view = data_view(1, Some(Degradation::Busy));
+    let view = data_view(1, Some(Degradation::Busy { until: None }));
 
     let state = state_of(&view);
 
@@ -118,15 +121,28 @@ fn last_known_data_with_a_warning_is_stale() {
 #[test]
 fn each_degraded_reason_is_told_apart() {
     let cases = [
-        (Degradation::Busy, BlockState::Busy),
+        (Degradation::Busy { until: None }, BlockState::Busy),
+        (
+            Degradation::Busy {
+                until: Some(1_756_728_060),
+            },
+            BlockState::Busy,
+        ),
         (Degradation::Timeout, BlockState::Timeout),
         (Degradation::Unavailable, BlockState::Degraded),
-        (Degradation::Blocked, BlockState::Degraded),
+        (Degradation::Blocked { until: None }, BlockState::Degraded),
+        (
+            Degradation::Blocked {
+                until: Some(1_756_728_300),
+            },
+            BlockState::Degraded,
+        ),
     ];
     for (reason, expected) in cases {
         let view = BlockView::Degraded {
             reason: reason.clone(),
             reference: "ref-1".into(),
+            account_url: Some("https://hogwarts.amocrm.ru".into()),
         };
 
         let state = state_of(&view);

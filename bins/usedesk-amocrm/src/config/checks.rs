@@ -14,6 +14,12 @@ impl Config {
         if self.rate_limit_per_second == 0 {
             problems.push("rate_limit_per_second must be at least 1".into());
         }
+        if !self.time_zone.trim().is_empty() && domain::Zone::parse(&self.time_zone).is_none() {
+            problems.push(format!(
+                "time_zone: {:?} is neither a time zone name (such as Europe/Moscow) nor an offset (such as +03:00)",
+                self.time_zone
+            ));
+        }
         if let Some(key) = &self.security.signing_key
             && key.expose_secret().len() < block::MIN_SIGNING_KEY_BYTES
         {

@@ -44,8 +44,9 @@ pub struct Config {
     pub redis_url: String,
     /// Language when the block does not say: `en`, `es`, `pt`, `ru`.
     pub default_language: Lang,
-    /// Offset of the times shown to agents, in minutes east of UTC.
-    pub display_utc_offset_minutes: i32,
+    /// The time zone of every account (an IANA name or an offset such as `+03:00`); empty uses each amoCRM
+    /// account's own zone.
+    pub time_zone: String,
     /// Country code given to bare ten-digit phone numbers; empty for none.
     pub default_country_code: String,
     /// How long a block may take before it shows what it has, in milliseconds.
@@ -93,7 +94,7 @@ impl Default for Config {
             database_url: "sqlite://data/usedesk-amocrm.db".into(),
             redis_url: String::new(),
             default_language: Lang::default(),
-            display_utc_offset_minutes: domain.utc_offset_minutes,
+            time_zone: domain.time_zone.unwrap_or_default(),
             default_country_code: domain.default_country.unwrap_or_default(),
             render_deadline_ms: millis(domain.render_deadline),
             request_timeout_ms: millis(domain.request_timeout),

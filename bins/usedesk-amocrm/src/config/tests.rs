@@ -38,10 +38,6 @@ fn docs_configuration_md_lists_the_defaults_in_effect() {
         ("listen", c.listen.to_string()),
         ("database_url", c.database_url.clone()),
         ("default_language", c.default_language.code().to_owned()),
-        (
-            "display_utc_offset_minutes",
-            c.display_utc_offset_minutes.to_string(),
-        ),
         ("default_country_code", c.default_country_code.clone()),
         ("render_deadline_ms", c.render_deadline_ms.to_string()),
         ("request_timeout_ms", c.request_timeout_ms.to_string()),

@@ -18,5 +18,6 @@ mod login;
 mod many_deals;
 mod paused;
 mod settings;
+mod stage;
 mod tools;
 mod trigger_secret;

@@ -1,4 +1,4 @@
-//! `/api/v4/leads/{id}/notes`.
+//! `/api/v4/leads/{id}/notes` and `/api/v4/contacts/{id}/notes`.
 
 use reqwest::Method;
 
@@ -11,8 +11,9 @@ use crate::page::List;
 
 const LIST: List = List::new("GET /api/v4/leads/{id}/notes", "notes");
 const CREATE: &str = "POST /api/v4/leads/{id}/notes";
+const CREATE_FOR_CONTACT: &str = "POST /api/v4/contacts/{id}/notes";
 
-/// Notes of leads; see [`AmoClient::notes`].
+/// Notes of leads and contacts; see [`AmoClient::notes`].
 #[derive(Debug, Clone, Copy)]
 pub struct NotesApi<'a> {
     client: &'a AmoClient,
@@ -44,6 +45,25 @@ impl<'a> NotesApi<'a> {
             url: self
                 .client
                 .url(&format!("/api/v4/leads/{lead_id}/notes"), &[]),
+            answer: Answer::Embedded("notes"),
+        };
+        self.client
+            .write_in_chunks(write, &with_request_ids(notes))
+            .await
+    }
+
+    /// Adds notes to the contact (at most 250, sent in chunks of 50), each with a `request_id`.
+    pub async fn create_for_contact(
+        &self,
+        contact_id: i64,
+        notes: &[NewNote],
+    ) -> Result<Vec<Created>, Error> {
+        let write = Write {
+            method: Method::POST,
+            endpoint: CREATE_FOR_CONTACT,
+            url: self
+                .client
+                .url(&format!("/api/v4/contacts/{contact_id}/notes"), &[]),
             answer: Answer::Embedded("notes"),
         };
         self.client

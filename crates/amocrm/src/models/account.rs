@@ -174,6 +174,9 @@ struct AccountWire {
     drive_url: Option<String>,
     #[serde(default)]
     is_api_filter_enabled: Option<bool>,
+    /// Some answers put the settings at the top level instead of under `_embedded`; both are read.
+    #[serde(default)]
+    datetime_settings: Option<DatetimeSettings>,
     #[serde(default, rename = "_embedded", deserialize_with = "null_default")]
     embedded: AccountEmbedded,
 }
@@ -209,7 +212,7 @@ impl From<AccountWire> for Account {
             is_api_filter_enabled: wire.is_api_filter_enabled,
             users_groups: wire.embedded.users_groups,
             task_types: wire.embedded.task_types,
-            datetime_settings: wire.embedded.datetime_settings,
+            datetime_settings: wire.embedded.datetime_settings.or(wire.datetime_settings),
         }
     }
 }

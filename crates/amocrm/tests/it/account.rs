@@ -176,3 +176,33 @@ async fn contact_custom_fields_are_read_from_the_contacts_path() {
     assert_eq!(fields[1].enums[1].value, "PRIV");
     assert!(fields[1].is_predefined);
 }
+
+#[tokio::test]
+async fn datetime_settings_are_read_at_the_top_level_too_with_the_documented_misspelling() {
+    // Arrange: the settings beside the account's fields instead of under `_embedded`, and `date_formant`
+    // as amoCRM's own example spells it.
+    let harness = Harness::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/account"))
+        .and(query_param("with", "datetime_settings"))
+        .respond_with(harness.hal(fixture!("account_datetime_top_level.json")))
+        .expect(1)
+        .mount(&harness.server)
+        .await;
+
+    // Act
+    let account = harness
+        .client
+        .account()
+        .get(&[AccountWith::DatetimeSettings])
+        .await;
+
+    // Assert
+    let settings = account
+        .expect("account")
+        .datetime_settings
+        .expect("datetime settings");
+    assert_eq!(settings.timezone.as_deref(), Some("America/Sao_Paulo"));
+    assert_eq!(settings.timezone_offset.as_deref(), Some("-03:00"));
+    assert_eq!(settings.date_format.as_deref(), Some("d/m/Y"));
+}

@@ -2,7 +2,7 @@
 
 use amocrm::{Error, EventEntity, EventsQuery, NewNote, NoteType};
 use serde_json::json;
-use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::matchers::{body_json, body_partial_json, method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{Harness, fixture};
@@ -62,6 +62,35 @@ async fn a_comment_is_added_as_a_common_note_with_a_request_id() {
     let created = created.expect("created");
     assert_eq!(created[0].id, 5101);
     assert_eq!(created[0].request_id.as_deref(), Some("note-1"));
+}
+
+#[tokio::test]
+async fn a_note_is_added_to_a_contact_on_the_contacts_path() {
+    // Arrange
+    let harness = Harness::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts/3001/notes"))
+        .and(body_partial_json(json!([{
+            "note_type": "common",
+            "params": {"text": "Created from Usedesk ticket #1002"}
+        }])))
+        .respond_with(harness.hal(fixture!("notes_created.json")))
+        .expect(1)
+        .mount(&harness.server)
+        .await;
+
+    // Act
+    let created = harness
+        .client
+        .notes()
+        .create_for_contact(
+            3001,
+            &[NewNote::common("Created from Usedesk ticket #1002")],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(created.expect("created")[0].id, 5101);
 }
 
 #[tokio::test]

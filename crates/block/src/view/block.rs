@@ -26,6 +26,8 @@ struct Setup {
     /// POST parameters or addresses to copy: an optional parameter name and its value.
     code: Vec<(Option<&'static str>, String)>,
     hint: Option<String>,
+    /// "For your administrator: reference …", where the problem was logged.
+    reference: Option<String>,
 }
 
 /// "Login to amoCRM".
@@ -45,6 +47,8 @@ struct Degraded {
     severity: &'static str,
     message: String,
     reference: Option<String>,
+    /// The account's home page in amoCRM: the way out while the block cannot show data.
+    amo: Option<String>,
 }
 
 /// Contacts and their deals.
@@ -190,9 +194,10 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             paragraphs: vec![tr.t("setup-missing-host")],
             code: vec![(Some("amo_base_host"), EXAMPLE_HOST.to_owned())],
             hint: None,
+            reference: None,
         }
         .render(),
-        BlockView::RefusedHost { host } => Setup {
+        BlockView::RefusedHost { host, reference } => Setup {
             t: tr,
             paragraphs: vec![
                 tr.arg("state-refused-host", "host", host),
@@ -203,13 +208,15 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
                 (None, EXAMPLE_KOMMO_HOST.to_owned()),
             ],
             hint: None,
+            reference: admin_reference(&tr, reference),
         }
         .render(),
-        BlockView::OAuthNotConfigured => Setup {
+        BlockView::OAuthNotConfigured { reference } => Setup {
             t: tr,
             paragraphs: vec![tr.t("state-oauth-not-configured")],
             code: Vec::new(),
             hint: Some(tr.t("setup-oauth-hint")),
+            reference: admin_reference(&tr, reference),
         }
         .render(),
         BlockView::BadSecret => Setup {
@@ -217,6 +224,7 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             paragraphs: vec![tr.t("state-bad-secret")],
             code: Vec::new(),
             hint: Some(tr.t("setup-bad-secret-hint")),
+            reference: None,
         }
         .render(),
         BlockView::MissingUsedeskToken => Setup {
@@ -224,6 +232,7 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             paragraphs: vec![tr.t("setup-missing-token")],
             code: vec![(Some("usedesk_api_token"), "…".to_owned())],
             hint: None,
+            reference: None,
         }
         .render(),
         BlockView::NeedsLogin { login_url, expired } => Login {
@@ -241,33 +250,52 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             actions,
             stale_reason,
         } => data_view(tr, data, actions, stale_reason.as_ref()).render(),
-        BlockView::Degraded { reason, reference } => degraded(tr, reason, reference).render(),
+        BlockView::Degraded {
+            reason,
+            reference,
+            account_url,
+        } => degraded(tr, reason, reference, account_url.as_deref()).render(),
     };
     rendered.unwrap_or_else(|_| Fallback { t: tr }.render().unwrap_or_default())
 }
 
-fn degraded(tr: Tr, reason: &Degradation, reference: &str) -> Degraded {
+fn degraded(tr: Tr, reason: &Degradation, reference: &str, account_url: Option<&str>) -> Degraded {
     let (severity, message) = match reason {
-        Degradation::Busy => ("warning", tr.t("state-busy")),
+        Degradation::Busy { until: Some(until) } => (
+            "warning",
+            tr.arg("state-busy-until", "until", &tr.moment_with_zone(*until)),
+        ),
+        Degradation::Busy { until: None } => ("warning", tr.t("state-busy")),
         // Our own queue, not amoCRM, is what delays the data: the agent is told when it will come.
         Degradation::Queued { seconds } => {
             ("warning", tr.args("state-queued", &[seconds_arg(*seconds)]))
         }
         Degradation::Timeout => ("warning", tr.t("state-timeout")),
         Degradation::Unavailable => ("warning", tr.t("state-upstream-error")),
-        Degradation::Blocked => ("danger", tr.t("state-blocked")),
+        Degradation::Blocked { until: Some(until) } => (
+            "danger",
+            tr.arg("state-blocked-until", "until", &tr.moment_with_zone(*until)),
+        ),
+        Degradation::Blocked { until: None } => ("danger", tr.t("state-blocked")),
         Degradation::PaymentRequired => ("danger", tr.t("state-payment-required")),
         Degradation::Internal => ("danger", tr.arg("state-internal-error", "ref", reference)),
     };
     // The internal error already quotes the reference in its sentence.
-    let reference = (!matches!(reason, Degradation::Internal) && !reference.is_empty())
-        .then(|| tr.arg("block-reference", "ref", reference));
+    let reference = (!matches!(reason, Degradation::Internal))
+        .then(|| admin_reference(&tr, reference))
+        .flatten();
     Degraded {
         t: tr,
         severity,
         message,
         reference,
+        amo: account_url.and_then(safe_href),
     }
+}
+
+/// "For your administrator: reference …", when there is one.
+fn admin_reference(tr: &Tr, reference: &str) -> Option<String> {
+    (!reference.is_empty()).then(|| tr.arg("block-admin-reference", "ref", reference))
 }
 
 /// The `seconds` variable of the queued-requests messages.
@@ -303,8 +331,22 @@ fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Opt
                 &[("time", Arg::from(time.as_str())), seconds_arg(*seconds)],
             ));
         }
-        Some(Degradation::Busy) => "state-stale-busy",
-        Some(Degradation::Blocked) => "state-stale-blocked",
+        Some(
+            Degradation::Busy { until: Some(until) } | Degradation::Blocked { until: Some(until) },
+        ) => {
+            let id = if matches!(reason, Some(Degradation::Busy { .. })) {
+                "state-stale-busy-until"
+            } else {
+                "state-stale-blocked-until"
+            };
+            return Some(tr.args2(
+                id,
+                ("until", &tr.moment_with_zone(*until)),
+                ("time", &tr.moment(as_of)),
+            ));
+        }
+        Some(Degradation::Busy { until: None }) => "state-stale-busy",
+        Some(Degradation::Blocked { until: None }) => "state-stale-blocked",
         Some(Degradation::PaymentRequired) => "state-stale-payment",
         _ => "state-stale",
     };
@@ -316,7 +358,7 @@ fn writes_paused(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Opt
     data.stale_as_of?;
     matches!(
         reason,
-        Some(Degradation::Blocked | Degradation::PaymentRequired)
+        Some(Degradation::Blocked { .. } | Degradation::PaymentRequired)
     )
     .then(|| tr.t("block-writes-paused"))
 }

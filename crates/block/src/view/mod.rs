@@ -24,8 +24,8 @@ use i18n::Lang;
 /// Display settings shared by every rendering.
 #[derive(Debug, Clone, Copy)]
 pub struct Display {
-    /// The offset from UTC, in minutes, of the times and dates shown (config; default 180 = Moscow).
-    pub utc_offset_minutes: i32,
+    /// The time zone of the times and dates shown (see `domain::Domain::zone`).
+    pub zone: &'static domain::Zone,
     /// Now, unix seconds: times of today are shown without their date.
     pub now: i64,
     /// The country code given to bare national phone numbers (e.g. `7`), to show them internationally.
@@ -41,6 +41,9 @@ pub struct Preview {
     pub samples: Vec<PreviewSample>,
     /// The languages to choose from.
     pub languages: Vec<Lang>,
+    /// The sandbox's amoCRM address in demo mode: the page then offers to simulate amoCRM failures (through
+    /// its `/__sandbox/faults` and `/__sandbox/revoke-tokens`) and shows the ticket's private comments.
+    pub sandbox_url: Option<String>,
 }
 
 /// One sample ticket for the preview.

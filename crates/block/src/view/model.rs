@@ -61,9 +61,14 @@ pub enum BlockView {
     RefusedHost {
         /// The value as sent.
         host: String,
+        /// A short reference id the admin can find in the log.
+        reference: String,
     },
     /// The OAuth client id/secret/redirect URI are not configured on the server.
-    OAuthNotConfigured,
+    OAuthNotConfigured {
+        /// A short reference id the admin can find in the log.
+        reference: String,
+    },
     /// The block's secret key is wrong or missing.
     BadSecret,
     /// `usedesk_api_token` is missing from the block's POST parameters.
@@ -90,6 +95,8 @@ pub enum BlockView {
         reason: Degradation,
         /// A short reference id the admin can find in the log.
         reference: String,
+        /// The amoCRM account's address, when known: "Open in amoCRM" stays as a way out.
+        account_url: Option<String>,
     },
 }
 

@@ -19,7 +19,22 @@ struct Page {
     samples: Vec<Sample>,
     languages: Vec<Language>,
     ticket: Ticket,
+    /// The sandbox's address, for the fault selector and the ticket's comments (demo mode only).
+    sandbox: Option<String>,
+    /// The failures the selector simulates: its value and label.
+    faults: Vec<(&'static str, String)>,
 }
+
+/// What the fault selector offers, by the value its script reads and the message of its label.
+const FAULTS: [(&str, &str); 7] = [
+    ("none", "preview-fault-none"),
+    ("server_error", "preview-fault-down"),
+    ("too_many", "preview-fault-busy"),
+    ("forbidden", "preview-fault-blocked"),
+    ("payment_required", "preview-fault-payment"),
+    ("revoked", "preview-fault-revoked"),
+    ("slow", "preview-fault-slow"),
+];
 
 /// A sample in the picker: its label and the JSON body the script sends.
 struct Sample {
@@ -55,7 +70,7 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
     let tr = Tr::new(
         lang,
         Display {
-            utc_offset_minutes: 0,
+            zone: domain::Zone::utc().shared(),
             now: 0,
             default_country: None,
         },
@@ -92,6 +107,12 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
             })
             .collect(),
         languages,
+        sandbox: preview
+            .sandbox_url
+            .as_deref()
+            .and_then(safe_href)
+            .map(|u| u.trim_end_matches('/').to_owned()),
+        faults: FAULTS.iter().map(|(v, id)| (*v, tr.t(id))).collect(),
         ticket: preview
             .samples
             .first()

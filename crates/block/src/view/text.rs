@@ -80,13 +80,39 @@ impl Tr {
         i18n::format_money(self.lang, amount, currency, symbol)
     }
 
-    /// A moment: only its time when it is today, its date and time otherwise.
+    /// A moment: only its time when it is today, its date and time otherwise, with the zone's abbreviation
+    /// (`14:05 MSK`, `Nov 23, 2026, 14:05 UTC−3`).
     pub(crate) fn moment(&self, unix: i64) -> String {
-        let offset = self.display.utc_offset_minutes;
-        if local_day(unix, offset) == local_day(self.display.now, offset) {
+        let zone = self.display.zone;
+        let at = zone.at(unix);
+        let offset = at.offset_minutes();
+        let today = local_day(self.display.now, zone.at(self.display.now).offset_minutes());
+        let shown = if local_day(unix, offset) == today {
             i18n::format_time(self.lang, unix, offset)
         } else {
             i18n::format_datetime(self.lang, unix, offset)
+        };
+        format!("{shown}\u{a0}{}", zone_short(&at))
+    }
+
+    /// The time of day of a moment with its zone spelled out for a reader who may be elsewhere:
+    /// `19:14 (UTC+3 / MSK)`; with its date too when it is not today.
+    pub(crate) fn moment_with_zone(&self, unix: i64) -> String {
+        let zone = self.display.zone;
+        let at = zone.at(unix);
+        let offset = at.offset_minutes();
+        let today = local_day(self.display.now, zone.at(self.display.now).offset_minutes());
+        let shown = if local_day(unix, offset) == today {
+            i18n::format_time(self.lang, unix, offset)
+        } else {
+            i18n::format_datetime(self.lang, unix, offset)
+        };
+        let utc = utc_offset(at.offset_seconds);
+        match &at.abbreviation {
+            Some(abbreviation) if *abbreviation != utc => {
+                format!("{shown} ({utc} / {abbreviation})")
+            }
+            _ => format!("{shown} ({utc})"),
         }
     }
 
@@ -132,21 +158,26 @@ impl Tr {
         }
     }
 
-    /// A date and time, always with the date.
+    /// A date and time, always with the date, and the zone's abbreviation.
     pub(crate) fn datetime(&self, unix: i64) -> String {
-        i18n::format_datetime(self.lang, unix, self.display.utc_offset_minutes)
+        let at = self.display.zone.at(unix);
+        format!(
+            "{}\u{a0}{}",
+            i18n::format_datetime(self.lang, unix, at.offset_minutes()),
+            zone_short(&at)
+        )
     }
 
     /// A field's value as it reads: a date field stored at midnight shows only its date (in the zone where it is
     /// midnight, so the day does not shift), anything else with its time.
     fn date_value(&self, unix: i64) -> String {
-        let offset = self.display.utc_offset_minutes;
+        let offset = self.display.zone.at(unix).offset_minutes();
         if unix.rem_euclid(86_400) == 0 {
             i18n::format_date(self.lang, unix, 0)
         } else if (unix + i64::from(offset) * 60).rem_euclid(86_400) == 0 {
             i18n::format_date(self.lang, unix, offset)
         } else {
-            i18n::format_datetime(self.lang, unix, offset)
+            self.datetime(unix)
         }
     }
 
@@ -298,6 +329,26 @@ fn builtin_message(key: &str) -> Option<&'static str> {
         "updated_at" => "deal-updated",
         _ => return None,
     })
+}
+
+/// A zone as a short label: its lettered abbreviation (`MSK`, `CEST`), else its offset (`UTC−3`).
+fn zone_short(at: &domain::ZoneAt) -> String {
+    at.abbreviation
+        .clone()
+        .unwrap_or_else(|| utc_offset(at.offset_seconds))
+}
+
+/// `UTC`, `UTC+3`, `UTC−3`, `UTC+5:30` (with a real minus sign).
+fn utc_offset(seconds: i32) -> String {
+    if seconds == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if seconds < 0 { '\u{2212}' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    match minutes % 60 {
+        0 => format!("UTC{sign}{}", minutes / 60),
+        m => format!("UTC{sign}{}:{m:02}", minutes / 60),
+    }
 }
 
 /// The local calendar day number of a moment.

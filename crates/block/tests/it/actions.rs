@@ -36,6 +36,8 @@ async fn adding_a_contact_creates_it_links_it_and_notes_it_in_the_ticket() {
         .expect(1)
         .mount(&app.usedesk)
         .await;
+    app.mount_ticket_note("/api/v4/contacts/3201/notes", 1)
+        .await;
     let (_, html) = app.post_block(&app.block_request()).await;
     let open = token_for(&html, &app.url("/action/contact"));
 
@@ -100,6 +102,8 @@ async fn adding_a_contact_in_one_click_in_place_answers_ok() {
         .respond_with(hal(fixture!("amocrm/contacts_created.json")))
         .expect(1)
         .mount(&app.amo)
+        .await;
+    app.mount_ticket_note("/api/v4/contacts/3201/notes", 1)
         .await;
     let (_, html) = app.post_block(&app.block_request()).await;
     let create = tokens_for(&html, &app.url("/action/contact"))

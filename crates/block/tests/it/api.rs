@@ -345,7 +345,38 @@ async fn block_says_amocrm_is_busy_when_it_answers_429() {
 
     // Assert
     assert_eq!(status, 200);
-    assert_shows(&html, &t(En, "state-busy"));
+    // The fixture's `retry_after` is 300 s: the block says when it retries, in the account's zone.
+    assert_shows(
+        &html,
+        "amoCRM is busy: it is receiving too many requests. Retrying at ",
+    );
+    assert_shows(&html, "(UTC+3 / MSK)");
+}
+
+#[tokio::test]
+async fn block_shows_times_in_the_zone_its_timezone_parameter_names_over_the_accounts() {
+    // Arrange: the account is in Moscow; the block's POST parameters say São Paulo.
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_metadata().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts"))
+        .respond_with(ResponseTemplate::new(429).set_body_raw(
+            fixture!("amocrm/too_many_requests_429.json"),
+            "application/problem+json",
+        ))
+        .mount(&app.amo)
+        .await;
+    let mut request = app.block_request();
+    request["timezone"] = "America/Sao_Paulo".into();
+
+    // Act
+    let (status, html) = app.post_block(&request).await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_shows(&html, "(UTC\u{2212}3)");
+    assert!(!html.contains("MSK"), "{html}");
 }
 
 #[tokio::test]

@@ -123,6 +123,7 @@ async fn new_deal_refused_for_a_missing_field_is_created_once_it_is_filled() {
         .expect(1)
         .mount(&app.amo)
         .await;
+    app.mount_ticket_note("/api/v4/leads/7101/notes", 1).await;
     let (_, _, create) = open_deal_form(&app, "3001000:40002").await;
     let (refused_status, refused) = post_deal(&app, &nimbus(&create, "")).await;
     assert_eq!(refused_status, 422);
@@ -194,6 +195,7 @@ async fn a_budget_typed_the_local_way_is_sent_as_whole_units_with_the_note_for_t
         .expect(1)
         .mount(&app.amo)
         .await;
+    app.mount_ticket_note("/api/v4/leads/7101/notes", 1).await;
     let (_, form, create) = open_deal_form(&app, "3001000:40002").await;
     let mut fields = nimbus(&create, "7102");
     fields[2].1 = "1 500,50 ₽".into();

@@ -208,6 +208,7 @@ impl TestApp {
                         .expect("the fixture is JSON"),
                 }],
                 languages: i18n::Lang::ALL.to_vec(),
+                sandbox_url: None,
             });
         }
         config.validate().expect("the test configuration is valid");
@@ -384,6 +385,24 @@ impl TestApp {
         Mock::given(method("POST"))
             .and(path("/api/v4/webhooks"))
             .respond_with(hal(fixture!("amocrm/webhook_created.json")))
+            .mount(&self.amo)
+            .await;
+    }
+
+    /// The note back to the ticket that a contact or deal created from it gets (`notes` is its amoCRM notes
+    /// path), with the ticket Usedesk is asked for to quote its subject; each expected `times`.
+    pub async fn mount_ticket_note(&self, notes: &str, times: u64) {
+        Mock::given(method("POST"))
+            .and(path("/ticket"))
+            .respond_with(json_answer(fixture!("block/usedesk_ticket.json")))
+            .expect(times)
+            .mount(&self.usedesk)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(notes))
+            .and(wiremock::matchers::body_string_contains("Usedesk ticket #"))
+            .respond_with(hal(fixture!("amocrm/notes_created.json")))
+            .expect(times)
             .mount(&self.amo)
             .await;
     }

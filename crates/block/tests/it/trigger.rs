@@ -2,7 +2,7 @@
 
 use domain::store::{ConnectionId, Store};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::matchers::{body_partial_json, body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::*;
@@ -67,6 +67,17 @@ async fn mount_lead_creation(app: &TestApp, times: u64) {
             "_embedded": {"contacts": [{"id": 3001}]},
         }])))
         .respond_with(hal(fixture!("block/leads_created.json")))
+        .expect(times)
+        .mount(&app.amo)
+        .await;
+    // The note back to the ticket first: the trigger's own comment goes to the same path.
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/7101/notes"))
+        .and(body_string_contains(
+            "Created from Usedesk ticket #2265179 “Where is my broom?”",
+        ))
+        .and(body_string_contains("Created by a Usedesk trigger."))
+        .respond_with(hal(fixture!("amocrm/notes_created.json")))
         .expect(times)
         .mount(&app.amo)
         .await;

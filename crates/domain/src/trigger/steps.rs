@@ -26,6 +26,8 @@ struct Run<'a> {
     usedesk: UsedeskClient,
     /// The ticket's Usedesk client.
     client_id: i64,
+    /// The ticket's subject, for the note on the deal.
+    subject: Option<String>,
     ctx: ActionContext,
 }
 
@@ -146,6 +148,9 @@ impl Domain {
             ticket_id: Some(payload.ticket_id),
             client_id: Some(client_id),
             actor: "trigger".into(),
+            lang: self.config().default_language,
+            time_zone: None,
+            agent: None,
         };
         Ok(Run {
             connection_id,
@@ -155,6 +160,7 @@ impl Domain {
             client,
             usedesk,
             client_id,
+            subject: ticket.ticket.subject.clone(),
             ctx,
         })
     }
@@ -218,11 +224,12 @@ impl Domain {
             self.core_meta(run.connection_id, &run.client),
             self.deal_fields(run.connection_id, &run.client)
         );
+        let core = core?.value;
         let (lead, _) = crate::deals::check_draft(
             draft,
-            &core?.value.pipelines,
+            &core.pipelines,
             &defs?,
-            self.config().utc_offset_minutes,
+            &self.zone(None, Some(&core.account)),
         )
         .map_err(Error::Validation)?;
         Ok(lead)
@@ -320,8 +327,17 @@ impl Domain {
         }
         self.remember_deal_ticket(run.connection.id, lead_id, run.payload.ticket_id)
             .await;
-        self.comment_in_ticket(&run.connection, &run.ctx, "deal", lead_name, url)
-            .await;
+        self.trace_created(
+            &run.connection,
+            &run.client,
+            &run.ctx,
+            crate::ticket::Created::Deal,
+            lead_id,
+            lead_name,
+            url,
+            run.subject.clone(),
+        )
+        .await;
     }
 
     /// A deal of the contact with this name created since `since` (a crashed run's deal), if amoCRM has one.

@@ -2,7 +2,7 @@
 
 use domain::store::FieldChoices;
 use domain::{DealDraft, Error, FeedKind, FieldErrorCode, FieldKey, NewContactInput, StageRef};
-use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::matchers::{body_partial_json, body_string_contains, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::harness::{World, json};
@@ -126,6 +126,21 @@ async fn a_valid_lead_is_created_linked_to_its_contact_with_its_note_and_a_ticke
         .respond_with(json("created_note.json"))
         .expect(1)
         .mount(&world.amo)
+        .await;
+    // The note back to the ticket is the deal's second note.
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/4500/notes"))
+        .and(body_string_contains(
+            "Created from Usedesk ticket #1002 “Broom broke”",
+        ))
+        .respond_with(json("created_note.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json("usedesk_ticket.json"))
+        .mount(&world.usedesk)
         .await;
     Mock::given(method("POST"))
         .and(path("/create/comment"))
@@ -427,10 +442,10 @@ async fn a_comment_is_posted_as_a_common_note() {
 }
 
 #[tokio::test]
-async fn a_date_typed_in_a_form_is_read_in_the_agents_time_zone() {
+async fn a_date_typed_in_a_form_is_read_in_the_amocrm_accounts_time_zone() {
     let world = World::new().await;
     world.mount_metadata().await;
-    // 10:00 in Moscow (UTC+3, the default) is 07:00 UTC: 1735689600 + 7 h.
+    // 10:00 in Moscow (the account's zone, UTC+3) is 07:00 UTC: 1735689600 + 7 h.
     Mock::given(method("POST"))
         .and(path("/api/v4/leads"))
         .and(body_partial_json(serde_json::json!([{"custom_fields_values": [{"field_id": 703, "values": [{"value": 1_735_714_800}]}]}])))
@@ -447,4 +462,144 @@ async fn a_date_typed_in_a_form_is_read_in_the_agents_time_zone() {
     lead.note = None;
 
     world.domain.create_deal(&world.ctx(), lead).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_date_typed_in_a_form_is_read_in_the_zone_the_block_asked_for_over_the_accounts() {
+    let world = World::new().await;
+    world.mount_metadata().await;
+    // 10:00 in Berlin in January (CET, UTC+1) is 09:00 UTC: 1735689600 + 9 h.
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .and(body_partial_json(serde_json::json!([{"custom_fields_values": [{"field_id": 703, "values": [{"value": 1_735_722_000}]}]}])))
+        .respond_with(json("created_lead.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/create/comment"))
+        .respond_with(json("usedesk_comment.json"))
+        .mount(&world.usedesk)
+        .await;
+    let mut lead = draft(102, vec![(703, vec!["2025-01-01T10:00".into()])]);
+    lead.note = None;
+    let ctx = domain::ActionContext {
+        time_zone: Some("Europe/Berlin".into()),
+        ..world.ctx()
+    };
+
+    world.domain.create_deal(&ctx, lead).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_deal_leaves_a_ticket_comment_in_the_blocks_language_and_an_amocrm_note_back_to_the_ticket()
+ {
+    // Arrange: a Russian block, an agent named by the block request.
+    let world = World::new().await;
+    world.mount_metadata().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .respond_with(json("created_lead.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json("usedesk_ticket.json"))
+        .expect(1)
+        .mount(&world.usedesk)
+        .await;
+    let ticket_link = format!("{}/tickets/1002", world.usedesk.uri());
+    let note = format!(
+        "Создано из тикета Usedesk №1002 «Broom broke»: {ticket_link}\nСоздал агент Usedesk Ann Agent <ann@hogwarts.example>."
+    );
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/4500/notes"))
+        .and(body_partial_json(
+            serde_json::json!([{"note_type": "common", "params": {"text": note}}]),
+        ))
+        .respond_with(json("created_note.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/create/comment"))
+        .and(body_partial_json(serde_json::json!({
+            "ticket_id": 1002,
+            "type": "private",
+            "message": format!("Из этого тикета в amoCRM создана сделка «New broom»: {}/leads/detail/4500", world.amo.uri())
+        })))
+        .respond_with(json("usedesk_comment.json"))
+        .expect(1)
+        .mount(&world.usedesk)
+        .await;
+    let mut lead = draft(102, Vec::new());
+    lead.note = None;
+    let ctx = domain::ActionContext {
+        lang: i18n::Lang::Ru,
+        agent: Some("Ann Agent <ann@hogwarts.example>".into()),
+        ..world.ctx()
+    };
+
+    // Act
+    let created = world.domain.create_deal(&ctx, lead).await.unwrap();
+
+    // Assert: the mocks' expectations are checked when the world is dropped.
+    assert_eq!(created.id, 4500);
+}
+
+#[tokio::test]
+async fn a_contact_gets_an_amocrm_note_with_the_ticket_number_subject_and_link() {
+    // Arrange: a Spanish block without an agent's name.
+    let world = World::new().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts"))
+        .respond_with(json("created_contact.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json("usedesk_ticket.json"))
+        .expect(1)
+        .mount(&world.usedesk)
+        .await;
+    let note = format!(
+        "Creado desde el ticket de Usedesk n.º 1002 “Broom broke”: {}/tickets/1002",
+        world.usedesk.uri()
+    );
+    Mock::given(method("POST"))
+        .and(path("/api/v4/contacts/3500/notes"))
+        .and(body_partial_json(
+            serde_json::json!([{"note_type": "common", "params": {"text": note}}]),
+        ))
+        .respond_with(json("created_note.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/create/comment"))
+        .and(body_partial_json(serde_json::json!({
+            "message": format!("Se creó el contacto “Luna Lovegood” en amoCRM a partir de este ticket: {}/contacts/detail/3500", world.amo.uri())
+        })))
+        .respond_with(json("usedesk_comment.json"))
+        .expect(1)
+        .mount(&world.usedesk)
+        .await;
+    let ctx = domain::ActionContext {
+        lang: i18n::Lang::Es,
+        ..world.ctx()
+    };
+    let input = NewContactInput {
+        name: "Luna Lovegood".into(),
+        phones: vec!["8 903 123-45-67".into()],
+        emails: Vec::new(),
+        responsible_user_id: None,
+    };
+
+    // Act
+    let created = world.domain.create_contact(&ctx, input).await.unwrap();
+
+    // Assert
+    assert_eq!(created.id, 3500);
 }

@@ -69,7 +69,8 @@ fn dates_flags_and_composite_values_are_shown_by_kind() {
 #[test]
 fn typed_values_are_checked_by_kind() {
     let one = |kind, raw: &str| {
-        field_value(&def(kind), &[raw.to_owned()], 0).map(|v| v.map(|v| v.values[0].value.clone()))
+        field_value(&def(kind), &[raw.to_owned()], &domain::Zone::utc())
+            .map(|v| v.map(|v| v.values[0].value.clone()))
     };
     assert_eq!(
         one(FieldKind::Numeric, "1 000,5"),
@@ -106,9 +107,13 @@ fn typed_values_are_checked_by_kind() {
         Err(FieldErrorCode::UnknownField)
     );
     assert_eq!(one(FieldKind::Text, "   "), Ok(None));
-    let select = field_value(&def(FieldKind::Select), &["wand".to_owned()], 0)
-        .unwrap()
-        .unwrap();
+    let select = field_value(
+        &def(FieldKind::Select),
+        &["wand".to_owned()],
+        &domain::Zone::utc(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(
         select.values[0].enum_id,
         Some(11),

@@ -192,6 +192,9 @@ impl World {
             ticket_id: Some(1002),
             client_id: Some(55),
             actor: "agent".into(),
+            lang: i18n::Lang::En,
+            time_zone: None,
+            agent: None,
         }
     }
 }

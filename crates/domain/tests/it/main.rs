@@ -10,3 +10,4 @@ mod render;
 mod tokens;
 mod trigger;
 mod trigger_secret;
+mod zone;

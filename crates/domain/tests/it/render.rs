@@ -337,7 +337,7 @@ async fn a_rate_limited_account_is_busy() {
             reason,
             last_known: None,
             ..
-        } => assert_eq!(reason, Degradation::Busy),
+        } => assert!(matches!(reason, Degradation::Busy { .. }), "{reason:?}"),
         other => panic!("expected busy, got {other:?}"),
     }
 }
@@ -389,4 +389,22 @@ async fn a_server_error_on_a_read_is_retried_within_the_deadline() {
     let data = ready(world.domain.block(world.harry(55)).await);
 
     assert_eq!(data.contacts[0].id, 3001);
+}
+
+#[tokio::test]
+async fn a_403_says_until_when_the_account_is_paused() {
+    let world = World::new().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&world.amo)
+        .await;
+
+    match world.domain.block(world.harry(55)).await {
+        BlockOutcome::Degraded {
+            reason: Degradation::Blocked { until: Some(until) },
+            last_known: None,
+            ..
+        } => assert!(until > domain::now(), "{until} is in the future"),
+        other => panic!("expected a pause with its end, got {other:?}"),
+    }
 }

@@ -36,7 +36,7 @@ fn note_json(note: &Note, base: &str) -> Value {
         "note_type": note.note_type,
         "params": note.params,
         "account_id": seed::ACCOUNT_ID,
-        "_links": self_link(base, &format!("/api/v4/leads/{}/notes/{}", note.entity_id, note.id)),
+        "_links": self_link(base, &format!("/api/v4/{}/{}/notes/{}", note.entity_type, note.entity_id, note.id)),
     })
 }
 
@@ -44,12 +44,13 @@ fn note_json(note: &Note, base: &str) -> Value {
 pub(super) fn list_notes(
     crm: &Crm,
     ctx: &Ctx,
+    entity_type: &'static str,
     lead_id: Option<i64>,
 ) -> Result<Response<Body>, ApiError> {
     let q = &ctx.query;
     let paging = Paging::from_query(q, 50, 250, false)?;
     let entity_ids = match lead_id {
-        Some(id) if !crm.leads.contains_key(&id) => return Err(ApiError::NotFound),
+        Some(id) if !exists(crm, entity_type, id) => return Err(ApiError::NotFound),
         Some(id) => vec![id],
         None => q.ids("filter[entity_id]")?,
     };
@@ -57,6 +58,7 @@ pub(super) fn list_notes(
     let mut found: Vec<&Note> = crm
         .notes
         .values()
+        .filter(|n| n.entity_type == entity_type)
         .filter(|n| entity_ids.is_empty() || entity_ids.contains(&n.entity_id))
         .filter(|n| types.is_empty() || types.contains(&n.note_type))
         .collect();
@@ -77,8 +79,8 @@ pub(super) fn list_notes(
         return Ok(no_content());
     }
     let path = match lead_id {
-        Some(id) => format!("/api/v4/leads/{id}/notes"),
-        None => "/api/v4/leads/notes".to_owned(),
+        Some(id) => format!("/api/v4/{entity_type}/{id}/notes"),
+        None => format!("/api/v4/{entity_type}/notes"),
     };
     Ok(hal(
         StatusCode::OK,
@@ -95,6 +97,7 @@ pub(super) fn list_notes(
 fn plan_note(
     crm: &Crm,
     item: &Value,
+    entity_type: &'static str,
     lead_id: Option<i64>,
     user_id: i64,
     errors: &mut Vec<FieldError>,
@@ -102,12 +105,12 @@ fn plan_note(
     let entity_id = match lead_id {
         Some(id) => Some(id),
         None => match as_i64(&item["entity_id"]) {
-            Some(id) if crm.leads.contains_key(&id) => Some(id),
+            Some(id) if exists(crm, entity_type, id) => Some(id),
             Some(id) => {
                 errors.push(FieldError::new(
                     "NotSupportedChoice",
                     "entity_id",
-                    format!("lead {id} does not exist"),
+                    format!("{entity_type} {id} does not exist"),
                 ));
                 None
             }
@@ -173,6 +176,7 @@ fn plan_note(
     let entity_id = entity_id?;
     errors.is_empty().then(|| Note {
         id: 0,
+        entity_type,
         entity_id,
         note_type: note_type.to_owned(),
         params: params.clone(),
@@ -187,9 +191,10 @@ fn plan_note(
 pub(super) fn create_notes(
     crm: &mut Crm,
     ctx: &Ctx,
+    entity_type: &'static str,
     lead_id: Option<i64>,
 ) -> Result<Response<Body>, ApiError> {
-    if lead_id.is_some_and(|id| !crm.leads.contains_key(&id)) {
+    if lead_id.is_some_and(|id| !exists(crm, entity_type, id)) {
         return Err(ApiError::NotFound);
     }
     let items = batch(&ctx.body, 250)?;
@@ -197,7 +202,7 @@ pub(super) fn create_notes(
     let mut failures = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let mut errors = Vec::new();
-        match plan_note(crm, item, lead_id, ctx.user_id, &mut errors) {
+        match plan_note(crm, item, entity_type, lead_id, ctx.user_id, &mut errors) {
             Some(note) => planned.push((request_id(item, i), note)),
             None => failures.push(ItemErrors {
                 request_id: request_id(item, i),
@@ -215,18 +220,26 @@ pub(super) fn create_notes(
             "id": note.id,
             "entity_id": note.entity_id,
             "request_id": request_id,
-            "_links": self_link(&ctx.base, &format!("/api/v4/leads/{}/notes/{}", note.entity_id, note.id)),
+            "_links": self_link(&ctx.base, &format!("/api/v4/{entity_type}/{}/notes/{}", note.entity_id, note.id)),
         }));
         crm.notes.insert(note.id, note);
     }
     let path = match lead_id {
-        Some(id) => format!("/api/v4/leads/{id}/notes"),
-        None => "/api/v4/leads/notes".to_owned(),
+        Some(id) => format!("/api/v4/{entity_type}/{id}/notes"),
+        None => format!("/api/v4/{entity_type}/notes"),
     };
     Ok(hal(
         StatusCode::OK,
         &json!({ "_links": self_link(&ctx.base, &path), "_embedded": { "notes": created } }),
     ))
+}
+
+/// Whether the lead or contact a note is for exists.
+fn exists(crm: &Crm, entity_type: &str, id: i64) -> bool {
+    match entity_type {
+        "contacts" => crm.contacts.contains_key(&id),
+        _ => crm.leads.contains_key(&id),
+    }
 }
 
 fn event_json(event: &Event, base: &str) -> Value {

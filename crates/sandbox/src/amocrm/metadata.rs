@@ -40,9 +40,30 @@ pub(super) fn account(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     if ctx.query.has_with("is_api_filter_enabled") {
         body["is_api_filter_enabled"] = false.into();
     }
+    let mut embedded = serde_json::Map::new();
     if ctx.query.has_with("users_groups") {
-        body["_embedded"] =
-            json!({ "users_groups": [{ "id": 0, "name": "Sales department", "uuid": null }] });
+        embedded.insert(
+            "users_groups".into(),
+            json!([{ "id": 0, "name": "Sales department", "uuid": null }]),
+        );
+    }
+    if ctx.query.has_with("datetime_settings") {
+        // As amoCRM answers it: under `_embedded`, PHP date patterns, an IANA zone and its offset as text.
+        embedded.insert(
+            "datetime_settings".into(),
+            json!({
+                "date_pattern": "d.m.Y H:i",
+                "short_date_pattern": "d.m.Y",
+                "short_time_pattern": "H:i",
+                "date_format": "d.m.Y",
+                "time_format": "H:i:s",
+                "timezone": seed::TIME_ZONE,
+                "timezone_offset": seed::TIME_ZONE_OFFSET,
+            }),
+        );
+    }
+    if !embedded.is_empty() {
+        body["_embedded"] = Value::Object(embedded);
     }
     Ok(hal(StatusCode::OK, &body))
 }

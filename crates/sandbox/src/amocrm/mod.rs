@@ -144,21 +144,31 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["contacts"] if get => contacts::list(crm, ctx),
         ["contacts"] if post => contacts::create(crm, ctx),
         ["contacts"] if patch => contacts::update_many(crm, ctx),
+        ["contacts", "notes"] if get => feed::list_notes(crm, ctx, "contacts", None),
+        ["contacts", "notes"] if post => feed::create_notes(crm, ctx, "contacts", None),
         ["contacts", id] if get => contacts::get(crm, ctx, parse_id(id)?),
         ["contacts", id] if patch => contacts::update_one(crm, ctx, parse_id(id)?),
         ["leads"] if get => leads::list(crm, ctx),
         ["leads"] if post => leads::create(crm, ctx),
         ["leads"] if patch => leads::update_many(crm, ctx),
         ["leads", "complex"] if post => leads::create_complex(crm, ctx),
-        ["leads", "notes"] if get => feed::list_notes(crm, ctx, None),
-        ["leads", "notes"] if post => feed::create_notes(crm, ctx, None),
+        ["leads", "notes"] if get => feed::list_notes(crm, ctx, "leads", None),
+        ["leads", "notes"] if post => feed::create_notes(crm, ctx, "leads", None),
         ["leads", id] if get => leads::get(crm, ctx, parse_id(id)?),
         ["leads", id] if patch => leads::update_one(crm, ctx, parse_id(id)?),
         ["leads", id, "link"] if post => links::link(crm, ctx, parse_id(id)?),
         ["leads", id, "unlink"] if post => links::unlink(crm, ctx, parse_id(id)?),
         ["leads", id, "links"] if get => links::list(crm, ctx, parse_id(id)?),
-        ["leads", id, "notes"] if get => feed::list_notes(crm, ctx, Some(parse_id(id)?)),
-        ["leads", id, "notes"] if post => feed::create_notes(crm, ctx, Some(parse_id(id)?)),
+        ["leads", id, "notes"] if get => feed::list_notes(crm, ctx, "leads", Some(parse_id(id)?)),
+        ["leads", id, "notes"] if post => {
+            feed::create_notes(crm, ctx, "leads", Some(parse_id(id)?))
+        }
+        ["contacts", id, "notes"] if get => {
+            feed::list_notes(crm, ctx, "contacts", Some(parse_id(id)?))
+        }
+        ["contacts", id, "notes"] if post => {
+            feed::create_notes(crm, ctx, "contacts", Some(parse_id(id)?))
+        }
         ["events"] if get => feed::list_events(crm, ctx),
         ["webhooks"] if get => webhooks::list(crm, ctx),
         ["webhooks"] if post => webhooks::subscribe(crm, ctx),
@@ -166,7 +176,7 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["events", "types"] if get => Ok(feed::event_types(ctx)),
         ["account" | "users" | "contacts" | "leads" | "events" | "webhooks"]
         | ["users" | "contacts" | "leads", _]
-        | ["leads" | "events", _, _] => Err(ApiError::MethodNotAllowed),
+        | ["leads" | "contacts" | "events", _, _] => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

@@ -431,6 +431,7 @@ fn add_notes(crm: &mut Crm) {
         crm.notes.insert(
             id,
             Note {
+                entity_type: "leads",
                 id,
                 entity_id,
                 note_type: note_type.to_owned(),

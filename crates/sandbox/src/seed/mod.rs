@@ -26,6 +26,10 @@ pub const ACCOUNT_SUBDOMAIN: &str = "hogwarts";
 pub const CURRENCY: &str = "RUB";
 /// The account currency symbol.
 pub const CURRENCY_SYMBOL: &str = "₽";
+/// The account's time zone (`datetime_settings.timezone`).
+pub const TIME_ZONE: &str = "Europe/Moscow";
+/// Its offset as amoCRM writes it (`datetime_settings.timezone_offset`).
+pub const TIME_ZONE_OFFSET: &str = "+03:00";
 
 /// Albus Dumbledore, the administrator; OAuth and long-lived tokens act as him.
 pub const USER_ALBUS: i64 = 9_000_001;

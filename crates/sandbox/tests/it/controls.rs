@@ -193,3 +193,57 @@ async fn responses_carry_an_x_request_id() {
     // Assert
     assert!(response.headers().get("x-request-id").is_some());
 }
+
+#[tokio::test]
+async fn a_tickets_comments_are_read_apart_and_the_controls_answer_any_origin() {
+    // Arrange: comments in two tickets.
+    let harness = Harness::start().await;
+    for (ticket, message) in [(1002, "For Harry"), (1003, "For the Weasleys")] {
+        harness
+            .usedesk_call(
+                "/create/comment",
+                &json!({ "api_token": "t", "ticket_id": ticket, "message": message }),
+            )
+            .await;
+    }
+
+    // Act
+    let response = harness
+        .http
+        .get(harness.amo("/__sandbox/usedesk-comments/1002"))
+        .header("origin", "http://127.0.0.1:8080")
+        .send()
+        .await
+        .expect("an answer");
+    let preflight = harness
+        .http
+        .request(reqwest::Method::OPTIONS, harness.amo("/__sandbox/faults"))
+        .header("origin", "http://127.0.0.1:8080")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .expect("an answer");
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "*",
+        "a page on another port may read it"
+    );
+    let comments: Value = response.json().await.expect("JSON");
+    let messages: Vec<&str> = comments
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|c| c["message"].as_str())
+        .collect();
+    assert_eq!(messages, ["For Harry"]);
+    assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    assert!(
+        preflight.headers()["access-control-allow-headers"]
+            .to_str()
+            .is_ok_and(|h| h.contains("content-type"))
+    );
+}

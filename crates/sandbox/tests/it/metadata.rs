@@ -24,6 +24,26 @@ async fn the_account_is_hogwarts_trading_in_roubles() {
 }
 
 #[tokio::test]
+async fn the_accounts_time_zone_comes_under_embedded_datetime_settings_only_when_asked_for() {
+    // Arrange
+    let harness = Harness::start().await;
+
+    // Act
+    let plain = harness.get_ok("/api/v4/account").await;
+    let with = harness
+        .get_ok("/api/v4/account?with=datetime_settings,users_groups")
+        .await;
+
+    // Assert
+    assert!(plain["_embedded"]["datetime_settings"].is_null());
+    let settings = &with["_embedded"]["datetime_settings"];
+    assert_eq!(settings["timezone"], TIME_ZONE);
+    assert_eq!(settings["timezone_offset"], "+03:00");
+    assert_eq!(settings["date_format"], "d.m.Y");
+    assert!(with["_embedded"]["users_groups"].is_array(), "both extras");
+}
+
+#[tokio::test]
 async fn there_are_four_users_and_one_admin() {
     // Arrange
     let harness = Harness::start().await;

@@ -463,3 +463,47 @@ async fn a_body_that_is_not_an_array_is_a_bad_request() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(content_type(&response), "application/problem+json");
 }
+
+#[tokio::test]
+async fn a_note_posted_to_a_contact_is_in_that_contacts_notes_and_not_in_a_leads() {
+    // Arrange
+    let harness = Harness::start().await;
+    let body = json!([{ "note_type": "common", "params": { "text": "Created from Usedesk ticket #1002" } }]);
+
+    // Act
+    let id = created_id(
+        harness
+            .post(&format!("/api/v4/contacts/{CONTACT_HARRY}/notes"), &body)
+            .await,
+        "notes",
+    )
+    .await;
+
+    // Assert
+    let notes = harness
+        .get_ok(&format!("/api/v4/contacts/{CONTACT_HARRY}/notes"))
+        .await;
+    let note = &notes["_embedded"]["notes"][0];
+    assert_eq!(note["id"], id);
+    assert_eq!(note["entity_id"], CONTACT_HARRY);
+    assert_eq!(note["params"]["text"], "Created from Usedesk ticket #1002");
+    assert!(
+        note["_links"]["self"]["href"]
+            .as_str()
+            .is_some_and(|h| h.contains("/api/v4/contacts/")),
+        "{note}"
+    );
+    let lead_notes = harness
+        .get_ok(&format!("/api/v4/leads/{LEAD_HARRY_KIT}/notes"))
+        .await;
+    assert!(
+        lead_notes["_embedded"]["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .all(|n| n["id"] != id),
+        "a contact's note is not in a lead's feed"
+    );
+    let missing = harness.post("/api/v4/contacts/999999/notes", &body).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -68,6 +68,10 @@ block_snapshots! {
     block_disables_add_to_amocrm_with_the_reason_when_the_subscription_ended => "stale_payment_no_contact",
     block_marks_the_contact_and_the_deal_just_created => "just_created",
     block_says_amocrm_is_busy => "degraded_busy",
+    block_says_amocrm_is_busy_and_when_it_retries_in_the_accounts_zone => "degraded_busy_until",
+    block_says_until_when_amocrm_paused_the_integration_with_the_zone => "degraded_blocked_until",
+    block_shows_stale_data_and_when_a_busy_amocrm_is_retried => "stale_busy_until",
+    block_shows_stale_data_and_until_when_amocrm_paused_the_integration => "stale_blocked_until",
     block_says_requests_are_queued_here_and_when_the_data_will_come => "degraded_queued",
     block_says_the_data_will_come_in_one_second_in_the_singular => "degraded_queued_one_second",
     block_shows_stale_data_while_requests_are_queued_here => "stale_queued",
@@ -327,7 +331,7 @@ fn while_amocrm_refuses_writes_every_write_button_is_disabled_and_says_why() {
     let texts = Texts::real();
 
     for view in [
-        texts.stale(domain::Degradation::Blocked, 600),
+        texts.stale(domain::Degradation::Blocked { until: None }, 600),
         texts.stale_no_contact_payment(),
     ] {
         // Act
@@ -353,7 +357,7 @@ fn while_amocrm_refuses_writes_every_write_button_is_disabled_and_says_why() {
     }
     let contact = render_block(
         Lang::En,
-        &texts.stale(domain::Degradation::Blocked, 600),
+        &texts.stale(domain::Degradation::Blocked { until: None }, 600),
         &DISPLAY,
     );
     assert!(contact.contains("hogwarts.amocrm.ru/contacts/detail/7001"));
@@ -414,7 +418,7 @@ fn what_was_just_created_is_marked_new() {
 }
 
 #[test]
-fn stale_data_of_today_shows_only_the_time_it_was_fetched() {
+fn stale_data_of_today_shows_only_the_time_it_was_fetched_with_the_zone() {
     // Arrange: fetched 25 minutes before 17:05 Moscow time.
     let view = Texts::real().stale(Degradation::Unavailable, 25 * 60);
 
@@ -423,7 +427,7 @@ fn stale_data_of_today_shows_only_the_time_it_was_fetched() {
 
     // Assert
     assert!(
-        html.contains("amoCRM is not answering; data as of 16:40."),
+        html.contains("amoCRM is not answering; data as of 16:40\u{a0}MSK."),
         "{html}"
     );
 }

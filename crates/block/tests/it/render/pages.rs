@@ -582,6 +582,7 @@ fn preview() -> Preview {
             },
         ],
         languages: Lang::ALL.to_vec(),
+        sandbox_url: Some("http://127.0.0.1:4010".into()),
     }
 }
 

@@ -41,6 +41,7 @@ fn everything_with(payload: &str) -> Vec<(String, String)> {
                 body: json!({"subject": payload, "client_data": {"name": payload}}),
             }],
             languages: vec![lang],
+            sandbox_url: Some(payload.into()),
         };
         out.push((format!("preview {lang}"), render_preview(lang, &preview)));
     }

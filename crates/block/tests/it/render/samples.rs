@@ -17,11 +17,13 @@ use domain::store::ConnectionId;
 pub const NOW: i64 = 1_795_529_100;
 
 /// Moscow time, fixed "now".
-pub const DISPLAY: Display = Display {
-    utc_offset_minutes: 180,
+pub static DISPLAY: std::sync::LazyLock<Display> = std::sync::LazyLock::new(|| Display {
+    zone: domain::Zone::parse("Europe/Moscow")
+        .expect("a known zone")
+        .shared(),
     now: NOW,
     default_country: Some(7),
-};
+});
 
 /// Every text the models carry. `Texts::real()` reads like an account; `Texts::all(payload)` puts one string everywhere.
 #[derive(Clone)]
@@ -145,6 +147,7 @@ impl Texts {
             name: "Hogwarts".into(),
             currency: "RUB".into(),
             currency_symbol: Some("₽".into()),
+            time_zone: Some("Europe/Moscow".into()),
         }
     }
 
@@ -465,6 +468,7 @@ impl Texts {
     pub fn refused_host(&self) -> BlockView {
         BlockView::RefusedHost {
             host: self.host.clone(),
+            reference: "h4T8pW".into(),
         }
     }
 
@@ -479,6 +483,7 @@ impl Texts {
         BlockView::Degraded {
             reason,
             reference: "r7K2mQ".into(),
+            account_url: Some("https://hogwarts.amocrm.ru".into()),
         }
     }
 
@@ -487,7 +492,12 @@ impl Texts {
         vec![
             ("missing_host", BlockView::MissingHost),
             ("refused_host", self.refused_host()),
-            ("oauth_not_configured", BlockView::OAuthNotConfigured),
+            (
+                "oauth_not_configured",
+                BlockView::OAuthNotConfigured {
+                    reference: "k9P3zX".into(),
+                },
+            ),
             ("bad_secret", BlockView::BadSecret),
             ("missing_usedesk_token", BlockView::MissingUsedeskToken),
             ("needs_login", self.needs_login(false)),
@@ -505,15 +515,48 @@ impl Texts {
                 "stale_unavailable",
                 self.stale(Degradation::Unavailable, 25 * 60),
             ),
-            ("stale_busy", self.stale(Degradation::Busy, 26 * 3_600)),
-            ("stale_blocked", self.stale(Degradation::Blocked, 10 * 60)),
+            (
+                "stale_busy",
+                self.stale(Degradation::Busy { until: None }, 26 * 3_600),
+            ),
+            (
+                "stale_blocked",
+                self.stale(Degradation::Blocked { until: None }, 10 * 60),
+            ),
+            (
+                "stale_busy_until",
+                self.stale(
+                    Degradation::Busy {
+                        until: Some(NOW + 60),
+                    },
+                    3 * 60,
+                ),
+            ),
+            (
+                "stale_blocked_until",
+                self.stale(
+                    Degradation::Blocked {
+                        until: Some(NOW + 9 * 60),
+                    },
+                    10 * 60,
+                ),
+            ),
             ("stale_payment_no_contact", self.stale_no_contact_payment()),
             ("just_created", self.just_created()),
             (
                 "stale_queued",
                 self.stale(Degradation::Queued { seconds: 12 }, 5 * 60),
             ),
-            ("degraded_busy", self.degraded(Degradation::Busy)),
+            (
+                "degraded_busy",
+                self.degraded(Degradation::Busy { until: None }),
+            ),
+            (
+                "degraded_busy_until",
+                self.degraded(Degradation::Busy {
+                    until: Some(NOW + 60),
+                }),
+            ),
             (
                 "degraded_queued",
                 self.degraded(Degradation::Queued { seconds: 12 }),
@@ -522,7 +565,16 @@ impl Texts {
                 "degraded_queued_one_second",
                 self.degraded(Degradation::Queued { seconds: 1 }),
             ),
-            ("degraded_blocked", self.degraded(Degradation::Blocked)),
+            (
+                "degraded_blocked",
+                self.degraded(Degradation::Blocked { until: None }),
+            ),
+            (
+                "degraded_blocked_until",
+                self.degraded(Degradation::Blocked {
+                    until: Some(NOW + 9 * 60),
+                }),
+            ),
             (
                 "degraded_payment_required",
                 self.degraded(Degradation::PaymentRequired),
