@@ -2,7 +2,9 @@
 
 mod account;
 mod backoff;
+mod companies;
 mod contacts;
+mod edits;
 mod errors;
 mod examples;
 mod feed;
@@ -11,4 +13,5 @@ mod leads;
 mod limiter;
 mod oauth;
 mod support;
+mod tasks;
 mod tokens;
