@@ -1,12 +1,14 @@
 //! The amoCRM stand-in: the request pipeline (stats, latency, faults, rate limit, bearer check) and
 //! the routing of `/api/v4`.
 
+mod companies;
 mod contacts;
 mod faults;
 mod feed;
 mod leads;
 mod links;
 mod metadata;
+mod tasks;
 mod writes;
 
 use std::time::Duration;
@@ -127,7 +129,7 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let mut crm = lock(&shared.crm);
     let crm = &mut *crm;
     match segments.as_slice() {
-        ["account"] if get => metadata::account(ctx),
+        ["account"] if get => metadata::account(crm, ctx),
         ["users"] if get => metadata::users(crm, ctx),
         ["users", id] if get => metadata::user(crm, ctx, parse_id(id)?),
         ["leads", "pipelines"] if get => metadata::pipelines(crm, ctx),
@@ -146,6 +148,17 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["leads"] if get => leads::list(crm, ctx),
         ["leads"] if post => leads::create(crm, ctx),
         ["leads"] if patch => leads::update_many(crm, ctx),
+        ["leads", "loss_reasons"] if get => tasks::loss_reasons(crm, ctx),
+        ["contacts", id, "link"] if post => companies::link_contact(crm, ctx, parse_id(id)?),
+        ["companies"] if get => companies::list(crm, ctx),
+        ["companies"] if post => companies::create(crm, ctx),
+        ["companies", id] if get => companies::get(crm, ctx, parse_id(id)?),
+        ["companies", id, "link"] if post => companies::link_company(crm, ctx, parse_id(id)?),
+        ["tasks"] if get => tasks::list(crm, ctx),
+        ["tasks"] if post => tasks::create(crm, ctx),
+        ["tasks"] if patch => tasks::update_many(crm, ctx),
+        ["tasks", id] if get => tasks::get(crm, ctx, parse_id(id)?),
+        ["tasks", id] if patch => tasks::update_one(crm, ctx, parse_id(id)?),
         ["leads", "complex"] if post => leads::create_complex(crm, ctx),
         ["leads", "notes"] if get => feed::list_notes(crm, ctx, None),
         ["leads", "notes"] if post => feed::create_notes(crm, ctx, None),
@@ -158,9 +171,9 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["leads", id, "notes"] if post => feed::create_notes(crm, ctx, Some(parse_id(id)?)),
         ["events"] if get => feed::list_events(crm, ctx),
         ["events", "types"] if get => Ok(feed::event_types(ctx)),
-        ["account" | "users" | "contacts" | "leads" | "events"]
-        | ["users" | "contacts" | "leads", _]
-        | ["leads" | "events", _, _] => Err(ApiError::MethodNotAllowed),
+        ["account" | "users" | "contacts" | "leads" | "events" | "companies" | "tasks"]
+        | ["users" | "contacts" | "leads" | "companies" | "tasks", _]
+        | ["leads" | "events" | "contacts" | "companies", _, _] => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

@@ -9,4 +9,5 @@ mod rate_limit;
 mod search;
 mod support;
 mod usedesk;
+mod work;
 mod writes;
