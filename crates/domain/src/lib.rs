@@ -22,6 +22,7 @@ pub mod metadata;
 pub mod model;
 mod render;
 mod retry;
+pub mod search;
 mod service;
 mod settings;
 pub mod store;

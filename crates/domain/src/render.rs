@@ -235,7 +235,7 @@ impl Domain {
     }
 
     /// The newest deals of each contact (at most `max_deals_per_contact` each, 250 in all), in one batched call.
-    async fn deals_of(
+    pub(crate) async fn deals_of(
         &self,
         client: &AmoClient,
         contacts: &[(Contact, Vec<String>)],
@@ -360,7 +360,7 @@ pub(crate) fn confirms(contact: &Contact, id: &Identifier, default_country: Opti
     }
 }
 
-fn contact_view(
+pub(crate) fn contact_view(
     contact: Contact,
     matched_by: Vec<String>,
     linked: bool,
@@ -396,7 +396,7 @@ fn display_name(contact: &Contact) -> String {
 }
 
 /// The contact's deals, newest first, with names from the metadata.
-fn deal_views(
+pub(crate) fn deal_views(
     contact: &Contact,
     leads: &[Lead],
     core: &CoreMeta,
