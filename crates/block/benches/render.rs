@@ -160,6 +160,7 @@ fn large_block() -> BlockView {
             .collect(),
         add_contact: action("contacts/new", 0),
         settings: action("settings", 0),
+        search: action("search", 0),
     };
     let data = BlockData {
         connection_id: ConnectionId::new_random(),

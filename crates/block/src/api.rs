@@ -77,7 +77,7 @@ impl Rendered {
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
     let started = Instant::now();
     let answer = match answer(app, request).await {
-        Answered::Fresh(answer) => answer,
+        Answered::Fresh(answer) => *answer,
         Answered::Kept(kept) => {
             app.inner.metrics.observe_render("ready", started.elapsed());
             return web::json_bytes(StatusCode::OK, kept);
@@ -112,8 +112,8 @@ fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str)
 
 /// What a block request is answered with.
 enum Answered {
-    /// A view to render.
-    Fresh(Answer),
+    /// A view to render (boxed: a block with data carries every action's signed URL).
+    Fresh(Box<Answer>),
     /// An identical answer rendered moments ago, ready to send again.
     Kept(bytes::Bytes),
 }
@@ -217,12 +217,12 @@ fn setup(
 async fn answer(app: &App, request: Request<Incoming>) -> Answered {
     let request = match read_request(app, request).await {
         Ok(request) => request,
-        Err(answer) => return Answered::Fresh(*answer),
+        Err(answer) => return Answered::Fresh(answer),
     };
     let lang = language(app, &request);
     let (host, usedesk_token) = match setup(app, &request, lang) {
         Ok(ready) => ready,
-        Err(answer) => return Answered::Fresh(*answer),
+        Err(answer) => return Answered::Fresh(answer),
     };
     let client = TicketClient {
         ticket_id: request.ticket_id,
@@ -250,7 +250,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
             model::BlockView::OAuthNotConfigured
         }
     };
-    Answered::Fresh(match outcome {
+    Answered::Fresh(Box::new(match outcome {
         BlockOutcome::NotConnected => reply("not_connected", lang, login(false)),
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, login(true)),
         BlockOutcome::Ready(data) => return ready(app, &request, lang, data),
@@ -276,7 +276,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
                 model::BlockView::Degraded { reason, reference },
             )
         }
-    })
+    }))
 }
 
 /// Fresh data: the answer rendered moments ago for the same data, ticket, client and language when there is
@@ -292,7 +292,7 @@ fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockDat
     let view = data_view(app, request, lang, data, None);
     let mut answer = reply("ready", lang, view);
     answer.keep_as = (!says_notice).then_some(key);
-    Answered::Fresh(answer)
+    Answered::Fresh(Box::new(answer))
 }
 
 fn data_view(
@@ -339,6 +339,7 @@ pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::Bloc
         contacts,
         add_contact: app.action(scope, ActionKind::AddContact, None),
         settings: app.action(scope, ActionKind::Settings, None),
+        search: app.action(scope, ActionKind::Search, None),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, deals, extract, messages};
+use crate::{Error, actions, deals, extract, find, messages};
 
 /// Every route, with the label its metrics and logs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,7 @@ pub(crate) enum Route {
     Deal,
     Settings,
     TriggerSecret,
+    Search,
     DealCard,
     Comment,
     Preview,
@@ -63,6 +64,8 @@ const ROUTES: &[(&str, Route, &str)] = &[
     ("/action/settings", Route::Settings, "GET, POST, OPTIONS"),
     // The trigger secret's page is a plain form post from the gear page, never run in place.
     ("/action/trigger-secret", Route::TriggerSecret, "POST"),
+    // The search is a GET page opened in a new tab; its results link with the ordinary Link action.
+    ("/action/search", Route::Search, "GET"),
     ("/deal", Route::DealCard, "GET"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
     ("/preview", Route::Preview, "GET"),
@@ -248,6 +251,9 @@ impl App {
             }
             (Route::TriggerSecret, Method::POST) => {
                 extract::action(self, request, &[K::TriggerSecret], actions::trigger_secret).await
+            }
+            (Route::Search, Method::GET) => {
+                extract::page(self, request, &[K::Search], find::search).await
             }
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await

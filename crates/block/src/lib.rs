@@ -16,6 +16,7 @@ mod config;
 mod deals;
 mod error;
 mod extract;
+mod find;
 mod http;
 mod keys;
 mod messages;

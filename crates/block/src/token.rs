@@ -42,6 +42,8 @@ pub(crate) enum ActionKind {
     SaveSettings,
     /// Create or rotate the connection's trigger secret, and show it once (a write).
     TriggerSecret,
+    /// Search the account's contacts by name, phone, e-mail or company (a page; reads only).
+    Search,
 }
 
 impl ActionKind {
@@ -57,6 +59,7 @@ impl ActionKind {
             Self::Comment => "action/comment",
             Self::Settings | Self::SaveSettings => "action/settings",
             Self::TriggerSecret => "action/trigger-secret",
+            Self::Search => "action/search",
         }
     }
 
@@ -65,7 +68,7 @@ impl ActionKind {
     pub(crate) fn is_page_link(self) -> bool {
         matches!(
             self,
-            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings
+            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings | Self::Search
         )
     }
 }

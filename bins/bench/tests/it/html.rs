@@ -69,6 +69,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
             .collect(),
         add_contact: action("contact"),
         settings: action("settings"),
+        search: action("search"),
     };
     BlockView::Data {
         data: Box::new(data),

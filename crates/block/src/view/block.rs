@@ -64,6 +64,10 @@ struct Data {
     /// Says that some of the client's phones and e-mails were not searched.
     not_searched: Option<String>,
     contacts: Vec<ContactItem>,
+    /// The search form (`block/search.html`).
+    search: Option<FormTarget>,
+    /// Whether the search is offered first, in the notice (no contact found), rather than below the contacts.
+    search_first: bool,
 }
 
 /// What is said above the contacts when there are none.
@@ -354,6 +358,7 @@ fn data_view(
     };
     let several = data.contacts.len() > 1 && !data.linked;
     let account = data.account.name.trim();
+    let search_first = notice.is_some();
     Data {
         t: tr,
         account: (!account.is_empty()).then(|| account.to_owned()),
@@ -369,6 +374,8 @@ fn data_view(
         not_searched: (data.not_searched > 0)
             .then(|| tr.count("contact-not-searched", data.not_searched)),
         contacts,
+        search: FormTarget::of(&actions.search),
+        search_first,
     }
 }
 

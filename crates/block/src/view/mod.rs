@@ -10,6 +10,7 @@ pub mod model;
 
 mod block;
 mod card;
+mod find;
 mod forms;
 mod page;
 mod preview;

@@ -41,6 +41,8 @@ pub struct BlockActions {
     pub add_contact: Action,
     /// The gear: choose fields (GET page in a new tab).
     pub settings: Action,
+    /// The search form (GET page in a new tab; the query goes as `q`).
+    pub search: Action,
 }
 
 /// What the block shows.
@@ -159,6 +161,8 @@ pub enum PageView {
         /// Errors of a refused comment.
         errors: Vec<FieldError>,
     },
+    /// The agent's search: the form and, once something was typed, what was found.
+    Search(Box<SearchPage>),
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
     /// An action failed: why, in the agent's words, plus a reference for the admin.
@@ -168,6 +172,30 @@ pub enum PageView {
         /// A reference id in the log.
         reference: String,
     },
+}
+
+/// The search page.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// Where the search form goes (GET, with `q`).
+    pub form: Action,
+    /// What was typed, as typed.
+    pub query: String,
+    /// What was found; `None` before a search (or when the query was refused).
+    pub results: Option<Box<domain::search::SearchResults>>,
+    /// The "Link" form of each contact found that can be linked, by contact id.
+    pub links: Vec<(i64, Action)>,
+    /// Why no search was made.
+    pub problem: Option<SearchProblem>,
+}
+
+/// Why a search was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchProblem {
+    /// Nothing was typed.
+    Empty,
+    /// The query is longer than a search takes.
+    TooLong,
 }
 
 /// The gear's trigger-secret section. The secret itself is never here: only its hash is stored.

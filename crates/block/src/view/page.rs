@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, forms, secret, settings};
+use super::{card, find, forms, secret, settings};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -125,6 +125,7 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             comment,
             errors,
         } => card::render(tr, card, comment, errors),
+        PageView::Search(page) => find::render(tr, page),
         PageView::Done(done) => done_page(tr, done).render(),
         PageView::Failed { reason, reference } => failure_page(tr, reason, reference).render(),
     };

@@ -3,6 +3,7 @@
 //! by one payload (`Texts::all`) so the same models serve the escaping tests.
 
 mod pages;
+mod search;
 
 use block::view::Display;
 use block::view::model::{Action, BlockActions, BlockView, ContactActions};
@@ -307,6 +308,7 @@ impl Texts {
             contacts: actions,
             add_contact: self.action("action/contact"),
             settings: self.action("action/settings"),
+            search: self.action("action/search"),
         };
         (data, actions)
     }

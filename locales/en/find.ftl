@@ -1,0 +1,22 @@
+## Finding a contact by hand: the search form in the block and its results page.
+
+search-title = Find a contact in amoCRM
+search-label = Name, phone, e-mail or company
+search-placeholder = Name, phone, e-mail or company
+button-search = Search
+search-hint = Phones can be written in any format. A name or a company finds possible matches: check before linking.
+search-empty = Type a name, phone, e-mail or company to search for.
+search-too-long = The search is too long: use at most { $max } characters.
+search-nothing = Nothing found for “{ $query }”.
+search-found =
+    { $count ->
+        [one] { $count } contact found for “{ $query }”
+       *[other] { $count } contacts found for “{ $query }”
+    }
+search-truncated = Only the first { $count } are shown: make the search more precise.
+search-as-phone = Searched as the phone { $phone }.
+search-as-email = Searched as the e-mail { $email }.
+search-possible = Possible match
+search-confirmed = Exact match
+search-via-company = Company: { $company }
+search-link-done-hint = Linked contacts are shown in the block from now on.

@@ -1,0 +1,22 @@
+## Buscar un contacto a mano: el formulario de búsqueda del bloque y su página de resultados.
+
+search-title = Buscar un contacto en amoCRM
+search-label = Nombre, teléfono, e-mail o empresa
+search-placeholder = Nombre, teléfono, e-mail o empresa
+button-search = Buscar
+search-hint = Los teléfonos pueden escribirse en cualquier formato. Un nombre o una empresa encuentra posibles coincidencias: compruébelas antes de vincular.
+search-empty = Escriba un nombre, teléfono, e-mail o empresa para buscar.
+search-too-long = La búsqueda es demasiado larga: use como máximo { $max } caracteres.
+search-nothing = No se encontró nada para “{ $query }”.
+search-found =
+    { $count ->
+        [one] { $count } contacto encontrado para “{ $query }”
+       *[other] { $count } contactos encontrados para “{ $query }”
+    }
+search-truncated = Solo se muestran los primeros { $count }: precise la búsqueda.
+search-as-phone = Buscado como el teléfono { $phone }.
+search-as-email = Buscado como el e-mail { $email }.
+search-possible = Posible coincidencia
+search-confirmed = Coincidencia exacta
+search-via-company = Empresa: { $company }
+search-link-done-hint = A partir de ahora, el bloque muestra el contacto vinculado.

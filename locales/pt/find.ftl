@@ -1,0 +1,22 @@
+## Encontrar um contato manualmente: o formulário de busca do bloco e a página de resultados.
+
+search-title = Encontrar um contato no amoCRM
+search-label = Nome, telefone, e-mail ou empresa
+search-placeholder = Nome, telefone, e-mail ou empresa
+button-search = Buscar
+search-hint = Os telefones podem ser escritos em qualquer formato. Um nome ou uma empresa encontra possíveis correspondências: confira antes de vincular.
+search-empty = Digite um nome, telefone, e-mail ou empresa para buscar.
+search-too-long = A busca é longa demais: use no máximo { $max } caracteres.
+search-nothing = Nada encontrado para “{ $query }”.
+search-found =
+    { $count ->
+        [one] { $count } contato encontrado para “{ $query }”
+       *[other] { $count } contatos encontrados para “{ $query }”
+    }
+search-truncated = Só os primeiros { $count } são mostrados: refine a busca.
+search-as-phone = Buscado como o telefone { $phone }.
+search-as-email = Buscado como o e-mail { $email }.
+search-possible = Possível correspondência
+search-confirmed = Correspondência exata
+search-via-company = Empresa: { $company }
+search-link-done-hint = A partir de agora, o bloco mostra o contato vinculado.

@@ -1,0 +1,24 @@
+## Ручной поиск контакта: форма поиска в блоке и страница результатов.
+
+search-title = Найти контакт в amoCRM
+search-label = Имя, телефон, e-mail или компания
+search-placeholder = Имя, телефон, e-mail или компания
+button-search = Найти
+search-hint = Телефон можно писать в любом формате. По имени или компании находятся возможные совпадения: проверьте перед привязкой.
+search-empty = Введите имя, телефон, e-mail или компанию для поиска.
+search-too-long = Слишком длинный запрос: не больше { $max } символов.
+search-nothing = По запросу «{ $query }» ничего не найдено.
+search-found =
+    { $count ->
+        [one] По запросу «{ $query }» найден { $count } контакт
+        [few] По запросу «{ $query }» найдено { $count } контакта
+        [many] По запросу «{ $query }» найдено { $count } контактов
+       *[other] По запросу «{ $query }» найдено { $count } контакта
+    }
+search-truncated = Показаны только первые { $count }: уточните запрос.
+search-as-phone = Искали как телефон { $phone }.
+search-as-email = Искали как e-mail { $email }.
+search-possible = Возможное совпадение
+search-confirmed = Точное совпадение
+search-via-company = Компания: { $company }
+search-link-done-hint = Теперь блок показывает привязанный контакт.
