@@ -20,3 +20,9 @@ search-possible = Possible match
 search-confirmed = Exact match
 search-via-company = Company: { $company }
 search-link-done-hint = Linked contacts are shown in the block from now on.
+
+## Keeping the contact in step with the ticket.
+
+button-add-value = Add { $value } to this contact
+contact-values-missing = The client's ticket has what this contact lacks:
+action-done-value-added = { $value } has been added to the contact in amoCRM.

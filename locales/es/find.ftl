@@ -20,3 +20,9 @@ search-possible = Posible coincidencia
 search-confirmed = Coincidencia exacta
 search-via-company = Empresa: { $company }
 search-link-done-hint = A partir de ahora, el bloque muestra el contacto vinculado.
+
+## Mantener el contacto al día con el ticket.
+
+button-add-value = Añadir { $value } a este contacto
+contact-values-missing = El ticket del cliente tiene datos que faltan en este contacto:
+action-done-value-added = { $value } se ha añadido al contacto en amoCRM.

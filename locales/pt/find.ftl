@@ -20,3 +20,9 @@ search-possible = Possível correspondência
 search-confirmed = Correspondência exata
 search-via-company = Empresa: { $company }
 search-link-done-hint = A partir de agora, o bloco mostra o contato vinculado.
+
+## Manter o contato em dia com o ticket.
+
+button-add-value = Adicionar { $value } a este contato
+contact-values-missing = O ticket do cliente tem dados que faltam neste contato:
+action-done-value-added = { $value } foi adicionado ao contato no amoCRM.

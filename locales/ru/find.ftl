@@ -22,3 +22,9 @@ search-possible = Возможное совпадение
 search-confirmed = Точное совпадение
 search-via-company = Компания: { $company }
 search-link-done-hint = Теперь блок показывает привязанный контакт.
+
+## Контакт в актуальном состоянии с тикетом.
+
+button-add-value = Добавить { $value } в этот контакт
+contact-values-missing = В тикете клиента есть данные, которых нет в этом контакте:
+action-done-value-added = { $value } добавлен в контакт в amoCRM.

@@ -156,6 +156,7 @@ fn large_block() -> BlockView {
                     .iter()
                     .map(|d| (d.id, action("deals/card", d.id)))
                     .collect(),
+                add_values: Vec::new(),
             })
             .collect(),
         add_contact: action("contacts/new", 0),

@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use amocrm::AccountHost;
+use domain::edit::{ClientValue, missing_values};
 use domain::model::{BlockData, TicketClient};
 use domain::{BlockInput, BlockOutcome, Degradation};
 use http::StatusCode;
@@ -319,6 +320,10 @@ fn data_view(
 pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::BlockActions {
     // Linking needs a Usedesk client to link, and is offered only while there is a choice to make.
     let can_link = scope.client.is_some() && !data.linked && data.contacts.len() > 1;
+    // The client's missing phones and e-mails are offered for the contact that is the client: the linked one,
+    // or the only one found.
+    let offers_values = data.linked || data.contacts.len() == 1;
+    let country = app.domain().config().default_country.clone();
     let contacts = data
         .contacts
         .iter()
@@ -333,6 +338,21 @@ pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::Bloc
                 .iter()
                 .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
                 .collect(),
+            add_values: if offers_values {
+                missing_values(contact, &data.client, country.as_deref())
+                    .into_iter()
+                    .map(|value| model::ValueAction {
+                        field: match value {
+                            ClientValue::Phone(_) => "phone",
+                            ClientValue::Email(_) => "email",
+                        },
+                        value: value.value().to_owned(),
+                        action: app.action(scope, ActionKind::AddContactValue, Some(contact.id)),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     model::BlockActions {

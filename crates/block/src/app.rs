@@ -22,7 +22,7 @@ use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, deals, extract, find, messages};
+use crate::{Error, actions, deals, edit, extract, find, messages};
 
 /// Every route, with the label its metrics and logs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,7 @@ pub(crate) enum Route {
     Settings,
     TriggerSecret,
     Search,
+    ContactValue,
     DealCard,
     Comment,
     Preview,
@@ -66,6 +67,11 @@ const ROUTES: &[(&str, Route, &str)] = &[
     ("/action/trigger-secret", Route::TriggerSecret, "POST"),
     // The search is a GET page opened in a new tab; its results link with the ordinary Link action.
     ("/action/search", Route::Search, "GET"),
+    (
+        "/action/contact-value",
+        Route::ContactValue,
+        "POST, OPTIONS",
+    ),
     ("/deal", Route::DealCard, "GET"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
     ("/preview", Route::Preview, "GET"),
@@ -254,6 +260,9 @@ impl App {
             }
             (Route::Search, Method::GET) => {
                 extract::page(self, request, &[K::Search], find::search).await
+            }
+            (Route::ContactValue, Method::POST) => {
+                extract::action(self, request, &[K::AddContactValue], edit::add_value).await
             }
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await

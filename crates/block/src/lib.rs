@@ -14,6 +14,7 @@ mod api;
 mod app;
 mod config;
 mod deals;
+mod edit;
 mod error;
 mod extract;
 mod find;

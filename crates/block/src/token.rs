@@ -44,6 +44,8 @@ pub(crate) enum ActionKind {
     TriggerSecret,
     /// Search the account's contacts by name, phone, e-mail or company (a page; reads only).
     Search,
+    /// Add one of the client's phones or e-mails to the subject contact (a write).
+    AddContactValue,
 }
 
 impl ActionKind {
@@ -60,6 +62,7 @@ impl ActionKind {
             Self::Settings | Self::SaveSettings => "action/settings",
             Self::TriggerSecret => "action/trigger-secret",
             Self::Search => "action/search",
+            Self::AddContactValue => "action/contact-value",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod cache;
 mod card;
 mod contacts;
 mod deals;
+pub mod edit;
 mod error;
 pub mod fields;
 pub mod identity;

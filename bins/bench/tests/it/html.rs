@@ -65,6 +65,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 unlink: None,
                 new_deal: action("deal"),
                 deals: vec![],
+                add_values: vec![],
             })
             .collect(),
         add_contact: action("contact"),

@@ -12,6 +12,7 @@ mod support;
 mod card;
 mod contacts;
 mod deals;
+mod find;
 mod languages;
 mod login;
 mod settings;

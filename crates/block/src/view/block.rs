@@ -114,6 +114,16 @@ struct ContactItem {
     closed_label: Option<String>,
     /// Won and lost deals, most recently changed first, folded.
     closed: Vec<DealItem>,
+    /// "Add +44 20 7946 0958 to this contact", one form per value the contact lacks (`block/contact_values.html`).
+    add_values: Vec<AddValue>,
+}
+
+/// One of the client's values the contact lacks, with the form that adds it.
+struct AddValue {
+    form: FormTarget,
+    field: &'static str,
+    value: String,
+    label: String,
 }
 
 /// One deal in a contact's list.
@@ -443,5 +453,23 @@ fn contact_item(
         open_deals,
         closed_label: (!closed.is_empty()).then(|| tr.count("deals-closed", closed.len())),
         closed: closed.iter().map(|d| deal_item(d)).collect(),
+        add_values: actions
+            .map(|a| a.add_values.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| {
+                let shown = if v.field == "phone" {
+                    tr.phone(&v.value).text
+                } else {
+                    v.value.clone()
+                };
+                Some(AddValue {
+                    form: FormTarget::of(&v.action)?,
+                    field: v.field,
+                    value: v.value.clone(),
+                    label: tr.arg("button-add-value", "value", &shown),
+                })
+            })
+            .collect(),
     }
 }

@@ -29,6 +29,19 @@ pub struct ContactActions {
     pub new_deal: Action,
     /// Open each deal's card (GET page in a new tab), by lead id.
     pub deals: Vec<(i64, Action)>,
+    /// Add one of the client's phones or e-mails the contact lacks (POST, in place), one per value.
+    pub add_values: Vec<ValueAction>,
+}
+
+/// "Add +44 20 7946 0958 to this contact": the value, the form field it goes in, and the signed action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueAction {
+    /// `phone` or `email`: the form field the value is sent in.
+    pub field: &'static str,
+    /// The value (a phone in E.164 form, or an e-mail).
+    pub value: String,
+    /// Where the form posts.
+    pub action: Action,
 }
 
 /// Everything actionable in a block with data.
@@ -278,6 +291,11 @@ pub enum Done {
     Unlinked,
     /// The comment was posted.
     Commented,
+    /// A phone or an e-mail was added to a contact.
+    ValueAdded {
+        /// The value.
+        value: String,
+    },
 }
 
 /// Why the OAuth flow failed.

@@ -213,6 +213,7 @@ fn done_page(tr: Tr, done: &Done) -> Message {
         Done::Linked => (tr.t("action-done-link"), None),
         Done::Unlinked => (tr.t("action-done-unlinked"), None),
         Done::Commented => (tr.t("action-done-comment"), None),
+        Done::ValueAdded { value } => (tr.arg("action-done-value-added", "value", value), None),
     };
     success(
         tr,

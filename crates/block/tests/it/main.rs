@@ -7,6 +7,7 @@ mod actions;
 mod api;
 mod attacks;
 mod deals;
+mod edit;
 mod find;
 mod logs;
 mod oauth;

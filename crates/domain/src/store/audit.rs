@@ -67,6 +67,8 @@ stored_text! {
     AuditAction {
         /// A contact was created (from the block or a trigger).
         ContactCreate = "contact.create",
+        /// A contact was changed from the block (a phone or e-mail added).
+        ContactUpdate = "contact.update",
         /// A deal was created (from the block or a trigger).
         LeadCreate = "lead.create",
         /// A note was added to a deal.

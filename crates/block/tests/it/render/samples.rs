@@ -6,7 +6,7 @@ mod pages;
 mod search;
 
 use block::view::Display;
-use block::view::model::{Action, BlockActions, BlockView, ContactActions};
+use block::view::model::{Action, BlockActions, BlockView, ContactActions, ValueAction};
 use domain::Degradation;
 use domain::model::{
     AccountView, BlockData, ContactView, DealKind, DealView, FieldLabel, FieldShown, FieldText,
@@ -274,6 +274,7 @@ impl Texts {
             unlink: unlink.then(|| self.action("action/unlink")),
             new_deal: self.action("action/deal"),
             deals: deals.iter().map(|d| (*d, self.action("deal"))).collect(),
+            add_values: Vec::new(),
         }
     }
 
@@ -391,6 +392,28 @@ impl Texts {
         self.view((data, actions), None)
     }
 
+    /// The linked contact lacks the client's second phone and its e-mail: both are offered.
+    pub fn contact_missing_values(&self) -> BlockView {
+        let mut contact = self.contact(1, 7002, Vec::new());
+        contact.linked = true;
+        let mut actions = self.contact_actions(7002, &[], false, true);
+        actions.add_values = vec![
+            ValueAction {
+                field: "phone",
+                value: "+442079460958".into(),
+                action: self.action("action/contact-value"),
+            },
+            ValueAction {
+                field: "email",
+                value: self.email.clone(),
+                action: self.action("action/contact-value"),
+            },
+        ];
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.linked = true;
+        self.view((data, actions), None)
+    }
+
     pub fn contact_without_deals(&self) -> BlockView {
         let contact = self.contact(1, 7002, Vec::new());
         let actions = self.contact_actions(7002, &[], false, false);
@@ -477,6 +500,7 @@ impl Texts {
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),
             ("linked_contact", self.linked_contact()),
+            ("contact_missing_values", self.contact_missing_values()),
             ("contact_without_deals", self.contact_without_deals()),
             ("other_account_connected", self.other_account_connected()),
             (

@@ -77,3 +77,21 @@ fn the_search_form_sends_its_token_and_the_query_by_get_and_link_posts_its_own_t
             .any(|t| t.name == "input" && t.attr("name") == Some("q"))
     );
 }
+
+#[test]
+fn block_offers_the_clients_missing_phone_and_email_to_the_linked_contact_in_every_language() {
+    // Arrange
+    let view = Texts::real()
+        .every_block()
+        .into_iter()
+        .find(|(name, _)| *name == "contact_missing_values")
+        .map(|(_, view)| view)
+        .expect("the sample exists");
+    for lang in Lang::ALL {
+        // Act
+        let html = block::view::render_block(lang, &view, &DISPLAY);
+
+        // Assert
+        snapshot(&format!("block_contact_missing_values_{lang}"), &html);
+    }
+}
