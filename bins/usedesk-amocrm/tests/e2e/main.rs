@@ -12,6 +12,7 @@ mod support;
 mod card;
 mod contacts;
 mod deals;
+mod edit;
 mod find;
 mod languages;
 mod login;
