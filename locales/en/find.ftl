@@ -26,3 +26,25 @@ search-link-done-hint = Linked contacts are shown in the block from now on.
 button-add-value = Add { $value } to this contact
 contact-values-missing = The client's ticket has what this contact lacks:
 action-done-value-added = { $value } has been added to the contact in amoCRM.
+
+## A contact's tasks.
+
+button-tasks = Tasks
+button-call-back = Call back
+tasks-title = Tasks: { $contact }
+tasks-none = No open tasks.
+tasks-new = New task
+task-type = Type
+task-text = What to do
+task-due = Due
+task-result = Result
+task-overdue = Overdue
+task-due-today = Today
+task-on-contact = On the contact
+task-on-deal = On the deal “{ $deal }”
+task-due-invalid = Choose the date and time the task is due.
+task-call-back-text = Call back
+button-create-task = Create task
+button-complete-task = Complete
+action-done-task-created = The task has been created in amoCRM.
+action-done-task-completed = The task has been completed.

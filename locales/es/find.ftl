@@ -26,3 +26,25 @@ search-link-done-hint = A partir de ahora, el bloque muestra el contacto vincula
 button-add-value = Añadir { $value } a este contacto
 contact-values-missing = El ticket del cliente tiene datos que faltan en este contacto:
 action-done-value-added = { $value } se ha añadido al contacto en amoCRM.
+
+## Las tareas de un contacto.
+
+button-tasks = Tareas
+button-call-back = Devolver la llamada
+tasks-title = Tareas: { $contact }
+tasks-none = No hay tareas abiertas.
+tasks-new = Nueva tarea
+task-type = Tipo
+task-text = Qué hacer
+task-due = Fecha límite
+task-result = Resultado
+task-overdue = Vencida
+task-due-today = Hoy
+task-on-contact = En el contacto
+task-on-deal = En el negocio “{ $deal }”
+task-due-invalid = Elija la fecha y la hora límite de la tarea.
+task-call-back-text = Devolver la llamada
+button-create-task = Crear tarea
+button-complete-task = Completar
+action-done-task-created = La tarea se ha creado en amoCRM.
+action-done-task-completed = La tarea se ha completado.

@@ -26,3 +26,25 @@ search-link-done-hint = A partir de agora, o bloco mostra o contato vinculado.
 button-add-value = Adicionar { $value } a este contato
 contact-values-missing = O ticket do cliente tem dados que faltam neste contato:
 action-done-value-added = { $value } foi adicionado ao contato no amoCRM.
+
+## As tarefas de um contato.
+
+button-tasks = Tarefas
+button-call-back = Retornar a ligação
+tasks-title = Tarefas: { $contact }
+tasks-none = Nenhuma tarefa aberta.
+tasks-new = Nova tarefa
+task-type = Tipo
+task-text = O que fazer
+task-due = Prazo
+task-result = Resultado
+task-overdue = Atrasada
+task-due-today = Hoje
+task-on-contact = No contato
+task-on-deal = No negócio “{ $deal }”
+task-due-invalid = Escolha a data e a hora do prazo da tarefa.
+task-call-back-text = Retornar a ligação
+button-create-task = Criar tarefa
+button-complete-task = Concluir
+action-done-task-created = A tarefa foi criada no amoCRM.
+action-done-task-completed = A tarefa foi concluída.

@@ -28,3 +28,25 @@ search-link-done-hint = Теперь блок показывает привяз�
 button-add-value = Добавить { $value } в этот контакт
 contact-values-missing = В тикете клиента есть данные, которых нет в этом контакте:
 action-done-value-added = { $value } добавлен в контакт в amoCRM.
+
+## Задачи контакта.
+
+button-tasks = Задачи
+button-call-back = Перезвонить
+tasks-title = Задачи: { $contact }
+tasks-none = Открытых задач нет.
+tasks-new = Новая задача
+task-type = Тип
+task-text = Что сделать
+task-due = Срок
+task-result = Результат
+task-overdue = Просрочена
+task-due-today = Сегодня
+task-on-contact = По контакту
+task-on-deal = По сделке «{ $deal }»
+task-due-invalid = Укажите дату и время срока задачи.
+task-call-back-text = Перезвонить
+button-create-task = Создать задачу
+button-complete-task = Завершить
+action-done-task-created = Задача создана в amoCRM.
+action-done-task-completed = Задача завершена.

@@ -157,6 +157,7 @@ fn large_block() -> BlockView {
                     .map(|d| (d.id, action("deals/card", d.id)))
                     .collect(),
                 add_values: Vec::new(),
+                tasks: None,
             })
             .collect(),
         add_contact: action("contacts/new", 0),

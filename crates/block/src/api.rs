@@ -353,6 +353,7 @@ pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::Bloc
             } else {
                 Vec::new()
             },
+            tasks: Some(app.action(scope, ActionKind::Tasks, Some(contact.id))),
         })
         .collect();
     model::BlockActions {

@@ -22,7 +22,7 @@ use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, deals, edit, extract, find, messages};
+use crate::{Error, actions, deals, edit, extract, find, messages, tasks};
 
 /// Every route, with the label its metrics and logs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub(crate) enum Route {
     TriggerSecret,
     Search,
     ContactValue,
+    Tasks,
+    TaskComplete,
     DealCard,
     Comment,
     Preview,
@@ -70,6 +72,12 @@ const ROUTES: &[(&str, Route, &str)] = &[
     (
         "/action/contact-value",
         Route::ContactValue,
+        "POST, OPTIONS",
+    ),
+    ("/action/tasks", Route::Tasks, "GET, POST, OPTIONS"),
+    (
+        "/action/task-complete",
+        Route::TaskComplete,
         "POST, OPTIONS",
     ),
     ("/deal", Route::DealCard, "GET"),
@@ -263,6 +271,15 @@ impl App {
             }
             (Route::ContactValue, Method::POST) => {
                 extract::action(self, request, &[K::AddContactValue], edit::add_value).await
+            }
+            (Route::Tasks, Method::GET) => {
+                extract::page(self, request, &[K::Tasks], tasks::tasks_page).await
+            }
+            (Route::Tasks, Method::POST) => {
+                extract::action(self, request, &[K::CreateTask], tasks::create_task).await
+            }
+            (Route::TaskComplete, Method::POST) => {
+                extract::action(self, request, &[K::CompleteTask], tasks::complete_task).await
             }
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await

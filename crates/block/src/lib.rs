@@ -25,6 +25,7 @@ mod metrics;
 mod oauth;
 mod seal;
 mod serve;
+mod tasks;
 mod token;
 mod trigger;
 pub mod view;

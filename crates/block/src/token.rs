@@ -46,6 +46,12 @@ pub(crate) enum ActionKind {
     Search,
     /// Add one of the client's phones or e-mails to the subject contact (a write).
     AddContactValue,
+    /// Open the subject contact's tasks (a page; `call=1` prefills a call-back task).
+    Tasks,
+    /// Create a task on the subject contact (a write).
+    CreateTask,
+    /// Complete the subject task with a result (a write).
+    CompleteTask,
 }
 
 impl ActionKind {
@@ -63,6 +69,8 @@ impl ActionKind {
             Self::TriggerSecret => "action/trigger-secret",
             Self::Search => "action/search",
             Self::AddContactValue => "action/contact-value",
+            Self::Tasks | Self::CreateTask => "action/tasks",
+            Self::CompleteTask => "action/task-complete",
         }
     }
 
@@ -71,7 +79,12 @@ impl ActionKind {
     pub(crate) fn is_page_link(self) -> bool {
         matches!(
             self,
-            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings | Self::Search
+            Self::AddContact
+                | Self::NewDeal
+                | Self::Deal
+                | Self::Settings
+                | Self::Search
+                | Self::Tasks
         )
     }
 }

@@ -27,6 +27,7 @@ pub mod search;
 mod service;
 mod settings;
 pub mod store;
+pub mod tasks;
 mod ticket;
 mod tokens;
 mod trigger;

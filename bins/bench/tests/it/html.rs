@@ -66,6 +66,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 new_deal: action("deal"),
                 deals: vec![],
                 add_values: vec![],
+                tasks: None,
             })
             .collect(),
         add_contact: action("contact"),

@@ -116,6 +116,9 @@ struct ContactItem {
     closed: Vec<DealItem>,
     /// "Add +44 20 7946 0958 to this contact", one form per value the contact lacks (`block/contact_values.html`).
     add_values: Vec<AddValue>,
+    /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
+    tasks: Option<String>,
+    call_back: Option<String>,
 }
 
 /// One of the client's values the contact lacks, with the form that adds it.
@@ -471,5 +474,10 @@ fn contact_item(
                 })
             })
             .collect(),
+        tasks: actions.and_then(|a| a.tasks.as_ref()).and_then(action_href),
+        call_back: actions
+            .and_then(|a| a.tasks.as_ref())
+            .and_then(action_href)
+            .map(|href| format!("{href}&call=1")),
     }
 }

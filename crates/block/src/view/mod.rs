@@ -17,6 +17,7 @@ mod preview;
 mod secret;
 mod settings;
 mod style;
+mod tasks;
 mod text;
 
 use i18n::Lang;

@@ -31,6 +31,8 @@ pub struct ContactActions {
     pub deals: Vec<(i64, Action)>,
     /// Add one of the client's phones or e-mails the contact lacks (POST, in place), one per value.
     pub add_values: Vec<ValueAction>,
+    /// Open the contact's tasks (GET page in a new tab; with `call=1` a call-back task is prefilled).
+    pub tasks: Option<Action>,
 }
 
 /// "Add +44 20 7946 0958 to this contact": the value, the form field it goes in, and the signed action.
@@ -176,6 +178,8 @@ pub enum PageView {
     },
     /// The agent's search: the form and, once something was typed, what was found.
     Search(Box<SearchPage>),
+    /// A contact's open tasks, each with its complete form, and the form that creates one.
+    Tasks(Box<TasksPage>),
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
     /// An action failed: why, in the agent's words, plus a reference for the admin.
@@ -200,6 +204,23 @@ pub struct SearchPage {
     pub links: Vec<(i64, Action)>,
     /// Why no search was made.
     pub problem: Option<SearchProblem>,
+}
+
+/// The tasks page of a contact.
+#[derive(Debug, Clone)]
+pub struct TasksPage {
+    /// The tasks and what the create form offers.
+    pub tasks: Box<domain::tasks::ContactTasks>,
+    /// The complete form of each task, by task id.
+    pub complete: Vec<(i64, Action)>,
+    /// Where the create form posts.
+    pub create: Action,
+    /// The create form's values: type id, text, due (`YYYY-MM-DDTHH:MM`), responsible id.
+    pub draft: domain::tasks::NewTaskInput,
+    /// Errors of a refused create.
+    pub errors: Vec<FieldError>,
+    /// Whether a task was just created.
+    pub created: bool,
 }
 
 /// Why a search was not made.
@@ -291,6 +312,10 @@ pub enum Done {
     Unlinked,
     /// The comment was posted.
     Commented,
+    /// A task was created.
+    TaskCreated,
+    /// A task was completed.
+    TaskCompleted,
     /// A phone or an e-mail was added to a contact.
     ValueAdded {
         /// The value.

@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, find, forms, secret, settings};
+use super::{card, find, forms, secret, settings, tasks};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -126,6 +126,7 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             errors,
         } => card::render(tr, card, comment, errors),
         PageView::Search(page) => find::render(tr, page),
+        PageView::Tasks(page) => tasks::render(tr, page),
         PageView::Done(done) => done_page(tr, done).render(),
         PageView::Failed { reason, reference } => failure_page(tr, reason, reference).render(),
     };
@@ -213,6 +214,8 @@ fn done_page(tr: Tr, done: &Done) -> Message {
         Done::Linked => (tr.t("action-done-link"), None),
         Done::Unlinked => (tr.t("action-done-unlinked"), None),
         Done::Commented => (tr.t("action-done-comment"), None),
+        Done::TaskCreated => (tr.t("action-done-task-created"), None),
+        Done::TaskCompleted => (tr.t("action-done-task-completed"), None),
         Done::ValueAdded { value } => (tr.arg("action-done-value-added", "value", value), None),
     };
     success(

@@ -133,6 +133,12 @@ impl Tr {
     }
 
     /// A date and time, always with the date.
+    /// Whether `unix` falls on today in the agents' time zone.
+    pub(crate) fn is_today(&self, unix: i64) -> bool {
+        let offset = self.display.utc_offset_minutes;
+        local_day(unix, offset) == local_day(self.display.now, offset)
+    }
+
     pub(crate) fn datetime(&self, unix: i64) -> String {
         i18n::format_datetime(self.lang, unix, self.display.utc_offset_minutes)
     }

@@ -14,5 +14,6 @@ mod oauth;
 mod ops;
 mod render;
 mod security;
+mod tasks;
 mod tokens;
 mod trigger;

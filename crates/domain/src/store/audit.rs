@@ -71,6 +71,10 @@ stored_text! {
         ContactUpdate = "contact.update",
         /// A deal was created (from the block or a trigger).
         LeadCreate = "lead.create",
+        /// A task was created from the block.
+        TaskCreate = "task.create",
+        /// A task was completed from the block.
+        TaskComplete = "task.complete",
         /// A note was added to a deal.
         NoteCreate = "note.create",
         /// A Usedesk client was linked to a contact.

@@ -4,6 +4,7 @@
 
 mod pages;
 mod search;
+mod tasks;
 
 use block::view::Display;
 use block::view::model::{Action, BlockActions, BlockView, ContactActions, ValueAction};
@@ -275,6 +276,7 @@ impl Texts {
             new_deal: self.action("action/deal"),
             deals: deals.iter().map(|d| (*d, self.action("deal"))).collect(),
             add_values: Vec::new(),
+            tasks: Some(self.action("action/tasks")),
         }
     }
 

@@ -95,3 +95,35 @@ fn block_offers_the_clients_missing_phone_and_email_to_the_linked_contact_in_eve
         snapshot(&format!("block_contact_missing_values_{lang}"), &html);
     }
 }
+
+#[test]
+fn tasks_pages_mark_overdue_and_todays_tasks_and_offer_the_create_form_in_every_language() {
+    for (name, page) in Texts::real().tasks_pages() {
+        for lang in Lang::ALL {
+            // Act
+            let html = render_page(lang, &page, &DISPLAY);
+
+            // Assert
+            snapshot(&format!("page_{name}_{lang}"), &html);
+        }
+    }
+}
+
+#[test]
+fn tasks_pages_are_whole_documents_without_script_and_escape_every_text() {
+    let payload = "<script>alert(1)</script>\"'&";
+    for (name, page) in Texts::all(payload).tasks_pages() {
+        for lang in Lang::ALL {
+            // Act
+            let html = render_page(lang, &page, &DISPLAY);
+
+            // Assert
+            assert!(html.starts_with("<!DOCTYPE html>"), "{name} {lang}");
+            assert_eq!(root_elements(&html), Ok(1), "{name} {lang}");
+            assert!(
+                !html.to_ascii_lowercase().contains("<script"),
+                "{name} {lang}"
+            );
+        }
+    }
+}
