@@ -17,5 +17,6 @@ mod find;
 mod languages;
 mod login;
 mod settings;
+mod tasks;
 mod tools;
 mod trigger_secret;
