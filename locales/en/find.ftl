@@ -48,3 +48,7 @@ button-create-task = Create task
 button-complete-task = Complete
 action-done-task-created = The task has been created in amoCRM.
 action-done-task-completed = The task has been completed.
+
+## A contact's company.
+
+contact-company = Company

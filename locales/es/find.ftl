@@ -48,3 +48,7 @@ button-create-task = Crear tarea
 button-complete-task = Completar
 action-done-task-created = La tarea se ha creado en amoCRM.
 action-done-task-completed = La tarea se ha completado.
+
+## La empresa de un contacto.
+
+contact-company = Empresa

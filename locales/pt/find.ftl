@@ -48,3 +48,7 @@ button-create-task = Criar tarefa
 button-complete-task = Concluir
 action-done-task-created = A tarefa foi criada no amoCRM.
 action-done-task-completed = A tarefa foi concluída.
+
+## A empresa de um contato.
+
+contact-company = Empresa

@@ -50,3 +50,7 @@ button-create-task = Создать задачу
 button-complete-task = Завершить
 action-done-task-created = Задача создана в amoCRM.
 action-done-task-completed = Задача завершена.
+
+## Компания контакта.
+
+contact-company = Компания

@@ -125,6 +125,7 @@ fn deal(contact: i64, n: i64) -> DealView {
 fn large_block() -> BlockView {
     let contacts: Vec<ContactView> = (1..=20)
         .map(|c| ContactView {
+            company: None,
             id: c,
             name: format!("Weasley {c} — Arthur, Molly & the children"),
             phones: vec![

@@ -170,6 +170,7 @@ mod tests {
             linked: false,
             matched_by: Vec::new(),
             deals: Vec::new(),
+            company: None,
         }
     }
 

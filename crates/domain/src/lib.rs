@@ -11,6 +11,7 @@
 pub mod amount;
 pub mod cache;
 mod card;
+mod companies;
 mod contacts;
 mod deals;
 pub mod edit;

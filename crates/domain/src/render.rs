@@ -203,8 +203,13 @@ impl Domain {
         let (contacts, linked) = found?;
         let defs = defs?;
 
-        // Second round trip: every deal of every shown contact, in one batched call.
-        let leads = self.deals_of(client, &contacts).await?;
+        // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
+        // contact).
+        let (leads, companies) = tokio::join!(
+            self.deals_of(client, &contacts),
+            crate::companies::companies_of(client, &contacts)
+        );
+        let leads = leads?;
 
         let core = &core.value;
         let views = contacts
@@ -217,7 +222,10 @@ impl Domain {
                     &choices,
                     defs.as_deref().map(Vec::as_slice),
                 );
-                contact_view(contact, matched_by, linked, core, deals)
+                let company = crate::companies::company_ref(&contact, &companies, core);
+                let mut view = contact_view(contact, matched_by, linked, core, deals);
+                view.company = company;
+                view
             })
             .collect();
         Ok(BlockData {
@@ -378,6 +386,7 @@ pub(crate) fn contact_view(
         linked,
         matched_by,
         deals,
+        company: None,
     }
 }
 

@@ -33,6 +33,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
         identifiers: vec!["+79161234567".into()],
         contacts: (0..contacts)
             .map(|i| ContactView {
+                company: None,
                 id: i64::try_from(i).unwrap() + 1,
                 name: format!("Contact {i}"),
                 phones: vec![],

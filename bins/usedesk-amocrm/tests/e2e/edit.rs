@@ -1,5 +1,5 @@
 //! Keeping the contact in step with the ticket: once Arthur is linked to the Weasleys' ticket, the block offers
-//! the ticket's e-mail he lacks; adding it in place keeps the e-mail he had.
+//! the ticket's e-mail he lacks; adding it in place keeps the e-mail he had. His company is shown too.
 
 use anyhow::{Context as _, ensure};
 use fantoccini::Locator;
@@ -50,6 +50,10 @@ async fn an_agent_adds_the_tickets_email_to_the_linked_contact_in_place() -> any
         ensure!(
             !contact.contains("Add weasleys@burrow.example"),
             "the e-mail is still offered: {contact}"
+        );
+        ensure!(
+            contact.contains("Ministry of Magic"),
+            "Arthur's company is not shown: {contact}"
         );
         let patches = e2e.stack.amocrm_calls("PATCH /api/v4/contacts/{id}");
         ensure!(patches == 1, "amoCRM received {patches} contact changes");

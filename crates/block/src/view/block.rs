@@ -119,6 +119,8 @@ struct ContactItem {
     /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
     tasks: Option<String>,
     call_back: Option<String>,
+    /// The contact's company: its name and its page in amoCRM (`block/company.html`).
+    company: Option<(String, Option<String>)>,
 }
 
 /// One of the client's values the contact lacks, with the form that adds it.
@@ -474,6 +476,10 @@ fn contact_item(
                 })
             })
             .collect(),
+        company: contact
+            .company
+            .as_ref()
+            .map(|c| (c.name.clone(), safe_href(&c.url))),
         tasks: actions.and_then(|a| a.tasks.as_ref()).and_then(action_href),
         call_back: actions
             .and_then(|a| a.tasks.as_ref())

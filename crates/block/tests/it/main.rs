@@ -6,6 +6,7 @@ mod support;
 mod actions;
 mod api;
 mod attacks;
+mod companies;
 mod deals;
 mod edit;
 mod find;

@@ -170,6 +170,7 @@ const REQUIRED_IDS: &[&str] = &[
     "button-complete-task",
     "action-done-task-created",
     "action-done-task-completed",
+    "contact-company",
     "settings-card-fields",
     "settings-integration-id",
     "settings-integration-id-hint",

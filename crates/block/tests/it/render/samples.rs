@@ -265,6 +265,11 @@ impl Texts {
             linked: false,
             matched_by: vec![self.identifier.clone()],
             deals,
+            company: (index == 0).then(|| domain::model::CompanyRef {
+                id: 5001,
+                name: self.client.clone(),
+                url: self.url("https://hogwarts.amocrm.ru/companies/detail/5001"),
+            }),
         }
     }
 
