@@ -52,3 +52,10 @@ action-done-task-completed = The task has been completed.
 ## A contact's company.
 
 contact-company = Company
+
+## Editing a contact.
+
+button-edit-contact = Edit
+contact-edit-title = Edit the contact
+button-save-contact = Save
+action-done-contact-saved = The contact has been saved in amoCRM.

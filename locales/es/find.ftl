@@ -52,3 +52,10 @@ action-done-task-completed = La tarea se ha completado.
 ## La empresa de un contacto.
 
 contact-company = Empresa
+
+## Editar un contacto.
+
+button-edit-contact = Editar
+contact-edit-title = Editar el contacto
+button-save-contact = Guardar
+action-done-contact-saved = El contacto se ha guardado en amoCRM.

@@ -52,3 +52,10 @@ action-done-task-completed = A tarefa foi concluída.
 ## A empresa de um contato.
 
 contact-company = Empresa
+
+## Editar um contato.
+
+button-edit-contact = Editar
+contact-edit-title = Editar o contato
+button-save-contact = Salvar
+action-done-contact-saved = O contato foi salvo no amoCRM.

@@ -54,3 +54,10 @@ action-done-task-completed = Задача завершена.
 ## Компания контакта.
 
 contact-company = Компания
+
+## Изменение контакта.
+
+button-edit-contact = Изменить
+contact-edit-title = Изменить контакт
+button-save-contact = Сохранить
+action-done-contact-saved = Контакт сохранён в amoCRM.

@@ -159,6 +159,7 @@ fn large_block() -> BlockView {
                     .collect(),
                 add_values: Vec::new(),
                 tasks: None,
+                edit: None,
             })
             .collect(),
         add_contact: action("contacts/new", 0),

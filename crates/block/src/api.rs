@@ -354,6 +354,7 @@ pub(crate) fn actions(app: &App, scope: &Scope, data: &BlockData) -> model::Bloc
                 Vec::new()
             },
             tasks: Some(app.action(scope, ActionKind::Tasks, Some(contact.id))),
+            edit: Some(app.action(scope, ActionKind::EditContact, Some(contact.id))),
         })
         .collect();
     model::BlockActions {

@@ -41,6 +41,7 @@ pub(crate) enum Route {
     ContactValue,
     Tasks,
     TaskComplete,
+    ContactEdit,
     DealCard,
     Comment,
     Preview,
@@ -79,6 +80,11 @@ const ROUTES: &[(&str, Route, &str)] = &[
         "/action/task-complete",
         Route::TaskComplete,
         "POST, OPTIONS",
+    ),
+    (
+        "/action/contact-edit",
+        Route::ContactEdit,
+        "GET, POST, OPTIONS",
     ),
     ("/deal", Route::DealCard, "GET"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
@@ -280,6 +286,12 @@ impl App {
             }
             (Route::TaskComplete, Method::POST) => {
                 extract::action(self, request, &[K::CompleteTask], tasks::complete_task).await
+            }
+            (Route::ContactEdit, Method::GET) => {
+                extract::page(self, request, &[K::EditContact], edit::edit_form).await
+            }
+            (Route::ContactEdit, Method::POST) => {
+                extract::action(self, request, &[K::SaveContact], edit::save_contact).await
             }
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await

@@ -52,6 +52,10 @@ pub(crate) enum ActionKind {
     CreateTask,
     /// Complete the subject task with a result (a write).
     CompleteTask,
+    /// Open the subject contact's edit form (name, responsible).
+    EditContact,
+    /// Save the subject contact's name and responsible user (a write).
+    SaveContact,
 }
 
 impl ActionKind {
@@ -71,6 +75,7 @@ impl ActionKind {
             Self::AddContactValue => "action/contact-value",
             Self::Tasks | Self::CreateTask => "action/tasks",
             Self::CompleteTask => "action/task-complete",
+            Self::EditContact | Self::SaveContact => "action/contact-edit",
         }
     }
 
@@ -85,6 +90,7 @@ impl ActionKind {
                 | Self::Settings
                 | Self::Search
                 | Self::Tasks
+                | Self::EditContact
         )
     }
 }

@@ -1,5 +1,6 @@
 //! Keeping a contact in step with the ticket: the client's phones and e-mails the contact lacks, and adding one
-//! of them to the contact without losing the values it has (amoCRM's PATCH replaces a field's whole list).
+//! of them to the contact without losing the values it has (amoCRM's PATCH replaces a field's whole list);
+//! renaming a contact and changing its responsible user.
 
 use amocrm::{ContactUpdate, EMAIL, PHONE};
 use serde::{Deserialize, Serialize};
@@ -135,6 +136,109 @@ impl Domain {
             custom_fields_values: Some(vec![contact.field_with_added(code, value.value(), "WORK")]),
             ..ContactUpdate::default()
         };
+        let result = client.contacts().update_one(&update).await;
+        let outcome = if result.is_ok() {
+            AuditResult::Ok
+        } else {
+            AuditResult::Error
+        };
+        self.audit(
+            ctx,
+            AuditAction::ContactUpdate,
+            format!("contact:{contact_id}"),
+            outcome,
+        )
+        .await;
+        result?;
+        self.after_write(ctx.connection_id);
+        Ok(())
+    }
+}
+
+/// A contact's name and responsible user, as the edit form shows them, with the users to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactEdit {
+    /// The contact id.
+    pub contact_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its responsible user.
+    pub responsible_user_id: Option<i64>,
+    /// The users it can be given to (empty when the users list is not readable).
+    pub users: Vec<crate::model::UserRef>,
+}
+
+impl Domain {
+    /// What the contact edit form needs.
+    pub async fn contact_edit(
+        &self,
+        ctx: &ActionContext,
+        contact_id: i64,
+    ) -> Result<ContactEdit, Error> {
+        let (_, client) = self.session(ctx.connection_id).await?;
+        let (core, contact) = tokio::join!(
+            self.core_meta(ctx.connection_id, &client),
+            crate::retry::read(|| async { client.contacts().get(contact_id, false).await })
+        );
+        let core = core?;
+        let contact = contact?
+            .filter(|c| !c.is_deleted)
+            .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
+        let mut users: Vec<crate::model::UserRef> = core
+            .value
+            .users
+            .iter()
+            .flatten()
+            .map(|(id, name)| crate::model::UserRef {
+                id: *id,
+                name: Some(name.clone()),
+            })
+            .collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(ContactEdit {
+            contact_id,
+            name: contact.name.clone(),
+            responsible_user_id: (contact.responsible_user_id > 0)
+                .then_some(contact.responsible_user_id),
+            users,
+        })
+    }
+
+    /// Renames a contact and gives it to another responsible user; only what changes is sent.
+    pub async fn update_contact(
+        &self,
+        ctx: &ActionContext,
+        contact_id: i64,
+        name: &str,
+        responsible_user_id: Option<i64>,
+    ) -> Result<(), Error> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Validation(vec![crate::fields::required(
+                FieldKey::Name,
+            )]));
+        }
+        if name.chars().count() > crate::fields::NAME_MAX {
+            return Err(Error::Validation(vec![crate::fields::too_long(
+                FieldKey::Name,
+            )]));
+        }
+        let (_, client) = self.session(ctx.connection_id).await?;
+        let contact =
+            crate::retry::read(|| async { client.contacts().get(contact_id, false).await })
+                .await?
+                .filter(|c| !c.is_deleted)
+                .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
+        let update = ContactUpdate {
+            id: contact_id,
+            name: (contact.name.trim() != name).then(|| name.to_owned()),
+            responsible_user_id: responsible_user_id
+                .filter(|id| *id > 0 && *id != contact.responsible_user_id),
+            ..ContactUpdate::default()
+        };
+        if update.name.is_none() && update.responsible_user_id.is_none() {
+            return Ok(());
+        }
         let result = client.contacts().update_one(&update).await;
         let outcome = if result.is_ok() {
             AuditResult::Ok

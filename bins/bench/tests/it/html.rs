@@ -68,6 +68,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 deals: vec![],
                 add_values: vec![],
                 tasks: None,
+                edit: None,
             })
             .collect(),
         add_contact: action("contact"),

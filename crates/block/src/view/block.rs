@@ -119,6 +119,8 @@ struct ContactItem {
     /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
     tasks: Option<String>,
     call_back: Option<String>,
+    /// The contact's edit form (`block/tasks.html`).
+    edit: Option<String>,
     /// The contact's company: its name and its page in amoCRM (`block/company.html`).
     company: Option<(String, Option<String>)>,
 }
@@ -480,6 +482,7 @@ fn contact_item(
             .company
             .as_ref()
             .map(|c| (c.name.clone(), safe_href(&c.url))),
+        edit: actions.and_then(|a| a.edit.as_ref()).and_then(action_href),
         tasks: actions.and_then(|a| a.tasks.as_ref()).and_then(action_href),
         call_back: actions
             .and_then(|a| a.tasks.as_ref())

@@ -33,6 +33,8 @@ pub struct ContactActions {
     pub add_values: Vec<ValueAction>,
     /// Open the contact's tasks (GET page in a new tab; with `call=1` a call-back task is prefilled).
     pub tasks: Option<Action>,
+    /// Open the contact's edit form: name and responsible (GET page in a new tab).
+    pub edit: Option<Action>,
 }
 
 /// "Add +44 20 7946 0958 to this contact": the value, the form field it goes in, and the signed action.
@@ -180,6 +182,15 @@ pub enum PageView {
     Search(Box<SearchPage>),
     /// A contact's open tasks, each with its complete form, and the form that creates one.
     Tasks(Box<TasksPage>),
+    /// A contact's name and responsible user, to change.
+    ContactEdit {
+        /// Where the form posts.
+        submit: Action,
+        /// The values shown (entered, after a refused submit) and the users to choose from.
+        contact: Box<domain::edit::ContactEdit>,
+        /// Errors of a refused submit.
+        errors: Vec<FieldError>,
+    },
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
     /// An action failed: why, in the agent's words, plus a reference for the admin.
@@ -312,6 +323,8 @@ pub enum Done {
     Unlinked,
     /// The comment was posted.
     Commented,
+    /// A contact's name or responsible user was changed.
+    ContactSaved,
     /// A task was created.
     TaskCreated,
     /// A task was completed.

@@ -127,6 +127,11 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
         } => card::render(tr, card, comment, errors),
         PageView::Search(page) => find::render(tr, page),
         PageView::Tasks(page) => tasks::render(tr, page),
+        PageView::ContactEdit {
+            submit,
+            contact,
+            errors,
+        } => tasks::contact_edit(tr, submit, contact, errors),
         PageView::Done(done) => done_page(tr, done).render(),
         PageView::Failed { reason, reference } => failure_page(tr, reason, reference).render(),
     };
@@ -214,6 +219,7 @@ fn done_page(tr: Tr, done: &Done) -> Message {
         Done::Linked => (tr.t("action-done-link"), None),
         Done::Unlinked => (tr.t("action-done-unlinked"), None),
         Done::Commented => (tr.t("action-done-comment"), None),
+        Done::ContactSaved => (tr.t("action-done-contact-saved"), None),
         Done::TaskCreated => (tr.t("action-done-task-created"), None),
         Done::TaskCompleted => (tr.t("action-done-task-completed"), None),
         Done::ValueAdded { value } => (tr.arg("action-done-value-added", "value", value), None),

@@ -117,3 +117,43 @@ pub(crate) fn render(tr: Tr, page: &TasksPage) -> askama::Result<String> {
     }
     .render()
 }
+
+/// The contact edit page.
+#[derive(Template)]
+#[template(path = "page/contact_edit.html")]
+struct ContactEditPage {
+    t: Tr,
+    title: String,
+    submit: Option<FormTarget>,
+    name: String,
+    users: Vec<Choice>,
+    errors: Vec<String>,
+}
+
+pub(crate) fn contact_edit(
+    tr: Tr,
+    submit: &super::model::Action,
+    contact: &domain::edit::ContactEdit,
+    errors: &[domain::FieldError],
+) -> askama::Result<String> {
+    ContactEditPage {
+        t: tr,
+        title: tr.t("contact-edit-title"),
+        submit: FormTarget::of(submit),
+        name: contact.name.clone(),
+        users: contact
+            .users
+            .iter()
+            .map(|u| Choice {
+                value: u.id,
+                label: tr.user(u),
+                selected: contact.responsible_user_id == Some(u.id),
+            })
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| error_text(&tr, e, &tr.t("form-name")))
+            .collect(),
+    }
+    .render()
+}

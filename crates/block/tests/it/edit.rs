@@ -111,3 +111,83 @@ async fn a_value_that_is_not_a_phone_is_refused_and_nothing_is_sent() {
     // Assert
     assert!((400..500).contains(&status), "refused with {status}");
 }
+
+#[tokio::test]
+async fn a_contact_is_renamed_and_given_to_another_user_sending_only_what_changed() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/v4/contacts/3001"))
+        .and(body_json(json!({
+            "id": 3001,
+            "name": "Harry James Potter",
+            "responsible_user_id": 8002
+        })))
+        .respond_with(hal(fixture!("amocrm/contact_updated.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let open = token_for(&block, &app.url("/action/contact-edit"));
+
+    // Act
+    let (form_status, form) = app
+        .get_page(&app.url("/action/contact-edit"), &open, &[])
+        .await;
+    let save = token_for(&form, &app.url("/action/contact-edit"));
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/contact-edit"),
+            &[
+                ("t", &save),
+                ("name", "Harry James Potter"),
+                ("responsible", "8002"),
+            ],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(form_status, 200);
+    assert_shows(&form, "value=\"Harry Potter\"");
+    assert_shows(&form, "<option value=\"8001\" selected>");
+    assert_eq!(claims_of(&save)["k"], "save_contact");
+    assert_eq!(status, 200);
+    assert_shows(&page, &t(i18n::Lang::En, "action-done-contact-saved"));
+}
+
+#[tokio::test]
+async fn a_contact_without_a_name_is_refused_and_nothing_is_sent() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&app.amo)
+        .await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let open = token_for(&block, &app.url("/action/contact-edit"));
+    let (_, form) = app
+        .get_page(&app.url("/action/contact-edit"), &open, &[])
+        .await;
+    let save = token_for(&form, &app.url("/action/contact-edit"));
+
+    // Act
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/contact-edit"),
+            &[("t", &save), ("name", "  "), ("responsible", "8002")],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(status, 422);
+    assert_shows(&page, "<option value=\"8002\" selected>");
+}

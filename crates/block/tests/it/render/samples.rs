@@ -282,6 +282,7 @@ impl Texts {
             deals: deals.iter().map(|d| (*d, self.action("deal"))).collect(),
             add_values: Vec::new(),
             tasks: Some(self.action("action/tasks")),
+            edit: Some(self.action("action/contact-edit")),
         }
     }
 

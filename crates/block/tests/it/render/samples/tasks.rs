@@ -1,5 +1,5 @@
 //! The tasks page's view models: open tasks overdue, due today and later, on the contact and on a deal, and the
-//! create form after a refused submit.
+//! create form after a refused submit; the contact edit page.
 
 use block::view::model::{PageView, TasksPage};
 use domain::tasks::{ContactTasks, NewTaskInput, TaskTarget, TaskView};
@@ -65,7 +65,18 @@ impl Texts {
             label: None,
             code: FieldErrorCode::Date,
         }];
+        let edit = PageView::ContactEdit {
+            submit: self.action("action/contact-edit"),
+            contact: Box::new(domain::edit::ContactEdit {
+                contact_id: 7001,
+                name: self.contact[0].clone(),
+                responsible_user_id: Some(self.user().id),
+                users: vec![self.user()],
+            }),
+            errors: Vec::new(),
+        };
         vec![
+            ("contact_edit", edit),
             ("tasks_open", page(tasks.clone(), Vec::new(), false)),
             ("tasks_created", page(none.clone(), Vec::new(), true)),
             ("tasks_refused", page(none, refused, false)),
