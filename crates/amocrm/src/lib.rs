@@ -1,6 +1,7 @@
 //! `amocrm` is an async client for the amoCRM / Kommo REST API v4: OAuth 2.0 with safe token
-//! rotation, contacts, leads, pipelines, custom fields, users, notes and events, behind a
-//! per-account rate limiter with 429 / 403 back-off and an SSRF guard on account hosts.
+//! rotation, contacts, companies, leads, tasks, loss reasons, pipelines, custom fields, users,
+//! notes and events, behind a per-account rate limiter with 429 / 403 back-off and an SSRF
+//! guard on account hosts.
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
@@ -29,7 +30,10 @@ pub use tokens::{
     DEFAULT_REFRESH_LEEWAY, OAuthTokenSource, StaticToken, TokenPersister, TokenSource,
 };
 
-pub use api::{ContactsQuery, EventEntity, EventsQuery, LeadsQuery, NewWebhook, Webhook};
+pub use api::{
+    CompaniesQuery, ContactsQuery, EventEntity, EventsQuery, LeadsQuery, NewWebhook, TasksQuery,
+    Webhook,
+};
 pub use models::*;
 pub use webhook::{DisconnectHook, WebhookAction, WebhookDelivery, WebhookEntity, WebhookEvent};
 

@@ -125,6 +125,7 @@ fn deal(contact: i64, n: i64) -> DealView {
 fn large_block() -> BlockView {
     let contacts: Vec<ContactView> = (1..=20)
         .map(|c| ContactView {
+            company: None,
             id: c,
             name: format!("Weasley {c} — Arthur, Molly & the children"),
             phones: vec![
@@ -161,6 +162,9 @@ fn large_block() -> BlockView {
                     .iter()
                     .map(|d| (d.id, action("action/comment", d.id)))
                     .collect(),
+                add_values: Vec::new(),
+                tasks: None,
+                edit: None,
             })
             .collect(),
         add_contact: action("contacts/new", 0),
@@ -168,6 +172,7 @@ fn large_block() -> BlockView {
         new_contacts: Vec::new(),
         new_deals: Vec::new(),
         settings: action("settings", 0),
+        search: action("search", 0),
     };
     let data = BlockData {
         connection_id: ConnectionId::new_random(),

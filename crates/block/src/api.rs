@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use amocrm::AccountHost;
+use domain::edit::{ClientValue, missing_values};
 use domain::model::{BlockData, TicketClient};
 use domain::{BlockInput, BlockOutcome, Degradation};
 use http::StatusCode;
@@ -118,7 +119,7 @@ fn unreadable(app: &App, outcome: &'static str, status: StatusCode, cause: &str)
 
 /// What a block request is answered with.
 enum Answered {
-    /// A view to render.
+    /// A view to render (boxed: a block with data carries every action's signed URL).
     Fresh(Box<Answer>),
     /// An identical answer rendered moments ago, ready to send again.
     Kept(bytes::Bytes),
@@ -435,6 +436,10 @@ pub(crate) fn actions(
 ) -> model::BlockActions {
     // Linking needs a Usedesk client to link, and is offered only while there is a choice to make.
     let can_link = scope.client.is_some() && !data.linked && data.contacts.len() > 1;
+    // The client's missing phones and e-mails are offered for the contact that is the client: the linked one,
+    // or the only one found.
+    let offers_values = data.linked || data.contacts.len() == 1;
+    let country = app.domain().config().default_country.clone();
     let contacts = data
         .contacts
         .iter()
@@ -457,6 +462,23 @@ pub(crate) fn actions(
                     (deal.id, comment)
                 })
                 .collect(),
+            add_values: if offers_values {
+                missing_values(contact, &data.client, country.as_deref())
+                    .into_iter()
+                    .map(|value| model::ValueAction {
+                        field: match value {
+                            ClientValue::Phone(_) => "phone",
+                            ClientValue::Email(_) => "email",
+                        },
+                        value: value.value().to_owned(),
+                        action: app.action(scope, ActionKind::AddContactValue, Some(contact.id)),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            tasks: Some(app.action(scope, ActionKind::Tasks, Some(contact.id))),
+            edit: Some(app.action(scope, ActionKind::EditContact, Some(contact.id))),
         })
         .collect();
     let (new_contacts, new_deals) = app.just_created(data.connection_id);
@@ -467,6 +489,7 @@ pub(crate) fn actions(
         new_contacts,
         new_deals,
         settings: app.action(scope, ActionKind::Settings, None),
+        search: app.action(scope, ActionKind::Search, None),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, connection, deals, extract, messages};
+use crate::{Error, actions, connection, deals, edit, extract, find, messages, tasks};
 use domain::store::ConnectionId;
 
 /// Every route, with the label its metrics and logs use.
@@ -38,6 +38,11 @@ pub(crate) enum Route {
     Deal,
     Settings,
     TriggerSecret,
+    Search,
+    ContactValue,
+    Tasks,
+    TaskComplete,
+    ContactEdit,
     DealCard,
     Comment,
     Connection,
@@ -69,6 +74,24 @@ const ROUTES: &[(&str, Route, &str)] = &[
     ("/action/settings", Route::Settings, "GET, POST, OPTIONS"),
     // The trigger secret's page is a plain form post from the gear page, never run in place.
     ("/action/trigger-secret", Route::TriggerSecret, "POST"),
+    // The search is a GET page opened in a new tab; its results link with the ordinary Link action.
+    ("/action/search", Route::Search, "GET"),
+    (
+        "/action/contact-value",
+        Route::ContactValue,
+        "POST, OPTIONS",
+    ),
+    ("/action/tasks", Route::Tasks, "GET, POST, OPTIONS"),
+    (
+        "/action/task-complete",
+        Route::TaskComplete,
+        "POST, OPTIONS",
+    ),
+    (
+        "/action/contact-edit",
+        Route::ContactEdit,
+        "GET, POST, OPTIONS",
+    ),
     ("/deal", Route::DealCard, "GET"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
     // The gear's connection page and its forms: plain pages, never run in place.
@@ -290,6 +313,27 @@ impl App {
             }
             (Route::TriggerSecret, Method::POST) => {
                 extract::action(self, request, &[K::TriggerSecret], actions::trigger_secret).await
+            }
+            (Route::Search, Method::GET) => {
+                extract::page(self, request, &[K::Search], find::search).await
+            }
+            (Route::ContactValue, Method::POST) => {
+                extract::action(self, request, &[K::AddContactValue], edit::add_value).await
+            }
+            (Route::Tasks, Method::GET) => {
+                extract::page(self, request, &[K::Tasks], tasks::tasks_page).await
+            }
+            (Route::Tasks, Method::POST) => {
+                extract::action(self, request, &[K::CreateTask], tasks::create_task).await
+            }
+            (Route::TaskComplete, Method::POST) => {
+                extract::action(self, request, &[K::CompleteTask], tasks::complete_task).await
+            }
+            (Route::ContactEdit, Method::GET) => {
+                extract::page(self, request, &[K::EditContact], edit::edit_form).await
+            }
+            (Route::ContactEdit, Method::POST) => {
+                extract::action(self, request, &[K::SaveContact], edit::save_contact).await
             }
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await

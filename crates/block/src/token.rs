@@ -48,6 +48,20 @@ pub(crate) enum ActionKind {
     Disconnect,
     /// Turn the stage-change comments in tickets on or off (a write; the subject is 1 for on, 0 for off).
     StageComments,
+    /// Search the account's contacts by name, phone, e-mail or company (a page; reads only).
+    Search,
+    /// Add one of the client's phones or e-mails to the subject contact (a write).
+    AddContactValue,
+    /// Open the subject contact's tasks (a page; `call=1` prefills a call-back task).
+    Tasks,
+    /// Create a task on the subject contact (a write).
+    CreateTask,
+    /// Complete the subject task with a result (a write).
+    CompleteTask,
+    /// Open the subject contact's edit form (name, responsible).
+    EditContact,
+    /// Save the subject contact's name and responsible user (a write).
+    SaveContact,
 }
 
 impl ActionKind {
@@ -66,6 +80,11 @@ impl ActionKind {
             Self::Connection => "action/connection",
             Self::Disconnect => "action/disconnect",
             Self::StageComments => "action/stage-comments",
+            Self::Search => "action/search",
+            Self::AddContactValue => "action/contact-value",
+            Self::Tasks | Self::CreateTask => "action/tasks",
+            Self::CompleteTask => "action/task-complete",
+            Self::EditContact | Self::SaveContact => "action/contact-edit",
         }
     }
 
@@ -88,7 +107,14 @@ impl ActionKind {
     pub(crate) fn is_page_link(self) -> bool {
         matches!(
             self,
-            Self::AddContact | Self::NewDeal | Self::Deal | Self::Settings | Self::Connection
+            Self::AddContact
+                | Self::NewDeal
+                | Self::Deal
+                | Self::Settings
+                | Self::Connection
+                | Self::Search
+                | Self::Tasks
+                | Self::EditContact
         )
     }
 }

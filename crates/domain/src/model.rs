@@ -36,6 +36,20 @@ pub struct ContactView {
     pub matched_by: Vec<String>,
     /// The contact's deals, newest first.
     pub deals: Vec<DealView>,
+    /// The contact's company, when it has one and is the only contact shown (read beside its deals).
+    #[serde(default)]
+    pub company: Option<CompanyRef>,
+}
+
+/// A company as the block names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRef {
+    /// The amoCRM company id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// The company's page in amoCRM.
+    pub url: String,
 }
 
 /// Whether a deal is still being worked on, or closed.
@@ -218,6 +232,11 @@ pub struct CreatedRef {
 /// A contact's page in amoCRM, under the account's base URL (no trailing slash).
 pub(crate) fn contact_url(base: &str, id: i64) -> String {
     format!("{base}/contacts/detail/{id}")
+}
+
+/// A company's page in amoCRM, under the account's base URL (no trailing slash).
+pub(crate) fn company_url(base: &str, id: i64) -> String {
+    format!("{base}/companies/detail/{id}")
 }
 
 /// A deal's page in amoCRM, under the account's base URL (no trailing slash).

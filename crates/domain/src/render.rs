@@ -245,8 +245,13 @@ impl Domain {
         let (contacts, linked) = found?;
         let defs = defs?;
 
-        // Second round trip: every deal of every shown contact, in one batched call.
-        let leads = self.deals_of(client, &contacts).await?;
+        // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
+        // contact).
+        let (leads, companies) = tokio::join!(
+            self.deals_of(client, &contacts),
+            crate::companies::companies_of(client, &contacts)
+        );
+        let leads = leads?;
 
         let core = &core.value;
         let views = contacts
@@ -259,7 +264,10 @@ impl Domain {
                     &choices,
                     defs.as_deref().map(Vec::as_slice),
                 );
-                contact_view(contact, matched_by, linked, core, deals)
+                let company = crate::companies::company_ref(&contact, &companies, core);
+                let mut view = contact_view(contact, matched_by, linked, core, deals);
+                view.company = company;
+                view
             })
             .collect();
         Ok(BlockData {
@@ -277,7 +285,7 @@ impl Domain {
     }
 
     /// The newest deals of each contact (at most `max_deals_per_contact` each, 250 in all), in one batched call.
-    async fn deals_of(
+    pub(crate) async fn deals_of(
         &self,
         client: &AmoClient,
         contacts: &[(Contact, Vec<String>)],
@@ -402,7 +410,7 @@ pub(crate) fn confirms(contact: &Contact, id: &Identifier, default_country: Opti
     }
 }
 
-fn contact_view(
+pub(crate) fn contact_view(
     contact: Contact,
     matched_by: Vec<String>,
     linked: bool,
@@ -420,6 +428,7 @@ fn contact_view(
         linked,
         matched_by,
         deals,
+        company: None,
     }
 }
 
@@ -438,7 +447,7 @@ fn display_name(contact: &Contact) -> String {
 }
 
 /// The contact's deals, newest first, with names from the metadata.
-fn deal_views(
+pub(crate) fn deal_views(
     contact: &Contact,
     leads: &[Lead],
     core: &CoreMeta,

@@ -4,7 +4,13 @@ use crate::Lang;
 
 /// The names of the Fluent files every language has, one per area of the
 /// user interface.
-pub const FILES: [&str; 4] = ["block.ftl", "forms.ftl", "feed.ftl", "pages.ftl"];
+pub const FILES: [&str; 5] = [
+    "block.ftl",
+    "forms.ftl",
+    "feed.ftl",
+    "pages.ftl",
+    "find.ftl",
+];
 
 /// One compiled-in Fluent file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +41,10 @@ macro_rules! language {
             Resource {
                 file: FILES[3],
                 source: include_str!(concat!("../../../locales/", $code, "/pages.ftl")),
+            },
+            Resource {
+                file: FILES[4],
+                source: include_str!(concat!("../../../locales/", $code, "/find.ftl")),
             },
         ]
     };

@@ -120,6 +120,53 @@ pub(crate) struct Note {
     pub responsible_user_id: i64,
 }
 
+/// A company. A contact belongs to at most one; so does a lead.
+#[derive(Debug, Clone)]
+pub(crate) struct Company {
+    pub id: i64,
+    pub name: String,
+    pub responsible_user_id: i64,
+    pub created_by: i64,
+    pub updated_by: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A task, attached to a lead, a contact, a company or nothing.
+#[derive(Debug, Clone)]
+pub(crate) struct Task {
+    pub id: i64,
+    pub created_by: i64,
+    pub updated_by: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub responsible_user_id: i64,
+    /// `(entity_type, entity_id)`, such as `("leads", 20000001)`.
+    pub entity: Option<(String, i64)>,
+    pub duration: i64,
+    pub is_completed: bool,
+    pub task_type_id: i64,
+    pub text: String,
+    pub result: Option<String>,
+    pub complete_till: i64,
+}
+
+/// A task type of the account (`GET /api/v4/account?with=task_types`).
+#[derive(Debug, Clone)]
+pub(crate) struct TaskType {
+    pub id: i64,
+    pub name: String,
+    pub code: Option<&'static str>,
+}
+
+/// A loss reason of the account.
+#[derive(Debug, Clone)]
+pub(crate) struct LossReason {
+    pub id: i64,
+    pub name: String,
+    pub sort: i64,
+}
+
 /// An entry of the events feed.
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
@@ -158,7 +205,15 @@ pub(crate) struct Crm {
     pub leads: BTreeMap<i64, Lead>,
     pub notes: BTreeMap<i64, Note>,
     pub events: Vec<Event>,
-    pub companies: BTreeMap<i64, String>,
+    pub companies: BTreeMap<i64, Company>,
+    /// The company of each contact that has one.
+    pub contact_company: BTreeMap<i64, i64>,
+    /// The company of each lead that has one.
+    pub lead_company: BTreeMap<i64, i64>,
+    pub tasks: BTreeMap<i64, Task>,
+    pub task_types: Vec<TaskType>,
+    pub loss_reasons: Vec<LossReason>,
+    pub next_task_id: i64,
     pub next_contact_id: i64,
     pub next_lead_id: i64,
     pub next_note_id: i64,
@@ -241,6 +296,30 @@ impl Crm {
     pub(crate) fn new_company_id(&mut self) -> i64 {
         self.next_company_id += 1;
         self.next_company_id
+    }
+
+    /// Allocates the next task id.
+    pub(crate) fn new_task_id(&mut self) -> i64 {
+        self.next_task_id += 1;
+        self.next_task_id
+    }
+
+    /// Stores a new company named `name` and returns its id.
+    pub(crate) fn add_company(&mut self, name: String, user_id: i64, at: i64) -> i64 {
+        let id = self.new_company_id();
+        self.companies.insert(
+            id,
+            Company {
+                id,
+                name,
+                responsible_user_id: user_id,
+                created_by: user_id,
+                updated_by: user_id,
+                created_at: at,
+                updated_at: at,
+            },
+        );
+        id
     }
 
     /// Appends an event on a lead. Ids look like amoCRM's: opaque, lower-case, 26 characters.

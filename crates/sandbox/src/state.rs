@@ -31,8 +31,10 @@ impl Shared {
     pub(crate) fn new(config: SandboxConfig, amocrm_addr: SocketAddr) -> Self {
         let mut crm = Crm::default();
         seed::load_metadata(&mut crm);
+        seed::load_work_metadata(&mut crm);
         if config.seed {
             seed::load_crm(&mut crm);
+            seed::load_work(&mut crm);
         }
         let usedesk = seed::load_usedesk(config.seed);
         let latency = config.latency;

@@ -36,6 +36,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
         identifiers: vec!["+79161234567".into()],
         contacts: (0..contacts)
             .map(|i| ContactView {
+                company: None,
                 id: i64::try_from(i).unwrap() + 1,
                 name: format!("Contact {i}"),
                 phones: vec![],
@@ -69,6 +70,9 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 new_deal: action("deal"),
                 deals: vec![],
                 comments: vec![],
+                add_values: vec![],
+                tasks: None,
+                edit: None,
             })
             .collect(),
         add_contact: action("contact"),
@@ -76,6 +80,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
         new_contacts: vec![],
         new_deals: vec![],
         settings: action("settings"),
+        search: action("search"),
     };
     BlockView::Data {
         data: Box::new(data),

@@ -3,16 +3,19 @@
 use reqwest::Method;
 
 use crate::Error;
+use crate::api::tasks::no_content;
 use crate::api::write::{Answer, Write, with_request_ids};
-use crate::api::{MAX_PAGE_LIMIT, check_limit};
+use crate::api::{MAX_PAGE_LIMIT, check_limit, post_links};
 use crate::client::{AmoClient, Call};
-use crate::models::{Contact, ContactUpdate, Created, NewContact, Updated};
+use crate::models::{Contact, ContactUpdate, Created, EntityLink, NewContact, Updated};
 use crate::page::{List, Page};
 
 const LIST: List = List::new("GET /api/v4/contacts", "contacts");
 const GET_ONE: &str = "GET /api/v4/contacts/{id}";
 const CREATE: &str = "POST /api/v4/contacts";
 const UPDATE: &str = "PATCH /api/v4/contacts";
+const UPDATE_ONE: &str = "PATCH /api/v4/contacts/{id}";
+const LINK: &str = "POST /api/v4/contacts/{id}/link";
 
 /// What contacts to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -135,5 +138,25 @@ impl<'a> ContactsApi<'a> {
             answer: Answer::Embedded("contacts"),
         };
         self.client.write_in_chunks(write, updates).await
+    }
+
+    /// Changes one contact (`PATCH /api/v4/contacts/{id}`). amoCRM replaces the whole value
+    /// list of every custom field sent: to add a phone, send the stored ones too (see
+    /// [`Contact::field_with_added`]).
+    pub async fn update_one(&self, update: &ContactUpdate) -> Result<Updated, Error> {
+        let url = self
+            .client
+            .url(&format!("/api/v4/contacts/{}", update.id), &[]);
+        let call = Call::with_json(Method::PATCH, UPDATE_ONE, url, update)?;
+        self.client
+            .fetch(&call)
+            .await?
+            .ok_or_else(|| no_content(UPDATE_ONE))
+    }
+
+    /// Links the contact to existing companies, leads or catalog elements.
+    pub async fn link(&self, contact_id: i64, links: &[EntityLink]) -> Result<(), Error> {
+        let path = format!("/api/v4/contacts/{contact_id}/link");
+        post_links(self.client, LINK, &path, links).await
     }
 }

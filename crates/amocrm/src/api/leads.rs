@@ -3,11 +3,13 @@
 use reqwest::Method;
 
 use crate::Error;
+use crate::api::tasks::no_content;
 use crate::api::write::{Answer, Write, with_request_ids};
-use crate::api::{MAX_PAGE_LIMIT, check_limit};
+use crate::api::{MAX_PAGE_LIMIT, check_limit, post_links};
 use crate::client::{AmoClient, Call};
 use crate::models::{
-    ComplexCreated, ComplexLead, Created, EntityLink, Lead, LeadUpdate, NewLead, Updated,
+    ComplexCreated, ComplexLead, Created, EntityLink, Lead, LeadUpdate, LossReason, NewLead,
+    Updated,
 };
 use crate::page::{List, Page};
 
@@ -15,6 +17,8 @@ const LIST: List = List::new("GET /api/v4/leads", "leads");
 const GET_ONE: &str = "GET /api/v4/leads/{id}";
 const CREATE: &str = "POST /api/v4/leads";
 const UPDATE: &str = "PATCH /api/v4/leads";
+const UPDATE_ONE: &str = "PATCH /api/v4/leads/{id}";
+const LOSS_REASONS: List = List::new("GET /api/v4/leads/loss_reasons", "loss_reasons");
 const COMPLEX: &str = "POST /api/v4/leads/complex";
 const LINK: &str = "POST /api/v4/leads/{id}/link";
 const UNLINK: &str = "POST /api/v4/leads/{id}/unlink";
@@ -181,10 +185,28 @@ impl<'a> LeadsApi<'a> {
         path: &str,
         links: &[EntityLink],
     ) -> Result<(), Error> {
-        if links.is_empty() {
-            return Ok(());
-        }
-        let call = Call::with_json(Method::POST, endpoint, self.client.url(path, &[]), links)?;
-        self.client.execute(&call).await.map(drop)
+        post_links(self.client, endpoint, path, links).await
+    }
+
+    /// Changes one lead (`PATCH /api/v4/leads/{id}`). Send only the fields that change: amoCRM
+    /// refuses some unchanged values, such as the stage of an incoming lead.
+    pub async fn update_one(&self, update: &LeadUpdate) -> Result<Updated, Error> {
+        let url = self
+            .client
+            .url(&format!("/api/v4/leads/{}", update.id), &[]);
+        let call = Call::with_json(Method::PATCH, UPDATE_ONE, url, update)?;
+        self.client
+            .fetch(&call)
+            .await?
+            .ok_or_else(|| no_content(UPDATE_ONE))
+    }
+
+    /// The account's loss reasons, in amoCRM's order (empty when it has none).
+    pub async fn loss_reasons(&self) -> Result<Vec<LossReason>, Error> {
+        let query = [("limit".to_owned(), MAX_PAGE_LIMIT.to_string())];
+        let url = self.client.url("/api/v4/leads/loss_reasons", &query);
+        let mut reasons: Vec<LossReason> = self.client.fetch_all(&LOSS_REASONS, url).await?;
+        reasons.sort_by_key(|r| r.sort);
+        Ok(reasons)
     }
 }

@@ -8,7 +8,10 @@ use url::Url;
 
 use crate::Error;
 use crate::client::{AmoClient, Call, decode};
-use crate::models::{ComplexCreated, ComplexLead, Created, NewContact, NewLead, NewNote, Updated};
+use crate::models::{
+    CompanyDraft, ComplexCreated, ComplexLead, Created, NewContact, NewLead, NewNote, NewTask,
+    Updated,
+};
 
 /// The most entities one call accepts: amoCRM's own limit per request. Larger inputs are
 /// refused so that one call never turns into an unbounded series of requests.
@@ -34,6 +37,18 @@ impl WithRequestId for NewLead {
 }
 
 impl WithRequestId for ComplexLead {
+    fn request_id_mut(&mut self) -> &mut Option<String> {
+        &mut self.request_id
+    }
+}
+
+impl WithRequestId for NewTask {
+    fn request_id_mut(&mut self) -> &mut Option<String> {
+        &mut self.request_id
+    }
+}
+
+impl WithRequestId for CompanyDraft {
     fn request_id_mut(&mut self) -> &mut Option<String> {
         &mut self.request_id
     }

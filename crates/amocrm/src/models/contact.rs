@@ -41,6 +41,56 @@ pub struct Contact {
     pub leads: Vec<i64>,
     /// The contact's tags.
     pub tags: Vec<Tag>,
+    /// Ids of the contact's companies (`_embedded.companies`, sent without `with`; a contact
+    /// has at most one, but the list is kept as amoCRM sent it).
+    pub companies: Vec<i64>,
+}
+
+impl Contact {
+    /// The whole value list of the field with code `code` (such as [`PHONE`]) with `value`
+    /// appended, ready for a PATCH: amoCRM replaces a field's whole value list, so the values
+    /// already stored are sent again, each with its `enum_id` / `enum_code`. When the field is
+    /// still empty the list holds `value` alone, sent by field code.
+    pub fn field_with_added(
+        &self,
+        code: &str,
+        value: impl Into<String>,
+        enum_code: impl Into<String>,
+    ) -> CustomFieldValue {
+        let item = crate::models::FieldValueItem {
+            enum_code: Some(enum_code.into()),
+            ..crate::models::FieldValueItem::new(value.into())
+        };
+        match self.custom_fields_values.iter().find(|v| v.has_code(code)) {
+            Some(existing) => {
+                let mut values = existing.values.clone();
+                values.push(item);
+                CustomFieldValue {
+                    field_id: existing.field_id,
+                    field_name: None,
+                    field_code: if existing.field_id.is_some() {
+                        None
+                    } else {
+                        existing.field_code.clone()
+                    },
+                    field_type: existing.field_type.clone(),
+                    values,
+                }
+            }
+            None => CustomFieldValue {
+                field_id: None,
+                field_name: None,
+                field_code: Some(code.to_owned()),
+                field_type: Some(crate::models::FieldType::Multitext),
+                values: vec![item],
+            },
+        }
+    }
+
+    /// The contact's company, when it has one.
+    pub fn company_id(&self) -> Option<i64> {
+        self.companies.first().copied()
+    }
 }
 
 impl Contact {
@@ -82,6 +132,8 @@ struct ContactWire {
     custom_fields_values: Vec<CustomFieldValue>,
     #[serde(default, deserialize_with = "null_default")]
     account_id: i64,
+    #[serde(default)]
+    company_id: Option<i64>,
     #[serde(default, rename = "_embedded", deserialize_with = "null_default")]
     embedded: ContactEmbedded,
 }
@@ -92,6 +144,8 @@ struct ContactEmbedded {
     leads: Vec<IdRef>,
     #[serde(default, deserialize_with = "null_default")]
     tags: Vec<Tag>,
+    #[serde(default, deserialize_with = "null_default")]
+    companies: Vec<IdRef>,
 }
 
 impl From<ContactWire> for Contact {
@@ -112,6 +166,16 @@ impl From<ContactWire> for Contact {
             account_id: wire.account_id,
             leads: wire.embedded.leads.into_iter().map(|l| l.id).collect(),
             tags: wire.embedded.tags,
+            companies: {
+                let mut companies: Vec<i64> =
+                    wire.embedded.companies.into_iter().map(|c| c.id).collect();
+                if let Some(id) = wire.company_id.filter(|id| *id != 0)
+                    && !companies.contains(&id)
+                {
+                    companies.push(id);
+                }
+                companies
+            },
         }
     }
 }

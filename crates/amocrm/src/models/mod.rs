@@ -6,18 +6,22 @@
 
 mod account;
 mod common;
+mod company;
 mod contact;
 mod custom_field;
 mod event;
 mod field_value;
 mod lead;
+mod loss_reason;
 mod note;
 mod open_enum;
 mod pipeline;
+mod task;
 mod user;
 
 pub use account::{Account, AccountWith, DatetimeSettings, TaskType, UsersGroup};
 pub use common::{Created, Tag, Updated};
+pub use company::{Company, CompanyDraft};
 pub use contact::{Contact, ContactUpdate, NewContact};
 pub use custom_field::{CustomField, EntityType, Enum, FieldType, RequiredStatus};
 pub use event::Event;
@@ -26,6 +30,10 @@ pub use lead::{
     ComplexCreated, ComplexLead, EntityLink, Lead, LeadContact, LeadUpdate, LinkEntityType,
     LinkMetadata, NewCompany, NewLead, STATUS_LOST, STATUS_WON,
 };
+pub use loss_reason::LossReason;
 pub use note::{NewNote, Note, NoteType};
 pub use pipeline::{Pipeline, Status};
+pub use task::{
+    NewTask, TASK_TYPE_FOLLOW_UP, TASK_TYPE_MEETING, Task, TaskEntityType, TaskResult, TaskUpdate,
+};
 pub use user::{User, UserRights};

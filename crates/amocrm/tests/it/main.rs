@@ -2,7 +2,9 @@
 
 mod account;
 mod backoff;
+mod companies;
 mod contacts;
+mod edits;
 mod errors;
 mod examples;
 mod feed;
@@ -11,5 +13,6 @@ mod leads;
 mod limiter;
 mod oauth;
 mod support;
+mod tasks;
 mod tokens;
 mod webhooks;

@@ -71,6 +71,10 @@ struct Data {
     /// Says that some of the client's phones and e-mails were not searched.
     not_searched: Option<String>,
     contacts: Vec<ContactItem>,
+    /// The search form (`block/search.html`).
+    search: Option<FormTarget>,
+    /// Whether the search is offered first, in the notice (no contact found), rather than below the contacts.
+    search_first: bool,
 }
 
 /// What is said above the contacts when there are none.
@@ -121,6 +125,23 @@ struct ContactItem {
     closed_label: Option<String>,
     /// Won and lost deals, most recently changed first, folded.
     closed: Vec<DealItem>,
+    /// "Add +44 20 7946 0958 to this contact", one form per value the contact lacks (`block/contact_values.html`).
+    add_values: Vec<AddValue>,
+    /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
+    tasks: Option<String>,
+    call_back: Option<String>,
+    /// The contact's edit form (`block/tasks.html`).
+    edit: Option<String>,
+    /// The contact's company: its name and its page in amoCRM (`block/company.html`).
+    company: Option<(String, Option<String>)>,
+}
+
+/// One of the client's values the contact lacks, with the form that adds it.
+struct AddValue {
+    form: FormTarget,
+    field: &'static str,
+    value: String,
+    label: String,
 }
 
 /// One deal in a contact's list.
@@ -444,6 +465,7 @@ fn data_view(
     };
     let several = data.contacts.len() > 1 && !data.linked;
     let account = data.account.name.trim();
+    let search_first = notice.is_some();
     Data {
         t: tr,
         account: (!account.is_empty()).then(|| account.to_owned()),
@@ -460,6 +482,8 @@ fn data_view(
         not_searched: (data.not_searched > 0)
             .then(|| tr.count("contact-not-searched", data.not_searched)),
         contacts,
+        search: FormTarget::of(&actions.search),
+        search_first,
     }
 }
 
@@ -552,5 +576,33 @@ fn contact_item(
         open_deals,
         closed_label: (!closed.is_empty()).then(|| tr.count("deals-closed", closed.len())),
         closed: closed.iter().map(|d| deal_item(d)).collect(),
+        add_values: actions
+            .map(|a| a.add_values.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| {
+                let shown = if v.field == "phone" {
+                    tr.phone(&v.value).text
+                } else {
+                    v.value.clone()
+                };
+                Some(AddValue {
+                    form: FormTarget::of(&v.action)?,
+                    field: v.field,
+                    value: v.value.clone(),
+                    label: tr.arg("button-add-value", "value", &shown),
+                })
+            })
+            .collect(),
+        company: contact
+            .company
+            .as_ref()
+            .map(|c| (c.name.clone(), safe_href(&c.url))),
+        edit: actions.and_then(|a| a.edit.as_ref()).and_then(action_href),
+        tasks: actions.and_then(|a| a.tasks.as_ref()).and_then(action_href),
+        call_back: actions
+            .and_then(|a| a.tasks.as_ref())
+            .and_then(action_href)
+            .map(|href| format!("{href}&call=1")),
     }
 }

@@ -11,12 +11,14 @@ pub mod model;
 mod block;
 mod card;
 mod connection;
+mod find;
 mod forms;
 mod page;
 mod preview;
 mod secret;
 mod settings;
 mod style;
+mod tasks;
 mod text;
 
 use i18n::Lang;

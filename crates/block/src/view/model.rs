@@ -31,6 +31,23 @@ pub struct ContactActions {
     pub deals: Vec<(i64, Action)>,
     /// Post a quick comment on each deal (in place), by lead id.
     pub comments: Vec<(i64, Action)>,
+    /// Add one of the client's phones or e-mails the contact lacks (POST, in place), one per value.
+    pub add_values: Vec<ValueAction>,
+    /// Open the contact's tasks (GET page in a new tab; with `call=1` a call-back task is prefilled).
+    pub tasks: Option<Action>,
+    /// Open the contact's edit form: name and responsible (GET page in a new tab).
+    pub edit: Option<Action>,
+}
+
+/// "Add +44 20 7946 0958 to this contact": the value, the form field it goes in, and the signed action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueAction {
+    /// `phone` or `email`: the form field the value is sent in.
+    pub field: &'static str,
+    /// The value (a phone in E.164 form, or an e-mail).
+    pub value: String,
+    /// Where the form posts.
+    pub action: Action,
 }
 
 /// Everything actionable in a block with data.
@@ -50,6 +67,8 @@ pub struct BlockActions {
     pub new_deals: Vec<i64>,
     /// The gear: choose fields (GET page in a new tab).
     pub settings: Action,
+    /// The search form (GET page in a new tab; the query goes as `q`).
+    pub search: Action,
 }
 
 /// What the block shows.
@@ -199,6 +218,19 @@ pub enum PageView {
         /// Why amoCRM did not take it.
         problem: Problem,
     },
+    /// The agent's search: the form and, once something was typed, what was found.
+    Search(Box<SearchPage>),
+    /// A contact's open tasks, each with its complete form, and the form that creates one.
+    Tasks(Box<TasksPage>),
+    /// A contact's name and responsible user, to change.
+    ContactEdit {
+        /// Where the form posts.
+        submit: Action,
+        /// The values shown (entered, after a refused submit) and the users to choose from.
+        contact: Box<domain::edit::ContactEdit>,
+        /// Errors of a refused submit.
+        errors: Vec<FieldError>,
+    },
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
     /// An action failed: why, in the agent's words, plus a reference for the admin.
@@ -208,6 +240,47 @@ pub enum PageView {
         /// A reference id in the log.
         reference: String,
     },
+}
+
+/// The search page.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// Where the search form goes (GET, with `q`).
+    pub form: Action,
+    /// What was typed, as typed.
+    pub query: String,
+    /// What was found; `None` before a search (or when the query was refused).
+    pub results: Option<Box<domain::search::SearchResults>>,
+    /// The "Link" form of each contact found that can be linked, by contact id.
+    pub links: Vec<(i64, Action)>,
+    /// Why no search was made.
+    pub problem: Option<SearchProblem>,
+}
+
+/// The tasks page of a contact.
+#[derive(Debug, Clone)]
+pub struct TasksPage {
+    /// The tasks and what the create form offers.
+    pub tasks: Box<domain::tasks::ContactTasks>,
+    /// The complete form of each task, by task id.
+    pub complete: Vec<(i64, Action)>,
+    /// Where the create form posts.
+    pub create: Action,
+    /// The create form's values: type id, text, due (`YYYY-MM-DDTHH:MM`), responsible id.
+    pub draft: domain::tasks::NewTaskInput,
+    /// Errors of a refused create.
+    pub errors: Vec<FieldError>,
+    /// Whether a task was just created.
+    pub created: bool,
+}
+
+/// Why a search was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchProblem {
+    /// Nothing was typed.
+    Empty,
+    /// The query is longer than a search takes.
+    TooLong,
 }
 
 /// The gear's trigger-secret section. The secret itself is never here: only its hash is stored.
@@ -313,6 +386,17 @@ pub enum Done {
     Unlinked,
     /// The comment was posted.
     Commented,
+    /// A contact's name or responsible user was changed.
+    ContactSaved,
+    /// A task was created.
+    TaskCreated,
+    /// A task was completed.
+    TaskCompleted,
+    /// A phone or an e-mail was added to a contact.
+    ValueAdded {
+        /// The value.
+        value: String,
+    },
 }
 
 /// Why a write did not happen (or may not have): the form that sent it is shown again with what was typed.

@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, connection, forms, secret, settings};
+use super::{card, connection, find, forms, secret, settings, tasks};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -185,6 +185,13 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             emails,
             new_deal,
         }) => contact_created(tr, name, url, phones, emails, new_deal.as_ref()).render(),
+        PageView::Search(page) => find::render(tr, page),
+        PageView::Tasks(page) => tasks::render(tr, page),
+        PageView::ContactEdit {
+            submit,
+            contact,
+            errors,
+        } => tasks::contact_edit(tr, submit, contact, errors),
         PageView::Done(done) => done_page(tr, done).render(),
         PageView::Failed { reason, reference } => failure_page(tr, reason, reference).render(),
     };
@@ -306,6 +313,10 @@ fn done_page(tr: Tr, done: &Done) -> Message {
         Done::Linked => (tr.t("action-done-link"), None),
         Done::Unlinked => (tr.t("action-done-unlinked"), None),
         Done::Commented => (tr.t("action-done-comment"), None),
+        Done::ContactSaved => (tr.t("action-done-contact-saved"), None),
+        Done::TaskCreated => (tr.t("action-done-task-created"), None),
+        Done::TaskCompleted => (tr.t("action-done-task-completed"), None),
+        Done::ValueAdded { value } => (tr.arg("action-done-value-added", "value", value), None),
     };
     success(
         tr,

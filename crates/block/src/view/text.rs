@@ -158,6 +158,13 @@ impl Tr {
         }
     }
 
+    /// Whether `unix` falls on today in the agents' time zone.
+    pub(crate) fn is_today(&self, unix: i64) -> bool {
+        let zone = self.display.zone;
+        local_day(unix, zone.at(unix).offset_minutes())
+            == local_day(self.display.now, zone.at(self.display.now).offset_minutes())
+    }
+
     /// A date and time, always with the date, and the zone's abbreviation.
     pub(crate) fn datetime(&self, unix: i64) -> String {
         let at = self.display.zone.at(unix);

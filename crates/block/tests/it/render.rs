@@ -7,6 +7,7 @@ mod html;
 mod pages;
 mod safety;
 mod samples;
+mod search;
 
 /// Snapshots `html` as `tests/snapshots/<name>.snap`, with the stylesheets left out (they are tested apart,
 /// and would otherwise repeat in every snapshot).

@@ -67,8 +67,14 @@ stored_text! {
     AuditAction {
         /// A contact was created (from the block or a trigger).
         ContactCreate = "contact.create",
+        /// A contact was changed from the block (a phone or e-mail added).
+        ContactUpdate = "contact.update",
         /// A deal was created (from the block or a trigger).
         LeadCreate = "lead.create",
+        /// A task was created from the block.
+        TaskCreate = "task.create",
+        /// A task was completed from the block.
+        TaskComplete = "task.complete",
         /// A note was added to a deal.
         NoteCreate = "note.create",
         /// A Usedesk client was linked to a contact.

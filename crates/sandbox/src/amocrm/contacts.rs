@@ -12,7 +12,16 @@ use crate::values;
 
 /// A contact in amoCRM's shape; `_embedded.leads` only when asked for with `with=leads`.
 pub(super) fn render(contact: &Contact, crm: &Crm, base: &str, with_leads: bool) -> Value {
-    let mut embedded = json!({ "tags": [], "companies": [] });
+    // amoCRM names a contact's company without being asked (`with` is not needed).
+    let companies: Vec<Value> = crm
+        .contact_company
+        .get(&contact.id)
+        .map(
+            |id| json!({ "id": id, "_links": self_link(base, &format!("/api/v4/companies/{id}")) }),
+        )
+        .into_iter()
+        .collect();
+    let mut embedded = json!({ "tags": [], "companies": companies });
     if with_leads {
         embedded["leads"] = crm
             .leads_of_contact(contact.id)

@@ -13,14 +13,22 @@ use crate::model::{Crm, Lead, text_matches};
 use crate::seed;
 
 /// A lead in amoCRM's shape; `_embedded.contacts` stubs only with `with=contacts`.
-pub(super) fn render(lead: &Lead, base: &str, with_contacts: bool) -> Value {
+pub(super) fn render(lead: &Lead, crm: &Crm, base: &str, with_contacts: bool) -> Value {
     let tags: Vec<Value> = lead
         .tags
         .iter()
         .enumerate()
         .map(|(i, name)| json!({ "id": 100 + i as i64, "name": name, "color": null }))
         .collect();
-    let mut embedded = json!({ "tags": tags, "companies": [] });
+    let companies: Vec<Value> = crm
+        .lead_company
+        .get(&lead.id)
+        .map(
+            |id| json!({ "id": id, "_links": self_link(base, &format!("/api/v4/companies/{id}")) }),
+        )
+        .into_iter()
+        .collect();
+    let mut embedded = json!({ "tags": tags, "companies": companies });
     if with_contacts {
         embedded["contacts"] = lead
             .contacts
@@ -126,7 +134,7 @@ pub(super) fn list(crm: &Crm, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         &json!({
             "_page": paging.page,
             "_links": paging.links(&ctx.base, "/api/v4/leads", q, has_next),
-            "_embedded": { "leads": page.iter().map(|l| render(l, &ctx.base, with_contacts)).collect::<Vec<_>>() },
+            "_embedded": { "leads": page.iter().map(|l| render(l, crm, &ctx.base, with_contacts)).collect::<Vec<_>>() },
         }),
     ))
 }
@@ -136,7 +144,7 @@ pub(super) fn get(crm: &Crm, ctx: &Ctx, id: i64) -> Result<Response<Body>, ApiEr
     let lead = crm.leads.get(&id).ok_or(ApiError::NotFound)?;
     Ok(hal(
         StatusCode::OK,
-        &render(lead, &ctx.base, ctx.query.has_with("contacts")),
+        &render(lead, crm, &ctx.base, ctx.query.has_with("contacts")),
     ))
 }
 
@@ -147,8 +155,10 @@ pub(super) fn create(crm: &mut Crm, ctx: &Ctx) -> Result<Response<Body>, ApiErro
     let mut failures = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let mut errors = Vec::new();
-        match plan_new(crm, item, ctx.user_id, false, &mut errors) {
-            Some(lead) => planned.push((request_id(item, i), lead)),
+        let lead = plan_new(crm, item, ctx.user_id, false, &mut errors);
+        let company = super::companies::embedded_company(crm, item, &mut errors);
+        match lead.filter(|_| errors.is_empty()) {
+            Some(lead) => planned.push((request_id(item, i), lead, company)),
             None => failures.push(ItemErrors {
                 request_id: request_id(item, i),
                 errors,
@@ -159,8 +169,11 @@ pub(super) fn create(crm: &mut Crm, ctx: &Ctx) -> Result<Response<Body>, ApiErro
         return Err(ApiError::Validation(failures));
     }
     let mut created = Vec::new();
-    for (request_id, lead) in planned {
+    for (request_id, lead, company) in planned {
         let id = commit_new(crm, lead, ctx.user_id);
+        if let Some(company_id) = company {
+            crm.lead_company.insert(id, company_id);
+        }
         created.push(json!({
             "id": id,
             "request_id": request_id,
@@ -302,12 +315,15 @@ pub(super) fn create_complex(crm: &mut Crm, ctx: &Ctx) -> Result<Response<Body>,
         if let Some(id) = contact_id {
             lead.contacts = vec![crate::model::LeadContact { id, is_main: true }];
         }
-        let company_id = company.map(|name| {
-            let id = crm.new_company_id();
-            crm.companies.insert(id, name);
-            id
-        });
+        let company_id =
+            company.map(|name| crm.add_company(name, ctx.user_id, crate::model::now_unix()));
         let id = commit_new(crm, lead, ctx.user_id);
+        if let Some(company_id) = company_id {
+            crm.lead_company.insert(id, company_id);
+            if let Some(contact_id) = contact_id {
+                crm.contact_company.entry(contact_id).or_insert(company_id);
+            }
+        }
         answers.push(json!({
             "id": id,
             "contact_id": contact_id,

@@ -10,7 +10,7 @@ use crate::model::{Crm, CustomField, Pipeline, User};
 use crate::seed;
 
 /// `GET /api/v4/account`. Of the `with` extras only the harmless ones are answered.
-pub(super) fn account(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
+pub(super) fn account(crm: &Crm, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let mut body = json!({
         "id": seed::ACCOUNT_ID,
         "name": seed::ACCOUNT_NAME,
@@ -23,7 +23,7 @@ pub(super) fn account(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         "country": "RU",
         "customers_mode": "disabled",
         "is_unsorted_on": true,
-        "is_loss_reason_enabled": true,
+        "is_loss_reason_enabled": !crm.loss_reasons.is_empty(),
         "is_helpbot_enabled": false,
         "is_technical_account": false,
         "contact_name_display_order": 1,
@@ -64,6 +64,14 @@ pub(super) fn account(ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     }
     if !embedded.is_empty() {
         body["_embedded"] = Value::Object(embedded);
+    }
+    if ctx.query.has_with("task_types") {
+        let types: Vec<Value> = crm
+            .task_types
+            .iter()
+            .map(|t| json!({ "id": t.id, "name": t.name, "color": null, "icon_id": null, "code": t.code }))
+            .collect();
+        body["_embedded"]["task_types"] = types.into();
     }
     Ok(hal(StatusCode::OK, &body))
 }

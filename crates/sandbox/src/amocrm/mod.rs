@@ -1,12 +1,14 @@
 //! The amoCRM stand-in: the request pipeline (stats, latency, faults, rate limit, bearer check) and
 //! the routing of `/api/v4`.
 
+mod companies;
 mod contacts;
 mod faults;
 mod feed;
 mod leads;
 mod links;
 mod metadata;
+mod tasks;
 mod webhooks;
 mod writes;
 
@@ -130,7 +132,7 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
     let mut crm = lock(&shared.crm);
     let crm = &mut *crm;
     match segments.as_slice() {
-        ["account"] if get => metadata::account(ctx),
+        ["account"] if get => metadata::account(crm, ctx),
         ["users"] if get => metadata::users(crm, ctx),
         ["users", id] if get => metadata::user(crm, ctx, parse_id(id)?),
         ["leads", "pipelines"] if get => metadata::pipelines(crm, ctx),
@@ -151,6 +153,17 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["leads"] if get => leads::list(crm, ctx),
         ["leads"] if post => leads::create(crm, ctx),
         ["leads"] if patch => leads::update_many(crm, ctx),
+        ["leads", "loss_reasons"] if get => tasks::loss_reasons(crm, ctx),
+        ["contacts", id, "link"] if post => companies::link_contact(crm, ctx, parse_id(id)?),
+        ["companies"] if get => companies::list(crm, ctx),
+        ["companies"] if post => companies::create(crm, ctx),
+        ["companies", id] if get => companies::get(crm, ctx, parse_id(id)?),
+        ["companies", id, "link"] if post => companies::link_company(crm, ctx, parse_id(id)?),
+        ["tasks"] if get => tasks::list(crm, ctx),
+        ["tasks"] if post => tasks::create(crm, ctx),
+        ["tasks"] if patch => tasks::update_many(crm, ctx),
+        ["tasks", id] if get => tasks::get(crm, ctx, parse_id(id)?),
+        ["tasks", id] if patch => tasks::update_one(crm, ctx, parse_id(id)?),
         ["leads", "complex"] if post => leads::create_complex(crm, ctx),
         ["leads", "notes"] if get => feed::list_notes(crm, ctx, "leads", None),
         ["leads", "notes"] if post => feed::create_notes(crm, ctx, "leads", None),
@@ -174,9 +187,12 @@ fn route_api(shared: &Shared, ctx: &Ctx) -> Result<Response<Body>, ApiError> {
         ["webhooks"] if post => webhooks::subscribe(crm, ctx),
         ["webhooks"] if m == Method::DELETE => webhooks::unsubscribe(crm, ctx),
         ["events", "types"] if get => Ok(feed::event_types(ctx)),
-        ["account" | "users" | "contacts" | "leads" | "events" | "webhooks"]
-        | ["users" | "contacts" | "leads", _]
-        | ["leads" | "contacts" | "events", _, _] => Err(ApiError::MethodNotAllowed),
+        [
+            "account" | "users" | "contacts" | "leads" | "events" | "webhooks" | "companies"
+            | "tasks",
+        ]
+        | ["users" | "contacts" | "leads" | "companies" | "tasks", _]
+        | ["leads" | "events" | "contacts" | "companies", _, _] => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound),
     }
 }

@@ -6,12 +6,14 @@ mod contacts;
 mod crm;
 mod metadata;
 mod usedesk;
+mod work;
 
 pub use usedesk::{SampleTicket, sample_tickets};
 
 pub(crate) use crm::load as load_crm;
 pub(crate) use metadata::load as load_metadata;
 pub(crate) use usedesk::load as load_usedesk;
+pub(crate) use work::{load as load_work, load_metadata as load_work_metadata};
 
 /// The moment the sample data was "recorded": 2025-09-01T00:00:00Z. Seeded timestamps count from it.
 pub const SEED_TIME: i64 = 1_756_684_800;
@@ -179,6 +181,21 @@ pub const LEAD_ARTHUR_FORD: i64 = 20_000_005;
 pub const LEAD_BURROW_ROOF: i64 = 20_000_014;
 /// How many leads the sample data has.
 pub const LEAD_COUNT: usize = 14;
+
+/// The "Ministry of Magic" company: Arthur Weasley's, also on his Ford Anglia deal.
+pub const COMPANY_MINISTRY: i64 = 50_000_001;
+/// The system task type "Follow-up" (amoCRM's id 1, a call in older accounts).
+pub const TASK_TYPE_FOLLOW_UP: i64 = 1;
+/// The system task type "Meeting".
+pub const TASK_TYPE_MEETING: i64 = 2;
+/// The account's own task type "Send documents".
+pub const TASK_TYPE_SEND_DOCUMENTS: i64 = 2_743_511;
+/// The first seeded task: an open follow-up on Arthur's Ford Anglia deal (overdue today).
+pub const TASK_FIRST: i64 = 45_000_001;
+/// Loss reason "Too expensive".
+pub const LOSS_REASON_PRICE: i64 = 91_000_001;
+/// Loss reason "Chose a competitor".
+pub const LOSS_REASON_COMPETITOR: i64 = 91_000_002;
 
 /// Usedesk ticket whose client (Luna Lovegood) matches no contact.
 pub const TICKET_NO_MATCH: i64 = 1001;

@@ -10,4 +10,5 @@ mod search;
 mod support;
 mod usedesk;
 mod webhooks;
+mod work;
 mod writes;

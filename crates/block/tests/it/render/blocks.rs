@@ -261,7 +261,8 @@ fn link_and_unlink_post_their_token_in_a_new_tab_and_in_place() {
             .filter(|t| t.name == "form" && !t.closing)
             .filter(|t| t.attr("action") == Some("https://amo.usedesk.example/action/comment"))
             .count();
-        assert_eq!(tokens, count + comments, "{path}");
+        // One token per form, plus each quick comment's and the search form's.
+        assert_eq!(tokens, count + comments + 1, "{path}");
     }
 }
 
@@ -277,7 +278,12 @@ fn no_contact_offers_add_to_amocrm_in_one_click_with_the_client_data_in_hidden_f
     let all = tags(&html);
     let form = all
         .iter()
-        .find(|t| t.name == "form" && !t.closing)
+        .find(|t| {
+            t.name == "form"
+                && !t.closing
+                && t.attr("class")
+                    .is_some_and(|c| c.split_whitespace().any(|c| c == "uda-add"))
+        })
         .expect("the add form");
     assert_eq!(form.attr("method"), Some("post"));
     assert_eq!(
@@ -313,6 +319,8 @@ fn no_contact_offers_add_to_amocrm_in_one_click_with_the_client_data_in_hidden_f
     assert_eq!(
         hidden,
         [
+            // The search form's token, offered first, then the add form's.
+            (Some("t"), Some("v1.eyJrIjoibGluayJ9.c2ln")),
             (Some("t"), Some("v1.eyJrIjoibGluayJ9.c2ln")),
             (Some("name"), Some("Мария Иванова")),
             (Some("phone"), Some("+7 916 123-45-67")),
@@ -340,8 +348,13 @@ fn while_amocrm_refuses_writes_every_write_button_is_disabled_and_says_why() {
         // Assert: no write can be sent, each says why, and amoCRM can still be opened.
         let why = block_t(Lang::En, "block-writes-paused");
         let all = tags(&html);
+        // The search form only reads: it stays usable.
+        let mut in_search = false;
         for t in &all {
-            if t.name == "button" && !t.closing {
+            if t.name == "form" {
+                in_search = !t.closing && t.attr("class").is_some_and(|c| c.contains("uda-search"));
+            }
+            if t.name == "button" && !t.closing && !in_search {
                 assert!(
                     t.attrs.split_whitespace().any(|a| a == "disabled"),
                     "{html}"

@@ -3,9 +3,11 @@
 //! by one payload (`Texts::all`) so the same models serve the escaping tests.
 
 mod pages;
+mod search;
+mod tasks;
 
 use block::view::Display;
-use block::view::model::{Action, BlockActions, BlockView, ContactActions};
+use block::view::model::{Action, BlockActions, BlockView, ContactActions, ValueAction};
 use domain::Degradation;
 use domain::model::{
     AccountView, BlockData, ContactView, DealKind, DealView, FieldLabel, FieldShown, FieldText,
@@ -266,6 +268,11 @@ impl Texts {
             linked: false,
             matched_by: vec![self.identifier.clone()],
             deals,
+            company: (index == 0).then(|| domain::model::CompanyRef {
+                id: 5001,
+                name: self.client.clone(),
+                url: self.url("https://hogwarts.amocrm.ru/companies/detail/5001"),
+            }),
         }
     }
 
@@ -280,6 +287,9 @@ impl Texts {
                 .iter()
                 .map(|d| (*d, self.action("action/comment")))
                 .collect(),
+            add_values: Vec::new(),
+            tasks: Some(self.action("action/tasks")),
+            edit: Some(self.action("action/contact-edit")),
         }
     }
 
@@ -317,6 +327,7 @@ impl Texts {
             new_contacts: Vec::new(),
             new_deals: Vec::new(),
             settings: self.action("action/settings"),
+            search: self.action("action/search"),
         };
         (data, actions)
     }
@@ -394,6 +405,28 @@ impl Texts {
         let mut contact = self.contact(0, 7001, self.deals());
         contact.linked = true;
         let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, true);
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.linked = true;
+        self.view((data, actions), None)
+    }
+
+    /// The linked contact lacks the client's second phone and its e-mail: both are offered.
+    pub fn contact_missing_values(&self) -> BlockView {
+        let mut contact = self.contact(1, 7002, Vec::new());
+        contact.linked = true;
+        let mut actions = self.contact_actions(7002, &[], false, true);
+        actions.add_values = vec![
+            ValueAction {
+                field: "phone",
+                value: "+442079460958".into(),
+                action: self.action("action/contact-value"),
+            },
+            ValueAction {
+                field: "email",
+                value: self.email.clone(),
+                action: self.action("action/contact-value"),
+            },
+        ];
         let (mut data, actions) = self.data(vec![contact], vec![actions]);
         data.linked = true;
         self.view((data, actions), None)
@@ -509,6 +542,7 @@ impl Texts {
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),
             ("linked_contact", self.linked_contact()),
+            ("contact_missing_values", self.contact_missing_values()),
             ("contact_without_deals", self.contact_without_deals()),
             ("other_account_connected", self.other_account_connected()),
             (

@@ -1,0 +1,302 @@
+//! A contact's open tasks and its open deals' (read when the agent opens them, never in the block's own waves),
+//! creating a task on the contact, and completing one with a result.
+
+use amocrm::{AccountWith, NewTask, Task, TaskEntityType, TasksQuery};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::fields::{parse_date_in, required, too_long};
+use crate::keys::FieldKey;
+use crate::model::{DealKind, UserRef};
+use crate::service::{ActionContext, Domain};
+use crate::store::{AuditAction, AuditResult};
+
+/// The longest task text or result accepted.
+pub const TASK_TEXT_MAX: usize = 1000;
+
+/// The most deals whose tasks are read (the newest).
+const DEALS_MAX: usize = 50;
+
+/// What a task is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TaskTarget {
+    /// The contact itself.
+    Contact,
+    /// One of its deals.
+    Deal {
+        /// The deal id.
+        id: i64,
+        /// Its name.
+        name: String,
+    },
+}
+
+/// An open task as the tasks page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    /// The task id.
+    pub id: i64,
+    /// The task type's name in the account (the id as text when unknown).
+    pub kind: String,
+    /// What to do.
+    pub text: String,
+    /// The deadline, unix seconds.
+    pub due: i64,
+    /// The responsible user.
+    pub responsible: Option<UserRef>,
+    /// What it is attached to.
+    pub target: TaskTarget,
+}
+
+/// The tasks page of one contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactTasks {
+    /// The contact id.
+    pub contact_id: i64,
+    /// Its name.
+    pub contact_name: String,
+    /// Its open tasks and its open deals', earliest deadline first.
+    pub tasks: Vec<TaskView>,
+    /// The account's task types, `(id, name)`, in the account's order.
+    pub types: Vec<(i64, String)>,
+    /// The users a task can be given to (empty when the users list is not readable).
+    pub users: Vec<UserRef>,
+    /// Who a new task goes to by default: the contact's responsible user.
+    pub default_responsible: Option<i64>,
+}
+
+/// A task to create on a contact, as the agent filled the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTaskInput {
+    /// The task type id.
+    pub type_id: Option<i64>,
+    /// What to do.
+    pub text: String,
+    /// The deadline as the form sent it (`YYYY-MM-DDTHH:MM`, local time).
+    pub due: String,
+    /// The responsible user; the contact's when `None`.
+    pub responsible_user_id: Option<i64>,
+}
+
+fn checked_text(text: &str, key: FieldKey) -> Result<String, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Error::Validation(vec![required(key)]));
+    }
+    if text.chars().count() > TASK_TEXT_MAX {
+        return Err(Error::Validation(vec![too_long(key)]));
+    }
+    Ok(text.to_owned())
+}
+
+impl Domain {
+    /// The open tasks of a contact and of its open deals, with what the create form needs.
+    pub async fn contact_tasks(
+        &self,
+        ctx: &ActionContext,
+        contact_id: i64,
+    ) -> Result<ContactTasks, Error> {
+        let (_, client) = self.session(ctx.connection_id).await?;
+        let contact =
+            crate::retry::read(|| async { client.contacts().get(contact_id, true).await })
+                .await?
+                .filter(|c| !c.is_deleted)
+                .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
+        let mut deal_ids = contact.leads.clone();
+        deal_ids.sort_unstable_by(|a, b| b.cmp(a));
+        deal_ids.truncate(DEALS_MAX);
+        let contact_query = TasksQuery::open_of(TaskEntityType::Contacts, [contact_id]);
+        let deals_query = TasksQuery::open_of(TaskEntityType::Leads, deal_ids.clone());
+        let leads_query = amocrm::LeadsQuery {
+            limit: Some(250),
+            ..amocrm::LeadsQuery::by_ids(deal_ids.clone())
+        };
+        let with_deals = !deal_ids.is_empty();
+        let (core, account, of_contact, of_deals, leads) = tokio::join!(
+            self.core_meta(ctx.connection_id, &client),
+            crate::retry::read(|| async { client.account().get(&[AccountWith::TaskTypes]).await }),
+            crate::retry::read(|| async { client.tasks().list_all(&contact_query).await }),
+            async {
+                if with_deals {
+                    crate::retry::read(|| async { client.tasks().list_all(&deals_query).await })
+                        .await
+                } else {
+                    Ok(Vec::new())
+                }
+            },
+            async {
+                if with_deals {
+                    crate::retry::read(|| async { client.leads().list_all(&leads_query).await })
+                        .await
+                } else {
+                    Ok(Vec::new())
+                }
+            },
+        );
+        let (core, account, of_contact, of_deals, leads) =
+            (core?, account?, of_contact?, of_deals?, leads?);
+        let core = &core.value;
+        let types: Vec<(i64, String)> = account
+            .task_types
+            .iter()
+            .map(|t| (t.id, t.name.clone()))
+            .collect();
+        let kind_name = |id: i64| {
+            types
+                .iter()
+                .find(|(t, _)| *t == id)
+                .map_or_else(|| id.to_string(), |(_, name)| name.clone())
+        };
+        let open_deal = |id: i64| {
+            leads
+                .iter()
+                .find(|l| l.id == id && !l.is_deleted)
+                .filter(|l| DealKind::of_status(l.status_id) == DealKind::Open)
+        };
+        let view = |task: &Task, target: TaskTarget| TaskView {
+            id: task.id,
+            kind: kind_name(task.task_type_id),
+            text: task.text.clone(),
+            due: task.complete_till,
+            responsible: core.user(task.responsible_user_id),
+            target,
+        };
+        let mut tasks: Vec<TaskView> = of_contact
+            .iter()
+            .filter(|t| !t.is_completed)
+            .map(|t| view(t, TaskTarget::Contact))
+            .collect();
+        for task in of_deals.iter().filter(|t| !t.is_completed) {
+            if let Some(lead) = task.entity_id.and_then(open_deal) {
+                let name = if lead.name.trim().is_empty() {
+                    format!("#{}", lead.id)
+                } else {
+                    lead.name.clone()
+                };
+                tasks.push(view(task, TaskTarget::Deal { id: lead.id, name }));
+            }
+        }
+        tasks.sort_by_key(|t| (t.due, t.id));
+        let mut users: Vec<UserRef> = core
+            .users
+            .iter()
+            .flatten()
+            .map(|(id, name)| UserRef {
+                id: *id,
+                name: Some(name.clone()),
+            })
+            .collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(ContactTasks {
+            contact_id,
+            contact_name: contact.name.clone(),
+            tasks,
+            types,
+            users,
+            default_responsible: (contact.responsible_user_id > 0)
+                .then_some(contact.responsible_user_id),
+        })
+    }
+
+    /// Creates a task on a contact. Returns the new task's id.
+    pub async fn create_task(
+        &self,
+        ctx: &ActionContext,
+        contact_id: i64,
+        input: NewTaskInput,
+    ) -> Result<i64, Error> {
+        let text = checked_text(&input.text, FieldKey::Note);
+        let due = parse_date_in(&input.due, &self.zone(ctx.time_zone.as_deref(), None))
+            .filter(|due| *due > 0)
+            .ok_or_else(|| {
+                Error::Validation(vec![crate::FieldError {
+                    field: FieldKey::Custom(0),
+                    label: None,
+                    code: crate::FieldErrorCode::Date,
+                }])
+            });
+        let (text, due) = match (text, due) {
+            (Ok(text), Ok(due)) => (text, due),
+            (Err(Error::Validation(mut a)), Err(Error::Validation(b))) => {
+                a.extend(b);
+                return Err(Error::Validation(a));
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        let (_, client) = self.session(ctx.connection_id).await?;
+        let task = NewTask {
+            task_type_id: input.type_id,
+            responsible_user_id: input.responsible_user_id,
+            ..NewTask::new(text, due).on(TaskEntityType::Contacts, contact_id)
+        };
+        let created = client.tasks().create(&[task]).await;
+        let target = format!("contact:{contact_id}");
+        match created {
+            Ok(mut ids) if !ids.is_empty() => {
+                self.audit(ctx, AuditAction::TaskCreate, target, AuditResult::Ok)
+                    .await;
+                Ok(ids.remove(0).id)
+            }
+            Ok(_) => Err(Error::Internal("amoCRM created no task".into())),
+            Err(e) => {
+                self.audit(ctx, AuditAction::TaskCreate, target, AuditResult::Error)
+                    .await;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Completes an open task with the result the agent wrote.
+    pub async fn complete_task(
+        &self,
+        ctx: &ActionContext,
+        task_id: i64,
+        result: &str,
+    ) -> Result<(), Error> {
+        let result = checked_text(result, FieldKey::Comment)?;
+        let (_, client) = self.session(ctx.connection_id).await?;
+        let task = crate::retry::read(|| async { client.tasks().get(task_id).await })
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("task {task_id}")))?;
+        if task.is_completed {
+            return Ok(());
+        }
+        let done = client.tasks().complete(task_id, &result).await;
+        let outcome = if done.is_ok() {
+            AuditResult::Ok
+        } else {
+            AuditResult::Error
+        };
+        self.audit(
+            ctx,
+            AuditAction::TaskComplete,
+            format!("task:{task_id}"),
+            outcome,
+        )
+        .await;
+        done?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_text_must_be_there_and_not_too_long() {
+        assert!(matches!(
+            checked_text("  ", FieldKey::Note),
+            Err(Error::Validation(_))
+        ));
+        let long = "x".repeat(TASK_TEXT_MAX + 1);
+        assert!(matches!(
+            checked_text(&long, FieldKey::Note),
+            Err(Error::Validation(_))
+        ));
+        assert_eq!(
+            checked_text(" Call back ", FieldKey::Note).expect("ok"),
+            "Call back"
+        );
+    }
+}
