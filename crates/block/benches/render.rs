@@ -199,7 +199,7 @@ fn large_block() -> BlockView {
     };
     BlockView::Data {
         data: Box::new(data),
-        actions,
+        actions: Box::new(actions),
         stale_reason: None,
     }
 }

@@ -397,7 +397,7 @@ fn data_view(
         agent: agent(request),
     };
     model::BlockView::Data {
-        actions: actions(app, &scope, &data, request.subject.as_deref()),
+        actions: Box::new(actions(app, &scope, &data, request.subject.as_deref())),
         data,
         stale_reason,
     }

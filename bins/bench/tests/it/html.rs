@@ -84,7 +84,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
     };
     BlockView::Data {
         data: Box::new(data),
-        actions,
+        actions: Box::new(actions),
         stale_reason: stale,
     }
 }

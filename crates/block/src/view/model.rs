@@ -104,7 +104,7 @@ pub enum BlockView {
         /// The data (its `stale_as_of` is set when amoCRM did not answer and this is the last known data).
         data: Box<BlockData>,
         /// The actions.
-        actions: BlockActions,
+        actions: Box<BlockActions>,
         /// Why the data is stale, when it is.
         stale_reason: Option<Degradation>,
     },

@@ -339,7 +339,7 @@ impl Texts {
     ) -> BlockView {
         BlockView::Data {
             data: Box::new(data),
-            actions,
+            actions: Box::new(actions),
             stale_reason: stale,
         }
     }
