@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::{AmoClient, CallObserver, Inner};
+use crate::gate::{Priority, PriorityGate};
 use crate::host::AccountHost;
 use crate::limiter::{BackoffSteps, LocalRateLimiter, RateLimiter};
 use crate::tokens::TokenSource;
@@ -42,6 +43,8 @@ pub struct ClientBuilder {
     observer: Option<Arc<dyn CallObserver>>,
     backoff: BackoffPolicy,
     max_limiter_wait: Option<Duration>,
+    gate: Option<PriorityGate>,
+    priority: Priority,
 }
 
 impl ClientBuilder {
@@ -86,6 +89,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Orders this client's requests through `gate` (share one gate per process) with `priority`; by default
+    /// there is no gate and requests reach the limiter in arrival order.
+    pub fn gate(mut self, gate: PriorityGate, priority: Priority) -> ClientBuilder {
+        self.gate = Some(gate);
+        self.priority = priority;
+        self
+    }
+
     /// Reports every call and limiter wait to `observer`.
     pub fn observer(mut self, observer: Arc<dyn CallObserver>) -> ClientBuilder {
         self.observer = Some(observer);
@@ -113,6 +124,8 @@ impl ClientBuilder {
                 observer: self.observer,
                 backoff: self.backoff,
                 max_limiter_wait: self.max_limiter_wait,
+                gate: self.gate,
+                priority: self.priority,
             }),
         }
     }
@@ -140,6 +153,8 @@ impl AmoClient {
             observer: None,
             backoff: BackoffPolicy::default(),
             max_limiter_wait: None,
+            gate: None,
+            priority: Priority::default(),
         }
     }
 }

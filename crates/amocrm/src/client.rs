@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::Error;
 use crate::builder::BackoffPolicy;
+use crate::gate::{Priority, PriorityGate};
 use crate::host::AccountHost;
 use crate::limiter::{PauseReason, RateLimiter};
 use crate::status::{error_for_status, parse_problem, transport_error};
@@ -58,6 +59,8 @@ pub(crate) struct Inner {
     pub(crate) observer: Option<Arc<dyn CallObserver>>,
     pub(crate) backoff: BackoffPolicy,
     pub(crate) max_limiter_wait: Option<Duration>,
+    pub(crate) gate: Option<PriorityGate>,
+    pub(crate) priority: Priority,
 }
 
 impl fmt::Debug for AmoClient {
@@ -109,6 +112,30 @@ impl Call {
     }
 }
 
+/// A call ready to send, or one made when its request has its slot.
+enum CallSource<'a> {
+    Ready(&'a Call),
+    Deferred(
+        Option<Box<dyn FnOnce() -> Result<Call, Error> + Send + 'a>>,
+        Option<Call>,
+    ),
+}
+
+impl CallSource<'_> {
+    fn call(&mut self) -> Result<&Call, Error> {
+        match self {
+            CallSource::Ready(call) => Ok(call),
+            CallSource::Deferred(make, made) => {
+                if let Some(make) = make.take() {
+                    *made = Some(make()?);
+                }
+                made.as_ref()
+                    .ok_or_else(|| Error::InvalidArgument("the deferred call failed".into()))
+            }
+        }
+    }
+}
+
 /// A successful answer's body; `None` for 204 and empty bodies.
 pub(crate) type Body = Option<Vec<u8>>;
 
@@ -133,8 +160,46 @@ impl AmoClient {
         url
     }
 
+    /// The priority this client's requests have at the [`PriorityGate`].
+    pub fn priority(&self) -> Priority {
+        self.inner.priority
+    }
+
+    /// The same client with another priority (sharing everything else).
+    pub fn with_priority(&self, priority: Priority) -> AmoClient {
+        let inner = &*self.inner;
+        AmoClient {
+            inner: Arc::new(Inner {
+                host: inner.host.clone(),
+                tokens: inner.tokens.clone(),
+                http: inner.http.clone(),
+                limiter: inner.limiter.clone(),
+                timeout: inner.timeout,
+                observer: inner.observer.clone(),
+                backoff: inner.backoff,
+                max_limiter_wait: inner.max_limiter_wait,
+                gate: inner.gate.clone(),
+                priority,
+            }),
+        }
+    }
+
     /// Sends `call` and returns the body of a successful answer.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Body, Error> {
+        self.execute_from(CallSource::Ready(call)).await
+    }
+
+    /// Like [`execute`](Self::execute), but the call is made only when the request has its limiter slot, so
+    /// what it asks for can still grow while it waits (batched reads).
+    pub(crate) async fn execute_deferred(
+        &self,
+        make: Box<dyn FnOnce() -> Result<Call, Error> + Send + '_>,
+    ) -> Result<Body, Error> {
+        self.execute_from(CallSource::Deferred(Some(make), None))
+            .await
+    }
+
+    async fn execute_from(&self, mut source: CallSource<'_>) -> Result<Body, Error> {
         let inner = &*self.inner;
         let account = inner.host.as_str();
         // After a 401 the renewed token is used for one more attempt; a second 401 is final.
@@ -143,8 +208,14 @@ impl AmoClient {
         let deadline = inner.max_limiter_wait.map(|wait| Instant::now() + wait);
         loop {
             self.wait_out_pause(account, deadline).await?;
+            // The gate orders requests by priority and keeps the limiter's own queue about one window long.
+            let permit = match &inner.gate {
+                Some(gate) => Some(gate.acquire(account, inner.priority, deadline).await?),
+                None => None,
+            };
             let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             let waited = inner.limiter.acquire(account, max_wait).await?;
+            drop(permit);
             if let Some(observer) = &inner.observer {
                 observer.on_limiter_wait(waited);
             }
@@ -166,6 +237,7 @@ impl AmoClient {
                 renewed = Some(bearer);
                 continue;
             }
+            let call = source.call()?;
             let (status, headers, body) = self.send_once(call, &bearer).await?;
 
             if (200..300).contains(&status) {

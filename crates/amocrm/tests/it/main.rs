@@ -6,6 +6,7 @@ mod contacts;
 mod errors;
 mod examples;
 mod feed;
+mod gate;
 mod host;
 mod leads;
 mod limiter;
