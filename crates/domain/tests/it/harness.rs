@@ -141,7 +141,7 @@ impl World {
             ("/api/v4/account", "account.json"),
             ("/api/v4/leads/pipelines", "pipelines.json"),
             ("/api/v4/users", "users.json"),
-            ("/api/v4/leads/custom_fields", "deal_fields.json"),
+            ("/api/v4/leads/custom_fields", "lead_fields.json"),
         ] {
             Mock::given(method("GET"))
                 .and(path(p))
