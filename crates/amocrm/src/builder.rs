@@ -45,6 +45,7 @@ pub struct ClientBuilder {
     max_limiter_wait: Option<Duration>,
     gate: Option<PriorityGate>,
     priority: Priority,
+    max_pause_wait: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -72,6 +73,14 @@ impl ClientBuilder {
     /// requests wait as long as the limiter says, and fail at once on any pause.
     pub fn max_limiter_wait(mut self, wait: Duration) -> ClientBuilder {
         self.max_limiter_wait = Some(wait);
+        self
+    }
+
+    /// Waits out a 429 pause only when it ends within `wait` of the request's start (and within
+    /// [`max_limiter_wait`](Self::max_limiter_wait)), so a caller may queue long for our own limiter yet give up at
+    /// once when amoCRM itself pushed back. By default the limiter's deadline applies to both.
+    pub fn max_pause_wait(mut self, wait: Duration) -> ClientBuilder {
+        self.max_pause_wait = Some(wait);
         self
     }
 
@@ -126,6 +135,7 @@ impl ClientBuilder {
                 max_limiter_wait: self.max_limiter_wait,
                 gate: self.gate,
                 priority: self.priority,
+                max_pause_wait: self.max_pause_wait,
             }),
         }
     }
@@ -155,6 +165,7 @@ impl AmoClient {
             max_limiter_wait: None,
             gate: None,
             priority: Priority::default(),
+            max_pause_wait: None,
         }
     }
 }

@@ -61,6 +61,7 @@ pub(crate) struct Inner {
     pub(crate) max_limiter_wait: Option<Duration>,
     pub(crate) gate: Option<PriorityGate>,
     pub(crate) priority: Priority,
+    pub(crate) max_pause_wait: Option<Duration>,
 }
 
 impl fmt::Debug for AmoClient {
@@ -180,6 +181,7 @@ impl AmoClient {
                 max_limiter_wait: inner.max_limiter_wait,
                 gate: inner.gate.clone(),
                 priority,
+                max_pause_wait: inner.max_pause_wait,
             }),
         }
     }
@@ -205,9 +207,16 @@ impl AmoClient {
         // After a 401 the renewed token is used for one more attempt; a second 401 is final.
         let mut renewed: Option<SecretString> = None;
         let mut retried = false;
-        let deadline = inner.max_limiter_wait.map(|wait| Instant::now() + wait);
+        let started = Instant::now();
+        let deadline = inner.max_limiter_wait.map(|wait| started + wait);
+        // 429 pauses are waited out only until this (never later than the deadline).
+        let pause_deadline = match (inner.max_pause_wait, deadline) {
+            (Some(wait), Some(d)) => Some((started + wait).min(d)),
+            (Some(wait), None) => Some(started + wait),
+            (None, d) => d,
+        };
         loop {
-            self.wait_out_pause(account, deadline).await?;
+            self.wait_out_pause(account, pause_deadline).await?;
             // The gate orders requests by priority and keeps the limiter's own queue about one window long.
             let permit = match &inner.gate {
                 Some(gate) => Some(gate.acquire(account, inner.priority, deadline).await?),
@@ -222,7 +231,7 @@ impl AmoClient {
             // Another request may have paused the account while this one waited for its slot. The
             // slot is stale once the pause has been waited out: it was counted before the pause,
             // and sending in it now could exceed the limit, so a new one is taken.
-            if self.wait_out_pause(account, deadline).await? {
+            if self.wait_out_pause(account, pause_deadline).await? {
                 continue;
             }
 
@@ -269,7 +278,7 @@ impl AmoClient {
             // pause it set is over, when that is before the deadline. Writes are never repeated.
             if matches!(error, Error::TooManyRequests { .. })
                 && call.method == Method::GET
-                && self.pause_ends_by(account, deadline).await
+                && self.pause_ends_by(account, pause_deadline).await
             {
                 continue;
             }

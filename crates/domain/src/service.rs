@@ -6,15 +6,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use amocrm::{
-    AccountHost, AmoClient, AuthMode, CallObserver, HostPolicy, OAuthClient, OAuthConfig,
-    RateLimiter,
+    AccountHost, AmoClient, AuthMode, CallObserver, Contact, HostPolicy, OAuthClient, OAuthConfig,
+    Priority, PriorityGate, RateLimiter,
 };
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::Error;
-use crate::cache::CoalescingCache;
+use crate::cache::{CoalescingCache, InFlight};
 use crate::fields::FieldDef;
 use crate::metadata::CoreMeta;
 use crate::model::BlockData;
@@ -57,6 +57,15 @@ pub struct DomainConfig {
     /// When `false`, a connection that has never had a secret accepts triggers by its Integration ID alone;
     /// one that has a secret still requires it.
     pub require_trigger_secret: bool,
+    /// How long a block's amoCRM work may go on in the background after its render deadline passed (filling the
+    /// caches for the agent's next look); past it the work is dropped. Also how long data prepared that way stays
+    /// fresh for the block that asked for it.
+    pub continuation_horizon: Duration,
+    /// The account's request budget: this many per `rate_limit_window` (the limiter's), used to order and
+    /// estimate the queue in front of the limiter.
+    pub rate_limit_requests: u32,
+    /// The window of `rate_limit_requests`.
+    pub rate_limit_window: Duration,
 }
 
 impl DomainConfig {
@@ -83,6 +92,9 @@ impl Default for DomainConfig {
             utc_offset_minutes: Self::DEFAULT_UTC_OFFSET_MINUTES,
             login_pins: Vec::new(),
             require_trigger_secret: true,
+            continuation_horizon: Duration::from_secs(60),
+            rate_limit_requests: 7,
+            rate_limit_window: Duration::from_secs(1),
         }
     }
 }
@@ -124,6 +136,14 @@ pub(crate) struct Inner {
     /// Whether a connection has notices its block has not shown, read from the store at most every few
     /// seconds per connection (and dropped at once by our own changes).
     pub(crate) notice_flags: CoalescingCache<ConnectionId, bool>,
+    /// Orders each account's requests by priority in front of the limiter.
+    pub(crate) gate: PriorityGate,
+    /// Block loads in flight (going on past their render deadline), by render key and the key's epoch.
+    pub(crate) continuations: InFlight<(RenderKey, u64), BlockData>,
+    /// Contact searches in flight, by connection and query: two blocks searching one identifier share one call.
+    pub(crate) searches: InFlight<(ConnectionId, String), Vec<Contact>>,
+    /// Leads calls waiting for their turn, which other blocks' ids may join.
+    pub(crate) lead_batches: crate::batch::LeadBatches,
 }
 
 /// The domain. Cheap to clone; clones share caches.
@@ -176,6 +196,10 @@ impl Domain {
             connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),
             notice_flags: CoalescingCache::new(CONNECTION_TTL, 10_000),
+            gate: PriorityGate::new(config.rate_limit_requests, config.rate_limit_window),
+            continuations: InFlight::default(),
+            searches: InFlight::default(),
+            lead_batches: crate::batch::LeadBatches::default(),
             sources: Mutex::default(),
             oauth,
             config,
@@ -321,8 +345,24 @@ impl Domain {
         self.inner.renders.invalidate(|k| k.0 == id);
     }
 
-    /// An amoCRM client for a usable connection.
+    /// An amoCRM client for a usable connection, for an agent's action: its requests go before reads.
     pub(crate) async fn client(&self, connection: &Connection) -> Result<AmoClient, Error> {
+        self.client_with(
+            connection,
+            Priority::Write,
+            self.inner.config.render_deadline,
+        )
+        .await
+    }
+
+    /// An amoCRM client whose requests have `priority` and fail at once as "queued" when they could not start
+    /// within `max_wait`.
+    pub(crate) async fn client_with(
+        &self,
+        connection: &Connection,
+        priority: Priority,
+        max_wait: Duration,
+    ) -> Result<AmoClient, Error> {
         if connection.status == ConnectionStatus::NeedsLogin || connection.tokens.is_none() {
             return Err(Error::NeedsLogin);
         }
@@ -350,9 +390,12 @@ impl Domain {
         let mut builder = AmoClient::builder(host, source)
             .http_client(self.inner.deps.http.clone())
             .rate_limiter(self.inner.deps.limiter.clone())
-            // A request that could not start before the render deadline fails at once as "busy" (and the
-            // block shows the last known data) instead of waiting in vain.
-            .max_limiter_wait(self.inner.config.render_deadline)
+            // A request that could not start in time fails at once as "queued" instead of waiting in vain.
+            .max_limiter_wait(max_wait)
+            // amoCRM's own 429 pauses are waited out only within the render deadline: past it the block says
+            // amoCRM is busy rather than preparing.
+            .max_pause_wait(self.inner.config.render_deadline)
+            .gate(self.inner.gate.clone(), priority)
             .timeout(self.inner.config.request_timeout);
         if let Some(observer) = &self.inner.deps.call_observer {
             builder = builder.observer(observer.clone());
