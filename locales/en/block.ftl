@@ -90,6 +90,10 @@ state-queued = Many requests for this amoCRM account are queued here. The data w
         [one] { $seconds } second
        *[other] { $seconds } seconds
     }.
+state-preparing = The data for this client is being fetched from amoCRM and will be ready in about { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }. The block reloads itself then; if it does not, reload it.
 state-blocked = amoCRM has blocked access for this integration (403). The block is usually lifted after a while; if it is not, contact amoCRM support.
 state-payment-required = The amoCRM subscription has ended. Renew it in amoCRM to see the data again.
 state-upstream-error = amoCRM answered with an error. Try refreshing the block a little later.
@@ -119,6 +123,10 @@ deal-updated = Updated
 user-by-id = User #{ $id }
 state-stale-busy = amoCRM is busy; data as of { $time }.
 state-stale-queued = Many requests for this amoCRM account are queued here; fresh data in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }. Data as of { $time }.
+state-stale-preparing = Fresh data is being fetched from amoCRM and will be ready in about { $seconds ->
         [one] { $seconds } second
        *[other] { $seconds } seconds
     }. Data as of { $time }.

@@ -90,6 +90,10 @@ state-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM. 
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }.
+state-preparing = Los datos de este cliente se están obteniendo de amoCRM y estarán listos en unos { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. El bloque se recargará solo; si no lo hace, recárguelo.
 state-blocked = amoCRM ha bloqueado el acceso de esta integración (403). El bloqueo suele levantarse al cabo de un tiempo; si no es así, contacte con el soporte de amoCRM.
 state-payment-required = La suscripción de amoCRM ha finalizado. Renuévela en amoCRM para volver a ver los datos.
 state-upstream-error = amoCRM respondió con un error. Intente actualizar el bloque un poco más tarde.
@@ -119,6 +123,10 @@ deal-updated = Actualizado
 user-by-id = Usuario #{ $id }
 state-stale-busy = amoCRM está saturado de solicitudes; se muestran los datos guardados ({ $time }).
 state-stale-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM; datos nuevos en { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. Se muestran los datos guardados ({ $time }).
+state-stale-preparing = Se están obteniendo datos nuevos de amoCRM, listos en unos { $seconds ->
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }. Se muestran los datos guardados ({ $time }).

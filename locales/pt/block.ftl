@@ -90,6 +90,10 @@ state-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM.
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }.
+state-preparing = Os dados deste cliente estão sendo obtidos do amoCRM e ficarão prontos em cerca de { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. O bloco será recarregado automaticamente; se isso não acontecer, recarregue-o.
 state-blocked = O amoCRM bloqueou o acesso desta integração (403). O bloqueio costuma ser removido depois de algum tempo; se isso não acontecer, entre em contato com o suporte do amoCRM.
 state-payment-required = A assinatura do amoCRM terminou. Renove-a no amoCRM para ver os dados novamente.
 state-upstream-error = O amoCRM respondeu com um erro. Tente atualizar o bloco daqui a pouco.
@@ -119,6 +123,10 @@ deal-updated = Atualizado
 user-by-id = Usuário #{ $id }
 state-stale-busy = O amoCRM está sobrecarregado de solicitações; exibindo os dados salvos ({ $time }).
 state-stale-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM; dados novos em { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. Exibindo os dados salvos ({ $time }).
+state-stale-preparing = Dados novos estão sendo obtidos do amoCRM e ficarão prontos em cerca de { $seconds ->
         [one] { $seconds } segundo
        *[other] { $seconds } segundos
     }. Exibindo os dados salvos ({ $time }).

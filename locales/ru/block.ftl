@@ -100,6 +100,12 @@ state-queued = У нас в очереди много запросов к это
         [many] { $seconds } секунд
        *[other] { $seconds } секунды
     }.
+state-preparing = Данные этого клиента загружаются из amoCRM и будут готовы примерно через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+        [many] { $seconds } секунд
+       *[other] { $seconds } секунды
+    }. Блок обновится сам; если этого не произошло, обновите его.
 state-blocked = amoCRM заблокировал доступ для этой интеграции (403). Обычно блокировка снимается через некоторое время; если этого не произошло, обратитесь в поддержку amoCRM.
 state-payment-required = Подписка amoCRM закончилась. Продлите её в amoCRM, чтобы снова видеть данные.
 state-upstream-error = amoCRM ответил ошибкой. Попробуйте обновить блок чуть позже.
@@ -131,6 +137,12 @@ deal-updated = Изменена
 user-by-id = Пользователь #{ $id }
 state-stale-busy = amoCRM перегружен запросами; показаны данные на { $time }.
 state-stale-queued = У нас в очереди много запросов к этому аккаунту amoCRM; свежие данные — через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+        [many] { $seconds } секунд
+       *[other] { $seconds } секунды
+    }. Показаны данные на { $time }.
+state-stale-preparing = Свежие данные загружаются из amoCRM и будут готовы примерно через { $seconds ->
         [one] { $seconds } секунду
         [few] { $seconds } секунды
         [many] { $seconds } секунд

@@ -143,7 +143,7 @@ impl Domain {
                 Err(e) => Err(e),
                 Ok(work) => {
                     let account = connection.amo_host.as_str();
-                    let queued = self.inner.gate.estimate(account, Priority::Interactive);
+                    let queued = self.queue_ahead(account).await;
                     let finished = if queued >= deadline {
                         // It cannot finish in time: no need to wait for the deadline to say so.
                         None
@@ -154,8 +154,8 @@ impl Domain {
                         Some(result) => result,
                         None => {
                             // The work goes on in the background; say when its data will be ready.
-                            let ready_in = self.inner.gate.estimate(account, Priority::Interactive)
-                                + std::time::Duration::from_secs(1);
+                            let ready_in =
+                                self.queue_ahead(account).await + std::time::Duration::from_secs(1);
                             let last = self.last_known(&key, &connection, not_searched).await;
                             return BlockOutcome::Degraded {
                                 reason: Degradation::Preparing {
@@ -272,6 +272,14 @@ impl Domain {
                 .await;
             Ok(data)
         }))
+    }
+
+    /// How long a new render's first request to the account would wait: the requests queued at the gate at or
+    /// above a render's priority, and the limiter's own queue behind them.
+    async fn queue_ahead(&self, account: &str) -> std::time::Duration {
+        let gate = self.inner.gate.estimate(account, Priority::Interactive);
+        let limiter = self.inner.deps.limiter.backlog(account).await;
+        gate.max(limiter)
     }
 
     /// Block loads in flight, including those going on in the background past their render deadline.

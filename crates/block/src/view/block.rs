@@ -47,6 +47,17 @@ struct Degraded {
     reference: Option<String>,
 }
 
+/// No data yet: it is being fetched in the background; the block reloads itself when it should be ready.
+#[derive(Template)]
+#[template(path = "block/preparing.html")]
+struct Preparing {
+    t: Tr,
+    message: String,
+    seconds: u64,
+    /// When to reload, in milliseconds (the estimate plus a little, so the data is there).
+    millis: u64,
+}
+
 /// Contacts and their deals.
 #[derive(Template)]
 #[template(path = "block/data.html")]
@@ -228,6 +239,16 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             actions,
             stale_reason,
         } => data_view(tr, data, actions, stale_reason.as_ref()).render(),
+        BlockView::Degraded {
+            reason: Degradation::Preparing { seconds },
+            ..
+        } => Preparing {
+            message: tr.args("state-preparing", &[seconds_arg(*seconds)]),
+            t: tr,
+            seconds: *seconds,
+            millis: seconds.saturating_mul(1000).saturating_add(500),
+        }
+        .render(),
         BlockView::Degraded { reason, reference } => degraded(tr, reason, reference).render(),
     };
     rendered.unwrap_or_else(|_| Fallback { t: tr }.render().unwrap_or_default())
@@ -239,6 +260,10 @@ fn degraded(tr: Tr, reason: &Degradation, reference: &str) -> Degraded {
         // Our own queue, not amoCRM, is what delays the data: the agent is told when it will come.
         Degradation::Queued { seconds } => {
             ("warning", tr.args("state-queued", &[seconds_arg(*seconds)]))
+        }
+        // Rendered by its own template above; kept here so every reason has a sentence.
+        Degradation::Preparing { seconds } => {
+            ("info", tr.args("state-preparing", &[seconds_arg(*seconds)]))
         }
         Degradation::Timeout => ("warning", tr.t("state-timeout")),
         Degradation::Unavailable => ("warning", tr.t("state-upstream-error")),
@@ -287,6 +312,13 @@ fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Opt
             let time = tr.moment(as_of);
             return Some(tr.args(
                 "state-stale-queued",
+                &[("time", Arg::from(time.as_str())), seconds_arg(*seconds)],
+            ));
+        }
+        Some(Degradation::Preparing { seconds }) => {
+            let time = tr.moment(as_of);
+            return Some(tr.args(
+                "state-stale-preparing",
                 &[("time", Arg::from(time.as_str())), seconds_arg(*seconds)],
             ));
         }

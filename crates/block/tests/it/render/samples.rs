@@ -487,7 +487,19 @@ impl Texts {
                 "stale_queued",
                 self.stale(Degradation::Queued { seconds: 12 }, 5 * 60),
             ),
+            (
+                "stale_preparing",
+                self.stale(Degradation::Preparing { seconds: 12 }, 5 * 60),
+            ),
             ("degraded_busy", self.degraded(Degradation::Busy)),
+            (
+                "degraded_preparing",
+                self.degraded(Degradation::Preparing { seconds: 9 }),
+            ),
+            (
+                "degraded_preparing_one_second",
+                self.degraded(Degradation::Preparing { seconds: 1 }),
+            ),
             (
                 "degraded_queued",
                 self.degraded(Degradation::Queued { seconds: 12 }),
