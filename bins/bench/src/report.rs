@@ -215,6 +215,8 @@ pub struct Results {
     pub same_ticket: SameTicket,
     /// The burst.
     pub burst: Burst,
+    /// Bursts measured to the end (every client's data ready).
+    pub curves: Vec<crate::curve::BurstCurve>,
     /// The whole benchmark's duration.
     pub elapsed: Duration,
 }
@@ -410,6 +412,37 @@ impl Results {
             && self.burst.too_many == 0
             && self.burst.deadline_ok()
             && self.same_ticket.ok()
+            && self
+                .curves
+                .iter()
+                .all(|c| c.ready_ok() && c.answers_ok() && c.reopen_ok())
+    }
+
+    /// The bursts measured to the end: their goals, then each one's curve.
+    fn curves_section(&self) -> String {
+        let mut out = String::new();
+        if self.curves.is_empty() {
+            return out;
+        }
+        let mut goals = Table::new(&["figure", "measured", "goal", ""]);
+        for curve in &self.curves {
+            curve.goals(&mut goals);
+        }
+        let _ = writeln!(
+            out,
+            "\n### Bursts to the end (amoCRM latency {} injected)\n",
+            millis(self.injected)
+        );
+        out.push_str(&goals.markdown());
+        for curve in &self.curves {
+            let _ = writeln!(
+                out,
+                "\n#### {}: clients with fresh data in the cache\n",
+                curve.label
+            );
+            out.push_str(&curve.curve().markdown());
+        }
+        out
     }
 
     fn notes(&self) -> Vec<String> {
@@ -513,6 +546,7 @@ impl Results {
         for note in self.notes() {
             let _ = writeln!(out, "- {note}");
         }
+        out.push_str(&self.curves_section());
         let _ = writeln!(
             out,
             "\n{} in {:.0} s.",
@@ -558,6 +592,7 @@ impl Results {
         for note in self.notes() {
             let _ = writeln!(out, "- {note}");
         }
+        out.push_str(&self.curves_section());
         out
     }
 }

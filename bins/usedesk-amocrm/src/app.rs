@@ -174,6 +174,8 @@ pub async fn build(
         usedesk_comment_on_create: config.usedesk.comment_on_create,
         utc_offset_minutes: config.display_utc_offset_minutes,
         require_trigger_secret: config.security.require_trigger_secret,
+        rate_limit_requests: per_second,
+        rate_limit_window: LIMIT_WINDOW,
         ..DomainConfig::default()
     };
     if !config.security.require_trigger_secret {

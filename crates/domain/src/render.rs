@@ -260,9 +260,11 @@ impl Domain {
                     .await
                     .unwrap_or(Err(Error::Timeout))?,
             );
-            // Data nobody has seen yet (its block was answered "preparing") stays fresh for the horizon, so the
-            // agent's next look shows it without asking amoCRM again.
-            let ttl = if started.elapsed() >= deadline {
+            // Data nobody has seen yet (its block was answered "preparing"), or loaded while the account's queue
+            // is long, stays fresh for the horizon: the agent's next look shows it without asking amoCRM again,
+            // and fetching it anew would only lengthen the queue.
+            let congested = domain.inner.gate.waiting(&connection.amo_host) > 0;
+            let ttl = if congested || started.elapsed() >= deadline {
                 horizon.max(config.render_cache_ttl)
             } else {
                 config.render_cache_ttl

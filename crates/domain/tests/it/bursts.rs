@@ -201,3 +201,65 @@ async fn background_work_is_dropped_past_the_horizon() {
         "nothing was cached: the next look starts again"
     );
 }
+
+/// Mounts the metadata endpoints, each expected `times` times.
+async fn mount_counted_metadata(world: &World, account: u64, lists: u64) {
+    for (p, file, times) in [
+        ("/api/v4/account", "account.json", account),
+        ("/api/v4/leads/pipelines", "pipelines.json", lists),
+        ("/api/v4/users", "users.json", lists),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(json(file))
+            .expect(times)
+            .mount(&world.amo)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn a_restarted_domain_renders_its_first_block_from_the_stored_metadata_without_asking_amocrm()
+{
+    // Arrange: the metadata is fetched once, by the first process.
+    let world = World::new().await;
+    mount_counted_metadata(&world, 1, 1).await;
+    world.mount_harry().await;
+    let before = ready_data(world.domain.block(world.harry(55)).await);
+    let restarted = crate::harness::domain_over(
+        world.store.clone(),
+        crate::harness::config(&world.amo, &world.usedesk),
+    );
+
+    // Act
+    let after = ready_data(restarted.block(world.harry(56)).await);
+
+    // Assert (each metadata mock `expect(1)`, checked when the mock server drops)
+    assert_eq!(after.account, before.account);
+    assert_eq!(after.contacts, before.contacts);
+}
+
+#[tokio::test]
+async fn a_metadata_miss_does_not_fetch_the_account_record_again() {
+    // Arrange: metadata expires at once, so every block misses it.
+    let world = World::with("good-access", 4_000_000_000, |c| {
+        c.metadata_ttl = Duration::ZERO;
+    })
+    .await;
+    mount_counted_metadata(&world, 1, 3).await;
+    world.mount_harry().await;
+
+    // Act
+    for client in [1, 2, 3] {
+        ready_data(world.domain.block(world.harry(client)).await);
+    }
+
+    // Assert: the account record once, pipelines and users on every miss (checked when the mock server drops).
+}
+
+fn ready_data(outcome: BlockOutcome) -> domain::model::BlockData {
+    match outcome {
+        BlockOutcome::Ready(data) => *data,
+        other => panic!("expected data, got {other:?}"),
+    }
+}
