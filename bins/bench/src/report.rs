@@ -457,9 +457,19 @@ impl Results {
             self.sequential_too_many
         )];
         if let Some((ticket, latency, requests)) = self.first_after_restart {
+            let warm = self
+                .latency
+                .iter()
+                .find(|r| r.ticket_id == ticket && matches!(r.cache, Cache::Warm));
             notes.push(format!(
-                "First block after a server restart (ticket {ticket}): {} with {requests} amoCRM requests.",
-                millis(latency)
+                "First block after a server restart (ticket {ticket}, metadata from the store): {} with {requests} \
+                 amoCRM requests{}.",
+                millis(latency),
+                warm.map_or_else(String::new, |w| format!(
+                    " (warm: p50 {}, {:.2} requests; goal: the same)",
+                    millis(w.summary.p50),
+                    w.requests_per_block
+                ))
             ));
         }
         notes.push(format!(

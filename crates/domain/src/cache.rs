@@ -195,11 +195,14 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
 /// What shared work gives every waiter.
 pub(crate) type SharedWork<V> = Shared<BoxFuture<'static, Result<Arc<V>, Error>>>;
 
+/// Each key's work, with the number that tells one start from the next.
+type WorkMap<K, V> = HashMap<K, (u64, SharedWork<V>)>;
+
 /// Work in flight, by key: the first caller spawns it, later callers with the same key join it. Spawned, the work
 /// runs to its end even when every waiter has gone (their requests keep their places and fill the caches);
 /// finished, it leaves the map.
 pub(crate) struct InFlight<K, V> {
-    work: Arc<Mutex<HashMap<K, (u64, SharedWork<V>)>>>,
+    work: Arc<Mutex<WorkMap<K, V>>>,
     next: AtomicU64,
 }
 

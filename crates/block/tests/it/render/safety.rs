@@ -87,7 +87,7 @@ fn payloads_in_every_text_come_out_escaped_in_every_block_and_page() {
 }
 
 /// The preparing block's image: its handler is our fixed text with only the delay (digits) filled in.
-fn is_self_reload(tag: &Tag) -> bool {
+fn is_self_reload(tag: &Tag<'_>) -> bool {
     const START: &str = "var i=this;setTimeout(function(){var b=i.closest?i.closest('.dynamic-block'):null,a=b?b.querySelector('a.block-reload-button'):null;if(a)a.click()},";
     tag.name == "img"
         && tag.attr("class") == Some("uda-autoreload")
