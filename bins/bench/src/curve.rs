@@ -21,7 +21,7 @@ use crate::table::Table;
 pub const LIMIT_GOAL: f64 = 1.15;
 
 /// How often a block not yet fresh is opened again (a client's poll, not a wait for the server).
-const POLL: Duration = Duration::from_millis(200);
+const POLL: Duration = Duration::from_millis(500);
 
 /// One burst's client: the block request and what the fewest amoCRM requests for it are.
 pub struct BurstClient {
@@ -289,4 +289,31 @@ pub async fn run(
         reopened_fresh,
         reopened_requests,
     }
+}
+
+/// The bursts' goals, then each one's curve, for `docs/benchmarks.md`.
+pub fn markdown(curves: &[BurstCurve], injected: Duration) -> String {
+    let mut out = String::new();
+    if curves.is_empty() {
+        return out;
+    }
+    let mut goals = Table::new(&["figure", "measured", "goal", ""]);
+    for curve in curves {
+        curve.goals(&mut goals);
+    }
+    let _ = writeln!(
+        out,
+        "\n### Bursts to the end (amoCRM latency {:.0} ms injected)\n",
+        injected.as_secs_f64() * 1e3
+    );
+    out.push_str(&goals.markdown());
+    for curve in curves {
+        let _ = writeln!(
+            out,
+            "\n#### {}: clients with fresh data in the cache\n",
+            curve.label
+        );
+        out.push_str(&curve.curve().markdown());
+    }
+    out
 }

@@ -420,29 +420,7 @@ impl Results {
 
     /// The bursts measured to the end: their goals, then each one's curve.
     fn curves_section(&self) -> String {
-        let mut out = String::new();
-        if self.curves.is_empty() {
-            return out;
-        }
-        let mut goals = Table::new(&["figure", "measured", "goal", ""]);
-        for curve in &self.curves {
-            curve.goals(&mut goals);
-        }
-        let _ = writeln!(
-            out,
-            "\n### Bursts to the end (amoCRM latency {} injected)\n",
-            millis(self.injected)
-        );
-        out.push_str(&goals.markdown());
-        for curve in &self.curves {
-            let _ = writeln!(
-                out,
-                "\n#### {}: clients with fresh data in the cache\n",
-                curve.label
-            );
-            out.push_str(&curve.curve().markdown());
-        }
-        out
+        crate::curve::markdown(&self.curves, self.injected)
     }
 
     fn notes(&self) -> Vec<String> {

@@ -191,6 +191,24 @@ fn http_client() -> anyhow::Result<reqwest::Client> {
 /// Runs every phase and returns what was measured.
 pub async fn run(options: Options) -> anyhow::Result<Results> {
     let started = Instant::now();
+    let (bench, dir) = setup(options).await?;
+    let outcome = phases(&bench, &dir, started).await;
+    let Bench { sandbox, .. } = bench;
+    sandbox.shutdown().await;
+    outcome
+}
+
+/// Only the bursts measured to the end (after logging in and loading the metadata).
+pub async fn run_bursts(options: Options) -> anyhow::Result<Vec<crate::curve::BurstCurve>> {
+    let (bench, _dir) = setup(options).await?;
+    let outcome = only_bursts(&bench).await;
+    let Bench { sandbox, .. } = bench;
+    sandbox.shutdown().await;
+    outcome
+}
+
+/// The sandbox and what every phase shares.
+async fn setup(options: Options) -> anyhow::Result<(Bench, TempDir)> {
     let binary = server::binary()?;
     let dir = TempDir::try_new("bench").context("creating the bench's directory")?;
     let listen = server::free_port()?;
@@ -226,10 +244,56 @@ pub async fn run(options: Options) -> anyhow::Result<Results> {
         next_client: AtomicI64::new(70_000_000),
         options,
     };
-    let outcome = phases(&bench, &dir, started).await;
-    let Bench { sandbox, .. } = bench;
-    sandbox.shutdown().await;
-    outcome
+    Ok((bench, dir))
+}
+
+/// The bursts alone, after logging in and loading the metadata; the other figures stay empty.
+async fn only_bursts(bench: &Bench) -> anyhow::Result<Vec<crate::curve::BurstCurve>> {
+    let tickets = Tickets::load()?;
+    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
+    crate::login::login(
+        &bench.http,
+        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
+        bench.fresh_body(&tickets.one),
+    )
+    .await
+    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    bench.sandbox.set_latency(bench.options.latency);
+    prime(bench, &[bench.fresh_body(&tickets.none)]).await?;
+    let curves = curves(bench, &tickets).await;
+    server.stop();
+    Ok(curves)
+}
+
+/// The two bursts measured to the end.
+async fn curves(bench: &Bench, tickets: &Tickets) -> Vec<crate::curve::BurstCurve> {
+    let mut curves = Vec::new();
+    for (label, clients) in [
+        (
+            "burst of 100 new clients".to_owned(),
+            new_clients(bench, tickets, 100),
+        ),
+        (
+            "burst of 300 (sample tickets)".to_owned(),
+            sample_clients(bench, tickets, 300),
+        ),
+    ] {
+        settle(bench).await;
+        eprintln!("{label}, to the end…");
+        curves.push(
+            crate::curve::run(
+                &bench.http,
+                &bench.api,
+                &bench.sandbox,
+                label,
+                clients,
+                bench.options.render_deadline,
+                CURVE_LIMIT,
+            )
+            .await,
+        );
+    }
+    curves
 }
 
 async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Result<Results> {
@@ -295,32 +359,7 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     tokio::time::sleep(QUIET).await;
     let burst = burst(bench, &tickets).await?;
 
-    let mut curves = Vec::new();
-    for (label, clients) in [
-        (
-            "burst of 100 new clients".to_owned(),
-            new_clients(bench, &tickets, 100),
-        ),
-        (
-            "burst of 300 (sample tickets)".to_owned(),
-            sample_clients(bench, &tickets, 300),
-        ),
-    ] {
-        settle(bench).await;
-        eprintln!("{label}, to the end…");
-        curves.push(
-            crate::curve::run(
-                &bench.http,
-                &bench.api,
-                &bench.sandbox,
-                label,
-                clients,
-                options.render_deadline,
-                CURVE_LIMIT,
-            )
-            .await,
-        );
-    }
+    let curves = curves(bench, &tickets).await;
     server.stop();
 
     Ok(Results {

@@ -222,9 +222,15 @@ impl AmoClient {
                 Some(gate) => Some(gate.acquire(account, inner.priority, deadline).await?),
                 None => None,
             };
-            let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let asked_slot = Instant::now();
+            let max_wait = deadline.map(|d| d.saturating_duration_since(asked_slot));
             let waited = inner.limiter.acquire(account, max_wait).await?;
             drop(permit);
+            // Woken late (a busy process): sent now, the request would land in amoCRM's next window with that
+            // window's own requests. It takes a new slot instead.
+            if asked_slot.elapsed() > waited + STALE_SLOT {
+                continue;
+            }
             if let Some(observer) = &inner.observer {
                 observer.on_limiter_wait(waited);
             }
