@@ -94,6 +94,10 @@ state-queued = Many requests for this amoCRM account are queued here. The data w
 state-blocked = amoCRM has paused this integration for a few minutes because requests came too often. Refresh the block later; if it lasts more than an hour, tell your administrator.
 state-blocked-until = amoCRM has paused this integration because requests came too often. Paused until { $until }: refresh the block after that.
 state-payment-required = The amoCRM subscription has ended: tell your administrator. The data will be back once the subscription is renewed in amoCRM.
+state-preparing = The data for this client is being fetched from amoCRM and will be ready in about { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }. The block reloads itself then; if it does not, reload it.
 state-upstream-error = amoCRM answered with an error. Try refreshing the block a little later.
 state-timeout = amoCRM took too long to answer. Try refreshing the block.
 state-internal-error = Something went wrong on our side. If it happens again, give your administrator this reference: { $ref }.
@@ -128,6 +132,10 @@ state-stale-queued = Many requests for this amoCRM account are queued here; fres
 state-stale-blocked = amoCRM has paused this integration for a few minutes; data as of { $time }.
 state-stale-blocked-until = amoCRM has paused this integration until { $until }; data as of { $time }.
 state-stale-payment = The amoCRM subscription has ended (tell your administrator); data as of { $time }.
+state-stale-preparing = Fresh data is being fetched from amoCRM and will be ready in about { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }. Data as of { $time }.
 block-reference = Reference: { $ref }
 block-new-badge = New
 block-writes-paused = amoCRM is not accepting changes right now, so adding, linking and comments are switched off. “Open in amoCRM” still works.

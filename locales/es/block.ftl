@@ -94,6 +94,10 @@ state-queued = Hay muchas solicitudes en cola aquí para esta cuenta de amoCRM. 
 state-blocked = amoCRM ha pausado esta integración durante unos minutos por exceso de solicitudes. Actualice el bloque más tarde; si dura más de una hora, avise a su administrador.
 state-blocked-until = amoCRM ha pausado esta integración por exceso de solicitudes. En pausa hasta las { $until }: actualice el bloque después.
 state-payment-required = La suscripción de amoCRM ha finalizado: avise a su administrador. Los datos volverán cuando se renueve la suscripción en amoCRM.
+state-preparing = Los datos de este cliente se están obteniendo de amoCRM y estarán listos en unos { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. El bloque se recargará solo; si no lo hace, recárguelo.
 state-upstream-error = amoCRM respondió con un error. Intente actualizar el bloque un poco más tarde.
 state-timeout = amoCRM tardó demasiado en responder. Intente actualizar el bloque.
 state-internal-error = Algo salió mal por nuestra parte. Si vuelve a ocurrir, facilite a su administrador este código: { $ref }.
@@ -128,6 +132,10 @@ state-stale-queued = Hay muchas solicitudes en cola aquí para esta cuenta de am
 state-stale-blocked = amoCRM ha pausado esta integración durante unos minutos; se muestran los datos guardados ({ $time }).
 state-stale-blocked-until = amoCRM ha pausado esta integración hasta las { $until }; se muestran los datos guardados ({ $time }).
 state-stale-payment = La suscripción de amoCRM ha finalizado (avise a su administrador); se muestran los datos guardados ({ $time }).
+state-stale-preparing = Se están obteniendo datos nuevos de amoCRM, listos en unos { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. Se muestran los datos guardados ({ $time }).
 block-reference = Referencia: { $ref }
 block-new-badge = Nuevo
 block-writes-paused = amoCRM no acepta cambios en este momento, así que añadir, vincular y comentar están desactivados. “Abrir en amoCRM” sigue funcionando.

@@ -94,6 +94,10 @@ state-queued = Há muitas solicitações na fila aqui para esta conta do amoCRM.
 state-blocked = O amoCRM pausou esta integração por alguns minutos depois de solicitações demais. Atualize o bloco mais tarde; se durar mais de uma hora, avise o seu administrador.
 state-blocked-until = O amoCRM pausou esta integração depois de solicitações demais. Pausada até { $until }: atualize o bloco depois disso.
 state-payment-required = A assinatura do amoCRM terminou: avise o seu administrador. Os dados voltam quando a assinatura for renovada no amoCRM.
+state-preparing = Os dados deste cliente estão sendo obtidos do amoCRM e ficarão prontos em cerca de { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. O bloco será recarregado automaticamente; se isso não acontecer, recarregue-o.
 state-upstream-error = O amoCRM respondeu com um erro. Tente atualizar o bloco daqui a pouco.
 state-timeout = O amoCRM demorou demais para responder. Tente atualizar o bloco.
 state-internal-error = Algo deu errado do nosso lado. Se acontecer de novo, informe ao administrador este código: { $ref }.
@@ -128,6 +132,10 @@ state-stale-queued = Há muitas solicitações na fila aqui para esta conta do a
 state-stale-blocked = O amoCRM pausou esta integração por alguns minutos; exibindo os dados salvos ({ $time }).
 state-stale-blocked-until = O amoCRM pausou esta integração até { $until }; exibindo os dados salvos ({ $time }).
 state-stale-payment = A assinatura do amoCRM terminou (avise o seu administrador); exibindo os dados salvos ({ $time }).
+state-stale-preparing = Dados novos estão sendo obtidos do amoCRM e ficarão prontos em cerca de { $seconds ->
+        [one] { $seconds } segundo
+       *[other] { $seconds } segundos
+    }. Exibindo os dados salvos ({ $time }).
 block-reference = Referência: { $ref }
 block-new-badge = Novo
 block-writes-paused = O amoCRM não está aceitando alterações agora, por isso adicionar, vincular e comentar estão desativados. “Abrir no amoCRM” continua funcionando.

@@ -9,6 +9,8 @@ pub enum BlockState {
     Fresh,
     /// The last known data, with a warning that it is not fresh.
     Stale,
+    /// No data yet: it is being fetched in the background, ready in the estimate the block gives.
+    Preparing,
     /// No data: amoCRM is rate-limiting.
     Busy,
     /// No data: the render deadline passed.
@@ -27,6 +29,7 @@ impl BlockState {
         match self {
             Self::Fresh => "fresh",
             Self::Stale => "stale",
+            Self::Preparing => "preparing",
             Self::Busy => "busy",
             Self::Timeout => "timeout",
             Self::Degraded => "degraded",
@@ -51,6 +54,9 @@ pub fn classify(html: &str) -> BlockState {
     }
     if has_class("uda-login") {
         return BlockState::Login;
+    }
+    if has_class("uda-preparing") {
+        return BlockState::Preparing;
     }
     // The stale warning is a polite status above the data; a degraded block is a warning or danger alert
     // instead of data (setup messages are info alerts).
@@ -160,4 +166,10 @@ pub fn input_value(html: &str, id: &str) -> Option<String> {
         .into_iter()
         .find(|tag| tag.contains(&marker))
         .and_then(|tag| attribute(tag, "value"))
+}
+
+/// The seconds a "preparing" block says its data needs (`data-ready-in`), if it says.
+pub fn ready_in(html: &str) -> Option<u64> {
+    let rest = &html[html.find(r#"data-ready-in=""#)? + r#"data-ready-in=""#.len()..];
+    rest[..rest.find('"')?].parse().ok()
 }

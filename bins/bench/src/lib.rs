@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod ceiling;
+pub mod curve;
 pub mod html;
 pub mod load;
 pub mod login;

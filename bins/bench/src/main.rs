@@ -20,6 +20,9 @@ struct Cli {
     /// Print the results as the Markdown tables of docs/benchmarks.md.
     #[arg(long)]
     markdown: bool,
+    /// Only the bursts measured to the end (about a minute).
+    #[arg(long)]
+    bursts_only: bool,
     /// amoCRM latency injected by the sandbox, in milliseconds.
     #[arg(long, default_value_t = 50)]
     latency_ms: u64,
@@ -76,6 +79,16 @@ async fn main() -> anyhow::Result<()> {
         render_deadline: Duration::from_millis(cli.render_deadline_ms),
         recovery_limit: Duration::from_secs(cli.recovery_limit_secs),
     };
+    if cli.bursts_only {
+        let curves = tokio::time::timeout(TIME_LIMIT, bench::run::run_bursts(options))
+            .await
+            .context("the benchmark ran out of its time limit")??;
+        print!(
+            "{}",
+            bench::curve::markdown(&curves, Duration::from_millis(cli.latency_ms))
+        );
+        return Ok(());
+    }
     let results = tokio::time::timeout(TIME_LIMIT, run(options))
         .await
         .context("the benchmark ran out of its time limit")??;

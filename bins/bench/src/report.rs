@@ -215,6 +215,8 @@ pub struct Results {
     pub same_ticket: SameTicket,
     /// The burst.
     pub burst: Burst,
+    /// Bursts measured to the end (every client's data ready).
+    pub curves: Vec<crate::curve::BurstCurve>,
     /// The whole benchmark's duration.
     pub elapsed: Duration,
 }
@@ -410,6 +412,15 @@ impl Results {
             && self.burst.too_many == 0
             && self.burst.deadline_ok()
             && self.same_ticket.ok()
+            && self
+                .curves
+                .iter()
+                .all(|c| c.ready_ok() && c.answers_ok() && c.reopen_ok())
+    }
+
+    /// The bursts measured to the end: their goals, then each one's curve.
+    fn curves_section(&self) -> String {
+        crate::curve::markdown(&self.curves, self.injected)
     }
 
     fn notes(&self) -> Vec<String> {
@@ -424,9 +435,19 @@ impl Results {
             self.sequential_too_many
         )];
         if let Some((ticket, latency, requests)) = self.first_after_restart {
+            let warm = self
+                .latency
+                .iter()
+                .find(|r| r.ticket_id == ticket && matches!(r.cache, Cache::Warm));
             notes.push(format!(
-                "First block after a server restart (ticket {ticket}): {} with {requests} amoCRM requests.",
-                millis(latency)
+                "First block after a server restart (ticket {ticket}, metadata from the store): {} with {requests} \
+                 amoCRM requests{}.",
+                millis(latency),
+                warm.map_or_else(String::new, |w| format!(
+                    " (warm: p50 {}, {:.2} requests; goal: the same)",
+                    millis(w.summary.p50),
+                    w.requests_per_block
+                ))
             ));
         }
         notes.push(format!(
@@ -513,6 +534,7 @@ impl Results {
         for note in self.notes() {
             let _ = writeln!(out, "- {note}");
         }
+        out.push_str(&self.curves_section());
         let _ = writeln!(
             out,
             "\n{} in {:.0} s.",
@@ -558,6 +580,7 @@ impl Results {
         for note in self.notes() {
             let _ = writeln!(out, "- {note}");
         }
+        out.push_str(&self.curves_section());
         out
     }
 }

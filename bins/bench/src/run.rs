@@ -28,6 +28,8 @@ use crate::stats::summarize;
 const PACING_WINDOW: Duration = Duration::from_millis(1150);
 /// The metadata cache lifetime of the warm runs (the server's default).
 const WARM_METADATA_TTL_SECS: u64 = 600;
+/// How long a burst's blocks are polled until fresh.
+const CURVE_LIMIT: Duration = Duration::from_secs(120);
 /// How long to let the account's limit window empty between phases.
 const QUIET: Duration = Duration::from_millis(1200);
 
@@ -189,6 +191,24 @@ fn http_client() -> anyhow::Result<reqwest::Client> {
 /// Runs every phase and returns what was measured.
 pub async fn run(options: Options) -> anyhow::Result<Results> {
     let started = Instant::now();
+    let (bench, dir) = setup(options).await?;
+    let outcome = phases(&bench, &dir, started).await;
+    let Bench { sandbox, .. } = bench;
+    sandbox.shutdown().await;
+    outcome
+}
+
+/// Only the bursts measured to the end (after logging in and loading the metadata).
+pub async fn run_bursts(options: Options) -> anyhow::Result<Vec<crate::curve::BurstCurve>> {
+    let (bench, _dir) = setup(options).await?;
+    let outcome = only_bursts(&bench).await;
+    let Bench { sandbox, .. } = bench;
+    sandbox.shutdown().await;
+    outcome
+}
+
+/// The sandbox and what every phase shares.
+async fn setup(options: Options) -> anyhow::Result<(Bench, TempDir)> {
     let binary = server::binary()?;
     let dir = TempDir::try_new("bench").context("creating the bench's directory")?;
     let listen = server::free_port()?;
@@ -224,10 +244,56 @@ pub async fn run(options: Options) -> anyhow::Result<Results> {
         next_client: AtomicI64::new(70_000_000),
         options,
     };
-    let outcome = phases(&bench, &dir, started).await;
-    let Bench { sandbox, .. } = bench;
-    sandbox.shutdown().await;
-    outcome
+    Ok((bench, dir))
+}
+
+/// The bursts alone, after logging in and loading the metadata; the other figures stay empty.
+async fn only_bursts(bench: &Bench) -> anyhow::Result<Vec<crate::curve::BurstCurve>> {
+    let tickets = Tickets::load()?;
+    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
+    crate::login::login(
+        &bench.http,
+        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
+        bench.fresh_body(&tickets.one),
+    )
+    .await
+    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    bench.sandbox.set_latency(bench.options.latency);
+    prime(bench, &[bench.fresh_body(&tickets.none)]).await?;
+    let curves = curves(bench, &tickets).await;
+    server.stop();
+    Ok(curves)
+}
+
+/// The two bursts measured to the end.
+async fn curves(bench: &Bench, tickets: &Tickets) -> Vec<crate::curve::BurstCurve> {
+    let mut curves = Vec::new();
+    for (label, clients) in [
+        (
+            "burst of 100 new clients".to_owned(),
+            new_clients(bench, tickets, 100),
+        ),
+        (
+            "burst of 300 (sample tickets)".to_owned(),
+            sample_clients(bench, tickets, 300),
+        ),
+    ] {
+        settle(bench).await;
+        eprintln!("{label}, to the end…");
+        curves.push(
+            crate::curve::run(
+                &bench.http,
+                &bench.api,
+                &bench.sandbox,
+                label,
+                clients,
+                bench.options.render_deadline,
+                CURVE_LIMIT,
+            )
+            .await,
+        );
+    }
+    curves
 }
 
 async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Result<Results> {
@@ -258,13 +324,18 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     }
     server.stop();
 
+    // A restart with the usual metadata lifetime: the first block finds the metadata in the store.
+    eprintln!("first block after a restart…");
+    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
+    let (first, first_requests) = bench.paced_block(&mut pacer, &tickets.three, 7).await?;
+    let first_after_restart = Some((tickets.three.ticket_id, first.latency, first_requests));
+    server.stop();
+
     eprintln!(
         "cold metadata (server restarted, metadata cache lifetime 0): {} sequential blocks per ticket…",
         options.samples
     );
     let server = bench.start_server(0).await?;
-    let (first, first_requests) = bench.paced_block(&mut pacer, &tickets.three, 7).await?;
-    let first_after_restart = Some((tickets.three.ticket_id, first.latency, first_requests));
     for ticket in order {
         latency.push(bench.sequential(&mut pacer, ticket, Cache::Cold).await?);
     }
@@ -287,6 +358,8 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     eprintln!("burst of {} blocks for one account…", options.burst);
     tokio::time::sleep(QUIET).await;
     let burst = burst(bench, &tickets).await?;
+
+    let curves = curves(bench, &tickets).await;
     server.stop();
 
     Ok(Results {
@@ -298,6 +371,7 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
         throughput,
         same_ticket,
         burst,
+        curves,
         elapsed: started.elapsed(),
     })
 }
@@ -486,6 +560,83 @@ async fn burst(bench: &Bench, tickets: &Tickets) -> anyhow::Result<Burst> {
         elapsed,
         after,
     })
+}
+
+/// Waits until amoCRM has received nothing for a while: the server's background work of the previous burst is done.
+async fn settle(bench: &Bench) {
+    loop {
+        let before = bench.sandbox.stats().api_requests;
+        tokio::time::sleep(QUIET).await;
+        if bench.sandbox.stats().api_requests == before {
+            return;
+        }
+    }
+}
+
+/// The normalised identifiers of a ticket's client.
+fn identifiers_of(ticket: &SampleTicket) -> Vec<String> {
+    domain::identity::identifiers(
+        ticket.phones.iter().map(|(_, phone)| phone.as_str()),
+        ticket.emails.iter().map(String::as_str),
+        Some("7"),
+    )
+    .iter()
+    .map(|i| i.value().to_owned())
+    .collect()
+}
+
+fn burst_client(bench: &Bench, ticket: &SampleTicket, deals: bool) -> crate::curve::BurstClient {
+    crate::curve::BurstClient {
+        body: bench.fresh_body(ticket),
+        identifiers: identifiers_of(ticket),
+        deals,
+    }
+}
+
+/// `n` new clients with one phone and one e-mail each; every tenth is ticket 1002's client (one contact with
+/// deals), the others match nobody.
+fn new_clients(bench: &Bench, tickets: &Tickets, n: usize) -> Vec<crate::curve::BurstClient> {
+    let run = bench.new_client();
+    (0..n)
+        .map(|i| {
+            if i % 10 == 0 {
+                return burst_client(bench, &tickets.one, true);
+            }
+            let ticket = SampleTicket {
+                ticket_id: 9000 + i as i64,
+                subject: "Burst".into(),
+                client_id: 0,
+                client_name: format!("Burst client {i}"),
+                emails: vec![format!("burst-{run}-{i}@example.test")],
+                phones: vec![(
+                    "mobile".into(),
+                    format!(
+                        "+7 (9{:02}) {:03}-{:02}-{:02}",
+                        run % 100,
+                        i / 10_000 % 1000,
+                        i / 100 % 100,
+                        i % 100
+                    ),
+                )],
+            };
+            burst_client(bench, &ticket, false)
+        })
+        .collect()
+}
+
+/// `n` new clients cycling the sample tickets 1001 (nobody), 1002 and 1003 (contacts with deals).
+fn sample_clients(bench: &Bench, tickets: &Tickets, n: usize) -> Vec<crate::curve::BurstClient> {
+    let cycle = [
+        (&tickets.none, false),
+        (&tickets.one, true),
+        (&tickets.three, true),
+    ];
+    (0..n)
+        .map(|i| {
+            let (ticket, deals) = cycle[i % cycle.len()];
+            burst_client(bench, ticket, deals)
+        })
+        .collect()
 }
 
 /// Blocks for new clients after the burst, one after the other: the first tells what an agent sees right

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::{AmoClient, CallObserver, Inner};
+use crate::gate::{Priority, PriorityGate};
 use crate::host::AccountHost;
 use crate::limiter::{BackoffSteps, LocalRateLimiter, RateLimiter};
 use crate::tokens::TokenSource;
@@ -42,6 +43,9 @@ pub struct ClientBuilder {
     observer: Option<Arc<dyn CallObserver>>,
     backoff: BackoffPolicy,
     max_limiter_wait: Option<Duration>,
+    gate: Option<PriorityGate>,
+    priority: Priority,
+    max_pause_wait: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -72,6 +76,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Waits out a 429 pause only when it ends within `wait` of the request's start (and within
+    /// [`max_limiter_wait`](Self::max_limiter_wait)), so a caller may queue long for our own limiter yet give up at
+    /// once when amoCRM itself pushed back. By default the limiter's deadline applies to both.
+    pub fn max_pause_wait(mut self, wait: Duration) -> ClientBuilder {
+        self.max_pause_wait = Some(wait);
+        self
+    }
+
     /// Fails a request with [`Error::Timeout`](crate::Error::Timeout) when sending it and reading its answer take
     /// longer than `timeout` (10 s by default). The wait for the rate limiter is not included.
     pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
@@ -83,6 +95,14 @@ impl ClientBuilder {
     /// (and for tests under a paused tokio clock, where a pending timer would fire at once).
     pub fn no_timeout(mut self) -> ClientBuilder {
         self.timeout = None;
+        self
+    }
+
+    /// Orders this client's requests through `gate` (share one gate per process) with `priority`; by default
+    /// there is no gate and requests reach the limiter in arrival order.
+    pub fn gate(mut self, gate: PriorityGate, priority: Priority) -> ClientBuilder {
+        self.gate = Some(gate);
+        self.priority = priority;
         self
     }
 
@@ -113,6 +133,9 @@ impl ClientBuilder {
                 observer: self.observer,
                 backoff: self.backoff,
                 max_limiter_wait: self.max_limiter_wait,
+                gate: self.gate,
+                priority: self.priority,
+                max_pause_wait: self.max_pause_wait,
             }),
         }
     }
@@ -140,6 +163,9 @@ impl AmoClient {
             observer: None,
             backoff: BackoffPolicy::default(),
             max_limiter_wait: None,
+            gate: None,
+            priority: Priority::default(),
+            max_pause_wait: None,
         }
     }
 }

@@ -19,6 +19,7 @@ use url::Url;
 
 use crate::Error;
 use crate::builder::BackoffPolicy;
+use crate::gate::{Priority, PriorityGate};
 use crate::host::AccountHost;
 use crate::limiter::{PauseReason, RateLimiter};
 use crate::status::{error_for_status, parse_problem, transport_error};
@@ -58,6 +59,9 @@ pub(crate) struct Inner {
     pub(crate) observer: Option<Arc<dyn CallObserver>>,
     pub(crate) backoff: BackoffPolicy,
     pub(crate) max_limiter_wait: Option<Duration>,
+    pub(crate) gate: Option<PriorityGate>,
+    pub(crate) priority: Priority,
+    pub(crate) max_pause_wait: Option<Duration>,
 }
 
 impl fmt::Debug for AmoClient {
@@ -109,6 +113,30 @@ impl Call {
     }
 }
 
+/// A call ready to send, or one made when its request has its slot.
+enum CallSource<'a> {
+    Ready(&'a Call),
+    Deferred(
+        Option<Box<dyn FnOnce() -> Result<Call, Error> + Send + 'a>>,
+        Option<Call>,
+    ),
+}
+
+impl CallSource<'_> {
+    fn call(&mut self) -> Result<&Call, Error> {
+        match self {
+            CallSource::Ready(call) => Ok(call),
+            CallSource::Deferred(make, made) => {
+                if let Some(make) = make.take() {
+                    *made = Some(make()?);
+                }
+                made.as_ref()
+                    .ok_or_else(|| Error::InvalidArgument("the deferred call failed".into()))
+            }
+        }
+    }
+}
+
 /// A successful answer's body; `None` for 204 and empty bodies.
 pub(crate) type Body = Option<Vec<u8>>;
 
@@ -133,25 +161,83 @@ impl AmoClient {
         url
     }
 
+    /// The priority this client's requests have at the [`PriorityGate`].
+    pub fn priority(&self) -> Priority {
+        self.inner.priority
+    }
+
+    /// The same client with another priority (sharing everything else).
+    pub fn with_priority(&self, priority: Priority) -> AmoClient {
+        let inner = &*self.inner;
+        AmoClient {
+            inner: Arc::new(Inner {
+                host: inner.host.clone(),
+                tokens: inner.tokens.clone(),
+                http: inner.http.clone(),
+                limiter: inner.limiter.clone(),
+                timeout: inner.timeout,
+                observer: inner.observer.clone(),
+                backoff: inner.backoff,
+                max_limiter_wait: inner.max_limiter_wait,
+                gate: inner.gate.clone(),
+                priority,
+                max_pause_wait: inner.max_pause_wait,
+            }),
+        }
+    }
+
     /// Sends `call` and returns the body of a successful answer.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Body, Error> {
+        self.execute_from(CallSource::Ready(call)).await
+    }
+
+    /// Like [`execute`](Self::execute), but the call is made only when the request has its limiter slot, so
+    /// what it asks for can still grow while it waits (batched reads).
+    pub(crate) async fn execute_deferred(
+        &self,
+        make: Box<dyn FnOnce() -> Result<Call, Error> + Send + '_>,
+    ) -> Result<Body, Error> {
+        self.execute_from(CallSource::Deferred(Some(make), None))
+            .await
+    }
+
+    async fn execute_from(&self, mut source: CallSource<'_>) -> Result<Body, Error> {
         let inner = &*self.inner;
         let account = inner.host.as_str();
         // After a 401 the renewed token is used for one more attempt; a second 401 is final.
         let mut renewed: Option<SecretString> = None;
         let mut retried = false;
-        let deadline = inner.max_limiter_wait.map(|wait| Instant::now() + wait);
+        let started = Instant::now();
+        let deadline = inner.max_limiter_wait.map(|wait| started + wait);
+        // 429 pauses are waited out only until this (never later than the deadline).
+        let pause_deadline = match (inner.max_pause_wait, deadline) {
+            (Some(wait), Some(d)) => Some((started + wait).min(d)),
+            (Some(wait), None) => Some(started + wait),
+            (None, d) => d,
+        };
         loop {
-            self.wait_out_pause(account, deadline).await?;
-            let max_wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            self.wait_out_pause(account, pause_deadline).await?;
+            // The gate orders requests by priority and keeps the limiter's own queue about one window long.
+            let permit = match &inner.gate {
+                Some(gate) => Some(gate.acquire(account, inner.priority, deadline).await?),
+                None => None,
+            };
+            let asked_slot = Instant::now();
+            let max_wait = deadline.map(|d| d.saturating_duration_since(asked_slot));
             let waited = inner.limiter.acquire(account, max_wait).await?;
+            drop(permit);
+            // Woken late (a busy process): sent now, the request would land in amoCRM's next window with that
+            // window's own requests. It takes a new slot instead.
+            if asked_slot.elapsed() > waited + STALE_SLOT {
+                continue;
+            }
             if let Some(observer) = &inner.observer {
                 observer.on_limiter_wait(waited);
             }
             // Another request may have paused the account while this one waited for its slot. The
             // slot is stale once the pause has been waited out: it was counted before the pause,
             // and sending in it now could exceed the limit, so a new one is taken.
-            if self.wait_out_pause(account, deadline).await? {
+            if self.wait_out_pause(account, pause_deadline).await? {
                 continue;
             }
 
@@ -166,6 +252,7 @@ impl AmoClient {
                 renewed = Some(bearer);
                 continue;
             }
+            let call = source.call()?;
             let (status, headers, body) = self.send_once(call, &bearer).await?;
 
             if (200..300).contains(&status) {
@@ -197,7 +284,7 @@ impl AmoClient {
             // pause it set is over, when that is before the deadline. Writes are never repeated.
             if matches!(error, Error::TooManyRequests { .. })
                 && call.method == Method::GET
-                && self.pause_ends_by(account, deadline).await
+                && self.pause_ends_by(account, pause_deadline).await
             {
                 continue;
             }

@@ -147,6 +147,13 @@ pub trait RateLimiter: Send + Sync + 'static {
         Ok(pause)
     }
 
+    /// How long a request to `account` asking now would wait for its slot (reserving nothing): the length of the
+    /// limiter's own queue, for estimates. The default knows of no queue.
+    async fn backlog(&self, account: &str) -> Duration {
+        let _ = account;
+        Duration::ZERO
+    }
+
     /// Ends the account's streak of 429s: a request has just succeeded. Implementations make this
     /// cheap when there is no streak, since it follows every successful request.
     async fn succeeded(&self, account: &str) -> Result<(), Error> {
@@ -344,6 +351,28 @@ impl RateLimiter for LocalRateLimiter {
         }
         reservation.used = true;
         Ok(slot - now)
+    }
+
+    async fn backlog(&self, account: &str) -> Duration {
+        let now = Instant::now();
+        let (max, per) = (self.inner.max, self.inner.per);
+        self.with_account(account, |window| {
+            let live: Vec<Instant> = window
+                .starts
+                .iter()
+                .copied()
+                .filter(|start| *start + per > now)
+                .collect();
+            let earliest = match live.len() {
+                len if len >= max => live[len - max] + per,
+                _ => now,
+            };
+            [Some(earliest), live.last().copied(), self.inner.not_before]
+                .into_iter()
+                .flatten()
+                .max()
+                .map_or(Duration::ZERO, |slot| slot.saturating_duration_since(now))
+        })
     }
 
     async fn pause(

@@ -112,6 +112,33 @@ impl AmoClient {
         Ok(items)
     }
 
+    /// Like [`fetch_all`](Self::fetch_all), but the first page's URL is made only when its request has its
+    /// limiter slot.
+    pub(crate) async fn fetch_all_deferred<T: DeserializeOwned>(
+        &self,
+        list: &List,
+        first: Box<dyn FnOnce() -> Result<Url, Error> + Send + '_>,
+    ) -> Result<Vec<T>, Error> {
+        let (endpoint, forbidden_pauses) = (list.endpoint, list.forbidden_pauses);
+        let body = self
+            .execute_deferred(Box::new(move || {
+                Ok(Call {
+                    forbidden_pauses,
+                    ..Call::get(endpoint, first()?)
+                })
+            }))
+            .await?;
+        let page: Page<T> = match body {
+            Some(body) => self.parse_page(list, &body)?,
+            None => return Ok(Vec::new()),
+        };
+        let mut items = page.items;
+        if let Some(next) = page.next {
+            items.extend(self.fetch_all::<T>(list, next).await?);
+        }
+        Ok(items)
+    }
+
     /// Items of a HAL body; a missing or `null` `_embedded.{key}` is an empty page.
     fn parse_page<T: DeserializeOwned>(&self, list: &List, body: &[u8]) -> Result<Page<T>, Error> {
         let (endpoint, key) = (list.endpoint, list.key);

@@ -10,10 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
 use tokio::time::Instant;
 
+use crate::Error;
+
 struct Slot<V> {
-    /// The value, when it was loaded, its unix fetch time, and the epoch it was loaded in.
+    /// The value, until when it is fresh, its unix fetch time, and the epoch it was loaded in.
     value: Option<(Arc<V>, Instant, i64, u64)>,
 }
 
@@ -104,8 +108,8 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
         let entry = self.entry(key);
         let mut slot = entry.slot.lock().await;
         let epoch = entry.epoch.load(Ordering::Acquire);
-        if let Some((value, at, fetched_at, loaded_in)) = &slot.value
-            && at.elapsed() < self.ttl
+        if let Some((value, fresh_until, fetched_at, loaded_in)) = &slot.value
+            && Instant::now() < *fresh_until
             && *loaded_in == epoch
         {
             return Ok(Cached {
@@ -118,7 +122,7 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
             Ok(value) => {
                 let value = Arc::new(value);
                 let fetched_at = crate::now();
-                slot.value = Some((value.clone(), Instant::now(), fetched_at, epoch));
+                slot.value = Some((value.clone(), Instant::now() + self.ttl, fetched_at, epoch));
                 Ok(Cached {
                     value,
                     fetched_at,
@@ -143,10 +147,10 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
         let slot = entry.slot.lock().await;
         slot.value
             .as_ref()
-            .map(|(value, at, fetched_at, loaded_in)| Cached {
+            .map(|(value, fresh_until, fetched_at, loaded_in)| Cached {
                 value: value.clone(),
                 fetched_at: *fetched_at,
-                stale: at.elapsed() >= self.ttl || *loaded_in != epoch,
+                stale: Instant::now() >= *fresh_until || *loaded_in != epoch,
             })
     }
 
@@ -155,7 +159,25 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
         let entry = self.entry(key);
         let mut slot = entry.slot.lock().await;
         let epoch = entry.epoch.load(Ordering::Acquire);
-        slot.value = Some((Arc::new(value), Instant::now(), crate::now(), epoch));
+        slot.value = Some((
+            Arc::new(value),
+            Instant::now() + self.ttl,
+            crate::now(),
+            epoch,
+        ));
+    }
+
+    /// The key's current epoch: pass it to [`put_loaded`](Self::put_loaded) for a load starting now.
+    pub fn epoch(&self, key: &K) -> u64 {
+        self.entry(key).epoch.load(Ordering::Acquire)
+    }
+
+    /// Stores a value loaded since `epoch` as fresh for `ttl` — unless the key was invalidated meanwhile (the
+    /// value is then kept only as last known data, already stale).
+    pub async fn put_loaded(&self, key: &K, value: Arc<V>, ttl: Duration, epoch: u64) {
+        let entry = self.entry(key);
+        let mut slot = entry.slot.lock().await;
+        slot.value = Some((value, Instant::now() + ttl, crate::now(), epoch));
     }
 
     /// Expires every key matching `pred` (values are kept for fallback), so the next read loads afresh —
@@ -185,5 +207,84 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
                 entry.epoch.fetch_add(1, Ordering::AcqRel);
             }
         }
+    }
+}
+
+/// What shared work gives every waiter.
+pub(crate) type SharedWork<V> = Shared<BoxFuture<'static, Result<Arc<V>, Error>>>;
+
+/// Each key's work, with the number that tells one start from the next.
+type WorkMap<K, V> = HashMap<K, (u64, SharedWork<V>)>;
+
+/// Work in flight, by key: the first caller spawns it, later callers with the same key join it. Spawned, the work
+/// runs to its end even when every waiter has gone (their requests keep their places and fill the caches);
+/// finished, it leaves the map.
+pub(crate) struct InFlight<K, V> {
+    work: Arc<Mutex<WorkMap<K, V>>>,
+    next: AtomicU64,
+}
+
+impl<K, V> Default for InFlight<K, V> {
+    fn default() -> Self {
+        Self {
+            work: Arc::default(),
+            next: AtomicU64::new(0),
+        }
+    }
+}
+
+impl<K, V> InFlight<K, V>
+where
+    K: Eq + Hash + Clone + Send + 'static,
+    V: Send + Sync + 'static,
+{
+    /// The work in flight for `key`, or `start`ed (and spawned) when there is none.
+    pub(crate) fn join_or_spawn<Fut>(&self, key: &K, start: impl FnOnce() -> Fut) -> SharedWork<V>
+    where
+        Fut: Future<Output = Result<Arc<V>, Error>> + Send + 'static,
+    {
+        let mut work = self.work.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, shared)) = work.get(key) {
+            return shared.clone();
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let fut = start();
+        let map = self.work.clone();
+        let owned_key = key.clone();
+        let handle = tokio::spawn(async move {
+            let result = fut.await;
+            let mut work = map.lock().unwrap_or_else(PoisonError::into_inner);
+            if work.get(&owned_key).is_some_and(|(at, _)| *at == id) {
+                work.remove(&owned_key);
+            }
+            result
+        });
+        let shared = async move {
+            handle
+                .await
+                .unwrap_or_else(|e| Err(Error::Internal(format!("background work failed: {e}"))))
+        }
+        .boxed()
+        .shared();
+        work.insert(key.clone(), (id, shared.clone()));
+        shared
+    }
+
+    /// Whether work for `key` is in flight.
+    pub(crate) fn contains(&self, key: &K) -> bool {
+        self.work
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(key)
+    }
+
+    /// How many keys matching `pred` have work in flight.
+    pub(crate) fn count(&self, pred: impl Fn(&K) -> bool) -> usize {
+        self.work
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .keys()
+            .filter(|k| pred(k))
+            .count()
     }
 }

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod amount;
+mod batch;
 pub mod cache;
 mod card;
 mod companies;

@@ -58,7 +58,7 @@ pub fn default_stage(pipelines: &[PipelineInfo]) -> Option<crate::StageRef> {
 }
 
 /// What every block render needs: account, pipelines and users.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CoreMeta {
     /// The account.
     pub account: AccountView,
@@ -108,12 +108,39 @@ pub fn safe_color(raw: &str) -> String {
     }
 }
 
-/// Loads account, pipelines and users in parallel (three requests).
-pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
+/// How long the account record (name, currency) is reused before it is fetched again: it changes rarely, and
+/// only supplies the currency and names.
+pub const ACCOUNT_TTL_SECS: i64 = 24 * 3600;
+
+/// What the store keeps of a connection's metadata: the metadata and when its account record was fetched.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    /// The metadata.
+    pub core: CoreMeta,
+    /// When the account record in it was fetched (unix seconds).
+    pub account_fetched_at: i64,
+}
+
+/// Loads pipelines and users in parallel, and the account record unless `known` is given (two or three requests).
+pub async fn load_core(client: &AmoClient, known: Option<AccountView>) -> Result<CoreMeta, Error> {
     let (account_api, pipelines_api, users_api) =
         (client.account(), client.pipelines(), client.users());
     let (account, pipelines, users) = tokio::join!(
-        crate::retry::read(|| account_api.get(&[amocrm::AccountWith::DatetimeSettings])),
+        async {
+            match known {
+                Some(account) => Ok(account),
+                None => {
+                    crate::retry::read(|| account_api.get(&[amocrm::AccountWith::DatetimeSettings]))
+                        .await
+                        .map(|account| AccountView {
+                            name: account.name.clone(),
+                            currency: account.currency.clone().unwrap_or_else(|| "RUB".into()),
+                            currency_symbol: account.currency_symbol.clone(),
+                            time_zone: account_zone(&account),
+                        })
+                }
+            }
+        },
         crate::retry::read(|| pipelines_api.list()),
         crate::retry::read(|| users_api.list_all())
     );
@@ -149,12 +176,7 @@ pub async fn load_core(client: &AmoClient) -> Result<CoreMeta, Error> {
         })
         .collect();
     Ok(CoreMeta {
-        account: AccountView {
-            name: account.name.clone(),
-            currency: account.currency.clone().unwrap_or_else(|| "RUB".into()),
-            currency_symbol: account.currency_symbol.clone(),
-            time_zone: account_zone(&account),
-        },
+        account,
         base_url: client.host().as_str().trim_end_matches('/').to_owned(),
         pipelines,
         users,

@@ -4,17 +4,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use amocrm::{AmoClient, Contact, ContactsQuery, Lead, LeadsQuery};
+use std::sync::Arc;
+
+use amocrm::{AmoClient, Contact, ContactsQuery, Lead, Priority};
 use futures_util::future::join_all;
 use secrecy::SecretString;
 
+use crate::cache::SharedWork;
 use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
 use crate::metadata::CoreMeta;
 use crate::model::{
     BlockData, ContactView, DealKind, DealView, TicketClient, contact_url, deal_url,
 };
 use crate::service::{Domain, RenderKey};
-use crate::store::{ConnectionId, ConnectionStatus, FieldChoices};
+use crate::store::{Connection, ConnectionId, ConnectionStatus, FieldChoices};
 use crate::{Error, fields};
 
 /// A block request, as the domain needs it.
@@ -39,6 +42,12 @@ pub enum Degradation {
     /// Our own limiter has too many requests for the account queued; amoCRM has not pushed back.
     Queued {
         /// In how many seconds (at least 1) the data can be fetched.
+        seconds: u64,
+    },
+    /// The data is being fetched in the background (the block's amoCRM work goes on past the render deadline);
+    /// it will be in the cache in about `seconds`, and the block can be reloaded then.
+    Preparing {
+        /// In how many seconds (at least 1) the data should be ready.
         seconds: u64,
     },
     /// amoCRM blocked access (403).
@@ -140,20 +149,47 @@ impl Domain {
             ids.iter().map(|i| i.value().to_owned()).collect(),
         );
         let deadline = self.config().render_deadline;
-        let load = async {
-            let client = self.client(&connection).await?;
-            self.load_block(connection.id, &client, &input.client, &ids)
-                .await
+        let fresh = self
+            .inner
+            .renders
+            .peek(&key)
+            .await
+            .filter(|cached| !cached.stale);
+        let outcome = match fresh {
+            Some(cached) => Ok(cached.value),
+            None => match self.continuation(&connection, &key, &ids, &input.client) {
+                Err(e) => Err(e),
+                Ok(work) => {
+                    let account = connection.amo_host.as_str();
+                    let queued = self.queue_ahead(account).await;
+                    let finished = if queued >= deadline {
+                        // It cannot finish in time: no need to wait for the deadline to say so.
+                        None
+                    } else {
+                        tokio::time::timeout(deadline, work).await.ok()
+                    };
+                    match finished {
+                        Some(result) => result,
+                        None => {
+                            // The work goes on in the background; say when its data will be ready.
+                            let ready_in =
+                                self.queue_ahead(account).await + std::time::Duration::from_secs(1);
+                            let last = self.last_known(&key, &connection, not_searched).await;
+                            return BlockOutcome::Degraded {
+                                reason: Degradation::Preparing {
+                                    seconds: ready_in.as_secs_f64().ceil().max(1.0) as u64,
+                                },
+                                last_known: last,
+                                cause: "the block's amoCRM work goes on in the background".into(),
+                            };
+                        }
+                    }
+                }
+            },
         };
-        let outcome = tokio::time::timeout(
-            deadline,
-            self.inner.renders.get_or_load(&key, || load, |_| false),
-        )
-        .await
-        .unwrap_or(Err(Error::Timeout));
         match outcome {
-            Ok(cached) => {
-                let mut data = (*cached.value).clone();
+            Ok(value) => {
+                let mut data = (*value).clone();
                 data.not_searched = not_searched;
                 // Taken after the cache: a cached render neither repeats a notice nor hides a new one.
                 data.notices = self.take_notices(connection.id).await;
@@ -167,16 +203,7 @@ impl Domain {
             }
             Err(e) => {
                 let last = if e.is_degradation() || matches!(e, Error::PaymentRequired) {
-                    match self.inner.renders.peek(&key).await {
-                        Some(c) => {
-                            let mut data = (*c.value).clone();
-                            data.stale_as_of = Some(c.fetched_at);
-                            data.not_searched = not_searched;
-                            data.notices = self.take_notices(connection.id).await;
-                            Some(Box::new(data))
-                        }
-                        None => None,
-                    }
+                    self.last_known(&key, &connection, not_searched).await
                 } else {
                     None
                 };
@@ -207,6 +234,110 @@ impl Domain {
             },
             other => other,
         }
+    }
+
+    /// The last data stored for a block, marked with when it was fetched.
+    async fn last_known(
+        &self,
+        key: &RenderKey,
+        connection: &Connection,
+        not_searched: usize,
+    ) -> Option<Box<BlockData>> {
+        let c = self.inner.renders.peek(key).await?;
+        let mut data = (*c.value).clone();
+        data.stale_as_of = Some(c.fetched_at);
+        data.not_searched = not_searched;
+        data.notices = self.take_notices(connection.id).await;
+        Some(Box::new(data))
+    }
+
+    /// The load of a block's data, shared by every block with the same key and spawned, so that it goes on past
+    /// the render deadline (at most `continuation_horizon`) and fills the render cache for the agent's next look.
+    /// At most [`max_continuations`](Self::max_continuations) per connection; beyond, the block is told the
+    /// account is queued and nothing starts.
+    fn continuation(
+        &self,
+        connection: &Connection,
+        key: &RenderKey,
+        ids: &[Identifier],
+        ticket: &TicketClient,
+    ) -> Result<SharedWork<BlockData>, Error> {
+        let continuations = &self.inner.continuations;
+        // A load that began before our own write (which moved the key's epoch on) is not joined.
+        let epoch = self.inner.renders.epoch(key);
+        let work_key = (key.clone(), epoch);
+        if !continuations.contains(&work_key)
+            && continuations.count(|k| k.0.0 == connection.id) >= self.max_continuations()
+        {
+            let wait = self
+                .inner
+                .gate
+                .estimate(&connection.amo_host, Priority::Interactive);
+            return Err(Error::Queued {
+                until: std::time::SystemTime::now() + wait,
+            });
+        }
+        let domain = self.clone();
+        let (connection, key_owned, ids, ticket) = (
+            connection.clone(),
+            key.clone(),
+            ids.to_vec(),
+            ticket.clone(),
+        );
+        Ok(continuations.join_or_spawn(&work_key, move || async move {
+            let config = domain.config();
+            let (horizon, deadline) = (config.continuation_horizon, config.render_deadline);
+            let renders = &domain.inner.renders;
+            let started = tokio::time::Instant::now();
+            let load = async {
+                let client = domain
+                    .client_with(&connection, Priority::Interactive, horizon)
+                    .await?;
+                domain
+                    .load_block(connection.id, &client, &ticket, &ids)
+                    .await
+            };
+            let data = Arc::new(
+                tokio::time::timeout(horizon, load)
+                    .await
+                    .unwrap_or(Err(Error::Timeout))?,
+            );
+            // Data nobody has seen yet (its block was answered "preparing"), or loaded while the account's queue
+            // is long, stays fresh for the horizon: the agent's next look shows it without asking amoCRM again,
+            // and fetching it anew would only lengthen the queue.
+            let congested = domain.inner.gate.waiting(&connection.amo_host) > 0;
+            let ttl = if congested || started.elapsed() >= deadline {
+                horizon.max(config.render_cache_ttl)
+            } else {
+                config.render_cache_ttl
+            };
+            renders
+                .put_loaded(&key_owned, data.clone(), ttl, epoch)
+                .await;
+            Ok(data)
+        }))
+    }
+
+    /// How long a new render's first request to the account would wait: the requests queued at the gate at or
+    /// above a render's priority, and the limiter's own queue behind them.
+    async fn queue_ahead(&self, account: &str) -> std::time::Duration {
+        let gate = self.inner.gate.estimate(account, Priority::Interactive);
+        let limiter = self.inner.deps.limiter.backlog(account).await;
+        gate.max(limiter)
+    }
+
+    /// Block loads in flight, including those going on in the background past their render deadline.
+    pub fn loads_in_flight(&self) -> usize {
+        self.inner.continuations.count(|_| true)
+    }
+
+    /// How many block loads of one connection may be in flight: what the account's budget can serve within the
+    /// horizon (every load needs at least one request).
+    pub(crate) fn max_continuations(&self) -> usize {
+        let config = self.config();
+        let windows = config.continuation_horizon.as_secs_f64()
+            / config.rate_limit_window.as_secs_f64().max(0.001);
+        ((windows * f64::from(config.rate_limit_requests)) as usize).max(1)
     }
 
     async fn load_block(
@@ -248,7 +379,7 @@ impl Domain {
         // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
         // contact).
         let (leads, companies) = tokio::join!(
-            self.deals_of(client, &contacts),
+            self.deals_of(connection_id, client, &contacts),
             crate::companies::companies_of(client, &contacts)
         );
         let leads = leads?;
@@ -287,6 +418,7 @@ impl Domain {
     /// The newest deals of each contact (at most `max_deals_per_contact` each, 250 in all), in one batched call.
     pub(crate) async fn deals_of(
         &self,
+        connection_id: ConnectionId,
         client: &AmoClient,
         contacts: &[(Contact, Vec<String>)],
     ) -> Result<Vec<Lead>, Error> {
@@ -299,17 +431,13 @@ impl Domain {
                 ids.truncate(per_contact);
                 ids
             })
-            .take(250)
+            .take(crate::batch::MAX_BATCH_IDS)
             .collect();
-        if lead_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let query = LeadsQuery {
-            ids: lead_ids.into_iter().collect(),
-            limit: Some(250),
-            ..LeadsQuery::default()
-        };
-        Ok(crate::retry::read(|| async { client.leads().list_all(&query).await }).await?)
+        // Merged with other blocks' leads calls waiting at the same time.
+        self.inner
+            .lead_batches
+            .leads(connection_id, client, lead_ids)
+            .await
     }
 
     /// The linked contact alone (dropping a link to a deleted contact), or every contact confirmed by an
@@ -336,31 +464,45 @@ impl Domain {
                 }
             }
         }
-        Ok((self.search_contacts(client, ids).await?, false))
+        Ok((
+            self.search_contacts(connection_id, client, ids).await?,
+            false,
+        ))
     }
 
-    /// One amoCRM search per identifier, in parallel; hits confirmed by exact comparison after normalising.
+    /// One amoCRM search per identifier, in parallel (an identifier another block is searching at the same time
+    /// is searched once); hits confirmed by exact comparison after normalising.
     pub(crate) async fn search_contacts(
         &self,
+        connection_id: ConnectionId,
         client: &AmoClient,
         ids: &[Identifier],
     ) -> Result<Vec<(Contact, Vec<String>)>, Error> {
         let default_country = self.config().default_country.as_deref();
-        let searches = ids.iter().map(|id| async move {
-            let query = ContactsQuery {
-                query: Some(id.search_query()),
-                with_leads: true,
-                limit: Some(50),
-                ..ContactsQuery::default()
-            };
-            crate::retry::read(|| async { client.contacts().list(&query).await })
-                .await
-                .map(|page| (id, page.items))
+        let searches = ids.iter().map(|id| {
+            let search = id.search_query();
+            let client = client.clone();
+            let work = self.inner.searches.join_or_spawn(
+                &(connection_id, search.clone()),
+                move || async move {
+                    let query = ContactsQuery {
+                        query: Some(search),
+                        with_leads: true,
+                        limit: Some(50),
+                        ..ContactsQuery::default()
+                    };
+                    let page =
+                        crate::retry::read(|| async { client.contacts().list(&query).await })
+                            .await?;
+                    Ok(Arc::new(page.items))
+                },
+            );
+            async move { work.await.map(|items| (id, items)) }
         });
         let mut merged: BTreeMap<i64, (Contact, Vec<String>)> = BTreeMap::new();
         for result in join_all(searches).await {
             let (id, contacts) = result?;
-            for contact in contacts {
+            for contact in contacts.iter().cloned() {
                 if contact.is_deleted || !confirms(&contact, id, default_country) {
                     continue;
                 }

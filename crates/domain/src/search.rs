@@ -121,7 +121,7 @@ impl Domain {
                     None => Ok(None),
                 }
             },
-            self.search_hits(&client, &query, &kind)
+            self.search_hits(ctx.connection_id, &client, &query, &kind)
         );
         let (core, link, found) = (core?, link?, found?);
         let truncated = found.len() > SEARCH_RESULTS_MAX;
@@ -130,7 +130,7 @@ impl Domain {
             .iter()
             .map(|(contact, matched, _)| (contact.clone(), matched.clone()))
             .collect();
-        let leads = self.deals_of(&client, &pairs).await?;
+        let leads = self.deals_of(ctx.connection_id, &client, &pairs).await?;
         let choices = FieldChoices::default();
         let core = &core.value;
         let hits = found
@@ -157,12 +157,13 @@ impl Domain {
     /// The contacts found, each with the identifiers that confirm it and the company it came through.
     async fn search_hits(
         &self,
+        connection: crate::store::ConnectionId,
         client: &amocrm::AmoClient,
         query: &str,
         kind: &SearchKind,
     ) -> Result<Vec<(Contact, Vec<String>, Option<String>)>, Error> {
         if let Some(id) = kind.identifier() {
-            let found = self.search_contacts(client, &[id]).await?;
+            let found = self.search_contacts(connection, client, &[id]).await?;
             return Ok(found
                 .into_iter()
                 .map(|(contact, matched)| (contact, matched, None))

@@ -6,15 +6,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use amocrm::{
-    AccountHost, AmoClient, AuthMode, CallObserver, HostPolicy, OAuthClient, OAuthConfig,
-    RateLimiter,
+    AccountHost, AmoClient, AuthMode, CallObserver, Contact, HostPolicy, OAuthClient, OAuthConfig,
+    Priority, PriorityGate, RateLimiter,
 };
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::Error;
-use crate::cache::CoalescingCache;
+use crate::cache::{CoalescingCache, InFlight};
 use crate::fields::FieldDef;
 use crate::metadata::CoreMeta;
 use crate::model::{AccountView, BlockData};
@@ -62,6 +62,15 @@ pub struct DomainConfig {
     /// When `false`, a connection that has never had a secret accepts triggers by its Integration ID alone;
     /// one that has a secret still requires it.
     pub require_trigger_secret: bool,
+    /// How long a block's amoCRM work may go on in the background after its render deadline passed (filling the
+    /// caches for the agent's next look); past it the work is dropped. Also how long data prepared that way stays
+    /// fresh for the block that asked for it.
+    pub continuation_horizon: Duration,
+    /// The account's request budget: this many per `rate_limit_window` (the limiter's), used to order and
+    /// estimate the queue in front of the limiter.
+    pub rate_limit_requests: u32,
+    /// The window of `rate_limit_requests`.
+    pub rate_limit_window: Duration,
 }
 
 impl Default for DomainConfig {
@@ -83,6 +92,9 @@ impl Default for DomainConfig {
             default_language: i18n::Lang::default(),
             login_pins: Vec::new(),
             require_trigger_secret: true,
+            continuation_horizon: Duration::from_secs(60),
+            rate_limit_requests: 7,
+            rate_limit_window: Duration::from_secs(1),
         }
     }
 }
@@ -124,6 +136,16 @@ pub(crate) struct Inner {
     /// Whether a connection has notices its block has not shown, read from the store at most every few
     /// seconds per connection (and dropped at once by our own changes).
     pub(crate) notice_flags: CoalescingCache<ConnectionId, bool>,
+    /// Orders each account's requests by priority in front of the limiter.
+    pub(crate) gate: PriorityGate,
+    /// Block loads in flight (going on past their render deadline), by render key and the key's epoch.
+    pub(crate) continuations: InFlight<(RenderKey, u64), BlockData>,
+    /// Contact searches in flight, by connection and query: two blocks searching one identifier share one call.
+    pub(crate) searches: InFlight<(ConnectionId, String), Vec<Contact>>,
+    /// Leads calls waiting for their turn, which other blocks' ids may join.
+    pub(crate) lead_batches: crate::batch::LeadBatches,
+    /// Connections whose stored metadata snapshot this process has read (once each).
+    pub(crate) snapshots_read: Mutex<std::collections::HashSet<ConnectionId>>,
 }
 
 /// The domain. Cheap to clone; clones share caches.
@@ -182,6 +204,11 @@ impl Domain {
             connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),
             notice_flags: CoalescingCache::new(CONNECTION_TTL, 10_000),
+            gate: PriorityGate::new(config.rate_limit_requests, config.rate_limit_window),
+            continuations: InFlight::default(),
+            searches: InFlight::default(),
+            lead_batches: crate::batch::LeadBatches::default(),
+            snapshots_read: Mutex::default(),
             sources: Mutex::default(),
             oauth,
             config,
@@ -337,8 +364,24 @@ impl Domain {
         self.inner.renders.invalidate(|k| k.0 == id);
     }
 
-    /// An amoCRM client for a usable connection.
+    /// An amoCRM client for a usable connection, for an agent's action: its requests go before reads.
     pub(crate) async fn client(&self, connection: &Connection) -> Result<AmoClient, Error> {
+        self.client_with(
+            connection,
+            Priority::Write,
+            self.inner.config.render_deadline,
+        )
+        .await
+    }
+
+    /// An amoCRM client whose requests have `priority` and fail at once as "queued" when they could not start
+    /// within `max_wait`.
+    pub(crate) async fn client_with(
+        &self,
+        connection: &Connection,
+        priority: Priority,
+        max_wait: Duration,
+    ) -> Result<AmoClient, Error> {
         if connection.status == ConnectionStatus::NeedsLogin || connection.tokens.is_none() {
             return Err(Error::NeedsLogin);
         }
@@ -366,9 +409,12 @@ impl Domain {
         let mut builder = AmoClient::builder(host, source)
             .http_client(self.inner.deps.http.clone())
             .rate_limiter(self.inner.deps.limiter.clone())
-            // A request that could not start before the render deadline fails at once as "busy" (and the
-            // block shows the last known data) instead of waiting in vain.
-            .max_limiter_wait(self.inner.config.render_deadline)
+            // A request that could not start in time fails at once as "queued" instead of waiting in vain.
+            .max_limiter_wait(max_wait)
+            // amoCRM's own 429 pauses are waited out only within the render deadline: past it the block says
+            // amoCRM is busy rather than preparing.
+            .max_pause_wait(self.inner.config.render_deadline)
+            .gate(self.inner.gate.clone(), priority)
             .timeout(self.inner.config.request_timeout);
         if let Some(observer) = &self.inner.deps.call_observer {
             builder = builder.observer(observer.clone());
@@ -395,20 +441,110 @@ impl Domain {
         Some(core.value.account.clone())
     }
 
-    /// Account, pipelines and users of a connection (cached; concurrent misses make one load).
+    /// Account, pipelines and users of a connection (cached; concurrent misses make one load). The first look in
+    /// this process takes the store's snapshot: fresh within `metadata_ttl` of its fetch, otherwise shown while
+    /// it is revalidated in the background.
     pub(crate) async fn core_meta(
         &self,
         id: ConnectionId,
         client: &AmoClient,
     ) -> Result<crate::cache::Cached<CoreMeta>, Error> {
+        if let Some(cached) = self.core_from_snapshot(id, client).await {
+            return Ok(cached);
+        }
         self.inner
             .core
-            .get_or_load(
-                &id,
-                || crate::metadata::load_core(client),
-                Error::is_degradation,
-            )
+            .get_or_load(&id, || self.fetch_core(id, client), Error::is_degradation)
             .await
+    }
+
+    /// The stored snapshot, on the first look at a connection's metadata in this process.
+    async fn core_from_snapshot(
+        &self,
+        id: ConnectionId,
+        client: &AmoClient,
+    ) -> Option<crate::cache::Cached<CoreMeta>> {
+        let first = self
+            .inner
+            .snapshots_read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id);
+        if !first {
+            return None;
+        }
+        let snapshot = self.stored_snapshot(id).await?;
+        let (body, fetched_at) = snapshot;
+        let age = Duration::from_secs(u64::try_from(crate::now() - fetched_at).unwrap_or(0));
+        let fresh_for = self.inner.config.metadata_ttl.saturating_sub(age);
+        let value = Arc::new(body.core);
+        let epoch = self.inner.core.epoch(&id);
+        self.inner
+            .core
+            .put_loaded(&id, value.clone(), fresh_for, epoch)
+            .await;
+        if fresh_for.is_zero() {
+            // Shown now; fetched again behind the renders and actions.
+            let (domain, client) = (self.clone(), client.with_priority(Priority::Background));
+            tokio::spawn(async move {
+                let reload = domain
+                    .inner
+                    .core
+                    .get_or_load(&id, || domain.fetch_core(id, &client), |_| false)
+                    .await;
+                if let Err(error) = reload {
+                    tracing::info!(error = %crate::Report(&error), "could not revalidate the account metadata");
+                }
+            });
+        }
+        Some(crate::cache::Cached {
+            value,
+            fetched_at,
+            stale: false,
+        })
+    }
+
+    async fn stored_snapshot(&self, id: ConnectionId) -> Option<(crate::metadata::Snapshot, i64)> {
+        match self.store().get_metadata_snapshot(id).await {
+            Ok(Some((body, fetched_at))) => match serde_json::from_str(&body) {
+                Ok(snapshot) => Some((snapshot, fetched_at)),
+                Err(error) => {
+                    tracing::warn!(%error, "ignoring an unreadable metadata snapshot");
+                    None
+                }
+            },
+            Ok(None) => None,
+            Err(error) => {
+                tracing::warn!(error = %crate::Report(&Error::from(error)), "could not read the metadata snapshot");
+                None
+            }
+        }
+    }
+
+    /// Fetches the metadata — reusing the stored account record while it is younger than a day — and stores the
+    /// snapshot.
+    async fn fetch_core(&self, id: ConnectionId, client: &AmoClient) -> Result<CoreMeta, Error> {
+        let now = crate::now();
+        let known = self
+            .stored_snapshot(id)
+            .await
+            .map(|(s, _)| s)
+            .filter(|s| now - s.account_fetched_at < crate::metadata::ACCOUNT_TTL_SECS);
+        let account_fetched_at = known.as_ref().map_or(now, |s| s.account_fetched_at);
+        let core = crate::metadata::load_core(client, known.map(|s| s.core.account)).await?;
+        let snapshot = crate::metadata::Snapshot {
+            core,
+            account_fetched_at,
+        };
+        match serde_json::to_string(&snapshot) {
+            Ok(body) => {
+                if let Err(error) = self.store().put_metadata_snapshot(id, &body, now).await {
+                    tracing::warn!(error = %crate::Report(&Error::from(error)), "could not store the metadata snapshot");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not encode the metadata snapshot"),
+        }
+        Ok(snapshot.core)
     }
 
     /// The lead custom fields of a connection (cached).

@@ -467,6 +467,20 @@ pub trait Store: Send + Sync + 'static {
         at: i64,
     ) -> Result<bool, StoreError>;
 
+    /// The connection's account metadata snapshot (the domain's own JSON) and when it was fetched (unix seconds).
+    async fn get_metadata_snapshot(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Option<(String, i64)>, StoreError>;
+
+    /// Replaces the connection's account metadata snapshot.
+    async fn put_metadata_snapshot(
+        &self,
+        connection: ConnectionId,
+        body: &str,
+        fetched_at: i64,
+    ) -> Result<(), StoreError>;
+
     /// Records a single-use nonce until `expires_at` (unix seconds). Returns `false` when it was already used.
     async fn consume_nonce(&self, nonce: &str, expires_at: i64) -> Result<bool, StoreError>;
 

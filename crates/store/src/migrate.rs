@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_trigger_secret.sql")),
     (3, include_str!("../migrations/0003_connection_notices.sql")),
+    (4, include_str!("../migrations/0004_metadata_snapshot.sql")),
     (5, include_str!("../migrations/0005_connection_meta.sql")),
 ];
 

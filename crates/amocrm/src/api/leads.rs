@@ -112,6 +112,24 @@ impl<'a> LeadsApi<'a> {
         self.client.fetch_all(&LIST, url).await
     }
 
+    /// Like [`list_all`](Self::list_all), but the query is asked for only when the request has its limiter slot:
+    /// callers merging several readers' ids into one call can keep adding ids while it waits.
+    pub async fn list_all_deferred(
+        &self,
+        query: impl FnOnce() -> LeadsQuery + Send,
+    ) -> Result<Vec<Lead>, Error> {
+        let client = self.client;
+        self.client
+            .fetch_all_deferred(
+                &LIST,
+                Box::new(move || {
+                    let query = query();
+                    Ok(client.url("/api/v4/leads", &query.pairs(Some(MAX_PAGE_LIMIT))?))
+                }),
+            )
+            .await
+    }
+
     /// One lead; `None` when it does not exist (404 or 204).
     pub async fn get(&self, id: i64, with_contacts: bool) -> Result<Option<Lead>, Error> {
         let query: Vec<(String, String)> = with_contacts

@@ -8,6 +8,7 @@ mod edits;
 mod errors;
 mod examples;
 mod feed;
+mod gate;
 mod host;
 mod leads;
 mod limiter;

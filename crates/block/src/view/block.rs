@@ -51,6 +51,17 @@ struct Degraded {
     amo: Option<String>,
 }
 
+/// No data yet: it is being fetched in the background; the block reloads itself when it should be ready.
+#[derive(Template)]
+#[template(path = "block/preparing.html")]
+struct Preparing {
+    t: Tr,
+    message: String,
+    seconds: u64,
+    /// When to reload, in milliseconds (the estimate plus a little, so the data is there).
+    millis: u64,
+}
+
 /// Contacts and their deals.
 #[derive(Template)]
 #[template(path = "block/data.html")]
@@ -272,6 +283,16 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
             stale_reason,
         } => data_view(tr, data, actions, stale_reason.as_ref()).render(),
         BlockView::Degraded {
+            reason: Degradation::Preparing { seconds },
+            ..
+        } => Preparing {
+            message: tr.args("state-preparing", &[seconds_arg(*seconds)]),
+            t: tr,
+            seconds: *seconds,
+            millis: seconds.saturating_mul(1000).saturating_add(500),
+        }
+        .render(),
+        BlockView::Degraded {
             reason,
             reference,
             account_url,
@@ -290,6 +311,10 @@ fn degraded(tr: Tr, reason: &Degradation, reference: &str, account_url: Option<&
         // Our own queue, not amoCRM, is what delays the data: the agent is told when it will come.
         Degradation::Queued { seconds } => {
             ("warning", tr.args("state-queued", &[seconds_arg(*seconds)]))
+        }
+        // Rendered by its own template above; kept here so every reason has a sentence.
+        Degradation::Preparing { seconds } => {
+            ("info", tr.args("state-preparing", &[seconds_arg(*seconds)]))
         }
         Degradation::Timeout => ("warning", tr.t("state-timeout")),
         Degradation::Unavailable => ("warning", tr.t("state-upstream-error")),
@@ -349,6 +374,13 @@ fn stale_message(tr: &Tr, data: &BlockData, reason: Option<&Degradation>) -> Opt
             let time = tr.moment(as_of);
             return Some(tr.args(
                 "state-stale-queued",
+                &[("time", Arg::from(time.as_str())), seconds_arg(*seconds)],
+            ));
+        }
+        Some(Degradation::Preparing { seconds }) => {
+            let time = tr.moment(as_of);
+            return Some(tr.args(
+                "state-stale-preparing",
                 &[("time", Arg::from(time.as_str())), seconds_arg(*seconds)],
             ));
         }

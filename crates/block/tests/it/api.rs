@@ -327,10 +327,16 @@ async fn block_shows_the_last_known_data_as_of_its_time_when_amocrm_fails_after_
 
 #[tokio::test]
 async fn block_says_amocrm_is_busy_when_it_answers_429() {
-    // Arrange
+    // Arrange: one block found nothing, so the account (and its zone) is known; then amoCRM answers 429.
     let app = TestApp::start().await;
     app.connect().await;
     app.mount_metadata().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/contacts"))
+        .respond_with(ResponseTemplate::new(204))
+        .up_to_n_times(2)
+        .mount(&app.amo)
+        .await;
     Mock::given(method("GET"))
         .and(path("/api/v4/contacts"))
         .respond_with(ResponseTemplate::new(429).set_body_raw(
@@ -339,9 +345,13 @@ async fn block_says_amocrm_is_busy_when_it_answers_429() {
         ))
         .mount(&app.amo)
         .await;
+    let (first, _) = app.post_block(&app.block_request()).await;
+    assert_eq!(first, 200);
+    let mut other_client = app.block_request();
+    other_client["client_id"] = serde_json::json!(424242);
 
     // Act
-    let (status, html) = app.post_block(&app.block_request()).await;
+    let (status, html) = app.post_block(&other_client).await;
 
     // Assert
     assert_eq!(status, 200);
@@ -380,7 +390,7 @@ async fn block_shows_times_in_the_zone_its_timezone_parameter_names_over_the_acc
 }
 
 #[tokio::test]
-async fn block_delayed_by_our_own_queue_says_requests_are_queued_here_not_that_amocrm_is_busy() {
+async fn block_delayed_by_our_own_queue_says_when_its_data_will_be_ready_not_that_amocrm_is_busy() {
     // Arrange: one request a minute, and this minute's request already taken, so the block's first
     // request would start long after the render deadline.
     let limiter = Arc::new(amocrm::LocalRateLimiter::new(1, Duration::from_secs(60)));
@@ -397,24 +407,26 @@ async fn block_delayed_by_our_own_queue_says_requests_are_queued_here_not_that_a
     // Act
     let (status, html) = app.post_block(&app.block_request()).await;
 
-    // Assert: the catch-all mock would fail the test had anything reached amoCRM.
+    // Assert: answered at once (the queue is longer than the deadline), the work waiting in the background;
+    // the catch-all mock would fail the test had anything reached amoCRM.
     assert_eq!(status, 200);
-    let queued = |seconds: i64| {
+    let preparing = |seconds: i64| {
         i18n::Translator::global().t_args(
             En,
-            "state-queued",
+            "state-preparing",
             &[("seconds", i18n::Arg::from(seconds))],
         )
     };
     assert!(
-        (50..=60).any(|n| unescape(&html).contains(&queued(n))),
-        "expected the queued-requests message:\n{html}"
+        (50..=62).any(|n| unescape(&html).contains(&preparing(n))),
+        "expected the preparing message with the queue's estimate:\n{html}"
     );
     assert_hides(&html, &t(En, "state-busy"));
 }
 
 #[tokio::test]
-async fn block_says_amocrm_took_too_long_when_the_render_deadline_passes() {
+async fn block_says_the_data_is_being_prepared_and_reloads_itself_when_the_render_deadline_passes()
+{
     // Arrange: amoCRM answers after the deadline.
     let app = TestApp::with(Options {
         render_deadline: Duration::from_millis(200),
@@ -430,9 +442,11 @@ async fn block_says_amocrm_took_too_long_when_the_render_deadline_passes() {
     // Act
     let (status, html) = app.post_block(&app.block_request()).await;
 
-    // Assert
+    // Assert: the work goes on in the background; the block says so and clicks its reload button later.
     assert_eq!(status, 200);
-    assert_shows(&html, &t(En, "state-timeout"));
+    assert!(html.contains(r#"class="uda-preparing"#), "{html}");
+    assert!(html.contains("being fetched from amoCRM"), "{html}");
+    assert!(html.contains("a.block-reload-button"), "{html}");
 }
 
 #[tokio::test]

@@ -208,7 +208,9 @@ impl Domain {
             person.emails.iter().map(|e| e.email.as_str()),
             self.config().default_country.as_deref(),
         );
-        let matches = self.search_contacts(&run.client, &ids).await?;
+        let matches = self
+            .search_contacts(run.connection_id, &run.client, &ids)
+            .await?;
         if let Some((contact, _)) = matches.first() {
             return Ok(contact.id);
         }

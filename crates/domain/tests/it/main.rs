@@ -1,5 +1,6 @@
 //! The domain's rules, over real amoCRM and Usedesk clients talking to wiremock, and a real store.
 
+mod bursts;
 mod harness;
 
 mod actions;

@@ -1,4 +1,5 @@
-//! The `links` table (a Usedesk client bound to one amoCRM contact) and `field_choices` (what the block shows).
+//! The `links` table (a Usedesk client bound to one amoCRM contact), `field_choices` (what the block shows) and
+//! `metadata_snapshots` (the last account metadata, for a warm start).
 
 use domain::now;
 use domain::store::{ConnectionId, FieldChoices, StoreError};
@@ -84,6 +85,37 @@ impl SqlStore {
             .bind(connection.to_string())
             .bind(text)
             .bind(now())
+            .execute(pool)
+            .await
+            .map_err(db)?);
+        Ok(())
+    }
+
+    pub(super) async fn metadata_snapshot_of(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        let sql = "SELECT body, fetched_at FROM metadata_snapshots WHERE connection_id = $1";
+        let row: Option<(String, i64)> = on_pool!(&self.backend, pool => sqlx::query_as(sql)
+            .bind(connection.to_string())
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?);
+        Ok(row)
+    }
+
+    pub(super) async fn upsert_metadata_snapshot(
+        &self,
+        connection: ConnectionId,
+        body: &str,
+        fetched_at: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "INSERT INTO metadata_snapshots (connection_id, body, fetched_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (connection_id) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at";
+        exec!(&self.backend, pool => sqlx::query(sql)
+            .bind(connection.to_string())
+            .bind(body)
+            .bind(fetched_at)
             .execute(pool)
             .await
             .map_err(db)?);

@@ -218,6 +218,23 @@ impl Store for SqlStore {
         self.upsert_field_choices(connection, choices).await
     }
 
+    async fn get_metadata_snapshot(
+        &self,
+        connection: ConnectionId,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        self.metadata_snapshot_of(connection).await
+    }
+
+    async fn put_metadata_snapshot(
+        &self,
+        connection: ConnectionId,
+        body: &str,
+        fetched_at: i64,
+    ) -> Result<(), StoreError> {
+        self.upsert_metadata_snapshot(connection, body, fetched_at)
+            .await
+    }
+
     async fn claim_idempotency(
         &self,
         connection: ConnectionId,

@@ -203,3 +203,36 @@ on_both_backends!(
         assert_eq!(details, vec!["earlier".to_owned(), "later".to_owned()]);
     }
 );
+
+on_both_backends!(
+    a_metadata_snapshot_is_kept_per_connection_and_replaced,
+    |fixture| {
+        let store = &fixture.store;
+        let conn = ConnectionId::new_random();
+        assert_eq!(store.get_metadata_snapshot(conn).await.unwrap(), None);
+        store
+            .put_metadata_snapshot(conn, r#"{"v":1}"#, 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_metadata_snapshot(conn).await.unwrap(),
+            Some((r#"{"v":1}"#.to_owned(), 100))
+        );
+        store
+            .put_metadata_snapshot(conn, r#"{"v":2}"#, 200)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_metadata_snapshot(conn).await.unwrap(),
+            Some((r#"{"v":2}"#.to_owned(), 200))
+        );
+        assert_eq!(
+            store
+                .get_metadata_snapshot(ConnectionId::new_random())
+                .await
+                .unwrap(),
+            None,
+            "snapshots belong to one connection"
+        );
+    }
+);

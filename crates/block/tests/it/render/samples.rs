@@ -582,6 +582,10 @@ impl Texts {
                 self.stale(Degradation::Queued { seconds: 12 }, 5 * 60),
             ),
             (
+                "stale_preparing",
+                self.stale(Degradation::Preparing { seconds: 12 }, 5 * 60),
+            ),
+            (
                 "degraded_busy",
                 self.degraded(Degradation::Busy { until: None }),
             ),
@@ -590,6 +594,14 @@ impl Texts {
                 self.degraded(Degradation::Busy {
                     until: Some(NOW + 60),
                 }),
+            ),
+            (
+                "degraded_preparing",
+                self.degraded(Degradation::Preparing { seconds: 9 }),
+            ),
+            (
+                "degraded_preparing_one_second",
+                self.degraded(Degradation::Preparing { seconds: 1 }),
             ),
             (
                 "degraded_queued",
