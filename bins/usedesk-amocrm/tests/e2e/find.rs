@@ -6,6 +6,7 @@ use sandbox::seed::TICKET_NO_MATCH;
 
 use crate::support::preview::BLOCK;
 use crate::support::run;
+use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_finds_a_contact_by_a_phone_written_differently_and_links_it() -> anyhow::Result<()>
@@ -34,6 +35,13 @@ async fn an_agent_finds_a_contact_by_a_phone_written_differently_and_links_it() 
             .await?
             .text()
             .await?;
+        shots::save(
+            &e2e.browser,
+            "17-search.png",
+            "main.sheet",
+            Frame::FirstScreen,
+        )
+        .await?;
         let link = e2e.browser.control("search-hit", "Link").await?;
         link.click().await.context("clicking Link")?;
         e2e.browser

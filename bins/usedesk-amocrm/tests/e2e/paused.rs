@@ -14,15 +14,15 @@ use crate::support::run_with;
 /// What the block says above the data while writes are off.
 const PAUSED: &str = "amoCRM is not accepting changes right now, so adding, linking and comments are switched off. “Open in amoCRM” still works.";
 
-/// The block's write controls shown now, as `(label, disabled, title)`: the submit buttons of its forms
-/// and the "New deal" control.
+/// The block's write controls shown now, as `(label, disabled, title)`: the submit buttons of its forms (but the
+/// search's, which only reads) and the "New deal" control.
 async fn write_controls(e2e: &E2e) -> anyhow::Result<Vec<(String, bool, Option<String>)>> {
     let mut controls = Vec::new();
     for button in e2e
         .browser
         .client
         .find_all(Locator::Css(&format!(
-            "{BLOCK} form button[type=submit], {BLOCK} .uda-btn:not(button)"
+            "{BLOCK} form:not(.uda-search) button[type=submit], {BLOCK} .uda-btn:not(button)"
         )))
         .await?
     {
@@ -99,7 +99,7 @@ async fn write_buttons_are_disabled_with_the_reason_while_amocrm_refuses_writes(
 -> anyhow::Result<()> {
     writes_refused(
         FaultMode::Forbidden,
-        "amoCRM has blocked access; data as of",
+        "amoCRM has paused this integration until ",
     )
     .await
 }
@@ -109,7 +109,7 @@ async fn write_buttons_are_disabled_with_the_reason_while_the_amocrm_subscriptio
 -> anyhow::Result<()> {
     writes_refused(
         FaultMode::PaymentRequired,
-        "The amoCRM subscription has ended; data as of",
+        "The amoCRM subscription has ended (tell your administrator); data as of",
     )
     .await
 }

@@ -5,6 +5,7 @@ use anyhow::{Context as _, ensure};
 use sandbox::seed::TICKET_ONE_MATCH;
 
 use crate::support::run;
+use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_creates_a_call_back_task_for_tomorrow_and_completes_it() -> anyhow::Result<()> {
@@ -40,6 +41,13 @@ async fn an_agent_creates_a_call_back_task_for_tomorrow_and_completes_it() -> an
             .await
             .context("the page did not say the task was created")?;
         let listed = e2e.browser.text_of("ul.tasks").await?;
+        shots::save(
+            &e2e.browser,
+            "18-tasks.png",
+            "main.sheet",
+            Frame::FirstScreen,
+        )
+        .await?;
 
         // Act: complete it with a result.
         e2e.browser
