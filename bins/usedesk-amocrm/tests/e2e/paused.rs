@@ -169,7 +169,7 @@ async fn writes_refused(mode: FaultMode, stale: &'static str) -> anyhow::Result<
                     .context("stripping the inline handlers")?;
                 let button = e2e
                     .browser
-                    .css(&format!("{BLOCK} form button[type=submit]"))
+                    .css(&format!("{BLOCK} form:not(.uda-search) button[type=submit]"))
                     .await?;
                 clicked.push(button.prop("textContent").await?.unwrap_or_default());
                 // A disabled button takes the click and does nothing; some drivers refuse it instead.
