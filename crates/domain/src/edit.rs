@@ -228,6 +228,33 @@ impl Domain {
     }
 }
 
+impl Domain {
+    /// Sends one contact's update, audits it either way, and lets the next block read fresh data.
+    async fn send_contact_update(
+        &self,
+        ctx: &ActionContext,
+        client: &amocrm::AmoClient,
+        update: &ContactUpdate,
+    ) -> Result<(), Error> {
+        let result = client.contacts().update_one(update).await;
+        let outcome = if result.is_ok() {
+            AuditResult::Ok
+        } else {
+            AuditResult::Error
+        };
+        self.audit(
+            ctx,
+            AuditAction::ContactUpdate,
+            format!("contact:{}", update.id),
+            outcome,
+        )
+        .await;
+        result?;
+        self.after_write(ctx.connection_id);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,32 +310,5 @@ mod tests {
     fn what_is_not_a_phone_or_an_email_is_refused() {
         assert_eq!(ClientValue::phone("call me", Some("7")), None);
         assert_eq!(ClientValue::email("not an e-mail"), None);
-    }
-}
-
-impl Domain {
-    /// Sends one contact's update, audits it either way, and lets the next block read fresh data.
-    async fn send_contact_update(
-        &self,
-        ctx: &ActionContext,
-        client: &amocrm::AmoClient,
-        update: &ContactUpdate,
-    ) -> Result<(), Error> {
-        let result = client.contacts().update_one(update).await;
-        let outcome = if result.is_ok() {
-            AuditResult::Ok
-        } else {
-            AuditResult::Error
-        };
-        self.audit(
-            ctx,
-            AuditAction::ContactUpdate,
-            format!("contact:{}", update.id),
-            outcome,
-        )
-        .await;
-        result?;
-        self.after_write(ctx.connection_id);
-        Ok(())
     }
 }
