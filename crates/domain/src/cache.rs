@@ -140,6 +140,21 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
         }
     }
 
+    /// What is cached for `key` right now, without waiting: `None` while a load of it is in flight (its slot is
+    /// locked) as well as when nothing is cached. For callers that must answer at once.
+    pub fn peek_now(&self, key: &K) -> Option<Cached<V>> {
+        let entry = self.entry(key);
+        let epoch = entry.epoch.load(Ordering::Acquire);
+        let slot = entry.slot.try_lock().ok()?;
+        slot.value
+            .as_ref()
+            .map(|(value, fresh_until, fetched_at, loaded_in)| Cached {
+                value: value.clone(),
+                fetched_at: *fetched_at,
+                stale: Instant::now() >= *fresh_until || *loaded_in != epoch,
+            })
+    }
+
     /// The value last stored for `key`, fresh or not, without loading.
     pub async fn peek(&self, key: &K) -> Option<Cached<V>> {
         let entry = self.entry(key);

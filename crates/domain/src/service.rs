@@ -437,7 +437,8 @@ impl Domain {
         host: &AccountHost,
     ) -> Option<AccountView> {
         let connection = self.cached_connection(usedesk_token, host).await.ok()??;
-        let core = self.inner.core.peek(&connection.id).await?;
+        // Not waiting: a load of the metadata may be the very amoCRM work this block could not wait for.
+        let core = self.inner.core.peek_now(&connection.id)?;
         Some(core.value.account.clone())
     }
 
