@@ -373,19 +373,10 @@ pub enum Done {
         /// The new-deal form for it (GET page).
         new_deal: Option<Action>,
     },
-    /// A deal was created.
-    DealCreated {
-        /// Its name.
-        name: String,
-        /// Its page in amoCRM.
-        url: String,
-    },
     /// The client was linked to a contact.
     Linked,
     /// The link was removed.
     Unlinked,
-    /// The comment was posted.
-    Commented,
     /// A contact's name or responsible user was changed.
     ContactSaved,
     /// A task was created.

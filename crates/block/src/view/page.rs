@@ -307,12 +307,8 @@ fn done_page(tr: Tr, done: &Done) -> Message {
             tr.arg("action-done-contact-created", "name", name),
             Some(url),
         ),
-        Done::DealCreated { name, url } => {
-            (tr.arg("action-done-deal-created", "name", name), Some(url))
-        }
         Done::Linked => (tr.t("action-done-link"), None),
         Done::Unlinked => (tr.t("action-done-unlinked"), None),
-        Done::Commented => (tr.t("action-done-comment"), None),
         Done::ContactSaved => (tr.t("action-done-contact-saved"), None),
         Done::TaskCreated => (tr.t("action-done-task-created"), None),
         Done::TaskCompleted => (tr.t("action-done-task-completed"), None),

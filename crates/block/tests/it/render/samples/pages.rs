@@ -560,16 +560,8 @@ impl Texts {
                     new_deal: Some(self.action("action/deal")),
                 }),
             ),
-            (
-                "done_deal_created",
-                PageView::Done(Done::DealCreated {
-                    name: self.deal[0].clone(),
-                    url: self.url("https://hogwarts.amocrm.ru/leads/detail/9101"),
-                }),
-            ),
             ("done_linked", PageView::Done(Done::Linked)),
             ("done_unlinked", PageView::Done(Done::Unlinked)),
-            ("done_commented", PageView::Done(Done::Commented)),
             ("failed_token_invalid", failed(Failure::TokenInvalid)),
             ("failed_token_expired", failed(Failure::TokenExpired)),
             ("failed_token_replayed", failed(Failure::TokenReplayed)),
