@@ -51,8 +51,17 @@ fn field_name(lang: Lang, error: &FieldError) -> String {
             return label.to_owned();
         }
     }
-    let id = match error.field {
-        FieldKey::Name => "form-name",
+    match label_id(error.field, "form-name") {
+        Some(id) => t(lang, id),
+        None => error.field.to_string(),
+    }
+}
+
+/// The message naming a built-in field (`name_id` for the name, which reads differently on each form); `None`
+/// for a custom field, which has its own name.
+pub(crate) fn label_id(field: FieldKey, name_id: &'static str) -> Option<&'static str> {
+    Some(match field {
+        FieldKey::Name => name_id,
         FieldKey::Price => "form-price",
         FieldKey::Phone => "form-phone",
         FieldKey::Email => "form-email",
@@ -60,9 +69,8 @@ fn field_name(lang: Lang, error: &FieldError) -> String {
         FieldKey::Stage => "form-pipeline-stage",
         FieldKey::Comment => "comment-label",
         FieldKey::Note => "feed-note-title",
-        FieldKey::Custom(_) => return error.field.to_string(),
-    };
-    t(lang, id)
+        FieldKey::Custom(_) => return None,
+    })
 }
 
 /// One refused field, as the agent reads it.

@@ -512,19 +512,11 @@ fn custom_input(
 }
 
 /// The name of a built-in field as the form labels it.
-fn builtin_label(tr: &Tr, field: FieldKey, name_message: &str) -> String {
-    let id = match field {
-        FieldKey::Name => name_message,
-        FieldKey::Price => "form-price",
-        FieldKey::Stage => "form-pipeline-stage",
-        FieldKey::Responsible => "form-responsible",
-        FieldKey::Phone => "form-phone",
-        FieldKey::Email => "form-email",
-        FieldKey::Comment => "comment-label",
-        FieldKey::Note => "feed-note-title",
-        FieldKey::Custom(_) => return field.to_string(),
-    };
-    tr.t(id)
+fn builtin_label(tr: &Tr, field: FieldKey, name_message: &'static str) -> String {
+    match crate::messages::label_id(field, name_message) {
+        Some(id) => tr.t(id),
+        None => field.to_string(),
+    }
 }
 
 /// What is wrong with one field, in a sentence that names it. Phone and e-mail errors carry the refused value
