@@ -157,7 +157,23 @@ impl Browser {
             Err(error) => format!("(no body: {error})"),
         };
         let text: String = text.chars().take(3000).collect();
-        format!("the browser was at {url}, showing:\n{text}")
+        let picture = match self.save_failure_screenshot().await {
+            Ok(path) => format!("screenshot: {}", path.display()),
+            Err(error) => format!("(no screenshot: {error:#})"),
+        };
+        format!("the browser was at {url} ({picture}), showing:\n{text}")
+    }
+
+    /// Saves what the window shows as a PNG in the system's temporary directory, for the failure report.
+    async fn save_failure_screenshot(&self) -> anyhow::Result<std::path::PathBuf> {
+        let png = self.client.screenshot().await?;
+        let file = tempfile::Builder::new()
+            .prefix("e2e-failure-")
+            .suffix(".png")
+            .tempfile()?;
+        let (_, path) = file.keep()?;
+        std::fs::write(&path, png)?;
+        Ok(path)
     }
 }
 

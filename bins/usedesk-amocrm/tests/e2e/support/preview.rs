@@ -166,7 +166,13 @@ impl E2e {
             .await
             .with_context(|| format!("finding the contact {name} in the block"))?;
         if contact.attr("open").await?.is_none() {
-            contact.find(Locator::Css("summary")).await?.click().await?;
+            // The name, not the summary's centre: the centre can fall on the "open in amoCRM" link beside a
+            // long name, and that opens amoCRM instead of the contact.
+            contact
+                .find(Locator::Css("summary .uda-contact-name"))
+                .await?
+                .click()
+                .await?;
         }
         Ok(contact)
     }
