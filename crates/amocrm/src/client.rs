@@ -304,6 +304,25 @@ impl AmoClient {
         result
     }
 
+    /// One entity at `path` (with amoCRM's `with=` when `with` is given); `None` when it does not exist (404 or
+    /// 204).
+    pub(crate) async fn fetch_one<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        with: Option<&str>,
+    ) -> Result<Option<T>, Error> {
+        let query: Vec<(String, String)> = with
+            .map(|with| ("with".to_owned(), with.to_owned()))
+            .into_iter()
+            .collect();
+        let url = self.url(path, &query);
+        match self.fetch(&Call::get(endpoint, url)).await {
+            Err(Error::NotFound) => Ok(None),
+            other => other,
+        }
+    }
+
     /// Sends `call` and decodes the JSON answer; `None` for 204 / empty answers.
     pub(crate) async fn fetch<T: DeserializeOwned>(&self, call: &Call) -> Result<Option<T>, Error> {
         match self.execute(call).await? {
