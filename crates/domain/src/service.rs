@@ -352,6 +352,26 @@ impl Domain {
         Some(core.value.account.clone())
     }
 
+    /// The one entity a create made. A failed create is recorded in the audit trail first (as `target`: it has no
+    /// id); an answer without an entity is an internal error naming `what`.
+    pub(crate) async fn created_one(
+        &self,
+        ctx: &ActionContext,
+        (action, target): (crate::store::AuditAction, String),
+        what: &str,
+        result: Result<Vec<amocrm::Created>, amocrm::Error>,
+    ) -> Result<amocrm::Created, Error> {
+        match result {
+            Ok(mut ids) if !ids.is_empty() => Ok(ids.remove(0)),
+            Ok(_) => Err(Error::Internal(format!("amoCRM created no {what}"))),
+            Err(e) => {
+                self.audit(ctx, action, target, crate::store::AuditResult::Error)
+                    .await;
+                Err(e.into())
+            }
+        }
+    }
+
     /// Records a write in the audit trail; a failure to record is logged, never shown.
     pub(crate) async fn audit(
         &self,
