@@ -50,20 +50,8 @@ pub async fn log_in(http: &reqwest::Client, start: &str) -> Result<String, FlowE
     let decision = join(&consent_url, &form.action)?;
     let sent = http.post(decision).form(&fields).send().await;
     let callback = redirect_target(sent, "POST the consent form")?;
-    let done = http
-        .get(callback.clone())
-        .send()
-        .await
-        .map_err(transport("the callback"))?;
-    let status = done.status();
-    let page = done.text().await.unwrap_or_default();
-    if !status.is_success() {
-        return fail(format!(
-            "the callback {} answered {status}:\n{page}",
-            callback.path()
-        ));
-    }
-    Ok(page)
+    let what = format!("the callback {}", callback.path());
+    successful_text(http.get(callback).send().await, &what).await
 }
 
 /// What an admin does in the block's gear (`gear`, the settings page's URL) to set up triggers: reads the
@@ -84,19 +72,8 @@ pub async fn trigger_secret_from_the_gear(
         ));
     };
     let action = join(&gear, &create.action)?;
-    let answer = http
-        .post(action)
-        .form(&create.fields)
-        .send()
-        .await
-        .map_err(transport("creating the trigger secret"))?;
-    let status = answer.status();
-    let shown = answer.text().await.unwrap_or_default();
-    if !status.is_success() {
-        return fail(format!(
-            "creating the trigger secret answered {status}:\n{shown}"
-        ));
-    }
+    let sent = http.post(action).form(&create.fields).send().await;
+    let shown = successful_text(sent, "creating the trigger secret").await?;
     let Some(secret) = input_value(&shown, "trigger-secret") else {
         return fail(format!(
             "no trigger secret on the page that shows it:\n{shown}"
@@ -112,12 +89,21 @@ pub fn integration_id(gear: &str) -> Option<String> {
 
 /// A page that must answer 2xx, as text.
 async fn get_page(http: &reqwest::Client, url: Url, what: &str) -> Result<String, FlowError> {
-    let response = http.get(url).send().await.map_err(transport(what))?;
+    successful_text(http.get(url).send().await, what).await
+}
+
+/// The text of an answer that must be 2xx; another status is an error that shows the answer.
+async fn successful_text(
+    sent: Result<reqwest::Response, reqwest::Error>,
+    what: &str,
+) -> Result<String, FlowError> {
+    let response = sent.map_err(transport(what))?;
     let status = response.status();
+    let text = response.text().await.map_err(transport(what))?;
     if !status.is_success() {
-        return fail(format!("{what} answered {status}"));
+        return fail(format!("{what} answered {status}:\n{text}"));
     }
-    response.text().await.map_err(transport(what))
+    Ok(text)
 }
 
 /// `action` as a form on `base` posts to it.
