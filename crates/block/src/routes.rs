@@ -153,7 +153,8 @@ impl App {
     }
 
     /// The agent's pages (a GET whose token is checked) and actions (a POST whose token is spent); a method the
-    /// route does not answer is refused with its `Allow`.
+    /// route does not answer is refused with its `Allow`. Long because it is one `match`, a table of the agent's
+    /// routes and the token kinds each takes, which reads best whole.
     async fn agent_route(
         &self,
         route: Route,
