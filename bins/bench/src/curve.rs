@@ -229,23 +229,7 @@ pub async fn run(
         .cloned()
         .map(|body| {
             let (http, api) = (http.clone(), api.to_owned());
-            tokio::spawn(async move {
-                let first = post_block(&http, &api, body.clone()).await;
-                let mut ready = match &first {
-                    Ok(a) if a.state == BlockState::Fresh => Some(started.elapsed()),
-                    _ => None,
-                };
-                while ready.is_none() && started.elapsed() < limit {
-                    let sent = Instant::now();
-                    match post_block(&http, &api, body.clone()).await {
-                        Ok(a) if a.state == BlockState::Fresh => ready = Some(started.elapsed()),
-                        // A block answered at once is polled again a little later, as a browser would.
-                        _ if sent.elapsed() < POLL => tokio::time::sleep(POLL).await,
-                        _ => {}
-                    }
-                }
-                (first, ready)
-            })
+            tokio::spawn(async move { open_until_fresh(&http, &api, body, started, limit).await })
         })
         .collect();
     let mut latencies = Vec::new();
@@ -289,6 +273,32 @@ pub async fn run(
         reopened_fresh,
         reopened_requests,
     }
+}
+
+/// Opens one block and polls it until it is fresh (at most `limit` after `started`): its first answer, and when
+/// it was fresh, if it was.
+async fn open_until_fresh(
+    http: &reqwest::Client,
+    api: &str,
+    body: Bytes,
+    started: Instant,
+    limit: Duration,
+) -> (anyhow::Result<load::Answer>, Option<Duration>) {
+    let first = post_block(http, api, body.clone()).await;
+    let mut ready = match &first {
+        Ok(a) if a.state == BlockState::Fresh => Some(started.elapsed()),
+        _ => None,
+    };
+    while ready.is_none() && started.elapsed() < limit {
+        let sent = Instant::now();
+        match post_block(http, api, body.clone()).await {
+            Ok(a) if a.state == BlockState::Fresh => ready = Some(started.elapsed()),
+            // A block answered at once is polled again a little later, as a browser would.
+            _ if sent.elapsed() < POLL => tokio::time::sleep(POLL).await,
+            _ => {}
+        }
+    }
+    (first, ready)
 }
 
 /// The bursts' goals, then each one's curve, for `docs/benchmarks.md`.

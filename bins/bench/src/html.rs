@@ -1,6 +1,12 @@
-//! Just enough HTML reading for the benchmark: which state a block shows, the login link, and the fields of
-//! the amoCRM consent form. The markup is our own templates' and the sandbox's, so plain substring search
-//! is enough; the integration tests render the real templates to keep these markers honest.
+//! Just enough HTML reading for the benchmark: which state a block shows and how soon a preparing one is ready;
+//! links, forms and inputs are read by `testkit::html` (re-exported here). The markup is our own templates' and the
+//! sandbox's, so plain substring search is enough; the integration tests render the real templates to keep these
+//! markers honest.
+
+use testkit::html::tags;
+pub use testkit::html::{
+    Form, first_form, form_posting_to, input_value, link_containing, unescape,
+};
 
 /// What a block answer shows the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,90 +88,6 @@ pub fn classify(html: &str) -> BlockState {
         return BlockState::Fresh;
     }
     BlockState::Other
-}
-
-pub use testkit::html::unescape;
-
-/// The value of `name="…"` inside one tag's text, unescaped.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let marker = format!(r#"{name}=""#);
-    let start = tag.find(&marker)? + marker.len();
-    let end = tag[start..].find('"')? + start;
-    Some(unescape(&tag[start..end]))
-}
-
-/// Every tag `<name …>` of the document, as its text between `<` and `>`.
-fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let open = format!("<{name} ");
-    html.match_indices(open.as_str())
-        .filter_map(|(at, _)| {
-            let rest = &html[at..];
-            rest.find('>').map(|end| &rest[..end])
-        })
-        .collect()
-}
-
-/// The first `href` of an `<a>` whose address contains `needle`, unescaped.
-pub fn link_containing(html: &str, needle: &str) -> Option<String> {
-    tags(html, "a")
-        .into_iter()
-        .filter_map(|tag| attribute(tag, "href"))
-        .find(|href| href.contains(needle))
-}
-
-/// A form as a browser would submit it with one button pressed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Form {
-    /// Where it posts (as written, possibly relative).
-    pub action: String,
-    /// Its hidden fields, in order.
-    pub fields: Vec<(String, String)>,
-}
-
-/// The first `<form>` of a page with its hidden inputs.
-pub fn first_form(html: &str) -> Option<Form> {
-    let start = html.find("<form ")?;
-    let end = html[start..]
-        .find("</form>")
-        .map_or(html.len(), |e| start + e);
-    let body = &html[start..end];
-    let action = tags(body, "form")
-        .into_iter()
-        .next()
-        .and_then(|tag| attribute(tag, "action"))?;
-    let fields = tags(body, "input")
-        .into_iter()
-        .filter(|tag| attribute(tag, "type").as_deref() == Some("hidden"))
-        .filter_map(|tag| {
-            Some((
-                attribute(tag, "name")?,
-                attribute(tag, "value").unwrap_or_default(),
-            ))
-        })
-        .collect();
-    Some(Form { action, fields })
-}
-
-/// The first `<form>` of a page whose action contains `needle`, with its hidden inputs.
-pub fn form_posting_to(html: &str, needle: &str) -> Option<Form> {
-    let mut rest = html;
-    while let Some(start) = rest.find("<form ") {
-        let form = first_form(&rest[start..])?;
-        if form.action.contains(needle) {
-            return Some(form);
-        }
-        rest = &rest[start + "<form ".len()..];
-    }
-    None
-}
-
-/// The `value` of the `<input>` with this `id`, unescaped.
-pub fn input_value(html: &str, id: &str) -> Option<String> {
-    let marker = format!(r#"id="{id}""#);
-    tags(html, "input")
-        .into_iter()
-        .find(|tag| tag.contains(&marker))
-        .and_then(|tag| attribute(tag, "value"))
 }
 
 /// The seconds a "preparing" block says its data needs (`data-ready-in`), if it says.

@@ -7,12 +7,11 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use url::Url;
@@ -21,9 +20,15 @@ use crate::Error;
 use crate::builder::BackoffPolicy;
 use crate::gate::{Priority, PriorityGate};
 use crate::host::AccountHost;
-use crate::limiter::{PauseReason, RateLimiter};
-use crate::status::{error_for_status, parse_problem, transport_error};
+use crate::limiter::RateLimiter;
+use crate::status::{parse_problem, transport_error};
 use crate::tokens::TokenSource;
+
+mod call;
+mod pauses;
+
+use call::CallSource;
+pub(crate) use call::{Body, Call, decode};
 
 /// How late after its slot a request may still be sent: later, it could land in amoCRM's next window together with
 /// the requests of that window.
@@ -73,72 +78,6 @@ impl fmt::Debug for AmoClient {
             .finish_non_exhaustive()
     }
 }
-
-/// One HTTP call as the endpoint modules describe it.
-pub(crate) struct Call {
-    pub(crate) method: Method,
-    /// A fixed label such as `GET /api/v4/contacts`, for metrics and errors.
-    pub(crate) endpoint: &'static str,
-    pub(crate) url: Url,
-    pub(crate) body: Option<Vec<u8>>,
-    /// Whether a 403 pauses the account. `false` where 403 means missing rights (users list).
-    pub(crate) forbidden_pauses: bool,
-}
-
-impl Call {
-    pub(crate) fn get(endpoint: &'static str, url: Url) -> Call {
-        Call {
-            method: Method::GET,
-            endpoint,
-            url,
-            body: None,
-            forbidden_pauses: true,
-        }
-    }
-
-    pub(crate) fn with_json<B: Serialize + ?Sized>(
-        method: Method,
-        endpoint: &'static str,
-        url: Url,
-        body: &B,
-    ) -> Result<Call, Error> {
-        let body = serde_json::to_vec(body).map_err(|e| Error::InvalidArgument(e.to_string()))?;
-        Ok(Call {
-            method,
-            endpoint,
-            url,
-            body: Some(body),
-            forbidden_pauses: true,
-        })
-    }
-}
-
-/// A call ready to send, or one made when its request has its slot.
-enum CallSource<'a> {
-    Ready(&'a Call),
-    Deferred(
-        Option<Box<dyn FnOnce() -> Result<Call, Error> + Send + 'a>>,
-        Option<Call>,
-    ),
-}
-
-impl CallSource<'_> {
-    fn call(&mut self) -> Result<&Call, Error> {
-        match self {
-            CallSource::Ready(call) => Ok(call),
-            CallSource::Deferred(make, made) => {
-                if let Some(make) = make.take() {
-                    *made = Some(make()?);
-                }
-                made.as_ref()
-                    .ok_or_else(|| Error::InvalidArgument("the deferred call failed".into()))
-            }
-        }
-    }
-}
-
-/// A successful answer's body; `None` for 204 and empty bodies.
-pub(crate) type Body = Option<Vec<u8>>;
 
 impl AmoClient {
     /// The account this client talks to.
@@ -216,31 +155,9 @@ impl AmoClient {
             (None, d) => d,
         };
         loop {
-            self.wait_out_pause(account, pause_deadline).await?;
-            // The gate orders requests by priority and keeps the limiter's own queue about one window long.
-            let permit = match &inner.gate {
-                Some(gate) => Some(gate.acquire(account, inner.priority, deadline).await?),
-                None => None,
-            };
-            let asked_slot = Instant::now();
-            let max_wait = deadline.map(|d| d.saturating_duration_since(asked_slot));
-            let waited = inner.limiter.acquire(account, max_wait).await?;
-            drop(permit);
-            // Woken late (a busy process): sent now, the request would land in amoCRM's next window with that
-            // window's own requests. It takes a new slot instead.
-            if asked_slot.elapsed() > waited + STALE_SLOT {
+            if !self.take_slot(deadline, pause_deadline).await? {
                 continue;
             }
-            if let Some(observer) = &inner.observer {
-                observer.on_limiter_wait(waited);
-            }
-            // Another request may have paused the account while this one waited for its slot. The
-            // slot is stale once the pause has been waited out: it was counted before the pause,
-            // and sending in it now could exceed the limit, so a new one is taken.
-            if self.wait_out_pause(account, pause_deadline).await? {
-                continue;
-            }
-
             let asked = Instant::now();
             let bearer = match renewed.take() {
                 Some(token) => token,
@@ -292,44 +209,37 @@ impl AmoClient {
         }
     }
 
-    /// Whether the account is paused after a 429 and the pause ends by `deadline`.
-    async fn pause_ends_by(&self, account: &str, deadline: Option<Instant>) -> bool {
-        let Some(deadline) = deadline else {
-            return false;
-        };
-        match self.inner.limiter.paused(account).await {
-            Ok(Some((until, PauseReason::TooManyRequests))) => {
-                let remaining = until.duration_since(SystemTime::now()).unwrap_or_default();
-                Instant::now() + remaining <= deadline
-            }
-            _ => false,
-        }
-    }
-
-    /// Waits while the account is paused after a 429 and the pause ends by `deadline`; fails
-    /// with [`Error::Paused`] at once on a pause that ends later (or on any pause without a
-    /// deadline, or a 403 cool-down). Returns whether it waited.
-    async fn wait_out_pause(
+    /// Waits out a pause, then for the request's turn at the gate and its limiter slot. Returns `false` when the
+    /// slot came stale (the process woke late, or the account was paused meanwhile): the caller takes another.
+    async fn take_slot(
         &self,
-        account: &str,
         deadline: Option<Instant>,
+        pause_deadline: Option<Instant>,
     ) -> Result<bool, Error> {
-        let mut waited = false;
-        while let Some((until, reason)) = self.inner.limiter.paused(account).await? {
-            // At least a millisecond, so a pause whose wall-clock end has just passed but which
-            // the limiter still reports cannot make this loop spin.
-            let remaining = until
-                .duration_since(SystemTime::now())
-                .unwrap_or_default()
-                .max(Duration::from_millis(1));
-            let ends_in_time = deadline.is_some_and(|d| Instant::now() + remaining <= d);
-            if reason != PauseReason::TooManyRequests || !ends_in_time {
-                return Err(Error::Paused { until, reason });
-            }
-            tokio::time::sleep(remaining).await;
-            waited = true;
+        let inner = &*self.inner;
+        let account = inner.host.as_str();
+        self.wait_out_pause(account, pause_deadline).await?;
+        // The gate orders requests by priority and keeps the limiter's own queue about one window long.
+        let permit = match &inner.gate {
+            Some(gate) => Some(gate.acquire(account, inner.priority, deadline).await?),
+            None => None,
+        };
+        let asked_slot = Instant::now();
+        let max_wait = deadline.map(|d| d.saturating_duration_since(asked_slot));
+        let waited = inner.limiter.acquire(account, max_wait).await?;
+        drop(permit);
+        // Woken late (a busy process): sent now, the request would land in amoCRM's next window with that
+        // window's own requests. It takes a new slot instead.
+        if asked_slot.elapsed() > waited + STALE_SLOT {
+            return Ok(false);
         }
-        Ok(waited)
+        if let Some(observer) = &inner.observer {
+            observer.on_limiter_wait(waited);
+        }
+        // Another request may have paused the account while this one waited for its slot. The
+        // slot is stale once the pause has been waited out: it was counted before the pause,
+        // and sending in it now could exceed the limit, so a new one is taken.
+        Ok(!self.wait_out_pause(account, pause_deadline).await?)
     }
 
     /// One HTTP exchange, within the timeout, reported to the observer.
@@ -394,60 +304,23 @@ impl AmoClient {
         result
     }
 
-    /// The error for a failed answer, pausing the account when amoCRM pushed back.
-    async fn failure(&self, call: &Call, status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
-        let error = error_for_status(status, headers, body);
-        let inner = &*self.inner;
-        let account = inner.host.as_str();
-        let pause = match &error {
-            // An HTML 429 says nothing about how long to wait: the limiter takes the next step.
-            Error::TooManyRequests { retry_after: None } => Some(
-                inner
-                    .limiter
-                    .back_off(account, inner.backoff.steps_429)
-                    .await
-                    .map(|duration| (duration, PauseReason::TooManyRequests)),
-            ),
-            Error::TooManyRequests {
-                retry_after: Some(duration),
-            } => Some(
-                self.pause_for(*duration, PauseReason::TooManyRequests)
-                    .await,
-            ),
-            Error::Forbidden { .. } if call.forbidden_pauses => Some(
-                self.pause_for(inner.backoff.forbidden_cooldown, PauseReason::Forbidden)
-                    .await,
-            ),
-            _ => None,
-        };
-        match pause {
-            Some(Ok((duration, reason))) => tracing::warn!(
-                host = %inner.host,
-                endpoint = call.endpoint,
-                %reason,
-                pause_ms = duration.as_millis() as u64,
-                "amoCRM pushed back; pausing the account"
-            ),
-            // The original answer matters more to the caller than the limiter's failure.
-            Some(Err(pause_error)) => {
-                tracing::warn!(%pause_error, "could not record the amoCRM pause");
-            }
-            None => {}
-        }
-        error
-    }
-
-    async fn pause_for(
+    /// One entity at `path` (with amoCRM's `with=` when `with` is given); `None` when it does not exist (404 or
+    /// 204).
+    pub(crate) async fn fetch_one<T: DeserializeOwned>(
         &self,
-        duration: Duration,
-        reason: PauseReason,
-    ) -> Result<(Duration, PauseReason), Error> {
-        let until = SystemTime::now() + duration;
-        self.inner
-            .limiter
-            .pause(self.inner.host.as_str(), until, reason)
-            .await?;
-        Ok((duration, reason))
+        endpoint: &'static str,
+        path: &str,
+        with: Option<&str>,
+    ) -> Result<Option<T>, Error> {
+        let query: Vec<(String, String)> = with
+            .map(|with| ("with".to_owned(), with.to_owned()))
+            .into_iter()
+            .collect();
+        let url = self.url(path, &query);
+        match self.fetch(&Call::get(endpoint, url)).await {
+            Err(Error::NotFound) => Ok(None),
+            other => other,
+        }
     }
 
     /// Sends `call` and decodes the JSON answer; `None` for 204 / empty answers.
@@ -457,12 +330,4 @@ impl AmoClient {
             None => Ok(None),
         }
     }
-}
-
-/// Decodes a JSON body, naming the endpoint on failure.
-pub(crate) fn decode<T: DeserializeOwned>(endpoint: &'static str, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| Error::Decode {
-        endpoint,
-        message: e.to_string(),
-    })
 }

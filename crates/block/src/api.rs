@@ -5,7 +5,6 @@
 use std::time::Instant;
 
 use amocrm::AccountHost;
-use domain::edit::{ClientValue, missing_values};
 use domain::model::{BlockData, TicketClient};
 use domain::{BlockInput, BlockOutcome, Degradation};
 use http::StatusCode;
@@ -19,8 +18,14 @@ use usedesk::{BlockRequest, BlockResponse};
 use crate::app::App;
 use crate::http::{self as web, Response, read_body};
 use crate::keys;
-use crate::token::{ActionKind, Scope};
+use crate::token::Scope;
 use crate::view::{self, model};
+
+mod block_actions;
+mod rendered;
+
+pub(crate) use block_actions::actions;
+pub(crate) use rendered::{Rendered, RenderedKey};
 
 /// One block answer before rendering: its metrics label, status, language and view.
 struct Answer {
@@ -32,49 +37,6 @@ struct Answer {
     zone: &'static domain::Zone,
     /// Set for fresh data: where the rendered answer is kept for identical requests.
     keep_as: Option<RenderedKey>,
-}
-
-/// A rendered answer is the same for the same data (the domain's `render_id`), ticket, client, language
-/// and time zone: the action tokens inside are bound to exactly these.
-pub(crate) type RenderedKey = (u64, Option<i64>, Option<i64>, i18n::Lang, &'static str);
-
-/// How long a rendered answer is kept: no longer than the domain keeps the data it shows.
-const RENDERED_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-/// At most this many answers (≈ 16 KB each) are kept; expired ones are dropped as new ones come.
-const RENDERED_MAX: usize = 2_000;
-
-/// Rendered answers of fresh blocks, so that a render the domain answers from its cache is not rendered
-/// and signed again. Agents opening the same ticket within that time share its action tokens; a write
-/// action's token is still spent once (the second agent is told to refresh the block).
-#[derive(Default)]
-pub(crate) struct Rendered {
-    answers: std::sync::Mutex<std::collections::HashMap<RenderedKey, (Instant, bytes::Bytes)>>,
-}
-
-impl Rendered {
-    fn get(&self, key: &RenderedKey) -> Option<bytes::Bytes> {
-        let answers = self
-            .answers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        answers
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < RENDERED_TTL)
-            .map(|(_, body)| body.clone())
-    }
-
-    fn put(&self, key: RenderedKey, body: bytes::Bytes) {
-        let mut answers = self
-            .answers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if answers.len() >= RENDERED_MAX / 2 {
-            answers.retain(|_, (at, _)| at.elapsed() < RENDERED_TTL);
-        }
-        if answers.len() < RENDERED_MAX {
-            answers.insert(key, (Instant::now(), body));
-        }
-    }
 }
 
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
@@ -400,96 +362,6 @@ fn data_view(
         actions: Box::new(actions(app, &scope, &data, request.subject.as_deref())),
         data,
         stale_reason,
-    }
-}
-
-/// The new-deal form's link for `contact`: prefilled with the ticket's subject as the deal's name and the
-/// contact's responsible as the deal's (plain query values, like the contact form's; the token names the contact).
-fn new_deal_action(
-    app: &App,
-    scope: &Scope,
-    contact: &domain::model::ContactView,
-    subject: Option<&str>,
-) -> model::Action {
-    let mut action = app.action(scope, ActionKind::NewDeal, Some(contact.id));
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(subject) = subject.map(str::trim).filter(|s| !s.is_empty()) {
-        let name: String = subject.chars().take(domain::fields::NAME_MAX).collect();
-        query.append_pair("name", &name);
-    }
-    if let Some(user) = &contact.responsible {
-        query.append_pair("responsible", &user.id.to_string());
-    }
-    let query = query.finish();
-    if !query.is_empty() {
-        action.url = format!("{}?{query}", action.url);
-    }
-    action
-}
-
-/// Every action of a block with data, each with its own signed token.
-pub(crate) fn actions(
-    app: &App,
-    scope: &Scope,
-    data: &BlockData,
-    subject: Option<&str>,
-) -> model::BlockActions {
-    // Linking needs a Usedesk client to link, and is offered only while there is a choice to make.
-    let can_link = scope.client.is_some() && !data.linked && data.contacts.len() > 1;
-    // The client's missing phones and e-mails are offered for the contact that is the client: the linked one,
-    // or the only one found.
-    let offers_values = data.linked || data.contacts.len() == 1;
-    let country = app.domain().config().default_country.clone();
-    let contacts = data
-        .contacts
-        .iter()
-        .map(|contact| model::ContactActions {
-            contact_id: contact.id,
-            link: can_link.then(|| app.action(scope, ActionKind::Link, Some(contact.id))),
-            unlink: (contact.linked && scope.client.is_some())
-                .then(|| app.action(scope, ActionKind::Unlink, Some(contact.id))),
-            new_deal: new_deal_action(app, scope, contact, subject),
-            deals: contact
-                .deals
-                .iter()
-                .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
-                .collect(),
-            comments: contact
-                .deals
-                .iter()
-                .map(|deal| {
-                    let comment = app.action(scope, ActionKind::Comment, Some(deal.id));
-                    (deal.id, comment)
-                })
-                .collect(),
-            add_values: if offers_values {
-                missing_values(contact, &data.client, country.as_deref())
-                    .into_iter()
-                    .map(|value| model::ValueAction {
-                        field: match value {
-                            ClientValue::Phone(_) => "phone",
-                            ClientValue::Email(_) => "email",
-                        },
-                        value: value.value().to_owned(),
-                        action: app.action(scope, ActionKind::AddContactValue, Some(contact.id)),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            tasks: Some(app.action(scope, ActionKind::Tasks, Some(contact.id))),
-            edit: Some(app.action(scope, ActionKind::EditContact, Some(contact.id))),
-        })
-        .collect();
-    let (new_contacts, new_deals) = app.just_created(data.connection_id);
-    model::BlockActions {
-        contacts,
-        add_contact: app.action(scope, ActionKind::AddContact, None),
-        create_contact: app.action(scope, ActionKind::CreateContact, None),
-        new_contacts,
-        new_deals,
-        settings: app.action(scope, ActionKind::Settings, None),
-        search: app.action(scope, ActionKind::Search, None),
     }
 }
 

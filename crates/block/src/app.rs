@@ -1,11 +1,12 @@
-//! [`App`]: the service as one cloneable handle — routing, per-request logging and metrics, and the
-//! helpers every route shares (signed actions, pages, failures).
+//! [`App`]: the service as one cloneable handle — dispatch, per-request logging and metrics, and the helpers every
+//! route shares (signed actions, pages). The route table is in `routes.rs`, CORS in `cors.rs`, failure answers in
+//! `failures.rs`, what the block marks as new in `created.rs`.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http::header::{self, HeaderValue};
+use http::header;
 use http::{Method, StatusCode};
 use http_body_util::Full;
 use hyper::Request;
@@ -14,126 +15,16 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::config::BlockConfig;
-use crate::error::Classified;
+pub(crate) use crate::created::Created;
 use crate::http::{self as web, Response};
-use crate::keys::{self, Keys};
+use crate::keys::Keys;
 use crate::metrics::Metrics;
+use crate::routes::Route;
 use crate::seal::Sealer;
-use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
-use crate::view::model::{Action, Failure, PageView};
+use crate::token::{ActionKind, Scope, Signer};
+use crate::view::model::{Action, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, connection, deals, edit, extract, find, messages, tasks};
 use domain::store::ConnectionId;
-
-/// Every route, with the label its metrics and logs use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Route {
-    Api,
-    FreeCreateLead,
-    OAuthStart,
-    OAuthCallback,
-    Contact,
-    Link,
-    Unlink,
-    Deal,
-    Settings,
-    TriggerSecret,
-    Search,
-    ContactValue,
-    Tasks,
-    TaskComplete,
-    ContactEdit,
-    DealCard,
-    Comment,
-    Connection,
-    Disconnect,
-    StageComments,
-    Webhook,
-    DisconnectHook,
-    Preview,
-    Healthz,
-    Readyz,
-    Metrics,
-    Unknown,
-}
-
-/// The one route table: each route's path (also its label in metrics and logs — a fixed set, never the raw
-/// path), the methods it answers, and whether the block may run it in place (cross-origin, from Usedesk's page).
-/// Paths reached with or without a trailing slash are listed twice under the same route.
-const ROUTES: &[(&str, Route, &str)] = &[
-    ("/api/", Route::Api, "POST"),
-    ("/api", Route::Api, "POST"),
-    ("/api/freeCreateLead", Route::FreeCreateLead, "POST"),
-    ("/api/freeCreateLead/", Route::FreeCreateLead, "POST"),
-    ("/oauth/start", Route::OAuthStart, "GET, POST"),
-    ("/oauth/callback", Route::OAuthCallback, "GET"),
-    ("/action/contact", Route::Contact, "GET, POST, OPTIONS"),
-    ("/action/link", Route::Link, "POST, OPTIONS"),
-    ("/action/unlink", Route::Unlink, "POST, OPTIONS"),
-    ("/action/deal", Route::Deal, "GET, POST, OPTIONS"),
-    ("/action/settings", Route::Settings, "GET, POST, OPTIONS"),
-    // The trigger secret's page is a plain form post from the gear page, never run in place.
-    ("/action/trigger-secret", Route::TriggerSecret, "POST"),
-    // The search is a GET page opened in a new tab; its results link with the ordinary Link action.
-    ("/action/search", Route::Search, "GET"),
-    (
-        "/action/contact-value",
-        Route::ContactValue,
-        "POST, OPTIONS",
-    ),
-    ("/action/tasks", Route::Tasks, "GET, POST, OPTIONS"),
-    (
-        "/action/task-complete",
-        Route::TaskComplete,
-        "POST, OPTIONS",
-    ),
-    (
-        "/action/contact-edit",
-        Route::ContactEdit,
-        "GET, POST, OPTIONS",
-    ),
-    ("/deal", Route::DealCard, "GET"),
-    ("/action/comment", Route::Comment, "POST, OPTIONS"),
-    // The gear's connection page and its forms: plain pages, never run in place.
-    ("/action/connection", Route::Connection, "GET"),
-    ("/action/disconnect", Route::Disconnect, "POST"),
-    ("/action/stage-comments", Route::StageComments, "POST"),
-    // What amoCRM calls on its own: account webhooks (secret in the query) and the signed disconnect hook.
-    ("/hooks/amocrm", Route::Webhook, "POST"),
-    ("/hooks/amocrm/disconnect", Route::DisconnectHook, "GET"),
-    ("/preview", Route::Preview, "GET"),
-    ("/healthz", Route::Healthz, "GET"),
-    ("/readyz", Route::Readyz, "GET"),
-    ("/metrics", Route::Metrics, "GET"),
-];
-
-impl Route {
-    fn of(path: &str) -> Self {
-        ROUTES
-            .iter()
-            .find(|(p, _, _)| *p == path)
-            .map_or(Self::Unknown, |(_, route, _)| *route)
-    }
-
-    fn entry(self) -> Option<&'static (&'static str, Route, &'static str)> {
-        ROUTES.iter().find(|(_, route, _)| *route == self)
-    }
-
-    /// The label of the route in metrics and logs (a fixed set, never the raw path).
-    pub(crate) fn label(self) -> &'static str {
-        self.entry().map_or("unknown", |(path, _, _)| path)
-    }
-
-    /// The methods the route answers.
-    fn allowed(self) -> &'static str {
-        self.entry().map_or("GET", |(_, _, methods)| methods)
-    }
-
-    /// Whether the route is an action the block may run in place (cross-origin, from Usedesk's page).
-    fn is_action(self) -> bool {
-        self.allowed().contains("OPTIONS")
-    }
-}
 
 tokio::task_local! {
     /// The time zone of the request being answered: set from the block's account (or the request) for a
@@ -159,26 +50,6 @@ pub(crate) struct Inner {
     pub(crate) rendered: crate::api::Rendered,
     /// What each connection created in the last minute, for the block to mark as new.
     pub(crate) created: std::sync::Mutex<std::collections::HashMap<ConnectionId, Vec<Created>>>,
-}
-
-/// A contact or deal created from the block, and when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Created {
-    /// A contact id, created at (unix seconds).
-    Contact(i64, i64),
-    /// A deal id, created at (unix seconds).
-    Deal(i64, i64),
-}
-
-/// How long the block marks what was just created.
-const MARKED_NEW_SECONDS: i64 = 60;
-
-impl Created {
-    fn at(self) -> i64 {
-        match self {
-            Self::Contact(_, at) | Self::Deal(_, at) => at,
-        }
-    }
 }
 
 impl std::fmt::Debug for App {
@@ -276,177 +147,6 @@ impl App {
         self.route(route, method, request).await
     }
 
-    async fn route(&self, route: Route, method: Method, request: Request<Incoming>) -> Response {
-        match (route, method) {
-            (Route::Api, Method::POST) => crate::api::block(self, request).await,
-            (Route::FreeCreateLead, Method::POST) => {
-                crate::trigger::free_create_lead(self, request).await
-            }
-            (Route::OAuthStart, Method::GET) => crate::oauth::start(self, request).await,
-            (Route::OAuthStart, Method::POST) => crate::oauth::confirm(self, request).await,
-            (Route::OAuthCallback, Method::GET) => crate::oauth::callback(self, request).await,
-            (Route::Contact, Method::GET) => {
-                extract::page(self, request, &[K::AddContact], actions::contact_form).await
-            }
-            (Route::Contact, Method::POST) => {
-                extract::action(self, request, &[K::CreateContact], actions::create_contact).await
-            }
-            (Route::Link, Method::POST) => {
-                extract::action(self, request, &[K::Link], actions::link).await
-            }
-            (Route::Unlink, Method::POST) => {
-                extract::action(self, request, &[K::Unlink], actions::unlink).await
-            }
-            // The form's own submit token may come back to the form through "Show required fields".
-            (Route::Deal, Method::GET) => {
-                let kinds = [K::NewDeal, K::CreateDeal];
-                extract::page(self, request, &kinds, deals::deal_form).await
-            }
-            (Route::Deal, Method::POST) => {
-                extract::action(self, request, &[K::CreateDeal], deals::create_deal).await
-            }
-            (Route::Settings, Method::GET) => {
-                extract::page(self, request, &[K::Settings], actions::settings).await
-            }
-            (Route::Settings, Method::POST) => {
-                extract::action(self, request, &[K::SaveSettings], actions::save_settings).await
-            }
-            (Route::TriggerSecret, Method::POST) => {
-                extract::action(self, request, &[K::TriggerSecret], actions::trigger_secret).await
-            }
-            (Route::Search, Method::GET) => {
-                extract::page(self, request, &[K::Search], find::search).await
-            }
-            (Route::ContactValue, Method::POST) => {
-                extract::action(self, request, &[K::AddContactValue], edit::add_value).await
-            }
-            (Route::Tasks, Method::GET) => {
-                extract::page(self, request, &[K::Tasks], tasks::tasks_page).await
-            }
-            (Route::Tasks, Method::POST) => {
-                extract::action(self, request, &[K::CreateTask], tasks::create_task).await
-            }
-            (Route::TaskComplete, Method::POST) => {
-                extract::action(self, request, &[K::CompleteTask], tasks::complete_task).await
-            }
-            (Route::ContactEdit, Method::GET) => {
-                extract::page(self, request, &[K::EditContact], edit::edit_form).await
-            }
-            (Route::ContactEdit, Method::POST) => {
-                extract::action(self, request, &[K::SaveContact], edit::save_contact).await
-            }
-            (Route::DealCard, Method::GET) => {
-                extract::page(self, request, &[K::Deal], deals::deal_card).await
-            }
-            (Route::Comment, Method::POST) => {
-                extract::action(self, request, &[K::Comment], deals::comment).await
-            }
-            (Route::Connection, Method::GET) => {
-                extract::page(self, request, &[K::Connection], connection::page).await
-            }
-            (Route::Disconnect, Method::POST) => {
-                extract::action(self, request, &[K::Disconnect], connection::disconnect).await
-            }
-            (Route::StageComments, Method::POST) => {
-                let kinds = [K::StageComments];
-                extract::action(self, request, &kinds, connection::stage_comments).await
-            }
-            (Route::Webhook, Method::POST) => crate::hooks::webhook(self, request).await,
-            (Route::DisconnectHook, Method::GET) => crate::hooks::disconnect(self, request).await,
-            (Route::Preview, Method::GET) => self.preview(&request),
-            (Route::Healthz, Method::GET) => web::text(StatusCode::OK, "ok"),
-            (Route::Readyz, Method::GET) => self.readiness().await,
-            (Route::Metrics, Method::GET) => web::metrics(self.inner.metrics.encode()),
-            (Route::Unknown, _) => web::text(StatusCode::NOT_FOUND, "not found"),
-            (route, _) => {
-                let mut response = web::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
-                response
-                    .headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static(route.allowed()));
-                response
-            }
-        }
-    }
-
-    fn origin_allowed(&self, origin: &str) -> bool {
-        let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-        self.inner.cors_origins.contains(&origin)
-    }
-
-    fn with_cors(&self, origin: Option<&str>, mut response: Response) -> Response {
-        let headers = response.headers_mut();
-        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-        if let Some(origin) = origin.filter(|o| self.origin_allowed(o))
-            && let Ok(value) = HeaderValue::from_str(origin)
-        {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-        }
-        response
-    }
-
-    fn preflight(&self, origin: Option<&str>, request: &Request<Incoming>) -> Response {
-        let asks_post = request
-            .headers()
-            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
-            .is_some_and(|m| m.as_bytes().eq_ignore_ascii_case(b"POST"));
-        let Some(origin) = origin.filter(|o| self.origin_allowed(o) && asks_post) else {
-            let mut response = web::text(StatusCode::FORBIDDEN, "origin not allowed");
-            response
-                .headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("Origin"));
-            return response;
-        };
-        let mut response = web::text(StatusCode::NO_CONTENT, "");
-        let headers = response.headers_mut();
-        headers.remove(header::CONTENT_TYPE);
-        if let Ok(value) = HeaderValue::from_str(origin) {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-        }
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("POST"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("accept, content-type"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-        response
-    }
-
-    fn preview(&self, request: &Request<Incoming>) -> Response {
-        let Some(preview) = &self.inner.config.preview else {
-            return web::text(StatusCode::NOT_FOUND, "not found");
-        };
-        let query = web::Fields::urlencoded(request.uri().query().unwrap_or("").as_bytes());
-        let lang = query
-            .text("lang")
-            .and_then(i18n::Lang::from_code)
-            .unwrap_or(self.inner.config.default_language);
-        // Only an http(s) origin goes into the page's policy.
-        let sandbox = preview
-            .sandbox_url
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .map(|u| u.origin().ascii_serialization());
-        web::preview_page(view::render_preview(lang, preview), sandbox.as_deref())
-    }
-
-    async fn readiness(&self) -> Response {
-        match self.inner.domain.store().ping().await {
-            Ok(()) => web::text(StatusCode::OK, "ready"),
-            Err(e) => {
-                tracing::warn!(error = %domain::Report(&e), "the store does not answer");
-                web::text(StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
-            }
-        }
-    }
-
     /// The domain.
     pub(crate) fn domain(&self) -> &domain::Domain {
         &self.inner.domain
@@ -509,41 +209,6 @@ impl App {
         }
     }
 
-    /// Remembers that `created` was made on `connection` now, for the block's next renders to mark it new.
-    pub(crate) fn remember_created(&self, connection: ConnectionId, created: Created) {
-        let mut all = self
-            .inner
-            .created
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = domain::now();
-        all.retain(|_, list| {
-            list.retain(|c| c.at() > now - MARKED_NEW_SECONDS);
-            !list.is_empty()
-        });
-        all.entry(connection).or_default().push(created);
-    }
-
-    /// The contacts and deals made on `connection` in the last minute.
-    pub(crate) fn just_created(&self, connection: ConnectionId) -> (Vec<i64>, Vec<i64>) {
-        let all = self
-            .inner
-            .created
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let since = domain::now() - MARKED_NEW_SECONDS;
-        let mut contacts = Vec::new();
-        let mut deals = Vec::new();
-        for created in all.get(&connection).into_iter().flatten() {
-            match *created {
-                Created::Contact(id, at) if at > since => contacts.push(id),
-                Created::Deal(id, at) if at > since => deals.push(id),
-                _ => {}
-            }
-        }
-        (contacts, deals)
-    }
-
     /// A page in the agent's language.
     pub(crate) fn page(&self, status: StatusCode, lang: i18n::Lang, page: &PageView) -> Response {
         let html = view::render_page(lang, page, &self.display());
@@ -560,76 +225,5 @@ impl App {
             }
             _ => web::page(status, html),
         }
-    }
-
-    /// The failure page for `error`; an unexplained cause is logged under the reference it shows.
-    pub(crate) fn failed_page(&self, lang: i18n::Lang, error: &Error) -> Response {
-        let classified = error.classify();
-        let reference = self.log_failure(error, &classified);
-        let page = PageView::Failed {
-            reason: classified.failure,
-            reference,
-        };
-        web::with_retry_after(
-            self.page(classified.status, lang, &page),
-            classified.retry_after,
-        )
-    }
-
-    /// The in-place answer for `error`: `{"ok": false, "error": {"code", "message"}}`.
-    pub(crate) fn failed_json(&self, lang: i18n::Lang, error: &Error) -> Response {
-        self.failed_json_retry(lang, error, None)
-    }
-
-    /// The in-place answer for a write that may have reached amoCRM although its answer was lost: the
-    /// message says so, and `error.t` carries a fresh token for the same action, which the block's form
-    /// takes for its next try (the one it sent stays spent).
-    pub(crate) fn failed_json_retry(
-        &self,
-        lang: i18n::Lang,
-        error: &Error,
-        retry: Option<String>,
-    ) -> Response {
-        let classified = error.classify();
-        let reference = self.log_failure(error, &classified);
-        let mut body = serde_json::json!({
-            "ok": false,
-            "error": {
-                "code": classified.code,
-                "message": messages::failure(lang, &classified.failure, &reference),
-                "reference": reference,
-            }
-        });
-        if let Error::Domain(domain::Error::Validation(errors)) = error {
-            body["error"]["message"] = messages::field_errors(lang, errors).into();
-            body["error"]["fields"] = errors
-                .iter()
-                .map(|e| serde_json::json!({"field": e.field, "label": e.label}))
-                .collect();
-        }
-        if let Some(token) = retry {
-            let maybe = messages::maybe_saved(lang);
-            let message = format!(
-                "{} {maybe}",
-                body["error"]["message"].as_str().unwrap_or_default()
-            );
-            body["error"]["message"] = message.into();
-            body["error"]["t"] = token.into();
-        }
-        web::with_retry_after(
-            web::json(classified.status, body.to_string()),
-            classified.retry_after,
-        )
-    }
-
-    /// Logs a failure at the level it deserves; returns the reference the agent is shown.
-    pub(crate) fn log_failure(&self, error: &Error, classified: &Classified) -> String {
-        let reference = keys::reference();
-        if matches!(classified.failure, Failure::Internal) {
-            tracing::error!(%reference, error = %domain::Report(&error), "request failed");
-        } else {
-            tracing::info!(%reference, error = %domain::Report(&error), code = classified.code, "request refused");
-        }
-        reference
     }
 }

@@ -75,7 +75,12 @@ pub(crate) fn label_id(field: FieldKey, name_id: &'static str) -> Option<&'stati
 
 /// One refused field, as the agent reads it.
 pub(crate) fn field_error(lang: Lang, error: &FieldError) -> String {
-    let name = field_name(lang, error);
+    field_error_naming(lang, error, &field_name(lang, error))
+}
+
+/// One refused field, as the agent reads it, calling the field `name` (a form names it by its label there, or by
+/// the refused value).
+pub(crate) fn field_error_naming(lang: Lang, error: &FieldError, name: &str) -> String {
     match (&error.code, error.field) {
         (FieldErrorCode::Required, FieldKey::Comment) => t(lang, "error-comment-empty"),
         (FieldErrorCode::Required, _) => t1(lang, "error-field-required", "field", name),

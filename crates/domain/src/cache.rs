@@ -146,13 +146,7 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
         let entry = self.entry(key);
         let epoch = entry.epoch.load(Ordering::Acquire);
         let slot = entry.slot.try_lock().ok()?;
-        slot.value
-            .as_ref()
-            .map(|(value, fresh_until, fetched_at, loaded_in)| Cached {
-                value: value.clone(),
-                fetched_at: *fetched_at,
-                stale: Instant::now() >= *fresh_until || *loaded_in != epoch,
-            })
+        Self::cached(&slot, epoch)
     }
 
     /// The value last stored for `key`, fresh or not, without loading.
@@ -160,6 +154,11 @@ impl<K: Eq + Hash + Clone, V> CoalescingCache<K, V> {
         let entry = self.entry(key);
         let epoch = entry.epoch.load(Ordering::Acquire);
         let slot = entry.slot.lock().await;
+        Self::cached(&slot, epoch)
+    }
+
+    /// What `slot` holds, as a read sees it: stale past its time or when it was loaded before `epoch`.
+    fn cached(slot: &Slot<V>, epoch: u64) -> Option<Cached<V>> {
         slot.value
             .as_ref()
             .map(|(value, fresh_until, fetched_at, loaded_in)| Cached {

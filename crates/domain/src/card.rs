@@ -158,11 +158,7 @@ impl Domain {
             .notes()
             .create_for_lead(lead_id, &[NewNote::common(text)])
             .await;
-        let outcome = if result.is_ok() {
-            AuditResult::Ok
-        } else {
-            AuditResult::Error
-        };
+        let outcome = AuditResult::of(&result);
         self.audit(
             ctx,
             AuditAction::NoteCreate,

@@ -96,20 +96,8 @@ impl Domain {
         contact.custom_fields_values = merge_multitext(values);
         contact.responsible_user_id = input.responsible_user_id;
         let created = client.contacts().create(&[contact]).await;
-        let created = match created {
-            Ok(mut ids) if !ids.is_empty() => ids.remove(0),
-            Ok(_) => return Err(Error::Internal("amoCRM created no contact".into())),
-            Err(e) => {
-                self.audit(
-                    ctx,
-                    AuditAction::ContactCreate,
-                    format!("contact:{name}"),
-                    AuditResult::Error,
-                )
-                .await;
-                return Err(e.into());
-            }
-        };
+        let target = (AuditAction::ContactCreate, format!("contact:{name}"));
+        let created = self.created_one(ctx, target, "contact", created).await?;
         if let Some(client_id) = ctx.client_id {
             self.store()
                 .set_link(ctx.connection_id, client_id, created.id)
@@ -195,4 +183,17 @@ fn merge_multitext(values: Vec<CustomFieldValue>) -> Vec<CustomFieldValue> {
         }
     }
     merged
+}
+
+/// The contact `contact_id` as amoCRM has it now (with its deals' ids when `with_leads`), read with retries;
+/// `NotFound` when it does not exist or is in the trash.
+pub(crate) async fn live_contact(
+    client: &amocrm::AmoClient,
+    contact_id: i64,
+    with_leads: bool,
+) -> Result<amocrm::Contact, Error> {
+    crate::retry::read(|| async { client.contacts().get(contact_id, with_leads).await })
+        .await?
+        .filter(|c| !c.is_deleted)
+        .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))
 }

@@ -79,14 +79,8 @@ impl DealForm {
 impl Domain {
     /// What the deal form offers.
     pub async fn deal_form(&self, id: ConnectionId) -> Result<DealForm, Error> {
-        let (_, client) = self.session(id).await?;
-        let (core, defs, choices) = tokio::join!(
-            self.core_meta(id, &client),
-            self.deal_fields(id, &client),
-            self.store().get_field_choices(id)
-        );
-        let (core, defs) = (core?.value, defs?);
-        let choices = choices?.unwrap_or_default();
+        let (core, defs, choices) = self.fields_with_choices(id).await?;
+        let choices = choices.unwrap_or_default();
         let mut shown = choices.list;
         for key in choices.card {
             if !shown.contains(&key) {
@@ -107,16 +101,7 @@ impl Domain {
                 ..p.clone()
             })
             .collect();
-        let mut users: Vec<UserRef> = core
-            .users
-            .iter()
-            .flatten()
-            .map(|(id, name)| UserRef {
-                id: *id,
-                name: Some(name.clone()),
-            })
-            .collect();
-        users.sort_by(|a, b| a.name.cmp(&b.name));
+        let users = core.users_by_name();
         Ok(DealForm {
             pipelines,
             users,
@@ -147,20 +132,9 @@ impl Domain {
         )
         .map_err(Error::Validation)?;
         let name = lead.name.clone().unwrap_or_default();
-        let created = match client.leads().create(&[lead]).await {
-            Ok(mut ids) if !ids.is_empty() => ids.remove(0),
-            Ok(_) => return Err(Error::Internal("amoCRM created no deal".into())),
-            Err(e) => {
-                self.audit(
-                    ctx,
-                    AuditAction::LeadCreate,
-                    format!("lead:{name}"),
-                    AuditResult::Error,
-                )
-                .await;
-                return Err(e.into());
-            }
-        };
+        let created = client.leads().create(&[lead]).await;
+        let target = (AuditAction::LeadCreate, format!("lead:{name}"));
+        let created = self.created_one(ctx, target, "deal", created).await?;
         self.audit(
             ctx,
             AuditAction::LeadCreate,
@@ -169,28 +143,8 @@ impl Domain {
         )
         .await;
         self.after_write(ctx.connection_id);
-        if let Some(note) = draft
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            // The deal exists; a failed note is reported in the log and the audit trail, not as a failed deal.
-            if let Err(e) = client
-                .notes()
-                .create_for_lead(created.id, &[amocrm::NewNote::common(note)])
-                .await
-            {
-                tracing::warn!(error = %crate::Report(&e), lead = created.id, "could not add the note to the new deal");
-                self.audit(
-                    ctx,
-                    AuditAction::NoteCreate,
-                    format!("lead:{}", created.id),
-                    AuditResult::Error,
-                )
-                .await;
-            }
-        }
+        self.add_deal_note(ctx, &client, created.id, draft.note.as_deref())
+            .await;
         let url = deal_url(connection.amo_host.trim_end_matches('/'), created.id);
         if let Some(ticket) = ctx.ticket_id {
             self.remember_deal_ticket(connection.id, created.id, ticket)
@@ -212,6 +166,34 @@ impl Domain {
             name,
             url,
         })
+    }
+
+    /// Adds the draft's note, when it has one, to the new deal `lead_id`. The deal exists: a failed note is reported
+    /// in the log and the audit trail, not as a failed deal.
+    async fn add_deal_note(
+        &self,
+        ctx: &ActionContext,
+        client: &amocrm::AmoClient,
+        lead_id: i64,
+        note: Option<&str>,
+    ) {
+        let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+            return;
+        };
+        if let Err(e) = client
+            .notes()
+            .create_for_lead(lead_id, &[amocrm::NewNote::common(note)])
+            .await
+        {
+            tracing::warn!(error = %crate::Report(&e), lead = lead_id, "could not add the note to the new deal");
+            self.audit(
+                ctx,
+                AuditAction::NoteCreate,
+                format!("lead:{lead_id}"),
+                AuditResult::Error,
+            )
+            .await;
+        }
     }
 }
 

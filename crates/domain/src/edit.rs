@@ -110,11 +110,7 @@ impl Domain {
             }]));
         };
         let (_, client) = self.session(ctx.connection_id).await?;
-        let contact =
-            crate::retry::read(|| async { client.contacts().get(contact_id, false).await })
-                .await?
-                .filter(|c| !c.is_deleted)
-                .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
+        let contact = crate::contacts::live_contact(&client, contact_id, false).await?;
         let already = match &value {
             ClientValue::Phone(p) => contact
                 .phones()
@@ -169,17 +165,7 @@ impl Domain {
         let contact = contact?
             .filter(|c| !c.is_deleted)
             .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
-        let mut users: Vec<crate::model::UserRef> = core
-            .value
-            .users
-            .iter()
-            .flatten()
-            .map(|(id, name)| crate::model::UserRef {
-                id: *id,
-                name: Some(name.clone()),
-            })
-            .collect();
-        users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let users = core.value.users_by_name();
         Ok(ContactEdit {
             contact_id,
             name: contact.name.clone(),
@@ -209,11 +195,7 @@ impl Domain {
             )]));
         }
         let (_, client) = self.session(ctx.connection_id).await?;
-        let contact =
-            crate::retry::read(|| async { client.contacts().get(contact_id, false).await })
-                .await?
-                .filter(|c| !c.is_deleted)
-                .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
+        let contact = crate::contacts::live_contact(&client, contact_id, false).await?;
         let update = ContactUpdate {
             id: contact_id,
             name: (contact.name.trim() != name).then(|| name.to_owned()),
@@ -237,11 +219,7 @@ impl Domain {
         update: &ContactUpdate,
     ) -> Result<(), Error> {
         let result = client.contacts().update_one(update).await;
-        let outcome = if result.is_ok() {
-            AuditResult::Ok
-        } else {
-            AuditResult::Error
-        };
+        let outcome = AuditResult::of(&result);
         self.audit(
             ctx,
             AuditAction::ContactUpdate,

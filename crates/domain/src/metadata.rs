@@ -79,6 +79,21 @@ impl CoreMeta {
         })
     }
 
+    /// Every known user, by name (then id): what a form offers to choose as responsible.
+    pub fn users_by_name(&self) -> Vec<UserRef> {
+        let mut users: Vec<UserRef> = self
+            .users
+            .iter()
+            .flatten()
+            .map(|(id, name)| UserRef {
+                id: *id,
+                name: Some(name.clone()),
+            })
+            .collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        users
+    }
+
     /// The pipeline's name and the stage, with fallbacks when the metadata does not know them.
     pub fn stage(&self, pipeline_id: i64, status_id: i64) -> (String, StageView) {
         let pipeline = self.pipelines.iter().find(|p| p.id == pipeline_id);

@@ -5,10 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use amocrm::{
-    AccountHost, AmoClient, AuthMode, CallObserver, Contact, HostPolicy, OAuthClient, OAuthConfig,
-    Priority, PriorityGate, RateLimiter,
-};
+use amocrm::{AccountHost, AmoClient, AuthMode, Contact, OAuthClient, Priority, PriorityGate};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use url::Url;
@@ -19,100 +16,13 @@ use crate::fields::FieldDef;
 use crate::metadata::CoreMeta;
 use crate::model::{AccountView, BlockData};
 use crate::store::{Connection, ConnectionId, ConnectionStatus, Store};
-use crate::tokens::{RefreshObserver, StoreTokenSource, to_stored};
+use crate::tokens::{StoreTokenSource, to_stored};
 use crate::zone::Zone;
 
-/// How the domain behaves. `Default` gives the documented defaults.
-#[derive(Debug, Clone)]
-pub struct DomainConfig {
-    /// Which amoCRM hosts may be called (the SSRF guard).
-    pub host_policy: HostPolicy,
-    /// The amoCRM OAuth client; `None` until configured (the block then says so).
-    pub oauth: Option<OAuthConfig>,
-    /// Country code prefixed to bare ten-digit phone numbers (`7` for Russia); `None` leaves them out.
-    pub default_country: Option<String>,
-    /// How long account metadata (pipelines, users, fields) is cached.
-    pub metadata_ttl: Duration,
-    /// How long a rendered ticket's data is reused for identical renders.
-    pub render_cache_ttl: Duration,
-    /// How long a block render may take before the block shows what it has.
-    pub render_deadline: Duration,
-    /// Timeout of one amoCRM or Usedesk request.
-    pub request_timeout: Duration,
-    /// How long a `freeCreateLead` result is remembered for identical retries.
-    pub idempotency_ttl: Duration,
-    /// The Usedesk API base URL.
-    pub usedesk_base: Url,
-    /// Whether creating a contact or deal from a ticket adds a private comment to that ticket.
-    pub usedesk_comment_on_create: bool,
-    /// The most deals shown per contact.
-    pub max_deals_per_contact: usize,
-    /// A `freeCreateLead` claim not updated for this long belongs to a crashed process and is taken over.
-    pub claim_stale_after: Duration,
-    /// The operator's time zone for every account (an IANA name such as `America/Sao_Paulo`, or an offset such
-    /// as `+03:00`); `None` (the default) uses each amoCRM account's own zone. A block request's `timezone`
-    /// still wins over it. See [`Domain::zone`].
-    pub time_zone: Option<String>,
-    /// The language of the notes a trigger leaves in the ticket and in amoCRM (the block's own actions use the
-    /// agent's).
-    pub default_language: i18n::Lang,
-    /// Which Usedesk accounts may connect to which amoCRM accounts; empty lets any account connect to any.
-    pub login_pins: Vec<crate::login::LoginPin>,
-    /// Whether `freeCreateLead` refuses a trigger without its connection's trigger secret (default `true`).
-    /// When `false`, a connection that has never had a secret accepts triggers by its Integration ID alone;
-    /// one that has a secret still requires it.
-    pub require_trigger_secret: bool,
-    /// How long a block's amoCRM work may go on in the background after its render deadline passed (filling the
-    /// caches for the agent's next look); past it the work is dropped. Also how long data prepared that way stays
-    /// fresh for the block that asked for it.
-    pub continuation_horizon: Duration,
-    /// The account's request budget: this many per `rate_limit_window` (the limiter's), used to order and
-    /// estimate the queue in front of the limiter.
-    pub rate_limit_requests: u32,
-    /// The window of `rate_limit_requests`.
-    pub rate_limit_window: Duration,
-}
+mod config;
+mod metadata_cache;
 
-impl Default for DomainConfig {
-    fn default() -> Self {
-        Self {
-            host_policy: HostPolicy::default(),
-            oauth: None,
-            default_country: Some("7".into()),
-            metadata_ttl: Duration::from_secs(600),
-            render_cache_ttl: Duration::from_secs(10),
-            render_deadline: Duration::from_secs(8),
-            request_timeout: Duration::from_secs(10),
-            idempotency_ttl: Duration::from_secs(24 * 3600),
-            usedesk_base: Url::parse("https://api.usedesk.ru").expect("a valid URL"),
-            usedesk_comment_on_create: true,
-            max_deals_per_contact: 50,
-            claim_stale_after: Duration::from_secs(120),
-            time_zone: None,
-            default_language: i18n::Lang::default(),
-            login_pins: Vec::new(),
-            require_trigger_secret: true,
-            continuation_horizon: Duration::from_secs(60),
-            rate_limit_requests: 7,
-            rate_limit_window: Duration::from_secs(1),
-        }
-    }
-}
-
-/// What the domain needs from outside: storage, an HTTP client, a rate limiter and optional observers.
-#[derive(Clone)]
-pub struct Dependencies {
-    /// The store.
-    pub store: Arc<dyn Store>,
-    /// A shared HTTP client (one connection pool for everything).
-    pub http: reqwest::Client,
-    /// The amoCRM rate limiter (per account; shared across replicas when Redis-backed).
-    pub limiter: Arc<dyn RateLimiter>,
-    /// Sees every amoCRM call (metrics).
-    pub call_observer: Option<Arc<dyn CallObserver>>,
-    /// Sees every token refresh (metrics).
-    pub refresh_observer: Option<Arc<dyn RefreshObserver>>,
-}
+pub use config::{Dependencies, DomainConfig};
 
 /// How long a connection read from the store is reused by block renders. Our own changes (a login, a lost
 /// access) drop it at once; another replica's are seen within this time.
@@ -442,128 +352,24 @@ impl Domain {
         Some(core.value.account.clone())
     }
 
-    /// Account, pipelines and users of a connection (cached; concurrent misses make one load). The first look in
-    /// this process takes the store's snapshot: fresh within `metadata_ttl` of its fetch, otherwise shown while
-    /// it is revalidated in the background.
-    pub(crate) async fn core_meta(
+    /// The one entity a create made. A failed create is recorded in the audit trail first (as `target`: it has no
+    /// id); an answer without an entity is an internal error naming `what`.
+    pub(crate) async fn created_one(
         &self,
-        id: ConnectionId,
-        client: &AmoClient,
-    ) -> Result<crate::cache::Cached<CoreMeta>, Error> {
-        if let Some(cached) = self.core_from_snapshot(id, client).await {
-            return Ok(cached);
-        }
-        self.inner
-            .core
-            .get_or_load(&id, || self.fetch_core(id, client), Error::is_degradation)
-            .await
-    }
-
-    /// The stored snapshot, on the first look at a connection's metadata in this process.
-    async fn core_from_snapshot(
-        &self,
-        id: ConnectionId,
-        client: &AmoClient,
-    ) -> Option<crate::cache::Cached<CoreMeta>> {
-        let first = self
-            .inner
-            .snapshots_read
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id);
-        if !first {
-            return None;
-        }
-        let snapshot = self.stored_snapshot(id).await?;
-        let (body, fetched_at) = snapshot;
-        let age = Duration::from_secs(u64::try_from(crate::now() - fetched_at).unwrap_or(0));
-        let fresh_for = self.inner.config.metadata_ttl.saturating_sub(age);
-        let value = Arc::new(body.core);
-        let epoch = self.inner.core.epoch(&id);
-        self.inner
-            .core
-            .put_loaded(&id, value.clone(), fresh_for, epoch)
-            .await;
-        if fresh_for.is_zero() {
-            // Shown now; fetched again behind the renders and actions.
-            let (domain, client) = (self.clone(), client.with_priority(Priority::Background));
-            tokio::spawn(async move {
-                let reload = domain
-                    .inner
-                    .core
-                    .get_or_load(&id, || domain.fetch_core(id, &client), |_| false)
+        ctx: &ActionContext,
+        (action, target): (crate::store::AuditAction, String),
+        what: &str,
+        result: Result<Vec<amocrm::Created>, amocrm::Error>,
+    ) -> Result<amocrm::Created, Error> {
+        match result {
+            Ok(mut ids) if !ids.is_empty() => Ok(ids.remove(0)),
+            Ok(_) => Err(Error::Internal(format!("amoCRM created no {what}"))),
+            Err(e) => {
+                self.audit(ctx, action, target, crate::store::AuditResult::Error)
                     .await;
-                if let Err(error) = reload {
-                    tracing::info!(error = %crate::Report(&error), "could not revalidate the account metadata");
-                }
-            });
-        }
-        Some(crate::cache::Cached {
-            value,
-            fetched_at,
-            stale: false,
-        })
-    }
-
-    async fn stored_snapshot(&self, id: ConnectionId) -> Option<(crate::metadata::Snapshot, i64)> {
-        match self.store().get_metadata_snapshot(id).await {
-            Ok(Some((body, fetched_at))) => match serde_json::from_str(&body) {
-                Ok(snapshot) => Some((snapshot, fetched_at)),
-                Err(error) => {
-                    tracing::warn!(%error, "ignoring an unreadable metadata snapshot");
-                    None
-                }
-            },
-            Ok(None) => None,
-            Err(error) => {
-                tracing::warn!(error = %crate::Report(&Error::from(error)), "could not read the metadata snapshot");
-                None
+                Err(e.into())
             }
         }
-    }
-
-    /// Fetches the metadata — reusing the stored account record while it is younger than a day — and stores the
-    /// snapshot.
-    async fn fetch_core(&self, id: ConnectionId, client: &AmoClient) -> Result<CoreMeta, Error> {
-        let now = crate::now();
-        let known = self
-            .stored_snapshot(id)
-            .await
-            .map(|(s, _)| s)
-            .filter(|s| now - s.account_fetched_at < crate::metadata::ACCOUNT_TTL_SECS);
-        let account_fetched_at = known.as_ref().map_or(now, |s| s.account_fetched_at);
-        let core = crate::metadata::load_core(client, known.map(|s| s.core.account)).await?;
-        let snapshot = crate::metadata::Snapshot {
-            core,
-            account_fetched_at,
-        };
-        match serde_json::to_string(&snapshot) {
-            Ok(body) => {
-                if let Err(error) = self.store().put_metadata_snapshot(id, &body, now).await {
-                    tracing::warn!(error = %crate::Report(&Error::from(error)), "could not store the metadata snapshot");
-                }
-            }
-            Err(error) => tracing::warn!(%error, "could not encode the metadata snapshot"),
-        }
-        Ok(snapshot.core)
-    }
-
-    /// The lead custom fields of a connection (cached).
-    pub(crate) async fn deal_fields(
-        &self,
-        id: ConnectionId,
-        client: &AmoClient,
-    ) -> Result<Arc<Vec<FieldDef>>, Error> {
-        Ok(self
-            .inner
-            .deal_fields
-            .get_or_load(
-                &id,
-                || crate::metadata::load_deal_fields(client),
-                Error::is_degradation,
-            )
-            .await?
-            .value)
     }
 
     /// Records a write in the audit trail; a failure to record is logged, never shown.

@@ -1,9 +1,11 @@
 //! The gear: which fields the deals list and the deal card show, and the account's pipelines, users and deal
 //! fields with their ids (what an admin writes into a trigger).
 
+use std::sync::Arc;
+
 use crate::Error;
 use crate::fields::FieldDef;
-use crate::metadata::PipelineInfo;
+use crate::metadata::{CoreMeta, PipelineInfo};
 use crate::model::{FieldLabel, UserRef};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult, ConnectionId, FieldChoices};
@@ -26,33 +28,32 @@ pub struct FieldSettings {
 }
 
 impl Domain {
-    /// The gear's choices and the fields available.
-    pub async fn field_settings(&self, id: ConnectionId) -> Result<FieldSettings, Error> {
+    /// A connection's account metadata and deal fields, with the gear's field choices, read together.
+    pub(crate) async fn fields_with_choices(
+        &self,
+        id: ConnectionId,
+    ) -> Result<(Arc<CoreMeta>, Arc<Vec<FieldDef>>, Option<FieldChoices>), Error> {
         let (_, client) = self.session(id).await?;
         let (core, defs, choices) = tokio::join!(
             self.core_meta(id, &client),
             self.deal_fields(id, &client),
             self.store().get_field_choices(id)
         );
-        let (core, defs) = (core?.value, defs?);
+        Ok((core?.value, defs?, choices?))
+    }
+
+    /// The gear's choices and the fields available.
+    pub async fn field_settings(&self, id: ConnectionId) -> Result<FieldSettings, Error> {
+        let (core, defs, choices) = self.fields_with_choices(id).await?;
         let available = defs
             .iter()
             .map(|d| (d.key(), FieldLabel::Custom(d.name.clone())))
             .collect();
-        let mut users: Vec<UserRef> = core
-            .users
-            .iter()
-            .flatten()
-            .map(|(id, name)| UserRef {
-                id: *id,
-                name: Some(name.clone()),
-            })
-            .collect();
-        users.sort_by(|a, b| a.name.cmp(&b.name));
+        let users = core.users_by_name();
         Ok(FieldSettings {
             connection_id: id,
             available,
-            choices: choices?.unwrap_or_default(),
+            choices: choices.unwrap_or_default(),
             pipelines: core.pipelines.clone(),
             users,
             fields: defs.to_vec(),

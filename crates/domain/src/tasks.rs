@@ -97,11 +97,7 @@ impl Domain {
         contact_id: i64,
     ) -> Result<ContactTasks, Error> {
         let (_, client) = self.session(ctx.connection_id).await?;
-        let contact =
-            crate::retry::read(|| async { client.contacts().get(contact_id, true).await })
-                .await?
-                .filter(|c| !c.is_deleted)
-                .ok_or_else(|| Error::NotFound(format!("contact {contact_id}")))?;
+        let contact = crate::contacts::live_contact(&client, contact_id, true).await?;
         let mut deal_ids = contact.leads.clone();
         deal_ids.sort_unstable_by(|a, b| b.cmp(a));
         deal_ids.truncate(DEALS_MAX);
@@ -141,52 +137,8 @@ impl Domain {
             .iter()
             .map(|t| (t.id, t.name.clone()))
             .collect();
-        let kind_name = |id: i64| {
-            types
-                .iter()
-                .find(|(t, _)| *t == id)
-                .map_or_else(|| id.to_string(), |(_, name)| name.clone())
-        };
-        let open_deal = |id: i64| {
-            leads
-                .iter()
-                .find(|l| l.id == id && !l.is_deleted)
-                .filter(|l| DealKind::of_status(l.status_id) == DealKind::Open)
-        };
-        let view = |task: &Task, target: TaskTarget| TaskView {
-            id: task.id,
-            kind: kind_name(task.task_type_id),
-            text: task.text.clone(),
-            due: task.complete_till,
-            responsible: core.user(task.responsible_user_id),
-            target,
-        };
-        let mut tasks: Vec<TaskView> = of_contact
-            .iter()
-            .filter(|t| !t.is_completed)
-            .map(|t| view(t, TaskTarget::Contact))
-            .collect();
-        for task in of_deals.iter().filter(|t| !t.is_completed) {
-            if let Some(lead) = task.entity_id.and_then(open_deal) {
-                let name = if lead.name.trim().is_empty() {
-                    format!("#{}", lead.id)
-                } else {
-                    lead.name.clone()
-                };
-                tasks.push(view(task, TaskTarget::Deal { id: lead.id, name }));
-            }
-        }
-        tasks.sort_by_key(|t| (t.due, t.id));
-        let mut users: Vec<UserRef> = core
-            .users
-            .iter()
-            .flatten()
-            .map(|(id, name)| UserRef {
-                id: *id,
-                name: Some(name.clone()),
-            })
-            .collect();
-        users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let tasks = open_tasks(core, &types, &of_contact, &of_deals, &leads);
+        let users = core.users_by_name();
         Ok(ContactTasks {
             contact_id,
             contact_name: contact.name.clone(),
@@ -262,11 +214,7 @@ impl Domain {
             return Ok(());
         }
         let done = client.tasks().complete(task_id, &result).await;
-        let outcome = if done.is_ok() {
-            AuditResult::Ok
-        } else {
-            AuditResult::Error
-        };
+        let outcome = AuditResult::of(&done);
         self.audit(
             ctx,
             AuditAction::TaskComplete,
@@ -277,6 +225,54 @@ impl Domain {
         done?;
         Ok(())
     }
+}
+
+/// The open tasks of a contact (`of_contact`) and of its open deals (`of_deals`, the deals read in `leads`), soonest
+/// due first, each with its type's name.
+fn open_tasks(
+    core: &crate::metadata::CoreMeta,
+    types: &[(i64, String)],
+    of_contact: &[Task],
+    of_deals: &[Task],
+    leads: &[amocrm::Lead],
+) -> Vec<TaskView> {
+    let kind_name = |id: i64| {
+        types
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map_or_else(|| id.to_string(), |(_, name)| name.clone())
+    };
+    let open_deal = |id: i64| {
+        leads
+            .iter()
+            .find(|l| l.id == id && !l.is_deleted)
+            .filter(|l| DealKind::of_status(l.status_id) == DealKind::Open)
+    };
+    let view = |task: &Task, target: TaskTarget| TaskView {
+        id: task.id,
+        kind: kind_name(task.task_type_id),
+        text: task.text.clone(),
+        due: task.complete_till,
+        responsible: core.user(task.responsible_user_id),
+        target,
+    };
+    let mut tasks: Vec<TaskView> = of_contact
+        .iter()
+        .filter(|t| !t.is_completed)
+        .map(|t| view(t, TaskTarget::Contact))
+        .collect();
+    for task in of_deals.iter().filter(|t| !t.is_completed) {
+        if let Some(lead) = task.entity_id.and_then(open_deal) {
+            let name = if lead.name.trim().is_empty() {
+                format!("#{}", lead.id)
+            } else {
+                lead.name.clone()
+            };
+            tasks.push(view(task, TaskTarget::Deal { id: lead.id, name }));
+        }
+    }
+    tasks.sort_by_key(|t| (t.due, t.id));
+    tasks
 }
 
 #[cfg(test)]

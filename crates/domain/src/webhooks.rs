@@ -13,19 +13,20 @@
 //!
 //! Webhooks only accelerate: with none arriving, every cache still expires on its TTL.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-
-use amocrm::{NewWebhook, WebhookAction, WebhookDelivery, WebhookEntity, WebhookEvent};
+use amocrm::{NewWebhook, WebhookDelivery};
 use secrecy::ExposeSecret as _;
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 use url::Url;
 
 use crate::Error;
-use crate::model::BlockData;
-use crate::service::{Domain, RenderKey};
-use crate::store::{Connection, ConnectionId, ConnectionMeta, StageChange};
+use crate::service::Domain;
+use crate::store::{Connection, ConnectionId, ConnectionMeta};
+
+mod invalidate;
+mod stage_comments;
+
+pub use stage_comments::{StageComment, StageCommentFacts, StageOutcome};
 
 /// The events a connection subscribes to (amoCRM's `settings` names).
 pub const WEBHOOK_EVENTS: &[&str] = &[
@@ -40,10 +41,6 @@ pub const WEBHOOK_EVENTS: &[&str] = &[
     "add_task",
     "update_task",
 ];
-
-/// amoCRM's shared stage ids: won and lost.
-const WON: i64 = 142;
-const LOST: i64 = 143;
 
 /// Domain separation of the stored hash of a webhook secret.
 const HASH_CONTEXT: &[u8] = b"usedesk-amocrm/webhook-secret/v1\0";
@@ -66,53 +63,6 @@ fn secret_matches(presented: &str, stored: &str) -> bool {
         return false;
     }
     hash(presented).as_bytes().ct_eq(stored.as_bytes()).into()
-}
-
-/// How a stage change ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StageOutcome {
-    /// Moved to an ordinary stage.
-    Moved,
-    /// Won (stage 142).
-    Won,
-    /// Lost (stage 143).
-    Lost,
-}
-
-/// A stage change to say in a ticket, claimed: the caller posts it (once).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageComment {
-    /// The connection.
-    pub connection_id: ConnectionId,
-    /// The Usedesk ticket the deal was created from.
-    pub ticket_id: i64,
-    /// The deal.
-    pub deal_id: i64,
-    /// Its name, when the delivery carried it.
-    pub deal_name: Option<String>,
-    /// The stage it moved to (pipeline, status).
-    pub stage: (i64, i64),
-    /// Who moved it, when amoCRM says.
-    pub by: Option<i64>,
-    /// The language of the connection's login (`ru`, `en`, …), when known.
-    pub lang: Option<String>,
-}
-
-/// What a stage comment says, with names resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageCommentFacts {
-    /// The deal's name.
-    pub deal_name: String,
-    /// The stage's name.
-    pub stage_name: String,
-    /// The pipeline's name.
-    pub pipeline_name: String,
-    /// Moved, won or lost.
-    pub outcome: StageOutcome,
-    /// Who did it, when known.
-    pub by: Option<String>,
-    /// The deal's page in amoCRM.
-    pub url: String,
 }
 
 /// What a verified delivery did.
@@ -324,187 +274,6 @@ impl Domain {
             comments,
         }))
     }
-
-    /// Claims the ticket comment of a lead's stage change, when the event is one and the deal came from a ticket.
-    async fn claim_comment(
-        &self,
-        id: ConnectionId,
-        meta: &ConnectionMeta,
-        event: &WebhookEvent,
-    ) -> Result<Option<StageComment>, Error> {
-        if event.entity != WebhookEntity::Lead {
-            return Ok(None);
-        }
-        let (Some(deal_id), Some(stage)) = (event.int("id"), event.stage()) else {
-            return Ok(None);
-        };
-        let old = event.old_stage();
-        let moved = match event.action {
-            WebhookAction::Status => true,
-            // An update carries the old stage only when the stage changed.
-            WebhookAction::Update => old.is_some_and(|o| o != stage),
-            _ => false,
-        };
-        if !moved {
-            return Ok(None);
-        }
-        let change = StageChange {
-            deal_id,
-            status_id: stage.1,
-            old_status_id: old.map(|o| o.1),
-            changed_at: event.changed_at(),
-        };
-        let Some(ticket_id) = self.store().claim_stage_change(id, &change).await? else {
-            return Ok(None);
-        };
-        Ok(Some(StageComment {
-            connection_id: id,
-            ticket_id,
-            deal_id,
-            deal_name: event.name().map(str::to_owned),
-            stage,
-            by: event.modified_by(),
-            lang: meta.lang.clone(),
-        }))
-    }
-
-    /// Drops the cached data the events touch.
-    async fn invalidate_for(&self, id: ConnectionId, events: &[WebhookEvent]) {
-        let mut deals = HashSet::new();
-        let mut contacts = HashSet::new();
-        let mut everything = false;
-        let mut metadata = false;
-        let core = self.inner.core.peek(&id).await;
-        let fields = self.inner.deal_fields.peek(&id).await;
-        for event in events {
-            let entity_id = event.entity_id();
-            match (&event.entity, &event.action) {
-                // A new deal or contact may belong to (or match) any ticket's client.
-                (WebhookEntity::Lead | WebhookEntity::Contact, WebhookAction::Add)
-                | (WebhookEntity::Lead | WebhookEntity::Contact, WebhookAction::Restore) => {
-                    everything = true;
-                }
-                (WebhookEntity::Lead, _) => deals.extend(entity_id),
-                (WebhookEntity::Contact, _) => contacts.extend(entity_id),
-                (WebhookEntity::Task, _) => match event.task_target() {
-                    Some((1, contact)) => {
-                        contacts.insert(contact);
-                    }
-                    Some((2, deal)) => {
-                        deals.insert(deal);
-                    }
-                    _ => {}
-                },
-                _ => {}
-            }
-            if event.entity == WebhookEntity::Lead {
-                if let (Some(core), Some((pipeline, status))) = (&core, event.stage())
-                    && !knows_stage(&core.value, pipeline, status)
-                {
-                    metadata = true;
-                }
-                if let Some(fields) = &fields
-                    && names_unknown_field(event, &fields.value)
-                {
-                    metadata = true;
-                }
-            }
-        }
-        if metadata {
-            self.inner.core.invalidate(|k| *k == id);
-            self.inner.deal_fields.invalidate(|k| *k == id);
-            everything = true;
-        }
-        if everything {
-            self.inner.renders.invalidate(|k| k.0 == id);
-            return;
-        }
-        if deals.is_empty() && contacts.is_empty() {
-            return;
-        }
-        let touches = |key: &RenderKey, data: Option<&BlockData>| {
-            key.0 == id
-                && data.is_none_or(|data| {
-                    data.contacts.iter().any(|c| {
-                        contacts.contains(&c.id) || c.deals.iter().any(|d| deals.contains(&d.id))
-                    })
-                })
-        };
-        self.inner.renders.invalidate_values(touches);
-    }
-
-    /// The names a stage comment needs: the deal's (from the delivery, else amoCRM), the stage's and the user's.
-    pub async fn stage_comment_facts(
-        &self,
-        comment: &StageComment,
-    ) -> Result<StageCommentFacts, Error> {
-        let (_, client) = self.session(comment.connection_id).await?;
-        let core = self.core_meta(comment.connection_id, &client).await?;
-        let deal_name = match comment.deal_name.clone().filter(|n| !n.trim().is_empty()) {
-            Some(name) => name,
-            None => client
-                .leads()
-                .get(comment.deal_id, false)
-                .await?
-                .map(|l| l.name)
-                .unwrap_or_else(|| format!("#{}", comment.deal_id)),
-        };
-        let (pipeline_name, stage) = core.value.stage(comment.stage.0, comment.stage.1);
-        let outcome = match comment.stage.1 {
-            WON => StageOutcome::Won,
-            LOST => StageOutcome::Lost,
-            _ => StageOutcome::Moved,
-        };
-        let by = comment
-            .by
-            .and_then(|u| core.value.user(u))
-            .and_then(|u| u.name);
-        Ok(StageCommentFacts {
-            deal_name,
-            stage_name: stage.name,
-            pipeline_name,
-            outcome,
-            by,
-            url: crate::model::deal_url(&core.value.base_url, comment.deal_id),
-        })
-    }
-
-    /// Posts a stage comment's text, privately, in its ticket.
-    pub async fn post_stage_comment(
-        &self,
-        comment: &StageComment,
-        text: String,
-    ) -> Result<(), Error> {
-        let connection = self.connection_by_id(comment.connection_id).await?;
-        let Some(token) = connection.usedesk_token.as_ref() else {
-            return Err(Error::NeedsLogin);
-        };
-        let client = self.usedesk_client(token);
-        client
-            .create_comment(&usedesk::NewComment::private(comment.ticket_id, text))
-            .await?;
-        Ok(())
-    }
-}
-
-/// Whether the cached metadata knows this stage.
-fn knows_stage(core: &crate::metadata::CoreMeta, pipeline: i64, status: i64) -> bool {
-    status == WON
-        || status == LOST
-        || core
-            .pipelines
-            .iter()
-            .any(|p| p.id == pipeline && p.stages.iter().any(|s| s.view.id == status))
-}
-
-/// Whether a lead event names a custom field the cached definitions do not know.
-fn names_unknown_field(event: &WebhookEvent, fields: &Arc<Vec<crate::fields::FieldDef>>) -> bool {
-    event
-        .fields
-        .iter()
-        .filter(|(key, _)| key.starts_with("custom_fields[") && key.ends_with("][id]"))
-        .filter_map(|(_, value)| value.trim().parse::<i64>().ok())
-        .any(|field| !fields.iter().any(|f| f.id == field))
 }
 
 #[cfg(test)]

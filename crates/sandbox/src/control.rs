@@ -57,6 +57,8 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) 
     response
 }
 
+/// What a control request does: one `match` over the controls, each arm a line or a few, which reads best as
+/// one table of the sandbox's controls (why it is long).
 fn answer(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response<Body> {
     let route = path.trim_start_matches("/__sandbox/").trim_end_matches('/');
     if let (&Method::GET, Some(ticket)) = (method, route.strip_prefix("usedesk-comments/")) {

@@ -1,9 +1,11 @@
 //! Test support shared by the usedesk-amocrm suites and the bench: temporary directories ([`TempDir`], and
-//! [`tempfile`] itself), reading HTML ([`html`]), a free loopback port ([`free_port`]), bounded polling of a server
+//! [`tempfile`] itself), reading HTML ([`html`]), logging in and reading the gear over HTTP as an agent would
+//! ([`agent`]), a free loopback port ([`free_port`]), bounded polling of a server
 //! until it is ready ([`wait_until_ready`]), and the local PostgreSQL and Redis that CI requires (a missing one fails
 //! the run) and a laptop may lack (a missing one skips, loudly).
 #![deny(missing_docs)]
 
+pub mod agent;
 pub mod html;
 mod ready;
 

@@ -85,10 +85,10 @@ async fn main() -> anyhow::Result<()> {
         .to_string()
         .trim_end_matches('/')
         .to_owned();
-    let data = testkit_dir();
+    let data = testkit::TempDir::new("soak");
     let settings = ServerSettings {
         listen,
-        data_dir: data.clone(),
+        data_dir: data.path().to_path_buf(),
         amocrm_origin: amo.clone(),
         authorize_url: sandbox.authorize_url().to_string(),
         usedesk_url: sandbox.usedesk_url().to_string(),
@@ -104,31 +104,16 @@ async fn main() -> anyhow::Result<()> {
     let base = settings.base_url();
     let tickets = sample_tickets();
     bench::login::login(&http, &base.parse()?, block_body(&tickets[1], 1, &amo)).await?;
-    let settings_page = bench::html::link_containing(
-        &post_block(
-            &http,
-            &format!("{base}api/"),
-            block_body(&tickets[1], 1, &amo),
-        )
-        .await?
-        .html,
-        "action/settings",
+    let block = post_block(
+        &http,
+        &format!("{base}api/"),
+        block_body(&tickets[1], 1, &amo),
     )
-    .context("a gear link")?;
-    let gear = http.get(&settings_page).send().await?.text().await?;
-    let connection = uuid_in(&gear).context("the Integration ID on the gear page")?;
+    .await?;
+    let gear =
+        bench::html::link_containing(&block.html, "action/settings").context("a gear link")?;
     // The trigger secret, created as an admin creates it: the gear's button, then the page that shows it once.
-    let create = bench::html::form_posting_to(&gear, "action/trigger-secret")
-        .context("the trigger secret's button on the gear page")?;
-    let shown = http
-        .post(&create.action)
-        .form(&create.fields)
-        .send()
-        .await?
-        .text()
-        .await?;
-    let secret = bench::html::input_value(&shown, "trigger-secret")
-        .context("the trigger secret on the page that shows it")?;
+    let (connection, secret) = testkit::agent::trigger_secret_from_the_gear(&http, &gear).await?;
 
     let started = Instant::now();
     let deadline = started + Duration::from_secs(cli.seconds);
@@ -237,26 +222,5 @@ async fn main() -> anyhow::Result<()> {
             if fds_flat { "flat" } else { "GROWING" }
         );
     }
-    let _ = std::fs::remove_dir_all(&data);
     Ok(())
-}
-
-fn testkit_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("usedesk-amocrm-soak-{}", std::process::id()))
-}
-
-fn uuid_in(text: &str) -> Option<String> {
-    (0..text.len().saturating_sub(36)).find_map(|i| {
-        let candidate = text.get(i..i + 36)?;
-        candidate
-            .char_indices()
-            .all(|(j, c)| {
-                if matches!(j, 8 | 13 | 18 | 23) {
-                    c == '-'
-                } else {
-                    c.is_ascii_hexdigit()
-                }
-            })
-            .then(|| candidate.to_owned())
-    })
 }

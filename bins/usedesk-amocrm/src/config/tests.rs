@@ -183,9 +183,8 @@ fn typed_values_are_read_and_an_empty_url_means_the_default() {
 
 #[test]
 fn login_pins_are_read_from_the_file_and_the_environment() {
-    let dir = std::env::temp_dir().join(format!("pins-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("config.toml");
+    let dir = testkit::TempDir::new("pins");
+    let file = dir.path().join("config.toml");
     std::fs::write(
         &file,
         "[security]\nlogin_pins = [{ usedesk_account = \"a1b2c3d4e5f6\", amo_hosts = [\"https://hogwarts.amocrm.ru\"] }]\n",
@@ -201,7 +200,7 @@ fn login_pins_are_read_from_the_file_and_the_environment() {
         )]),
     )
     .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
+    drop(dir);
 
     assert_eq!(
         from_file.security.login_pins[0].usedesk_account,

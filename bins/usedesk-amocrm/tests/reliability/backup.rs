@@ -54,7 +54,7 @@ async fn a_backup_taken_while_blocks_are_served_restores_the_connection_and_link
     let env = |dir: &Path| vec![("USEDESK_AMOCRM_DATABASE_URL", database_url(dir))];
     let server = Server::spawn(&sandbox, port, &env(live.path())).await;
     let client = http();
-    login(&client, &base, &sandbox, &sample_body(&amo, 1002)).await;
+    login(&client, &base, &sample_body(&amo, 1002)).await;
     let (_, three) = post_block(&client, &base, &sample_body(&amo, 1003)).await;
     let link_form = link(&three, "action/link").expect("a Link button");
     let token = hidden_token_after(&three, "action/link").expect("its token");

@@ -42,7 +42,7 @@ async fn a_crash_during_a_token_refresh_loses_no_token() {
         .to_owned();
     let server = Server::spawn(&sandbox, port, &db_env(&dir)).await;
     let client = http();
-    login(&client, &base, &sandbox, &sample_body(&amo, 1002)).await;
+    login(&client, &base, &sample_body(&amo, 1002)).await;
 
     sandbox.expire_access_tokens();
     sandbox.set_faults(slow("/oauth2/access_token"));
@@ -85,7 +85,7 @@ async fn a_crash_during_free_create_lead_then_a_retry_creates_one_deal() {
         .to_owned();
     let server = Server::spawn(&sandbox, port, &db_env(&dir)).await;
     let client = http();
-    login(&client, &base, &sandbox, &sample_body(&amo, 1002)).await;
+    login(&client, &base, &sample_body(&amo, 1002)).await;
     let (_, block) = post_block(&client, &base, &sample_body(&amo, 1002)).await;
     let (connection, secret) = trigger_secret_from_the_gear(&client, &block).await;
     let secret = Some(secret.as_str());

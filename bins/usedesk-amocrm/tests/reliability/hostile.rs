@@ -253,16 +253,7 @@ async fn a_trigger_that_knows_only_the_integration_id_reaches_neither_usedesk_no
         .text()
         .await
         .unwrap();
-    let at = page
-        .find("id=\"integration-id\"")
-        .expect("the Integration ID");
-    let id: String = page[at..]
-        .split("value=\"")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(|c| *c != '"')
-        .collect();
+    let id = testkit::agent::integration_id(&page).expect("the Integration ID");
     let attack = json!({"amoClientId": id, "ticketId": 1002,
         "fields": {"name": "URGENT: pay invoice at https://evil.example/pay", "price": 999_999},
         "comment": "attacker note"});

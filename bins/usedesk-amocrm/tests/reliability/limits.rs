@@ -26,7 +26,7 @@ async fn a_burst_then_a_restart_then_a_block_never_exceed_seven_requests_a_secon
     )];
     let server = Server::spawn(&sandbox, port, &env).await;
     let client = http();
-    login(&client, &base, &sandbox, &sample_body(&amo, 1002)).await;
+    login(&client, &base, &sample_body(&amo, 1002)).await;
     sandbox.reset_stats();
 
     // Act: seven blocks of seven different clients at once (so none shares another's load), then SIGTERM while

@@ -97,7 +97,7 @@ async fn two_replicas_refresh_once_share_the_rate_limit_and_see_each_others_link
     let replica_a = Server::spawn(&sandbox, port_a, &shared).await;
     let replica_b = Server::spawn(&sandbox, port_b, &shared).await;
     let client = http();
-    login(&client, &replica_a.base, &sandbox, &sample_body(&amo, 1002)).await;
+    login(&client, &replica_a.base, &sample_body(&amo, 1002)).await;
 
     // One refresh for both replicas.
     sandbox.expire_access_tokens();

@@ -70,7 +70,7 @@ impl Stack {
     }
 
     pub async fn login(&self) {
-        login(&self.http, &self.base, &self.sandbox, &self.sample(1002)).await;
+        login(&self.http, &self.base, &self.sample(1002)).await;
     }
 
     pub async fn trigger(
@@ -142,19 +142,6 @@ pub fn link(html: &str, needle: &str) -> Option<String> {
     let at = html.find(needle)?;
     let start = html[..at].rfind('"')? + 1;
     let end = at + html[at..].find('"')?;
-    Some(
-        html[start..end]
-            .replace("&amp;", "&")
-            .replace("&#x2F;", "/")
-            .replace("&#x3D;", "="),
-    )
-}
-
-/// The value of the attribute `name` of the first tag after `at` in `html`, unescaped.
-fn attribute_after(html: &str, at: usize, name: &str) -> Option<String> {
-    let marker = format!("{name}=\"");
-    let start = at + html[at..].find(&marker)? + marker.len();
-    let end = start + html[start..].find('"')?;
     Some(unescape(&html[start..end]))
 }
 
@@ -165,82 +152,19 @@ pub async fn trigger_secret_from_the_gear(
     block_html: &str,
 ) -> (String, String) {
     let gear = link(block_html, "action/settings").expect("a gear link");
-    let page = http.get(&gear).send().await.unwrap().text().await.unwrap();
-    let id = page
-        .find("id=\"integration-id\"")
-        .and_then(|at| attribute_after(&page, at, "value"))
-        .expect("the Integration ID on the gear page");
-    let form = page
-        .find("action/trigger-secret\"")
-        .expect("the trigger secret's button on the gear page");
-    let action = {
-        let start = page[..form].rfind('"').unwrap() + 1;
-        unescape(&page[start..form + "action/trigger-secret".len()])
-    };
-    let token = attribute_after(
-        &page,
-        page[form..].find("name=\"t\"").unwrap() + form,
-        "value",
-    )
-    .expect("the button's token");
-    let answer = http
-        .post(&action)
-        .form(&[("t", token.as_str())])
-        .send()
+    testkit::agent::trigger_secret_from_the_gear(http, &gear)
         .await
-        .unwrap();
-    assert_eq!(answer.status(), StatusCode::OK, "the secret is created");
-    let answer = answer.text().await.unwrap();
-    let secret = answer
-        .find("id=\"trigger-secret\"")
-        .and_then(|at| attribute_after(&answer, at, "value"))
-        .expect("the secret on the answer page");
-    (id, secret)
+        .unwrap_or_else(|e| panic!("the gear's trigger secret: {e}"))
 }
 
 /// "Login to amoCRM" through the sandbox's consent, as an agent would, without a browser.
-pub async fn login(http: &reqwest::Client, base: &str, sandbox: &sandbox::Sandbox, body: &Value) {
+pub async fn login(http: &reqwest::Client, base: &str, body: &Value) {
     let (_, html) = post_block(http, base, body).await;
     let start = link(&html, "oauth/start").unwrap_or_else(|| panic!("no login link in {html}"));
-    // The link opens the confirmation page; its button goes on to amoCRM.
-    let confirmation = http.get(&start).send().await.unwrap();
-    assert_eq!(
-        confirmation.status(),
-        StatusCode::OK,
-        "the confirmation page"
-    );
-    let confirmation = confirmation.text().await.unwrap();
-    let marker = "name=\"s\" value=\"";
-    let at = confirmation
-        .find(marker)
-        .unwrap_or_else(|| panic!("no login form in {confirmation}"))
-        + marker.len();
-    let sealed: String = confirmation[at..]
-        .chars()
-        .take_while(|c| *c != '"')
-        .collect();
-    let action = start.split('?').next().unwrap_or_default().to_owned();
-    let redirect = http
-        .post(action)
-        .form(&[("s", sealed.as_str())])
-        .send()
+    let page = testkit::agent::log_in(http, &start)
         .await
-        .unwrap();
-    assert_eq!(
-        redirect.status(),
-        StatusCode::FOUND,
-        "the confirmation's button redirects to the consent page"
-    );
-    let consent = url::Url::parse(redirect.headers()["location"].to_str().unwrap()).unwrap();
-    let callback = sandbox.approve(&consent).expect("the sandbox approves");
-    let page = http.get(callback.as_str()).send().await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    assert!(
-        page.text()
-            .await
-            .unwrap()
-            .contains("successfully authorized")
-    );
+        .unwrap_or_else(|e| panic!("the login: {e}"));
+    assert!(page.contains("successfully authorized"), "{page}");
 }
 
 /// The text of an English message up to its first variable, for finding a state in the html.

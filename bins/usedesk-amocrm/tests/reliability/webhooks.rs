@@ -78,7 +78,7 @@ async fn stack_with_a_deal(
         .trim_end_matches('/')
         .to_owned();
     let client = http();
-    login(&client, &base, &sandbox, &sample_body(&amo, 1002)).await;
+    login(&client, &base, &sample_body(&amo, 1002)).await;
     let (_, block) = post_block(&client, &base, &sample_body(&amo, 1002)).await;
     let (connection, secret) = trigger_secret_from_the_gear(&client, &block).await;
     let body = json!({"amoClientId": connection, "ticketId": 1002, "fields": {"name": DEAL}});

@@ -5,7 +5,7 @@ use reqwest::Method;
 use crate::Error;
 use crate::api::write::{Answer, Write, with_request_ids};
 use crate::api::{MAX_PAGE_LIMIT, check_limit, post_links, with_list};
-use crate::client::{AmoClient, Call};
+use crate::client::AmoClient;
 use crate::models::{Company, CompanyDraft, Created, EntityLink};
 use crate::page::{List, Page};
 
@@ -107,15 +107,10 @@ impl<'a> CompaniesApi<'a> {
 
     /// One company, with its lead ids when `with_leads`; `None` when it does not exist.
     pub async fn get(&self, id: i64, with_leads: bool) -> Result<Option<Company>, Error> {
-        let query: Vec<(String, String)> = with_leads
-            .then(|| ("with".to_owned(), "leads".to_owned()))
-            .into_iter()
-            .collect();
-        let url = self.client.url(&format!("/api/v4/companies/{id}"), &query);
-        match self.client.fetch(&Call::get(GET_ONE, url)).await {
-            Err(Error::NotFound) => Ok(None),
-            other => other,
-        }
+        let path = format!("/api/v4/companies/{id}");
+        self.client
+            .fetch_one(GET_ONE, &path, with_leads.then_some("leads"))
+            .await
     }
 
     /// Creates companies (at most 250, sent in chunks of 50), each with a `request_id`.

@@ -104,15 +104,10 @@ impl<'a> ContactsApi<'a> {
 
     /// One contact; `None` when it does not exist (404 or 204).
     pub async fn get(&self, id: i64, with_leads: bool) -> Result<Option<Contact>, Error> {
-        let query: Vec<(String, String)> = with_leads
-            .then(|| ("with".to_owned(), "leads".to_owned()))
-            .into_iter()
-            .collect();
-        let url = self.client.url(&format!("/api/v4/contacts/{id}"), &query);
-        match self.client.fetch(&Call::get(GET_ONE, url)).await {
-            Err(Error::NotFound) => Ok(None),
-            other => other,
-        }
+        let path = format!("/api/v4/contacts/{id}");
+        self.client
+            .fetch_one(GET_ONE, &path, with_leads.then_some("leads"))
+            .await
     }
 
     /// Creates contacts (at most 250, sent in chunks of 50). Every item is sent with a

@@ -132,15 +132,10 @@ impl<'a> LeadsApi<'a> {
 
     /// One lead; `None` when it does not exist (404 or 204).
     pub async fn get(&self, id: i64, with_contacts: bool) -> Result<Option<Lead>, Error> {
-        let query: Vec<(String, String)> = with_contacts
-            .then(|| ("with".to_owned(), "contacts".to_owned()))
-            .into_iter()
-            .collect();
-        let url = self.client.url(&format!("/api/v4/leads/{id}"), &query);
-        match self.client.fetch(&Call::get(GET_ONE, url)).await {
-            Err(Error::NotFound) => Ok(None),
-            other => other,
-        }
+        let path = format!("/api/v4/leads/{id}");
+        self.client
+            .fetch_one(GET_ONE, &path, with_contacts.then_some("contacts"))
+            .await
     }
 
     /// Creates leads (at most 250, sent in chunks of 50). Every item is sent with a

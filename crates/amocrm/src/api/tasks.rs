@@ -127,11 +127,8 @@ impl<'a> TasksApi<'a> {
 
     /// One task; `None` when it does not exist (404 or 204).
     pub async fn get(&self, id: i64) -> Result<Option<Task>, Error> {
-        let url = self.client.url(&format!("/api/v4/tasks/{id}"), &[]);
-        match self.client.fetch(&Call::get(GET_ONE, url)).await {
-            Err(Error::NotFound) => Ok(None),
-            other => other,
-        }
+        let path = format!("/api/v4/tasks/{id}");
+        self.client.fetch_one(GET_ONE, &path, None).await
     }
 
     /// Creates tasks (at most 250, sent in chunks of 50). Every item is sent with a

@@ -24,41 +24,25 @@ pub(crate) trait WithRequestId: Clone + Serialize {
     fn request_id_mut(&mut self) -> &mut Option<String>;
 }
 
-impl WithRequestId for NewContact {
-    fn request_id_mut(&mut self) -> &mut Option<String> {
-        &mut self.request_id
-    }
+/// Implements [`WithRequestId`] for input types whose `request_id` field is the one.
+macro_rules! with_request_id {
+    ($($item:ty),+) => {$(
+        impl WithRequestId for $item {
+            fn request_id_mut(&mut self) -> &mut Option<String> {
+                &mut self.request_id
+            }
+        }
+    )+};
 }
 
-impl WithRequestId for NewLead {
-    fn request_id_mut(&mut self) -> &mut Option<String> {
-        &mut self.request_id
-    }
-}
-
-impl WithRequestId for ComplexLead {
-    fn request_id_mut(&mut self) -> &mut Option<String> {
-        &mut self.request_id
-    }
-}
-
-impl WithRequestId for NewTask {
-    fn request_id_mut(&mut self) -> &mut Option<String> {
-        &mut self.request_id
-    }
-}
-
-impl WithRequestId for CompanyDraft {
-    fn request_id_mut(&mut self) -> &mut Option<String> {
-        &mut self.request_id
-    }
-}
-
-impl WithRequestId for NewNote {
-    fn request_id_mut(&mut self) -> &mut Option<String> {
-        &mut self.request_id
-    }
-}
+with_request_id!(
+    NewContact,
+    NewLead,
+    ComplexLead,
+    NewTask,
+    CompanyDraft,
+    NewNote
+);
 
 /// Copies `items`, giving each one without a `request_id` a fresh one, so every created entity
 /// can be matched to its input and a retry can be checked against what already exists.

@@ -303,25 +303,17 @@ fn oauth_client() -> OAuthClient {
 
 /// A path in a fresh private directory, removed with its contents on drop.
 struct TempFile {
-    dir: std::path::PathBuf,
+    _dir: testkit::TempDir,
     path: std::path::PathBuf,
 }
 
 impl TempFile {
     fn new() -> TempFile {
-        let dir = std::env::temp_dir().join(format!("amocrm-example-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir(&dir).unwrap();
-        let path = dir.join("tokens.json");
-        TempFile { dir, path }
+        let dir = testkit::TempDir::new("amocrm-example");
+        let path = dir.path().join("tokens.json");
+        TempFile { _dir: dir, path }
     }
 }
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 #[tokio::test]
 async fn the_code_exchange_stores_the_tokens_in_a_file_only_its_owner_can_read() {
     // Arrange

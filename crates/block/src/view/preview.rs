@@ -75,8 +75,12 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
             default_country: None,
         },
     );
-    let mut languages: Vec<Language> = preview
-        .languages
+    let offered = if preview.languages.is_empty() {
+        &Lang::ALL[..]
+    } else {
+        &preview.languages[..]
+    };
+    let languages: Vec<Language> = offered
         .iter()
         .map(|l| Language {
             code: l.code(),
@@ -84,16 +88,6 @@ pub(crate) fn render(lang: Lang, preview: &Preview) -> String {
             selected: *l == lang,
         })
         .collect();
-    if languages.is_empty() {
-        languages = Lang::ALL
-            .iter()
-            .map(|l| Language {
-                code: l.code(),
-                name: l.native_name(),
-                selected: *l == lang,
-            })
-            .collect();
-    }
     let page = Page {
         t: tr,
         title: tr.t("preview-title"),

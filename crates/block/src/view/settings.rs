@@ -124,21 +124,7 @@ pub(crate) fn trigger_body(tr: &Tr, integration_id: &str, stage: Option<StageRef
 }
 
 fn id_tables(tr: &Tr, settings: &FieldSettings) -> (Vec<Row>, Vec<Row>, Vec<Row>) {
-    let stage_name = |stage: StageRef| {
-        let pipeline = settings
-            .pipelines
-            .iter()
-            .find(|p| p.id == stage.pipeline_id)?;
-        let status = pipeline
-            .stages
-            .iter()
-            .find(|s| s.view.id == stage.status_id)?;
-        Some(tr.args2(
-            "form-stage-in-pipeline",
-            ("pipeline", &pipeline.name),
-            ("stage", &status.view.name),
-        ))
-    };
+    let stage_name = |stage: StageRef| tr.stage_in_pipeline(&settings.pipelines, stage);
     let mut pipelines = Vec::new();
     for p in &settings.pipelines {
         pipelines.push(Row::new(

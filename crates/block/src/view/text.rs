@@ -83,30 +83,14 @@ impl Tr {
     /// A moment: only its time when it is today, its date and time otherwise, with the zone's abbreviation
     /// (`14:05 MSK`, `Nov 23, 2026, 14:05 UTC−3`).
     pub(crate) fn moment(&self, unix: i64) -> String {
-        let zone = self.display.zone;
-        let at = zone.at(unix);
-        let offset = at.offset_minutes();
-        let today = local_day(self.display.now, zone.at(self.display.now).offset_minutes());
-        let shown = if local_day(unix, offset) == today {
-            i18n::format_time(self.lang, unix, offset)
-        } else {
-            i18n::format_datetime(self.lang, unix, offset)
-        };
+        let (at, shown) = self.time_or_datetime(unix);
         format!("{shown}\u{a0}{}", zone_short(&at))
     }
 
     /// The time of day of a moment with its zone spelled out for a reader who may be elsewhere:
     /// `19:14 (UTC+3 / MSK)`; with its date too when it is not today.
     pub(crate) fn moment_with_zone(&self, unix: i64) -> String {
-        let zone = self.display.zone;
-        let at = zone.at(unix);
-        let offset = at.offset_minutes();
-        let today = local_day(self.display.now, zone.at(self.display.now).offset_minutes());
-        let shown = if local_day(unix, offset) == today {
-            i18n::format_time(self.lang, unix, offset)
-        } else {
-            i18n::format_datetime(self.lang, unix, offset)
-        };
+        let (at, shown) = self.time_or_datetime(unix);
         let utc = utc_offset(at.offset_seconds);
         match &at.abbreviation {
             Some(abbreviation) if *abbreviation != utc => {
@@ -114,6 +98,39 @@ impl Tr {
             }
             _ => format!("{shown} ({utc})"),
         }
+    }
+
+    /// A moment in the display's zone, and its time alone when it is today, its date and time otherwise.
+    fn time_or_datetime(&self, unix: i64) -> (domain::ZoneAt, String) {
+        let zone = self.display.zone;
+        let at = zone.at(unix);
+        let offset = at.offset_minutes();
+        let today = local_day(self.display.now, zone.at(self.display.now).offset_minutes());
+        let shown = if local_day(unix, offset) == today {
+            i18n::format_time(self.lang, unix, offset)
+        } else {
+            i18n::format_datetime(self.lang, unix, offset)
+        };
+        (at, shown)
+    }
+
+    /// A stage with its pipeline, as a closed select shows it ("Sales → Negotiation"); `None` when `pipelines` do
+    /// not know it.
+    pub(crate) fn stage_in_pipeline(
+        &self,
+        pipelines: &[domain::metadata::PipelineInfo],
+        stage: domain::StageRef,
+    ) -> Option<String> {
+        let pipeline = pipelines.iter().find(|p| p.id == stage.pipeline_id)?;
+        let status = pipeline
+            .stages
+            .iter()
+            .find(|s| s.view.id == stage.status_id)?;
+        Some(self.args2(
+            "form-stage-in-pipeline",
+            ("pipeline", &pipeline.name),
+            ("stage", &status.view.name),
+        ))
     }
 
     /// A Usedesk account as people recognise it: its agents' e-mail domains and number, and its fingerprint.

@@ -104,6 +104,17 @@ stored_text! {
     }
 }
 
+impl AuditResult {
+    /// How a write that answered `result` ended.
+    pub fn of<T, E>(result: &Result<T, E>) -> Self {
+        if result.is_ok() {
+            Self::Ok
+        } else {
+            Self::Error
+        }
+    }
+}
+
 /// One line of the audit trail. `action` and `result` are stored as their spelling, so an entry written by any
 /// version reads back unchanged (an unknown spelling as `Other`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -129,21 +129,7 @@ fn entity_exists(crm: &Crm, kind: &str, id: i64) -> bool {
 
 /// Applies the writable fields of `item` to `task`, pushing what is wrong to `errors`.
 fn apply(crm: &Crm, item: &Value, task: &mut Task, errors: &mut Vec<FieldError>) {
-    let int = |key: &str, errors: &mut Vec<FieldError>| -> Option<i64> {
-        let raw = &item[key];
-        if raw.is_null() {
-            return None;
-        }
-        let parsed = as_i64(raw);
-        if parsed.is_none() {
-            errors.push(FieldError::new(
-                "InvalidType",
-                key,
-                format!("{key} must be an integer"),
-            ));
-        }
-        parsed
-    };
+    let int = |key: &str, errors: &mut Vec<FieldError>| int_field(item, key, errors);
     match &item["text"] {
         Value::Null => {}
         Value::String(s) if !s.trim().is_empty() => task.text = s.trim().to_owned(),
@@ -181,8 +167,34 @@ fn apply(crm: &Crm, item: &Value, task: &mut Task, errors: &mut Vec<FieldError>)
             ));
         }
     }
+    apply_target(crm, item, task, errors);
+    if let Some(done) = item["is_completed"].as_bool() {
+        task.is_completed = done;
+    }
+    apply_result(item, task, errors);
+}
+
+/// An integer field of `item`; `None` when absent, or (with an error) when not an integer.
+fn int_field(item: &Value, key: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+    let raw = &item[key];
+    if raw.is_null() {
+        return None;
+    }
+    let parsed = as_i64(raw);
+    if parsed.is_none() {
+        errors.push(FieldError::new(
+            "InvalidType",
+            key,
+            format!("{key} must be an integer"),
+        ));
+    }
+    parsed
+}
+
+/// Applies what the task is attached to (`entity_type` and `entity_id`, which go together).
+fn apply_target(crm: &Crm, item: &Value, task: &mut Task, errors: &mut Vec<FieldError>) {
     let kind = item["entity_type"].as_str();
-    let id = int("entity_id", errors);
+    let id = int_field(item, "entity_id", errors);
     match (kind, id) {
         (None, None) => {}
         (Some(kind), Some(id)) if entity_exists(crm, kind, id) => {
@@ -199,9 +211,10 @@ fn apply(crm: &Crm, item: &Value, task: &mut Task, errors: &mut Vec<FieldError>)
             "entity_id and entity_type go together",
         )),
     }
-    if let Some(done) = item["is_completed"].as_bool() {
-        task.is_completed = done;
-    }
+}
+
+/// Applies the task's `result` (an object with a text).
+fn apply_result(item: &Value, task: &mut Task, errors: &mut Vec<FieldError>) {
     match &item["result"] {
         Value::Null => {}
         Value::Object(result) => match result.get("text") {
