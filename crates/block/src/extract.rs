@@ -32,7 +32,9 @@ pub(crate) async fn page(
     };
     let lang = got.claims.lang();
     let zone = got.claims.zone(app.domain());
-    match app.in_zone(zone, handler(app, got)).await {
+    // Boxed, here and below: a handler's future is large, and kept inline it would make every route's
+    // future as large as the largest handler's, on the stack of whoever polls it.
+    match app.in_zone(zone, Box::pin(handler(app, got))).await {
         Ok(response) => response,
         Err(e) => app.failed_page(lang, &e),
     }
@@ -51,12 +53,15 @@ pub(crate) async fn action(
         Err(refused) => return *refused,
     };
     let zone = posted.claims.zone(app.domain());
-    app.in_zone(zone, async {
-        match handler(app, &posted).await {
-            Ok(response) => response,
-            Err(e) => posted.failed(app, &e).await,
-        }
-    })
+    app.in_zone(
+        zone,
+        Box::pin(async {
+            match Box::pin(handler(app, &posted)).await {
+                Ok(response) => response,
+                Err(e) => Box::pin(posted.failed(app, &e)).await,
+            }
+        }),
+    )
     .await
 }
 

@@ -134,21 +134,23 @@ impl App {
         request: Request<Incoming>,
     ) -> Response {
         match (route, method) {
-            (Route::Api, Method::POST) => crate::api::block(self, request).await,
+            (Route::Api, Method::POST) => Box::pin(crate::api::block(self, request)).await,
             (Route::FreeCreateLead, Method::POST) => {
-                crate::trigger::free_create_lead(self, request).await
+                Box::pin(crate::trigger::free_create_lead(self, request)).await
             }
             (Route::OAuthStart, Method::GET) => crate::oauth::start(self, request).await,
             (Route::OAuthStart, Method::POST) => crate::oauth::confirm(self, request).await,
-            (Route::OAuthCallback, Method::GET) => crate::oauth::callback(self, request).await,
-            (Route::Webhook, Method::POST) => crate::hooks::webhook(self, request).await,
+            (Route::OAuthCallback, Method::GET) => {
+                Box::pin(crate::oauth::callback(self, request)).await
+            }
+            (Route::Webhook, Method::POST) => Box::pin(crate::hooks::webhook(self, request)).await,
             (Route::DisconnectHook, Method::GET) => crate::hooks::disconnect(self, request).await,
             (Route::Preview, Method::GET) => self.preview(&request),
             (Route::Healthz, Method::GET) => web::text(StatusCode::OK, "ok"),
             (Route::Readyz, Method::GET) => self.readiness().await,
             (Route::Metrics, Method::GET) => web::metrics(self.inner.metrics.encode()),
             (Route::Unknown, _) => web::text(StatusCode::NOT_FOUND, "not found"),
-            (route, method) => self.agent_route(route, method, request).await,
+            (route, method) => Box::pin(self.agent_route(route, method, request)).await,
         }
     }
 
