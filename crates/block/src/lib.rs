@@ -28,6 +28,7 @@ mod oauth;
 mod seal;
 mod serve;
 mod tasks;
+mod ticket_log;
 mod token;
 mod trigger;
 pub mod view;

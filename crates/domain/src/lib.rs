@@ -32,6 +32,7 @@ mod settings;
 pub mod store;
 pub mod tasks;
 mod ticket;
+pub mod ticket_log;
 mod tokens;
 mod trigger;
 pub mod trigger_secret;
@@ -49,6 +50,7 @@ pub use render::{BlockInput, BlockOutcome, Degradation};
 pub use service::{ActionContext, CompletedLogin, Dependencies, Domain, DomainConfig};
 pub use settings::FieldSettings;
 pub use tokens::{RefreshObserver, StoreTokenSource};
+pub use ticket_log::TicketLog;
 pub use trigger::TriggerOutcome;
 pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
 pub use webhooks::{

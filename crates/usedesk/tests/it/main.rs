@@ -18,6 +18,7 @@ mod block_json;
 mod client_config;
 mod examples;
 mod language;
+mod plain_text;
 mod malformed_corpus;
 mod properties;
 mod support;
