@@ -10,13 +10,12 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-/// The tags after which the text goes on on a new line.
-const BREAKS: &[&[u8]] = &[
-    b"br",
+/// The tags that start and end a line.
+const LINES: &[&[u8]] = &[b"br", b"div", b"li", b"tr", b"dt", b"dd"];
+
+/// The tags that start and end a paragraph (an empty line before and after).
+const PARAGRAPHS: &[&[u8]] = &[
     b"p",
-    b"div",
-    b"li",
-    b"tr",
     b"h1",
     b"h2",
     b"h3",
@@ -34,9 +33,63 @@ const BREAKS: &[&[u8]] = &[
 /// The tags whose content is not text for a reader.
 const HIDDEN: &[&[u8]] = &[b"script", b"style", b"head", b"title"];
 
+/// What the markup says, in order: text, and breaks of one or two newlines.
+#[derive(Default)]
+struct Pieces {
+    out: String,
+    /// Whether any tag was seen: then the text's own line breaks are spaces, as in a browser.
+    markup: bool,
+}
+
+impl Pieces {
+    /// At least `newlines` line breaks end the text so far (none at its start).
+    fn brk(&mut self, newlines: usize) {
+        let kept = self.out.trim_end_matches([' ', '\t']).len();
+        self.out.truncate(kept);
+        let have = self.out.len() - self.out.trim_end_matches('\n').len();
+        if !self.out.is_empty() {
+            for _ in have..newlines {
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn tag(&mut self, name: &[u8]) {
+        self.markup = true;
+        if LINES.contains(&name) {
+            self.brk(1);
+        } else if PARAGRAPHS.contains(&name) {
+            self.brk(2);
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.markup {
+            // Whitespace in markup, line breaks included, reads as one space.
+            let mut last_space = self.out.ends_with([' ', '\n']) || self.out.is_empty();
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    if !last_space {
+                        self.out.push(' ');
+                    }
+                    last_space = true;
+                } else {
+                    self.out.push(c);
+                    last_space = false;
+                }
+            }
+        } else {
+            self.out.push_str(text);
+        }
+    }
+}
+
 /// `message` (HTML or plain text) as plain text: trimmed lines, at most one empty line in a row.
 pub fn plain_text(message: &str) -> String {
-    let mut raw = String::with_capacity(message.len());
+    let mut pieces = Pieces {
+        out: String::with_capacity(message.len()),
+        markup: false,
+    };
     let mut reader = Reader::from_str(message);
     let config = reader.config_mut();
     config.check_end_names = false;
@@ -50,57 +103,57 @@ pub fn plain_text(message: &str) -> String {
             Ok(event) => event,
             // Not markup after all: the rest is text as written.
             Err(_) => {
-                raw.push_str(message.get(at..).unwrap_or_default());
+                pieces.text(message.get(at..).unwrap_or_default());
                 break;
             }
         };
         match event {
-            Event::Start(tag) | Event::Empty(tag) => {
+            Event::Start(tag) => {
                 let name = tag.local_name().as_ref().to_ascii_lowercase();
-                if HIDDEN.contains(&name.as_slice()) && matches!(event, Event::Start(_)) {
+                if HIDDEN.contains(&name.as_slice()) {
+                    pieces.markup = true;
                     hidden += 1;
-                } else if BREAKS.contains(&name.as_slice()) {
-                    raw.push('\n');
+                } else {
+                    pieces.tag(&name);
                 }
             }
+            Event::Empty(tag) => pieces.tag(&tag.local_name().as_ref().to_ascii_lowercase()),
             Event::End(tag) => {
                 let name = tag.local_name().as_ref().to_ascii_lowercase();
                 if HIDDEN.contains(&name.as_slice()) {
                     hidden = hidden.saturating_sub(1);
-                } else if BREAKS.contains(&name.as_slice()) {
-                    raw.push('\n');
+                } else {
+                    pieces.tag(&name);
                 }
             }
             Event::Text(text) if hidden == 0 => {
-                raw.push_str(&text.html_content().unwrap_or_default());
+                pieces.text(&text.html_content().unwrap_or_default());
             }
             Event::CData(text) if hidden == 0 => {
-                raw.push_str(&text.decode().unwrap_or_default());
+                pieces.text(&text.decode().unwrap_or_default());
             }
-            Event::GeneralRef(reference) if hidden == 0 => push_reference(&mut raw, &reference),
+            Event::GeneralRef(reference) if hidden == 0 => {
+                pieces.text(&reference_text(&reference));
+            }
+            Event::Comment(_) => pieces.markup = true,
             Event::Eof => break,
             _ => {}
         }
     }
-    tidy(&raw)
+    tidy(&pieces.out)
 }
 
 /// A character reference as its character; an unknown one as written.
-fn push_reference(out: &mut String, reference: &quick_xml::events::BytesRef<'_>) {
+fn reference_text(reference: &quick_xml::events::BytesRef<'_>) -> String {
     if let Ok(Some(c)) = reference.resolve_char_ref() {
-        out.push(c);
-        return;
+        return c.to_string();
     }
     let name = reference.decode().unwrap_or_default();
     match quick_xml::escape::resolve_html5_entity(&name) {
         // A no-break space reads as a space in a plain note.
-        Some("\u{a0}") => out.push(' '),
-        Some(text) => out.push_str(text),
-        None => {
-            out.push('&');
-            out.push_str(&name);
-            out.push(';');
-        }
+        Some("\u{a0}") => " ".to_owned(),
+        Some(text) => text.to_owned(),
+        None => format!("&{name};"),
     }
 }
 

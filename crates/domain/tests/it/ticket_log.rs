@@ -7,47 +7,57 @@ use domain::ticket_log::NOTE_MAX;
 use domain::{Error, TicketLog};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{World, json as fixture_answer};
+use crate::harness::{World, json as fixture_answer, mount_metadata_on};
 
 const NOTES: &str = "/api/v4/leads/4500/notes";
 
 /// Usedesk answers the ticket (`ticket`), the client and the agents.
 async fn mount_usedesk(world: &World, ticket: ResponseTemplate) {
+    mount_usedesk_on(&world.usedesk, ticket).await;
+}
+
+async fn mount_usedesk_on(usedesk: &MockServer, ticket: ResponseTemplate) {
     Mock::given(method("POST"))
         .and(path("/ticket"))
         .respond_with(ticket)
-        .mount(&world.usedesk)
+        .mount(usedesk)
         .await;
     Mock::given(method("POST"))
         .and(path("/client"))
         .respond_with(fixture_answer("usedesk_client.json"))
-        .mount(&world.usedesk)
+        .mount(usedesk)
         .await;
     Mock::given(method("POST"))
         .and(path("/users"))
         .respond_with(fixture_answer("usedesk_users.json"))
-        .mount(&world.usedesk)
+        .mount(usedesk)
         .await;
 }
 
 /// amoCRM takes notes on deal 4500, `times` of them at most (checked when the world is dropped).
 async fn mount_notes(world: &World, times: u64, delay: Duration) {
-    world.mount_metadata().await;
+    mount_notes_on(&world.amo, times, delay).await;
+}
+
+async fn mount_notes_on(amo: &MockServer, times: u64, delay: Duration) {
+    mount_metadata_on(amo).await;
     Mock::given(method("POST"))
         .and(path(NOTES))
         .respond_with(fixture_answer("created_note.json").set_delay(delay))
         .expect(times)
-        .mount(&world.amo)
+        .mount(amo)
         .await;
 }
 
 /// The texts of the notes amoCRM was sent, in order.
 async fn notes_sent(world: &World) -> Vec<String> {
-    world
-        .amo
-        .received_requests()
+    notes_sent_to(&world.amo).await
+}
+
+async fn notes_sent_to(amo: &MockServer) -> Vec<String> {
+    amo.received_requests()
         .await
         .unwrap_or_default()
         .iter()
@@ -268,4 +278,98 @@ async fn a_two_hundred_message_ticket_is_cut_to_the_note_limit_with_a_link_to_th
         "{}",
         &note[note.len().saturating_sub(200)..]
     );
+}
+
+/// Two domains over two store handles on one PostgreSQL schema stand for two replicas.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_postgres_pressing_at_once_add_one_note() {
+    // Arrange
+    let Some(pg) = crate::harness::postgres_pair().await else {
+        return;
+    };
+    let amo = MockServer::start().await;
+    let usedesk = MockServer::start().await;
+    mount_usedesk_on(&usedesk, fixture_answer("usedesk_ticket_conversation.json")).await;
+    mount_notes_on(&amo, 1, Duration::from_millis(300)).await;
+    let config = crate::harness::config(&amo, &usedesk);
+    let replica_a = crate::harness::domain_over(pg.a.clone(), config.clone());
+    let replica_b = crate::harness::domain_over(pg.b.clone(), config);
+    let host = replica_a.parse_host(&amo.uri()).unwrap();
+    let connection = pg
+        .a
+        .save_login(
+            &domain::Domain::usedesk_account(&crate::harness::usedesk_token()),
+            host.as_str(),
+            &crate::harness::tokens("good-access", 4_000_000_000),
+            Some(&crate::harness::usedesk_token()),
+        )
+        .await
+        .unwrap();
+    let ctx = domain::ActionContext {
+        connection_id: connection.id,
+        ticket_id: Some(1002),
+        client_id: Some(55),
+        actor: "agent".into(),
+        lang: i18n::Lang::En,
+        time_zone: None,
+        agent: None,
+    };
+
+    // Act
+    let (a, b) = tokio::join!(
+        replica_a.log_ticket_to_deal(&ctx, 4500),
+        replica_b.log_ticket_to_deal(&ctx, 4500),
+    );
+    let later = replica_b.log_ticket_to_deal(&ctx, 4500).await;
+
+    // Assert
+    let logged = [&a, &b]
+        .iter()
+        .filter(|r| matches!(r, Ok(TicketLog::Logged { .. })))
+        .count();
+    assert_eq!(logged, 1, "{a:?} {b:?}");
+    assert!(matches!(later, Ok(TicketLog::AlreadyLogged { .. })), "{later:?}");
+    assert_eq!(notes_sent_to(&amo).await.len(), 1);
+    pg.cleanup().await;
+}
+
+#[test]
+fn a_first_message_longer_than_a_note_is_cut_with_an_ellipsis_before_the_link() {
+    // Arrange
+    let details = usedesk::TicketDetails {
+        ticket: usedesk::Ticket {
+            id: 1002,
+            ..Default::default()
+        },
+        comments: vec![usedesk::Comment {
+            id: 1,
+            message: Some("word ".repeat(5_000)),
+            from: Some("client".into()),
+            published_at: Some("2026-11-20 09:00:00".into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let link = "https://secure.usedesk.ru/tickets/1002";
+
+    // Act
+    let note = domain::ticket_log::log_note(
+        i18n::Lang::En,
+        &details,
+        &domain::ticket_log::Names::default(),
+        &domain::Zone::utc(),
+        link,
+        None,
+    );
+
+    // Assert
+    assert!(note.trimmed);
+    assert_eq!(note.messages, 1);
+    assert!(note.text.chars().count() <= NOTE_MAX);
+    assert!(note.text.starts_with(&format!(
+        "Conversation of Usedesk ticket #1002: {link}\n\n2026-11-20 09:00 — Client:\nword word"
+    )));
+    assert!(note.text.ends_with(&format!(
+        "word…\n\n… the rest of the conversation is in the full ticket: {link}"
+    )));
 }

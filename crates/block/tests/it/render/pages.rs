@@ -15,6 +15,7 @@ fn in_every_language(name: &str) -> bool {
         || name == "done_contact_created"
         || name.starts_with("deal_form")
         || name.starts_with("settings")
+        || name.starts_with("log_ticket")
 }
 
 fn snapshot_pages(prefix: &str) {
@@ -107,6 +108,11 @@ fn trigger_secret_pages_show_the_secret_once_and_how_to_use_it() {
 #[test]
 fn deal_card_pages_show_the_deal_its_feed_and_the_comment_form() {
     snapshot_pages("deal_card");
+}
+
+#[test]
+fn log_ticket_pages_say_how_logging_the_ticket_ended_in_every_language() {
+    snapshot_pages_in("log_ticket", &Lang::ALL);
 }
 
 #[test]
