@@ -96,6 +96,16 @@ impl Domain {
         ctx: &ActionContext,
         deal_id: i64,
     ) -> Result<TicketLog, Error> {
+        // A task of its own: a caller that goes away (an agent closing the tab) does not leave the claim pending
+        // until it goes stale, and the reads and the write run on a fresh stack rather than under the caller's.
+        let (this, ctx) = (self.clone(), ctx.clone());
+        tokio::spawn(async move { this.log_once(&ctx, deal_id).await })
+            .await
+            .map_err(|e| Error::Internal(format!("the ticket log's task: {e}")))?
+    }
+
+    /// [`Domain::log_ticket_to_deal`], in its own task.
+    async fn log_once(&self, ctx: &ActionContext, deal_id: i64) -> Result<TicketLog, Error> {
         let ticket_id = ctx
             .ticket_id
             .ok_or_else(|| Error::NotFound("the ticket to log".to_owned()))?;
