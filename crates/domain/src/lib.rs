@@ -49,8 +49,8 @@ pub use model::CreatedRef;
 pub use render::{BlockInput, BlockOutcome, Degradation};
 pub use service::{ActionContext, CompletedLogin, Dependencies, Domain, DomainConfig};
 pub use settings::FieldSettings;
-pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use ticket_log::TicketLog;
+pub use tokens::{RefreshObserver, StoreTokenSource};
 pub use trigger::TriggerOutcome;
 pub use trigger_secret::{NewTriggerSecret, TriggerSecretStatus};
 pub use webhooks::{

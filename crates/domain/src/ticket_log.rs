@@ -199,7 +199,14 @@ impl Domain {
         let account = core.ok().map(|c| c.value.account.clone());
         let zone = self.zone(ctx.time_zone.as_deref(), account.as_ref());
         let link = ticket_url(&self.config().usedesk_base, ticket_id);
-        let note = log_note(ctx.lang, &details, &names, &zone, &link, ctx.agent.as_deref());
+        let note = log_note(
+            ctx.lang,
+            &details,
+            &names,
+            &zone,
+            &link,
+            ctx.agent.as_deref(),
+        );
         let created = client
             .notes()
             .create_for_lead(deal_id, &[amocrm::NewNote::common(note.text.clone())])
@@ -257,7 +264,10 @@ pub fn log_note(
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|s| !s.is_empty())
         .map(|s| s.chars().take(200).collect::<String>());
-    let mut args = vec![("ticket", Arg::from(ticket.as_str())), ("url", Arg::from(link))];
+    let mut args = vec![
+        ("ticket", Arg::from(ticket.as_str())),
+        ("url", Arg::from(link)),
+    ];
     let header_id = match &subject {
         Some(subject) => {
             args.push(("subject", Arg::from(subject.as_str())));
@@ -287,7 +297,8 @@ pub fn log_note(
 /// enough of it fits) and the footer.
 fn fit(header: String, entries: &[Entry], footer: &str) -> LogNote {
     const GAP: usize = 2;
-    let whole: usize = header.chars().count() + entries.iter().map(|e| GAP + e.len()).sum::<usize>();
+    let whole: usize =
+        header.chars().count() + entries.iter().map(|e| GAP + e.len()).sum::<usize>();
     let mut text = header;
     if whole <= NOTE_MAX {
         for entry in entries {
@@ -340,7 +351,14 @@ fn entries(lang: i18n::Lang, comments: &[Comment], names: &Names, zone: &Zone) -
     let source = Zone::parse(USEDESK_TIMES_ZONE).unwrap_or_else(Zone::utc);
     let mut dated: Vec<(Option<i64>, &Comment)> = comments
         .iter()
-        .map(|c| (c.published_at.as_deref().and_then(|t| source.read_wall_clock(t)), c))
+        .map(|c| {
+            (
+                c.published_at
+                    .as_deref()
+                    .and_then(|t| source.read_wall_clock(t)),
+                c,
+            )
+        })
         .collect();
     dated.sort_by_key(|(at, c)| (*at, c.id));
     dated
@@ -365,7 +383,11 @@ fn who(lang: i18n::Lang, comment: &Comment, names: &Names) -> String {
     let tr = Translator::global();
     match comment.from.as_deref() {
         Some("client") => match &names.client {
-            Some(name) => tr.t_args(lang, "amocrm-log-client", &[("name", Arg::from(name.as_str()))]),
+            Some(name) => tr.t_args(
+                lang,
+                "amocrm-log-client",
+                &[("name", Arg::from(name.as_str()))],
+            ),
             None => tr.t(lang, "amocrm-log-client-unnamed"),
         },
         Some("user") => {
@@ -375,7 +397,11 @@ fn who(lang: i18n::Lang, comment: &Comment, names: &Names) -> String {
                 .map(|(_, name)| name.clone())
                 .or_else(|| comment.user_id.map(|id| format!("#{id}")));
             match name {
-                Some(name) => tr.t_args(lang, "amocrm-log-agent", &[("name", Arg::from(name.as_str()))]),
+                Some(name) => tr.t_args(
+                    lang,
+                    "amocrm-log-agent",
+                    &[("name", Arg::from(name.as_str()))],
+                ),
                 None => tr.t(lang, "amocrm-log-agent-unnamed"),
             }
         }

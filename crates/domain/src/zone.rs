@@ -124,7 +124,10 @@ impl Zone {
     /// `unix` as this zone's wall clock, `YYYY-MM-DD hh:mm` (for text written to amoCRM, which shows it as is).
     pub fn wall_clock(&self, unix: i64) -> String {
         let at = Timestamp::from_second(unix).unwrap_or(Timestamp::UNIX_EPOCH);
-        self.tz.to_datetime(at).strftime("%Y-%m-%d %H:%M").to_string()
+        self.tz
+            .to_datetime(at)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
     }
 
     /// The moment a `YYYY-MM-DD hh:mm:ss` reading (Usedesk's form) in this zone stands for; `None` when the

@@ -84,12 +84,18 @@ async fn an_agent_logs_the_ticket_to_a_deal_in_place_once_and_a_second_press_say
             .await?;
 
         // Assert: one note, the second press told so in words, and no tab opened.
-        ensure!(after_first == 1, "{after_first} notes after the first press");
+        ensure!(
+            after_first == 1,
+            "{after_first} notes after the first press"
+        );
         ensure!(
             why.contains("already logged"),
             "the answer beside the button: {why}"
         );
-        ensure!(ticket_logs(e2e).await? == 1, "the second press added a note");
+        ensure!(
+            ticket_logs(e2e).await? == 1,
+            "the second press added a note"
+        );
         ensure!(
             e2e.browser.tab_count().await? == 1,
             "logging the ticket opened a tab"

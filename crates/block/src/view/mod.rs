@@ -74,6 +74,10 @@ pub fn render_preview(lang: Lang, preview: &Preview) -> String {
 }
 
 /// What an in-place "Log this ticket to the deal" answers when it added nothing (already logged, or in progress).
-pub(crate) fn ticket_log_message(lang: Lang, display: &Display, shown: ticket_log::TicketLogShown) -> String {
+pub(crate) fn ticket_log_message(
+    lang: Lang,
+    display: &Display,
+    shown: ticket_log::TicketLogShown,
+) -> String {
     ticket_log::message(&text::Tr::new(lang, *display), shown)
 }

@@ -30,7 +30,9 @@ async fn mount_log(app: &TestApp, notes: u64) {
     app.mount_get(NOTES, fixture!("amocrm/notes.json")).await;
     Mock::given(method("POST"))
         .and(path(NOTES))
-        .and(body_string_contains("Hello, my order 1542 has not arrived."))
+        .and(body_string_contains(
+            "Hello, my order 1542 has not arrived.",
+        ))
         .respond_with(hal(fixture!("amocrm/notes_created.json")))
         .expect(notes)
         .mount(&app.amo)
@@ -88,12 +90,26 @@ async fn logging_the_ticket_as_a_plain_form_goes_to_the_deal_card_which_says_it_
 
     // Act
     let (status, location) = app
-        .post_form_see_other(&url, &[("t", &comment_token(connection, "p-1")), ("log", "1")])
+        .post_form_see_other(
+            &url,
+            &[("t", &comment_token(connection, "p-1")), ("log", "1")],
+        )
         .await;
     let (again_status, again_location) = app
-        .post_form_see_other(&url, &[("t", &comment_token(connection, "p-2")), ("log", "1")])
+        .post_form_see_other(
+            &url,
+            &[("t", &comment_token(connection, "p-2")), ("log", "1")],
+        )
         .await;
-    let page = app.http.get(&location).send().await.expect("the card").text().await.unwrap();
+    let page = app
+        .http
+        .get(&location)
+        .send()
+        .await
+        .expect("the card")
+        .text()
+        .await
+        .unwrap();
     let again_page = app
         .http
         .get(&again_location)
@@ -106,13 +122,22 @@ async fn logging_the_ticket_as_a_plain_form_goes_to_the_deal_card_which_says_it_
 
     // Assert: POST → 303 → the deal's card, with the banner of how it ended.
     assert_eq!((status, again_status), (303, 303));
-    assert!(location.starts_with(&format!("{}?t=", app.url("/deal"))), "{location}");
+    assert!(
+        location.starts_with(&format!("{}?t=", app.url("/deal"))),
+        "{location}"
+    );
     assert!(location.ends_with("&log=done"), "{location}");
-    assert!(again_location.contains("&log=already&at="), "{again_location}");
+    assert!(
+        again_location.contains("&log=already&at="),
+        "{again_location}"
+    );
     assert_shows(&page, &t(En, "log-ticket-done"));
     assert_shows(&page, "Firebolt order");
     let prefix = t1(En, "log-ticket-already", "date", "\u{1}");
-    assert_shows(&again_page, prefix.split('\u{1}').next().unwrap_or_default());
+    assert_shows(
+        &again_page,
+        prefix.split('\u{1}').next().unwrap_or_default(),
+    );
     assert_shows(&again_page, &t(En, "button-log-ticket"));
 }
 
@@ -132,11 +157,19 @@ async fn a_log_amocrm_does_not_take_gives_the_token_back_in_place_and_logs_nothi
 
     // Act
     let (status, body, _) = app
-        .post_in_place(&url, &[("t", &comment_token(connection, "f-1")), ("log", "1")], None)
+        .post_in_place(
+            &url,
+            &[("t", &comment_token(connection, "f-1")), ("log", "1")],
+            None,
+        )
         .await;
 
     // Assert: amoCRM refused it, so nothing was written and the claim is free again.
     assert!(status >= 400, "{status} {body}");
     assert_eq!(body["ok"], false);
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
 }

@@ -73,7 +73,8 @@ async fn notes_sent_to(amo: &MockServer) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn logging_a_ticket_adds_one_note_of_who_said_what_and_when_oldest_first_in_the_accounts_zone() {
+async fn logging_a_ticket_adds_one_note_of_who_said_what_and_when_oldest_first_in_the_accounts_zone()
+ {
     // Arrange
     let world = World::new().await;
     mount_usedesk(&world, fixture_answer("usedesk_ticket_conversation.json")).await;
@@ -168,7 +169,10 @@ async fn two_concurrent_presses_add_one_note() {
         &a
     };
     assert!(
-        matches!(other, Err(Error::InProgress) | Ok(TicketLog::AlreadyLogged { .. })),
+        matches!(
+            other,
+            Err(Error::InProgress) | Ok(TicketLog::AlreadyLogged { .. })
+        ),
         "{other:?}"
     );
     assert_eq!(notes_sent(&world).await.len(), 1);
@@ -200,7 +204,10 @@ async fn a_note_amocrm_refuses_gives_the_claim_back_so_a_retry_logs_the_ticket()
 
     // Assert
     assert!(failed.is_err(), "{failed:?}");
-    assert!(matches!(retried, Ok(TicketLog::Logged { .. })), "{retried:?}");
+    assert!(
+        matches!(retried, Ok(TicketLog::Logged { .. })),
+        "{retried:?}"
+    );
     assert_eq!(notes_sent(&world).await.len(), 2);
 }
 
@@ -224,7 +231,10 @@ async fn a_ticket_usedesk_cannot_give_logs_nothing_and_a_retry_works() {
 
     // Assert
     assert!(matches!(failed, Err(Error::Usedesk { .. })), "{failed:?}");
-    assert!(matches!(retried, Ok(TicketLog::Logged { .. })), "{retried:?}");
+    assert!(
+        matches!(retried, Ok(TicketLog::Logged { .. })),
+        "{retried:?}"
+    );
 }
 
 #[tokio::test]
@@ -269,12 +279,27 @@ async fn a_two_hundred_message_ticket_is_cut_to_the_note_limit_with_a_link_to_th
     assert!((10..200).contains(&messages), "{messages} messages");
     let note = notes_sent(&world).await.pop().expect("one note");
     let link = format!("{}/tickets/1002", world.usedesk.uri());
-    assert!(note.chars().count() <= NOTE_MAX, "{} characters", note.chars().count());
-    assert!(note.starts_with("Conversation of Usedesk ticket #1002"), "{note}");
-    assert!(note.contains("Message 0: the broom"), "the oldest message comes first");
-    assert!(!note.contains("Message 199:"), "the newest messages are left out");
     assert!(
-        note.ends_with(&format!("… the rest of the conversation is in the full ticket: {link}")),
+        note.chars().count() <= NOTE_MAX,
+        "{} characters",
+        note.chars().count()
+    );
+    assert!(
+        note.starts_with("Conversation of Usedesk ticket #1002"),
+        "{note}"
+    );
+    assert!(
+        note.contains("Message 0: the broom"),
+        "the oldest message comes first"
+    );
+    assert!(
+        !note.contains("Message 199:"),
+        "the newest messages are left out"
+    );
+    assert!(
+        note.ends_with(&format!(
+            "… the rest of the conversation is in the full ticket: {link}"
+        )),
         "{}",
         &note[note.len().saturating_sub(200)..]
     );
@@ -295,9 +320,8 @@ async fn two_replicas_on_postgres_pressing_at_once_add_one_note() {
     let replica_a = crate::harness::domain_over(pg.a.clone(), config.clone());
     let replica_b = crate::harness::domain_over(pg.b.clone(), config);
     let host = replica_a.parse_host(&amo.uri()).unwrap();
-    let connection = pg
-        .a
-        .save_login(
+    let connection =
+        pg.a.save_login(
             &domain::Domain::usedesk_account(&crate::harness::usedesk_token()),
             host.as_str(),
             &crate::harness::tokens("good-access", 4_000_000_000),
@@ -328,7 +352,10 @@ async fn two_replicas_on_postgres_pressing_at_once_add_one_note() {
         .filter(|r| matches!(r, Ok(TicketLog::Logged { .. })))
         .count();
     assert_eq!(logged, 1, "{a:?} {b:?}");
-    assert!(matches!(later, Ok(TicketLog::AlreadyLogged { .. })), "{later:?}");
+    assert!(
+        matches!(later, Ok(TicketLog::AlreadyLogged { .. })),
+        "{later:?}"
+    );
     assert_eq!(notes_sent_to(&amo).await.len(), 1);
     pg.cleanup().await;
 }

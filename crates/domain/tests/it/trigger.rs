@@ -243,7 +243,9 @@ async fn ticket_logs(world: &World) -> usize {
         .unwrap_or_default()
         .iter()
         .filter(|r| r.url.path() == "/api/v4/leads/4500/notes")
-        .filter(|r| String::from_utf8_lossy(&r.body).contains("Conversation of Usedesk ticket #1002"))
+        .filter(|r| {
+            String::from_utf8_lossy(&r.body).contains("Conversation of Usedesk ticket #1002")
+        })
         .count()
 }
 
@@ -295,7 +297,10 @@ async fn a_trigger_whose_ticket_cannot_be_logged_creates_the_deal_and_says_why()
     assert_eq!(outcome.lead_id, 4500);
     assert_eq!(outcome.ticket_logged, Some(false));
     assert!(
-        outcome.ticket_log_problem.as_deref().is_some_and(|p| p.contains("amoCRM")),
+        outcome
+            .ticket_log_problem
+            .as_deref()
+            .is_some_and(|p| p.contains("amoCRM")),
         "{:?}",
         outcome.ticket_log_problem
     );

@@ -124,7 +124,10 @@ pub struct Change {
 impl Comment {
     /// The message as plain text (see [`crate::plain_text`]); empty when there is none.
     pub fn text(&self) -> String {
-        self.message.as_deref().map(crate::plain_text).unwrap_or_default()
+        self.message
+            .as_deref()
+            .map(crate::plain_text)
+            .unwrap_or_default()
     }
 }
 

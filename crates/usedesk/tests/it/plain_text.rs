@@ -13,7 +13,9 @@ fn plain_text_keeps_a_chat_message_with_its_line_breaks() {
 #[test]
 fn plain_text_breaks_lines_at_block_tags_and_br_and_drops_other_tags() {
     assert_eq!(
-        plain_text("<p>One <i>two</i></p><ul><li>three</li><li>four</li></ul>five<br/>six<BR>seven"),
+        plain_text(
+            "<p>One <i>two</i></p><ul><li>three</li><li>four</li></ul>five<br/>six<BR>seven"
+        ),
         "One two\n\nthree\nfour\n\nfive\nsix\nseven"
     );
 }

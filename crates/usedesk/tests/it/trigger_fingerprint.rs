@@ -110,7 +110,13 @@ fn the_fingerprint_is_the_sha256_of_the_documented_canonical_text() {
 #[test]
 fn log_ticket_changes_the_fingerprint_only_when_it_is_asked_for() {
     // Arrange
-    let with = |flag: &str| BASE.replacen("\"comment\"", &format!("\"log_ticket\": {flag}, \"comment\""), 1);
+    let with = |flag: &str| {
+        BASE.replacen(
+            "\"comment\"",
+            &format!("\"log_ticket\": {flag}, \"comment\""),
+            1,
+        )
+    };
 
     // Act / Assert: a body that says no digests like one without the key (stored claims stay valid).
     assert_eq!(fingerprint(&with("false")), fingerprint(BASE));

@@ -432,10 +432,25 @@ fn log_ticket_is_read_as_a_yes_or_no_in_the_forms_a_trigger_sends_and_is_no_when
         FreeCreateLead::parse(body.to_string().as_bytes()).map(|lead| lead.log_ticket)
     };
 
-    for yes in [json!(true), json!(1), json!("true"), json!("1"), json!(" Yes "), json!("on")] {
+    for yes in [
+        json!(true),
+        json!(1),
+        json!("true"),
+        json!("1"),
+        json!(" Yes "),
+        json!("on"),
+    ] {
         assert_eq!(read(yes.clone()), Ok(true), "{yes}");
     }
-    for no in [json!(false), json!(0), json!("false"), json!("0"), json!("no"), json!(""), json!(null)] {
+    for no in [
+        json!(false),
+        json!(0),
+        json!("false"),
+        json!("0"),
+        json!("no"),
+        json!(""),
+        json!(null),
+    ] {
         assert_eq!(read(no.clone()), Ok(false), "{no}");
     }
     let absent = FreeCreateLead::parse(

@@ -1,11 +1,11 @@
 //! The pages' view models: the forms with an account's pipelines and custom fields of every kind, the
 //! settings, the deal card with its feed, and every outcome and failure.
 
-use block::view::ticket_log::TicketLogShown;
 use block::view::model::{
     ConnectionPage, Done, Failure, OAuthFailure, PageView, Problem, TriggerSecretPage,
     TriggerSecretSection,
 };
+use block::view::ticket_log::TicketLogShown;
 use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
 use domain::model::{FieldLabel, StageView, UserRef};
@@ -563,7 +563,10 @@ impl Texts {
             ("contact_form_upstream", self.contact_form_upstream()),
             ("deal_form_upstream", self.deal_form_upstream()),
             ("deal_card_upstream", self.deal_card_upstream()),
-            ("log_ticket_done", self.deal_card_logged(TicketLogShown::Done)),
+            (
+                "log_ticket_done",
+                self.deal_card_logged(TicketLogShown::Done),
+            ),
             (
                 "log_ticket_already",
                 self.deal_card_logged(TicketLogShown::Already(NOW - 26 * 3600)),
