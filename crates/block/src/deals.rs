@@ -239,6 +239,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
         .await
     {
         Ok(()) => {
+            app.inner.rendered.forget_ticket(scope.ticket);
             let card = app.action(&scope, ActionKind::Deal, Some(lead_id));
             Ok(posted.see_other(&page_url(&card)))
         }

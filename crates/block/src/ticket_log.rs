@@ -51,6 +51,9 @@ pub(crate) async fn log_ticket(app: &App, posted: &ActionPost) -> Result<Respons
         });
         return Ok(web::json(StatusCode::CONFLICT, body.to_string()));
     }
+    if shown.is_done() {
+        app.inner.rendered.forget_ticket(scope.ticket);
+    }
     let card = app.action(&scope, ActionKind::Deal, Some(lead_id));
     Ok(posted.see_other(&page_url_with(&card, &shown.query())))
 }
