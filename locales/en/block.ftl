@@ -22,6 +22,8 @@ state-bad-usedesk-token = Usedesk did not accept the usedesk_api_token from the 
 ## Login.
 
 state-needs-login = Log in to amoCRM to see this client's contacts and deals.
+login-all-agents = Connecting amoCRM connects it for all agents of this Usedesk account, not only for you.
+login-acts-as = What agents do from the block appears in amoCRM as the amoCRM user who logs in.
 state-login-expired = Access to amoCRM has expired or was revoked. Log in to amoCRM again.
 block-notice-other-account = Another Usedesk account ({ $account }) connected to this amoCRM account at { $time }. Its agents can now see and change this account's contacts and deals. If you do not recognise it, revoke the integration's access in amoCRM.
 button-login = Login to amoCRM

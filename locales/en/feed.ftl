@@ -45,6 +45,10 @@ feed-more =
 
 comment-placeholder = Write a comment on the deal…
 button-post-comment = Add comment
+button-log-ticket = Log this ticket to the deal
+log-ticket-done = The ticket's conversation was logged to this deal as a note.
+log-ticket-already = This ticket was already logged to this deal on { $date }; nothing was added.
+log-ticket-in-progress = This ticket is being logged to this deal right now; nothing more was added.
 comment-posted = The comment has been added.
 
 ## A note in the feed, its author shown beside its time.

@@ -59,6 +59,17 @@ amocrm-note-from-ticket = Created from Usedesk ticket #{ $ticket } “{ $subject
 amocrm-note-from-ticket-no-subject = Created from Usedesk ticket #{ $ticket }: { $url }
 amocrm-note-by-agent = Created by the Usedesk agent { $agent }.
 amocrm-note-by-trigger = Created by a Usedesk trigger.
+amocrm-log-header = Conversation of Usedesk ticket #{ $ticket } “{ $subject }”: { $url }
+amocrm-log-header-no-subject = Conversation of Usedesk ticket #{ $ticket }: { $url }
+amocrm-log-by-agent = Logged by the Usedesk agent { $agent }.
+amocrm-log-empty = The ticket has no messages yet.
+amocrm-log-trimmed = … the rest of the conversation is in the full ticket: { $url }
+amocrm-log-client = { $name } (client)
+amocrm-log-client-unnamed = Client
+amocrm-log-agent = { $name } (agent)
+amocrm-log-agent-unnamed = Agent
+amocrm-log-trigger = Usedesk trigger
+amocrm-log-other = Usedesk
 
 ## Errors of the trigger API (freeCreateLead).
 

@@ -22,6 +22,8 @@ state-bad-usedesk-token = Usedesk no aceptó el usedesk_api_token de la configur
 ## Login.
 
 state-needs-login = Inicie sesión en amoCRM para ver los contactos y negocios de este cliente.
+login-all-agents = Al conectar amoCRM, queda conectado para todos los agentes de esta cuenta de Usedesk, no solo para usted.
+login-acts-as = Lo que los agentes hagan desde el bloque aparecerá en amoCRM a nombre del usuario de amoCRM que inicie sesión.
 state-login-expired = El acceso a amoCRM ha caducado o ha sido revocado. Vuelva a iniciar sesión en amoCRM.
 block-notice-other-account = Otra cuenta de Usedesk ({ $account }) se conectó a esta cuenta de amoCRM a las { $time }. Sus agentes ahora pueden ver y modificar los contactos y negocios de esta cuenta. Si no la reconoce, revoque el acceso de la integración en amoCRM.
 button-login = Iniciar sesión en amoCRM

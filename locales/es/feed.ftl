@@ -45,6 +45,10 @@ feed-more =
 
 comment-placeholder = Escriba un comentario sobre el negocio…
 button-post-comment = Añadir comentario
+button-log-ticket = Registrar este ticket en el negocio
+log-ticket-done = La conversación del ticket se registró en este negocio como una nota.
+log-ticket-already = Este ticket ya se registró en este negocio el { $date }; no se añadió nada.
+log-ticket-in-progress = Este ticket se está registrando en este negocio en este momento; no se añadió nada más.
 comment-posted = El comentario se ha añadido.
 
 ## A note in the feed, its author shown beside its time.

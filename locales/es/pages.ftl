@@ -59,6 +59,17 @@ amocrm-note-from-ticket = Creado desde el ticket de Usedesk n.º { $ticket } “
 amocrm-note-from-ticket-no-subject = Creado desde el ticket de Usedesk n.º { $ticket }: { $url }
 amocrm-note-by-agent = Lo creó el agente de Usedesk { $agent }.
 amocrm-note-by-trigger = Lo creó un disparador de Usedesk.
+amocrm-log-header = Conversación del ticket de Usedesk n.º { $ticket } “{ $subject }”: { $url }
+amocrm-log-header-no-subject = Conversación del ticket de Usedesk n.º { $ticket }: { $url }
+amocrm-log-by-agent = Registrada por el agente de Usedesk { $agent }.
+amocrm-log-empty = El ticket aún no tiene mensajes.
+amocrm-log-trimmed = … el resto de la conversación está en el ticket completo: { $url }
+amocrm-log-client = { $name } (cliente)
+amocrm-log-client-unnamed = Cliente
+amocrm-log-agent = { $name } (agente)
+amocrm-log-agent-unnamed = Agente
+amocrm-log-trigger = Disparador de Usedesk
+amocrm-log-other = Usedesk
 
 ## Errors of the trigger API (freeCreateLead).
 

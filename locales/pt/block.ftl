@@ -22,6 +22,8 @@ state-bad-usedesk-token = O Usedesk não aceitou o usedesk_api_token das configu
 ## Login.
 
 state-needs-login = Faça login no amoCRM para ver os contatos e negócios deste cliente.
+login-all-agents = Conectar o amoCRM o conecta para todos os agentes desta conta do Usedesk, não só para você.
+login-acts-as = O que os agentes fizerem pelo bloco aparecerá no amoCRM em nome do usuário do amoCRM que fizer o login.
 state-login-expired = O acesso ao amoCRM expirou ou foi revogado. Faça login no amoCRM novamente.
 block-notice-other-account = Outra conta do Usedesk ({ $account }) se conectou a esta conta do amoCRM às { $time }. Os agentes dela agora podem ver e alterar os contatos e negócios desta conta. Se você não a reconhece, revogue o acesso da integração no amoCRM.
 button-login = Entrar no amoCRM

@@ -45,6 +45,10 @@ feed-more =
 
 comment-placeholder = Escreva um comentário sobre o negócio…
 button-post-comment = Adicionar comentário
+button-log-ticket = Registrar este ticket no negócio
+log-ticket-done = A conversa do ticket foi registrada neste negócio como uma nota.
+log-ticket-already = Este ticket já foi registrado neste negócio em { $date }; nada foi adicionado.
+log-ticket-in-progress = Este ticket está sendo registrado neste negócio agora mesmo; nada mais foi adicionado.
 comment-posted = O comentário foi adicionado.
 
 ## A note in the feed, its author shown beside its time.

@@ -59,6 +59,17 @@ amocrm-note-from-ticket = Criado a partir do ticket nº { $ticket } do Usedesk �
 amocrm-note-from-ticket-no-subject = Criado a partir do ticket nº { $ticket } do Usedesk: { $url }
 amocrm-note-by-agent = Criado pelo agente do Usedesk { $agent }.
 amocrm-note-by-trigger = Criado por um gatilho do Usedesk.
+amocrm-log-header = Conversa do ticket nº { $ticket } do Usedesk “{ $subject }”: { $url }
+amocrm-log-header-no-subject = Conversa do ticket nº { $ticket } do Usedesk: { $url }
+amocrm-log-by-agent = Registrada pelo agente do Usedesk { $agent }.
+amocrm-log-empty = O ticket ainda não tem mensagens.
+amocrm-log-trimmed = … o restante da conversa está no ticket completo: { $url }
+amocrm-log-client = { $name } (cliente)
+amocrm-log-client-unnamed = Cliente
+amocrm-log-agent = { $name } (agente)
+amocrm-log-agent-unnamed = Agente
+amocrm-log-trigger = Gatilho do Usedesk
+amocrm-log-other = Usedesk
 
 ## Errors of the trigger API (freeCreateLead).
 

@@ -22,6 +22,8 @@ state-bad-usedesk-token = Usedesk не принял usedesk_api_token из на�
 ## Login.
 
 state-needs-login = Войдите в amoCRM, чтобы видеть контакты и сделки этого клиента.
+login-all-agents = Подключение amoCRM действует для всех агентов этого аккаунта Usedesk, а не только для вас.
+login-acts-as = Действия агентов из блока появятся в amoCRM от имени пользователя amoCRM, который войдёт.
 state-login-expired = Доступ к amoCRM истёк или был отозван. Войдите в amoCRM ещё раз.
 block-notice-other-account = Другой аккаунт Usedesk ({ $account }) подключился к этому аккаунту amoCRM в { $time }. Его агенты теперь могут просматривать и изменять контакты и сделки этого аккаунта. Если вы его не знаете, отзовите доступ интеграции в amoCRM.
 button-login = Войти в amoCRM

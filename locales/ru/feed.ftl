@@ -47,6 +47,10 @@ feed-more =
 
 comment-placeholder = Напишите комментарий к сделке…
 button-post-comment = Добавить комментарий
+button-log-ticket = Записать этот тикет в сделку
+log-ticket-done = Переписка тикета записана в эту сделку примечанием.
+log-ticket-already = Этот тикет уже записан в эту сделку { $date }; ничего не добавлено.
+log-ticket-in-progress = Этот тикет прямо сейчас записывается в эту сделку; больше ничего не добавлено.
 comment-posted = Комментарий добавлен.
 
 ## A note in the feed, its author shown beside its time.

@@ -61,6 +61,17 @@ amocrm-note-from-ticket = Создано из тикета Usedesk №{ $ticket 
 amocrm-note-from-ticket-no-subject = Создано из тикета Usedesk №{ $ticket }: { $url }
 amocrm-note-by-agent = Создал агент Usedesk { $agent }.
 amocrm-note-by-trigger = Создано триггером Usedesk.
+amocrm-log-header = Переписка из тикета Usedesk №{ $ticket } «{ $subject }»: { $url }
+amocrm-log-header-no-subject = Переписка из тикета Usedesk №{ $ticket }: { $url }
+amocrm-log-by-agent = Добавил агент Usedesk { $agent }.
+amocrm-log-empty = В тикете пока нет сообщений.
+amocrm-log-trimmed = … продолжение переписки — в полном тикете: { $url }
+amocrm-log-client = { $name } (клиент)
+amocrm-log-client-unnamed = Клиент
+amocrm-log-agent = { $name } (агент)
+amocrm-log-agent-unnamed = Агент
+amocrm-log-trigger = Триггер Usedesk
+amocrm-log-other = Usedesk
 
 ## Errors of the trigger API (freeCreateLead).
 

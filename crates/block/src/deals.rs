@@ -1,4 +1,5 @@
-//! Deal routes: the new-deal form and its submit, the deal card and its comment.
+//! Deal routes: the new-deal form and its submit, the deal card and its comment (or, with `log=1`, the ticket
+//! logged to the deal: `ticket_log.rs`).
 
 use std::collections::HashMap;
 
@@ -12,6 +13,7 @@ use crate::extract::{ActionPost, PageRequest, subject};
 use crate::http::{self as web, Fields, Response};
 use crate::token::{ActionKind, Scope};
 use crate::view::model::{Action, PageView, Problem};
+use crate::view::ticket_log::TicketLogShown;
 
 /// The (pipeline, stage) a form names: `stage=pipeline:status`, or `pipeline` and `status` apart.
 fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
@@ -164,9 +166,17 @@ pub(crate) async fn create_deal(app: &App, posted: &ActionPost) -> Result<Respon
 }
 
 /// The address of a GET page with its token in the query.
-fn page_url(action: &Action) -> String {
+pub(crate) fn page_url(action: &Action) -> String {
+    page_url_with(action, &[])
+}
+
+/// The address of a GET page with its token and `extra` in the query.
+pub(crate) fn page_url_with(action: &Action, extra: &[(&str, String)]) -> String {
     let mut url = url::Url::parse(&action.url).expect("our own URLs parse");
     url.query_pairs_mut().append_pair("t", &action.token);
+    for (key, value) in extra {
+        url.query_pairs_mut().append_pair(key, value);
+    }
     url.to_string()
 }
 
@@ -175,6 +185,8 @@ struct Refused {
     errors: Vec<FieldError>,
     text: String,
     problem: Option<Problem>,
+    /// Not a refusal: how the "Log this ticket" press the card follows ended.
+    logged: Option<TicketLogShown>,
 }
 
 async fn card_page(
@@ -192,17 +204,21 @@ async fn card_page(
         errors: refused.errors,
         text: refused.text,
         problem: refused.problem,
+        can_log: scope.ticket.is_some(),
+        logged: refused.logged,
     };
     Ok(app.page(status, scope.lang, &page))
 }
 
-/// `GET /deal?t=…`: the deal card with a comment form above its feed.
+/// `GET /deal?t=…`: the deal card with a comment form above its feed (after "Log this ticket to the deal",
+/// `log=done|already|pending` and `at` say how it ended).
 pub(crate) async fn deal_card(app: &App, got: PageRequest) -> Result<Response, Error> {
     let lead_id = subject(&got.claims)?;
     let refused = Refused {
         errors: Vec::new(),
         text: String::new(),
         problem: None,
+        logged: TicketLogShown::from_query(got.query.text("log"), got.query.text("at")),
     };
     card_page(app, &got.claims.scope(), lead_id, refused, StatusCode::OK).await
 }
@@ -211,6 +227,9 @@ pub(crate) async fn deal_card(app: &App, got: PageRequest) -> Result<Response, E
 /// (`303`), where the note is the newest entry of the feed (in place: `{"ok": true}`). A refused or lost
 /// comment brings the card back with the text kept, and says why.
 pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, Error> {
+    if posted.fields.get("log").is_some() {
+        return crate::ticket_log::log_ticket(app, posted).await;
+    }
     let lead_id = subject(&posted.claims)?;
     let text = posted.fields.get("text").unwrap_or_default();
     let scope = posted.scope();
@@ -220,6 +239,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
         .await
     {
         Ok(()) => {
+            app.inner.rendered.forget_ticket(scope.ticket);
             let card = app.action(&scope, ActionKind::Deal, Some(lead_id));
             Ok(posted.see_other(&page_url(&card)))
         }
@@ -228,6 +248,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
                 errors,
                 text: text.to_owned(),
                 problem: None,
+                logged: None,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             card_page(app, &scope, lead_id, refused, status).await
@@ -241,6 +262,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
                 errors: Vec::new(),
                 text: text.to_owned(),
                 problem: Some(problem.clone()),
+                logged: None,
             };
             let page = match card_page(app, &scope, lead_id, refused, classified.status).await {
                 Ok(page) => page,

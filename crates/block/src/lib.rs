@@ -32,6 +32,7 @@ mod routes;
 mod seal;
 mod serve;
 mod tasks;
+mod ticket_log;
 mod token;
 mod trigger;
 pub mod view;

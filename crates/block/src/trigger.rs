@@ -164,7 +164,7 @@ fn secret_refused(payload: &FreeCreateLead, error: &domain::Error) -> Response {
 }
 
 fn success(outcome: &TriggerOutcome) -> Value {
-    json!({
+    let mut answer = json!({
         "ok": true,
         "lead_id": outcome.lead_id,
         "lead_url": outcome.lead_url,
@@ -172,7 +172,15 @@ fn success(outcome: &TriggerOutcome) -> Value {
         "contact_url": outcome.contact_url,
         "contact_created": outcome.contact_created,
         "replayed": outcome.replayed,
-    })
+    });
+    // Only when the trigger asked for it (`log_ticket`): whether the ticket was logged to the deal, and why not.
+    if let Some(logged) = outcome.ticket_logged {
+        answer["ticket_logged"] = logged.into();
+        if let Some(problem) = &outcome.ticket_log_problem {
+            answer["ticket_log_problem"] = problem.as_str().into();
+        }
+    }
+    answer
 }
 
 fn problems_answer(problems: &[Problem]) -> Response {

@@ -36,6 +36,13 @@ pub struct TriggerOutcome {
     /// Whether this answer repeats an earlier identical request's.
     #[serde(default)]
     pub replayed: bool,
+    /// Whether the ticket's conversation was logged to the deal; `None` when the trigger did not ask
+    /// (`log_ticket`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_logged: Option<bool>,
+    /// Why the ticket could not be logged, when it was asked for and failed (the deal was created all the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_log_problem: Option<String>,
 }
 
 /// How far a run got, stored so a retry after a crash resumes.

@@ -121,6 +121,29 @@ impl Zone {
         }
     }
 
+    /// `unix` as this zone's wall clock, `YYYY-MM-DD hh:mm` (for text written to amoCRM, which shows it as is).
+    pub fn wall_clock(&self, unix: i64) -> String {
+        let at = Timestamp::from_second(unix).unwrap_or(Timestamp::UNIX_EPOCH);
+        self.tz
+            .to_datetime(at)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    /// The moment a `YYYY-MM-DD hh:mm:ss` reading (Usedesk's form) in this zone stands for; `None` when the
+    /// text is not one.
+    pub fn read_wall_clock(&self, text: &str) -> Option<i64> {
+        let dt = DateTime::strptime("%Y-%m-%d %H:%M:%S", text.trim()).ok()?;
+        self.local_to_unix(
+            dt.year(),
+            dt.month(),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second(),
+        )
+    }
+
     /// The moment a wall-clock reading in this zone stands for. A reading that happens twice (clocks turned
     /// back) is the earlier one; a reading that never happens (clocks turned forward) is moved forward by the gap,
     /// as people mean it.

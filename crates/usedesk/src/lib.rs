@@ -12,6 +12,7 @@ pub mod block;
 mod client;
 mod error;
 mod lenient;
+mod plain;
 pub mod trigger;
 
 pub use api::{
@@ -24,6 +25,7 @@ pub use block::{
 };
 pub use client::UsedeskClient;
 pub use error::{Error, ParseError};
+pub use plain::plain_text;
 pub use trigger::{
     FreeCreateLead, LeadFields, MAX_BODY_BYTES, Problem, ProblemCode, TriggerFieldValue,
     TriggerValue,

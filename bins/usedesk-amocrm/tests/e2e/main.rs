@@ -22,5 +22,6 @@ mod paused;
 mod settings;
 mod stage;
 mod tasks;
+mod ticket_log;
 mod tools;
 mod trigger_secret;

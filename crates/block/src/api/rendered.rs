@@ -33,6 +33,15 @@ impl Rendered {
             .map(|(_, body)| body.clone())
     }
 
+    /// Drops the kept answers of `ticket`: a write token in them was just spent on a change the block reloads to
+    /// show, and the reloaded block needs tokens of its own (the data may be the same, as after a note).
+    pub(crate) fn forget_ticket(&self, ticket: Option<i64>) {
+        self.answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|key, _| key.1 != ticket);
+    }
+
     /// Keeps `body` under `key` (unless the cache is full of fresh answers).
     pub(super) fn put(&self, key: RenderedKey, body: bytes::Bytes) {
         let mut answers = self

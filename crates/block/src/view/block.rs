@@ -37,6 +37,8 @@ struct Login {
     t: Tr,
     message: String,
     login: Option<String>,
+    /// What connecting means: for every agent of the Usedesk account, acting as the amoCRM user who logs in.
+    about: [String; 2],
 }
 
 /// No data at all: why, with the reference for the administrator.
@@ -275,6 +277,7 @@ pub(crate) fn render(tr: Tr, view: &BlockView) -> String {
                 "state-needs-login"
             }),
             login: safe_href(login_url),
+            about: [tr.t("login-all-agents"), tr.t("login-acts-as")],
         }
         .render(),
         BlockView::Data {

@@ -9,6 +9,7 @@ use super::forms::{Banner, ErrorLine, error_text};
 use super::model::{Action, Problem};
 use super::style::{FormTarget, Pill, safe_href};
 use super::text::{FieldLine, Tr};
+use super::ticket_log::{self, TicketLogShown};
 
 /// The deal card.
 #[derive(Template)]
@@ -30,6 +31,10 @@ struct Card {
     problem: Option<Banner>,
     /// The comment as typed, when it comes back.
     text: String,
+    /// Whether the form has "Log this ticket to the deal".
+    can_log: bool,
+    /// What the last press of it did, and whether that is good news.
+    logged: Option<(String, bool)>,
 }
 
 /// The comment form alone, when the card itself is out of reach.
@@ -50,6 +55,10 @@ pub(crate) struct Composer<'a> {
     pub(crate) errors: &'a [FieldError],
     pub(crate) text: &'a str,
     pub(crate) problem: Option<&'a Problem>,
+    /// Whether the form offers "Log this ticket to the deal".
+    pub(crate) can_log: bool,
+    /// How the press of "Log this ticket to the deal" the card follows ended.
+    pub(crate) logged: Option<TicketLogShown>,
 }
 
 pub(crate) fn comment_only(
@@ -122,6 +131,10 @@ pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama
             .collect(),
         problem: composer.problem.map(|p| Banner::of(&tr, p)),
         text: composer.text.to_owned(),
+        can_log: composer.can_log,
+        logged: composer
+            .logged
+            .map(|shown| (ticket_log::message(&tr, shown), shown.is_done())),
     }
     .render()
 }

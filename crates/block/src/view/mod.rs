@@ -4,7 +4,7 @@
 //! chooses the template, translates texts and formats numbers, dates and colours. The block is inner HTML that
 //! Usedesk inserts into its own page, so its styles are scoped under the root class `uda-block` and it runs no
 //! `<script>`: every action is a plain form or link to the service's own pages, and its forms (add, link, unlink,
-//! the deals' quick comments) also work in place through an inline handler where Usedesk lets inline handlers run.
+//! the deals' quick comments and their "Log this ticket to the deal") also work in place through an inline handler where Usedesk lets inline handlers run.
 
 pub mod model;
 
@@ -20,6 +20,7 @@ mod settings;
 mod style;
 mod tasks;
 mod text;
+pub mod ticket_log;
 
 use i18n::Lang;
 
@@ -70,4 +71,13 @@ pub fn render_page(lang: Lang, page: &model::PageView, display: &Display) -> Str
 /// The preview page (a full document) that imitates Usedesk's ticket card around the block.
 pub fn render_preview(lang: Lang, preview: &Preview) -> String {
     preview::render(lang, preview)
+}
+
+/// What an in-place "Log this ticket to the deal" answers when it added nothing (already logged, or in progress).
+pub(crate) fn ticket_log_message(
+    lang: Lang,
+    display: &Display,
+    shown: ticket_log::TicketLogShown,
+) -> String {
+    ticket_log::message(&text::Tr::new(lang, *display), shown)
 }

@@ -212,6 +212,10 @@ pub enum PageView {
         text: String,
         /// Why amoCRM did not take the comment, when it did not.
         problem: Option<Problem>,
+        /// Whether the form offers "Log this ticket to the deal" (the card was opened from a ticket).
+        can_log: bool,
+        /// How the press of "Log this ticket to the deal" the card follows ended.
+        logged: Option<super::ticket_log::TicketLogShown>,
     },
     /// The comment form alone, for when a comment did not reach amoCRM and the card cannot be shown either:
     /// the text kept, why, and a button to try again.

@@ -163,6 +163,8 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             errors,
             text,
             problem,
+            can_log,
+            logged,
         } => card::render(
             tr,
             card,
@@ -171,6 +173,8 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
                 errors,
                 text,
                 problem: problem.as_ref(),
+                can_log: *can_log,
+                logged: *logged,
             },
         ),
         PageView::CommentForm {

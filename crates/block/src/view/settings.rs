@@ -103,7 +103,7 @@ fn json_string(text: &str) -> String {
 }
 
 /// The trigger's JSON body for this connection: the deal in `stage` (the main pipeline's first), named after the
-/// ticket, keys in the order of the setup guide.
+/// ticket, keys in the order of the setup guide; `log_ticket` is shown off, as the option it is.
 pub(crate) fn trigger_body(tr: &Tr, integration_id: &str, stage: Option<StageRef>) -> String {
     let name = format!("{} {TICKET_VARIABLE}", tr.t("trigger-sample-deal"));
     let stage = stage
@@ -115,7 +115,7 @@ pub(crate) fn trigger_body(tr: &Tr, integration_id: &str, stage: Option<StageRef
         })
         .unwrap_or_default();
     format!(
-        "{{\n  \"amoClientId\": {},\n  \"ticketId\": {},\n  \"fields\": {{\n    \"name\": {}{stage}\n  }},\n  \"comment\": {}\n}}",
+        "{{\n  \"amoClientId\": {},\n  \"ticketId\": {},\n  \"fields\": {{\n    \"name\": {}{stage}\n  }},\n  \"comment\": {},\n  \"log_ticket\": false\n}}",
         json_string(integration_id),
         json_string(TICKET_VARIABLE),
         json_string(&name),

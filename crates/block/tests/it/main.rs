@@ -16,5 +16,6 @@ mod ops;
 mod render;
 mod security;
 mod tasks;
+mod ticket_log;
 mod tokens;
 mod trigger;

@@ -77,6 +77,8 @@ stored_text! {
         TaskComplete = "task.complete",
         /// A note was added to a deal.
         NoteCreate = "note.create",
+        /// A ticket's conversation was logged to a deal as one note.
+        TicketLog = "ticket.log",
         /// A Usedesk client was linked to a contact.
         LinkSet = "link.set",
         /// A Usedesk client's link was removed.

@@ -1,5 +1,6 @@
 //! The steps of one claimed `freeCreateLead` run, in order: read the ticket's client; resolve the contact (linked →
-//! matched → created); build and check the draft; create the deal once; add the note and the ticket comment.
+//! matched → created); build and check the draft; create the deal once; add the note and the ticket comment; log
+//! the ticket's conversation to the deal when asked (`log_ticket`).
 //!
 //! Every step that writes to amoCRM records its result in [`Progress`] first or right after, so a retry after a
 //! crash resumes from the last recorded step instead of creating a second contact or deal.
@@ -112,6 +113,12 @@ impl Domain {
             .await?;
         let url = deal_url(run.base(), lead_id);
         self.note_and_comment(&run, lead_id, &lead_name, &url).await;
+        let (ticket_logged, ticket_log_problem) = if payload.log_ticket {
+            let (logged, problem) = self.log_for_trigger(&run.ctx, lead_id).await;
+            (Some(logged), problem)
+        } else {
+            (None, None)
+        };
         Ok(TriggerOutcome {
             lead_id,
             lead_url: url,
@@ -119,6 +126,8 @@ impl Domain {
             contact_url: contact_url(run.base(), contact_id),
             contact_created: progress.contact_created,
             replayed: false,
+            ticket_logged,
+            ticket_log_problem,
         })
     }
 

@@ -137,18 +137,7 @@ impl World {
 
     /// Mounts account, pipelines, users and lead custom fields.
     pub async fn mount_metadata(&self) {
-        for (p, file) in [
-            ("/api/v4/account", "account.json"),
-            ("/api/v4/leads/pipelines", "pipelines.json"),
-            ("/api/v4/users", "users.json"),
-            ("/api/v4/leads/custom_fields", "lead_fields.json"),
-        ] {
-            Mock::given(method("GET"))
-                .and(path(p))
-                .respond_with(json(file))
-                .mount(&self.amo)
-                .await;
-        }
+        mount_metadata_on(&self.amo).await;
     }
 
     /// Mounts Harry's searches (phone and e-mail) and the leads batch.
@@ -241,5 +230,21 @@ impl PgPair {
         .execute(&pool)
         .await
         .expect("drop schema");
+    }
+}
+
+/// Mounts account, pipelines, users and lead custom fields on `amo`.
+pub async fn mount_metadata_on(amo: &MockServer) {
+    for (p, file) in [
+        ("/api/v4/account", "account.json"),
+        ("/api/v4/leads/pipelines", "pipelines.json"),
+        ("/api/v4/users", "users.json"),
+        ("/api/v4/leads/custom_fields", "lead_fields.json"),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(json(file))
+            .mount(amo)
+            .await;
     }
 }

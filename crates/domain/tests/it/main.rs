@@ -8,6 +8,7 @@ mod audit;
 mod fields;
 mod identity;
 mod render;
+mod ticket_log;
 mod tokens;
 mod trigger;
 mod trigger_secret;

@@ -233,3 +233,92 @@ async fn invalid_fields_are_refused_before_any_deal_is_created() {
     };
     assert_eq!(errors[0].field, "cf:701");
 }
+
+/// The bodies of the notes amoCRM was sent for deal 4500 that log a ticket.
+async fn ticket_logs(world: &World) -> usize {
+    world
+        .amo
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/api/v4/leads/4500/notes")
+        .filter(|r| {
+            String::from_utf8_lossy(&r.body).contains("Conversation of Usedesk ticket #1002")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn a_trigger_with_log_ticket_logs_the_conversation_to_the_deal_it_creates() {
+    let world = World::new().await;
+    let secret = secret(&world).await;
+    mount_usedesk(&world).await;
+    mount_amocrm(&world, 1).await;
+    let mut body = payload(&world, "from a rule");
+    body.log_ticket = true;
+
+    let outcome = world
+        .domain
+        .free_create_lead(&body, Some(&secret), None)
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.lead_id, 4500);
+    assert_eq!(outcome.ticket_logged, Some(true));
+    assert_eq!(outcome.ticket_log_problem, None);
+    assert_eq!(ticket_logs(&world).await, 1);
+}
+
+#[tokio::test]
+async fn a_trigger_whose_ticket_cannot_be_logged_creates_the_deal_and_says_why() {
+    let world = World::new().await;
+    let secret = secret(&world).await;
+    mount_usedesk(&world).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/4500/notes"))
+        .and(wiremock::matchers::body_string_contains(
+            "Conversation of Usedesk ticket",
+        ))
+        .respond_with(ResponseTemplate::new(500))
+        .with_priority(1)
+        .mount(&world.amo)
+        .await;
+    mount_amocrm(&world, 1).await;
+    let mut body = payload(&world, "from a rule");
+    body.log_ticket = true;
+
+    let outcome = world
+        .domain
+        .free_create_lead(&body, Some(&secret), None)
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.lead_id, 4500);
+    assert_eq!(outcome.ticket_logged, Some(false));
+    assert!(
+        outcome
+            .ticket_log_problem
+            .as_deref()
+            .is_some_and(|p| p.contains("amoCRM")),
+        "{:?}",
+        outcome.ticket_log_problem
+    );
+}
+
+#[tokio::test]
+async fn a_trigger_without_log_ticket_logs_nothing_and_says_nothing_about_it() {
+    let world = World::new().await;
+    let secret = secret(&world).await;
+    mount_usedesk(&world).await;
+    mount_amocrm(&world, 1).await;
+
+    let outcome = world
+        .domain
+        .free_create_lead(&payload(&world, "from a rule"), Some(&secret), None)
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.ticket_logged, None);
+    assert_eq!(ticket_logs(&world).await, 0);
+}

@@ -121,6 +121,16 @@ pub struct Change {
     pub extra: Map<String, Value>,
 }
 
+impl Comment {
+    /// The message as plain text (see [`crate::plain_text`]); empty when there is none.
+    pub fn text(&self) -> String {
+        self.message
+            .as_deref()
+            .map(crate::plain_text)
+            .unwrap_or_default()
+    }
+}
+
 impl UsedeskClient {
     /// The ticket `ticket_id`, with its comments and history (`POST /ticket`).
     pub async fn ticket(&self, ticket_id: i64) -> Result<TicketDetails, Error> {

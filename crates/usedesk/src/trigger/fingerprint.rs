@@ -37,7 +37,7 @@ fn canonical_value(lead: &FreeCreateLead) -> Value {
             json!({ "field_id": field.field_id, "values": values })
         })
         .collect();
-    json!({
+    let mut canonical = json!({
         "version": VERSION,
         "ticket_id": lead.ticket_id,
         "fields": {
@@ -49,7 +49,12 @@ fn canonical_value(lead: &FreeCreateLead) -> Value {
             "custom_fields_values": custom_fields,
         },
         "comment": lead.comment,
-    })
+    });
+    // Only when asked for, so the fingerprints of bodies without the flag stay what they were.
+    if lead.log_ticket {
+        canonical["log_ticket"] = Value::Bool(true);
+    }
+    canonical
 }
 
 /// Writes JSON with object keys in sorted order and no whitespace.

@@ -40,6 +40,8 @@ pub struct FreeCreateLead {
     pub fields: LeadFields,
     /// A note to add to the deal.
     pub comment: Option<String>,
+    /// Whether to log the ticket's conversation to the new deal as a note too (`log_ticket`; no when absent).
+    pub log_ticket: bool,
 }
 
 /// The deal's fields, as the trigger gives them; absent ones are left to amoCRM's defaults.
@@ -106,6 +108,7 @@ impl FreeCreateLead {
         );
         let fields = read::fields(&mut problems, payload.get("fields"));
         let comment = read::text(&mut problems, "comment", payload.get("comment"));
+        let log_ticket = read::switch(&mut problems, "log_ticket", payload.get("log_ticket"));
 
         match (amo_client_id, ticket_id) {
             (Some(amo_client_id), Some(ticket_id)) if problems.is_empty() => Ok(FreeCreateLead {
@@ -113,6 +116,7 @@ impl FreeCreateLead {
                 ticket_id,
                 fields,
                 comment,
+                log_ticket,
             }),
             _ => Err(problems.into_vec()),
         }

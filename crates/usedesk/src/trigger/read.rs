@@ -138,6 +138,40 @@ pub(crate) fn text(problems: &mut Problems, local: &str, value: Option<&Value>) 
     }
 }
 
+/// Reads an optional yes/no switch: `true`/`false`, `1`/`0`, or those (and `yes`/`no`, `on`/`off`) as text in any
+/// case; missing, `null` or blank is no. Anything else is a problem, so a misspelt value never passes as "no".
+pub(crate) fn switch(problems: &mut Problems, local: &str, value: Option<&Value>) -> bool {
+    let Some(value) = value else {
+        return false;
+    };
+    let read = match value {
+        Value::Null => Some(false),
+        Value::Bool(flag) => Some(*flag),
+        Value::Number(number) => match number.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "" | "0" | "false" | "no" | "off" => Some(false),
+            "1" | "true" | "yes" | "on" => Some(true),
+            _ => None,
+        },
+        _ => None,
+    };
+    read.unwrap_or_else(|| {
+        problems.push(
+            local,
+            ProblemCode::WrongType,
+            format!(
+                "{local} must be true or false, got {}",
+                lenient::describe(value)
+            ),
+        );
+        false
+    })
+}
+
 /// Reads `fields`: an object, or a JSON string holding one.
 pub(crate) fn fields(problems: &mut Problems, value: Option<&Value>) -> LeadFields {
     let decoded;

@@ -160,3 +160,95 @@ async fn ticket_fails_to_decode_an_answer_without_a_ticket_key() {
         other => panic!("expected Decode, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn ticket_reads_a_conversation_of_client_trigger_and_agent_as_plain_text_oldest_first() {
+    // Arrange
+    let server = usedesk().await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .and(body_json(json!({"api_token": TOKEN, "ticket_id": 2265180})))
+        .respond_with(json_response(200, fixture!("ticket_conversation.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Act
+    let details = client_for(&server)
+        .ticket(2265180)
+        .await
+        .expect("the ticket is read");
+
+    // Assert
+    let who: Vec<_> = details
+        .comments
+        .iter()
+        .map(|c| (c.from.as_deref(), c.user_id, c.client_id))
+        .collect();
+    assert_eq!(
+        who,
+        vec![
+            (Some("client"), None, Some(261702)),
+            (Some("trigger"), None, None),
+            (Some("user"), Some(2), None),
+        ]
+    );
+    let texts: Vec<String> = details.comments.iter().map(|c| c.text()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Hello,\nmy order 1542 arrived broken.\nCan I get a refund?".to_owned(),
+            "Your request is registered № 1542.".to_owned(),
+            "Sorry about that & thank you for the photos.\n\nThe refund is on its way.".to_owned(),
+        ]
+    );
+    assert_eq!(
+        details.comments[2].published_at.as_deref(),
+        Some("2017-03-01 15:02:11")
+    );
+}
+
+#[tokio::test]
+async fn ticket_reads_an_answer_without_comments_as_an_empty_conversation() {
+    // Arrange
+    let server = usedesk().await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json_response(200, fixture!("ticket_no_comments.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Act
+    let details = client_for(&server)
+        .ticket(2265181)
+        .await
+        .expect("the ticket is read");
+
+    // Assert
+    assert_eq!(details.ticket.id, 2265181);
+    assert_eq!(details.ticket.subject.as_deref(), Some("Call me back"));
+    assert!(details.comments.is_empty());
+}
+
+#[tokio::test]
+async fn ticket_with_an_invalid_token_is_unauthorized_and_not_retryable() {
+    // Arrange
+    let server = usedesk().await;
+    Mock::given(method("POST"))
+        .and(path("/ticket"))
+        .respond_with(json_response(200, fixture!("error_invalid_token.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Act
+    let error = client_for(&server)
+        .ticket(2265180)
+        .await
+        .expect_err("the token is refused");
+
+    // Assert
+    assert!(matches!(error, Error::Unauthorized { .. }), "got {error:?}");
+    assert!(!error.is_retryable());
+}

@@ -19,6 +19,7 @@ mod client_config;
 mod examples;
 mod language;
 mod malformed_corpus;
+mod plain_text;
 mod properties;
 mod support;
 mod trigger_fingerprint;

@@ -106,3 +106,19 @@ fn the_fingerprint_is_the_sha256_of_the_documented_canonical_text() {
         "9dc6a2346302867ed0dd2211cc99b8a39dca246ec6d8c2b2cf9a8f646c52340d"
     );
 }
+
+#[test]
+fn log_ticket_changes_the_fingerprint_only_when_it_is_asked_for() {
+    // Arrange
+    let with = |flag: &str| {
+        BASE.replacen(
+            "\"comment\"",
+            &format!("\"log_ticket\": {flag}, \"comment\""),
+            1,
+        )
+    };
+
+    // Act / Assert: a body that says no digests like one without the key (stored claims stay valid).
+    assert_eq!(fingerprint(&with("false")), fingerprint(BASE));
+    assert_ne!(fingerprint(&with("true")), fingerprint(BASE));
+}

@@ -42,6 +42,7 @@ fn seed_lead() -> FreeCreateLead {
             ],
         },
         comment: Some("4444".to_owned()),
+        log_ticket: false,
     }
 }
 
@@ -416,6 +417,58 @@ fn no_header_is_read_from_a_plain_payload_an_empty_list_or_another_header() {
             FreeCreateLead::envelope_header(body.as_bytes(), "x-trigger-secret"),
             None,
             "{body}"
+        );
+    }
+}
+
+#[test]
+fn log_ticket_is_read_as_a_yes_or_no_in_the_forms_a_trigger_sends_and_is_no_when_absent() {
+    let read = |value: serde_json::Value| {
+        let body = json!({
+            "amoClientId": "1ff6828b-c10c-43f8-98d0-370001e85b6c",
+            "ticketId": 7,
+            "log_ticket": value,
+        });
+        FreeCreateLead::parse(body.to_string().as_bytes()).map(|lead| lead.log_ticket)
+    };
+
+    for yes in [
+        json!(true),
+        json!(1),
+        json!("true"),
+        json!("1"),
+        json!(" Yes "),
+        json!("on"),
+    ] {
+        assert_eq!(read(yes.clone()), Ok(true), "{yes}");
+    }
+    for no in [
+        json!(false),
+        json!(0),
+        json!("false"),
+        json!("0"),
+        json!("no"),
+        json!(""),
+        json!(null),
+    ] {
+        assert_eq!(read(no.clone()), Ok(false), "{no}");
+    }
+    let absent = FreeCreateLead::parse(
+        br#"{"amoClientId": "1ff6828b-c10c-43f8-98d0-370001e85b6c", "ticketId": 7}"#,
+    );
+    assert_eq!(absent.map(|lead| lead.log_ticket), Ok(false));
+}
+
+#[test]
+fn a_log_ticket_that_is_not_a_yes_or_no_is_a_wrong_type_problem() {
+    for wrong in ["\"tru\"", "2", "[true]", "{}"] {
+        let body = format!(
+            r#"{{"amoClientId": "1ff6828b-c10c-43f8-98d0-370001e85b6c", "ticketId": 7, "log_ticket": {wrong}}}"#
+        );
+        assert_eq!(
+            problems_of(&body),
+            vec![at("log_ticket", ProblemCode::WrongType)],
+            "{wrong}"
         );
     }
 }

@@ -109,6 +109,11 @@ fn deal_card_pages_show_the_deal_its_feed_and_the_comment_form() {
 }
 
 #[test]
+fn log_ticket_pages_say_how_logging_the_ticket_ended_in_every_language() {
+    snapshot_pages("log_ticket");
+}
+
+#[test]
 fn done_pages_say_what_was_done_and_to_refresh_the_block() {
     snapshot_pages("done_");
 }

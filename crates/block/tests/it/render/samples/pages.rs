@@ -5,6 +5,7 @@ use block::view::model::{
     ConnectionPage, Done, Failure, OAuthFailure, PageView, Problem, TriggerSecretPage,
     TriggerSecretSection,
 };
+use block::view::ticket_log::TicketLogShown;
 use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
 use domain::model::{FieldLabel, StageView, UserRef};
@@ -384,6 +385,24 @@ impl Texts {
                 String::new()
             },
             problem: None,
+            can_log: true,
+            logged: None,
+        }
+    }
+
+    /// The card after "Log this ticket to the deal": `shown` is how it ended.
+    pub fn deal_card_logged(&self, shown: TicketLogShown) -> PageView {
+        let PageView::DealCard { card, comment, .. } = self.deal_card(false) else {
+            unreachable!("a deal card")
+        };
+        PageView::DealCard {
+            card,
+            comment,
+            errors: Vec::new(),
+            text: String::new(),
+            problem: None,
+            can_log: true,
+            logged: Some(shown),
         }
     }
 
@@ -453,6 +472,8 @@ impl Texts {
             errors: Vec::new(),
             text: self.note.clone(),
             problem: Some(self.problem(Failure::Busy, true)),
+            can_log: true,
+            logged: None,
         }
     }
 
@@ -542,6 +563,18 @@ impl Texts {
             ("contact_form_upstream", self.contact_form_upstream()),
             ("deal_form_upstream", self.deal_form_upstream()),
             ("deal_card_upstream", self.deal_card_upstream()),
+            (
+                "log_ticket_done",
+                self.deal_card_logged(TicketLogShown::Done),
+            ),
+            (
+                "log_ticket_already",
+                self.deal_card_logged(TicketLogShown::Already(NOW - 26 * 3600)),
+            ),
+            (
+                "log_ticket_in_progress",
+                self.deal_card_logged(TicketLogShown::InProgress),
+            ),
             (
                 "comment_form_upstream",
                 PageView::CommentForm {
