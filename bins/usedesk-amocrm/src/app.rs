@@ -210,7 +210,7 @@ async fn build_as(
         time_zone: Some(config.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
         default_language: config.default_language,
         require_trigger_secret: config.security.require_trigger_secret,
-        rate_limit_requests: per_second,
+        rate_limit_requests: config.rate_limit_per_second,
         rate_limit_window: LIMIT_WINDOW,
         ..DomainConfig::default()
     };

@@ -28,8 +28,9 @@ struct Restart {
     handed_over: Option<usize>,
 }
 
-/// A burst of seven blocks of seven different clients at once (so none shares another's load), the stop while
-/// their requests are reaching amoCRM, a restart on the same database, and one block.
+/// A burst of seven blocks of seven different clients at once, each with a phone and an e-mail of its own (so
+/// none shares another's searches: 14 requests, two windows' worth), the stop while their requests are reaching
+/// amoCRM, a restart on the same database, and one block.
 async fn burst_stop_restart(stop: Stop) -> Restart {
     let dir = TempDir::new("reliability");
     let port = free_port();
@@ -51,6 +52,9 @@ async fn burst_stop_restart(stop: Stop) -> Restart {
         .map(|i| {
             let mut body = sample_body(&amo, 1002);
             body["client_id"] = json!(90_000 + i);
+            body["client_data"]["emails"] = json!([format!("burst-{i}@example.test")]);
+            body["client_data"]["phones"] =
+                json!([{"type": "mobile", "phone": format!("+7 900 555-{i:04}")}]);
             let (client, base) = (client.clone(), base.clone());
             tokio::spawn(async move { post_block(&client, &base, &body).await })
         })

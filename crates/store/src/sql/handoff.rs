@@ -35,7 +35,7 @@ impl SqlStore {
 
     /// Reads and deletes, in one statement, every recorded limiter handoff; `None` when there is none (the
     /// last server crashed, or this is the first start). Several records (replicas that stopped together) are
-    /// merged, which can only make windows fuller. Called once at start, so that a crash after it never leaves
+    /// merged (their starts added together), which can only make windows fuller. Called once at start, so that a crash after it never leaves
     /// an old record for the next start.
     pub async fn take_limiter_handoff(&self) -> Result<Option<RecentStarts>, StoreError> {
         let bodies: Vec<String> = on_pool!(&self.backend, pool => sqlx::query_scalar(
@@ -55,8 +55,8 @@ impl SqlStore {
                 walls.extend(millis.into_iter().map(|ms| {
                     SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
                 }));
+                // Two requests may start in the same millisecond: equal times are kept, each one a request.
                 walls.sort();
-                walls.dedup();
             }
         }
         Ok(Some(merged))

@@ -51,14 +51,18 @@ on_both_backends!(
 );
 
 on_both_backends!(
-    two_handoffs_are_merged_and_a_start_is_rounded_up_to_the_millisecond,
+    two_handoffs_are_added_together_and_starts_are_rounded_up_to_the_millisecond_never_merged,
     |fixture| {
         let store = &fixture.store;
         let account = "https://a.amocrm.ru".to_owned();
         let first = RecentStarts::from([(account.clone(), vec![at(0), at(300)])]);
         let second = RecentStarts::from([(
             account.clone(),
-            vec![at(100) + Duration::from_micros(10), at(300)],
+            vec![
+                at(100) + Duration::from_micros(10),
+                at(100) + Duration::from_micros(20),
+                at(300),
+            ],
         )]);
 
         store.save_limiter_handoff(&first).await.unwrap();
