@@ -73,7 +73,7 @@ on_both_backends!(
             taken,
             Some(RecentStarts::from([(
                 account,
-                vec![at(0), at(101), at(300)]
+                vec![at(0), at(101), at(101), at(300), at(300)]
             )]))
         );
     }
