@@ -25,8 +25,10 @@ use crate::server::{self, Server, ServerSettings};
 use crate::stats::summarize;
 
 mod restart;
+mod same;
 
 pub use restart::{FirstBlocks, run_restart};
+pub use same::run_same_ticket;
 
 /// The server's per-account limit window (amoCRM's second plus its margin) and a little more, for pacing.
 const PACING_WINDOW: Duration = Duration::from_millis(1150);

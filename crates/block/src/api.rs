@@ -19,6 +19,7 @@ use usedesk::{BlockRequest, BlockResponse};
 use crate::app::App;
 use crate::http::{self as web, Response, read_body};
 use crate::keys;
+use crate::rendered::{self, Claim, Rendering};
 use crate::token::{ActionKind, Scope};
 use crate::view::{self, model};
 
@@ -30,51 +31,8 @@ struct Answer {
     view: model::BlockView,
     /// The zone its times are shown in.
     zone: &'static domain::Zone,
-    /// Set for fresh data: where the rendered answer is kept for identical requests.
-    keep_as: Option<RenderedKey>,
-}
-
-/// A rendered answer is the same for the same data (the domain's `render_id`), ticket, client, language
-/// and time zone: the action tokens inside are bound to exactly these.
-pub(crate) type RenderedKey = (u64, Option<i64>, Option<i64>, i18n::Lang, &'static str);
-
-/// How long a rendered answer is kept: no longer than the domain keeps the data it shows.
-const RENDERED_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-/// At most this many answers (≈ 16 KB each) are kept; expired ones are dropped as new ones come.
-const RENDERED_MAX: usize = 2_000;
-
-/// Rendered answers of fresh blocks, so that a render the domain answers from its cache is not rendered
-/// and signed again. Agents opening the same ticket within that time share its action tokens; a write
-/// action's token is still spent once (the second agent is told to refresh the block).
-#[derive(Default)]
-pub(crate) struct Rendered {
-    answers: std::sync::Mutex<std::collections::HashMap<RenderedKey, (Instant, bytes::Bytes)>>,
-}
-
-impl Rendered {
-    fn get(&self, key: &RenderedKey) -> Option<bytes::Bytes> {
-        let answers = self
-            .answers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        answers
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < RENDERED_TTL)
-            .map(|(_, body)| body.clone())
-    }
-
-    fn put(&self, key: RenderedKey, body: bytes::Bytes) {
-        let mut answers = self
-            .answers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if answers.len() >= RENDERED_MAX / 2 {
-            answers.retain(|_, (at, _)| at.elapsed() < RENDERED_TTL);
-        }
-        if answers.len() < RENDERED_MAX {
-            answers.insert(key, (Instant::now(), body));
-        }
-    }
+    /// Set for fresh data: the duty to keep the rendered answer for identical requests.
+    keep_as: Option<Rendering>,
 }
 
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
@@ -93,8 +51,8 @@ pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
         .metrics
         .observe_render(answer.outcome, started.elapsed());
     let body = bytes::Bytes::from(BlockResponse::new(html).to_json());
-    if let Some(key) = answer.keep_as {
-        app.inner.rendered.put(key, body.clone());
+    if let Some(rendering) = answer.keep_as {
+        app.inner.rendered.put(rendering, body.clone());
     }
     web::json_bytes(answer.status, body)
 }
@@ -291,7 +249,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
     Answered::Fresh(Box::new(match outcome {
         BlockOutcome::NotConnected => reply("not_connected", lang, zone, login(false)),
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, zone, login(true)),
-        BlockOutcome::Ready(data) => return ready(app, &request, lang, data),
+        BlockOutcome::Ready(data) => return ready(app, &request, lang, data).await,
         BlockOutcome::Degraded {
             reason,
             last_known: Some(data),
@@ -331,7 +289,12 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
 
 /// Fresh data: the answer rendered moments ago for the same data, ticket, client and language when there is
 /// one, else a view to render and keep.
-fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockData>) -> Answered {
+async fn ready(
+    app: &App,
+    request: &BlockRequest,
+    lang: i18n::Lang,
+    data: Box<BlockData>,
+) -> Answered {
     let zone = data_zone(app, request, &data);
     let key = (
         data.render_id,
@@ -347,12 +310,22 @@ fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockDat
         let (contacts, deals) = app.just_created(data.connection_id);
         !contacts.is_empty() || !deals.is_empty()
     };
-    if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
-        return Answered::Kept(kept);
-    }
+    let keep_as = if says_notice {
+        None
+    } else {
+        match app.inner.rendered.claim(key) {
+            Claim::Kept(kept) => return Answered::Kept(kept),
+            Claim::Wait(answer) => match rendered::wait(answer).await {
+                Some(kept) => return Answered::Kept(kept),
+                // The request rendering it went away: render it here.
+                None => None,
+            },
+            Claim::Render(rendering) => Some(rendering),
+        }
+    };
     let view = data_view(app, request, lang, zone, data, None);
     let mut answer = reply("ready", lang, zone, view);
-    answer.keep_as = (!says_notice).then_some(key);
+    answer.keep_as = keep_as;
     Answered::Fresh(Box::new(answer))
 }
 

@@ -25,6 +25,7 @@ mod keys;
 mod messages;
 mod metrics;
 mod oauth;
+mod rendered;
 mod seal;
 mod serve;
 mod tasks;
