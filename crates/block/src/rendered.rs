@@ -134,7 +134,10 @@ mod tests {
 
         rendered.put(rendering, Bytes::from_static(b"{\"html\":\"x\"}"));
 
-        assert_eq!(wait(answer).await.as_deref(), Some(&b"{\"html\":\"x\"}"[..]));
+        assert_eq!(
+            wait(answer).await.as_deref(),
+            Some(&b"{\"html\":\"x\"}"[..])
+        );
         assert!(matches!(rendered.claim(key()), Claim::Kept(_)));
     }
 
