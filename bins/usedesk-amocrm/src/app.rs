@@ -137,7 +137,10 @@ pub async fn build(
 /// Builds the application of the process that serves: it takes over the limiter handoff of the server that
 /// stopped before it (see [`crate::handoff`]).
 pub async fn build_to_serve(config: &Config) -> anyhow::Result<Built> {
-    build_as(config, None, true).await
+    let built = build_as(config, None, true).await?;
+    // Before the first request, not during it: a restarted server's first block is as fast as a warm one.
+    block::warm_up();
+    Ok(built)
 }
 
 /// The rate limiter, and for a serving process with an in-process limiter what to hand over when it stops.
