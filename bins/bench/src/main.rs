@@ -23,6 +23,12 @@ struct Cli {
     /// Only the bursts measured to the end (about a minute).
     #[arg(long)]
     bursts_only: bool,
+    /// Only the first block after a restart, graceful and after a crash, beside warm blocks of ticket 1003.
+    #[arg(long)]
+    restart_only: bool,
+    /// Only many agents on ticket 1003 at once beside one agent alone, with the server's CPU time (three times).
+    #[arg(long)]
+    same_ticket_only: bool,
     /// amoCRM latency injected by the sandbox, in milliseconds.
     #[arg(long, default_value_t = 50)]
     latency_ms: u64,
@@ -79,6 +85,18 @@ async fn main() -> anyhow::Result<()> {
         render_deadline: Duration::from_millis(cli.render_deadline_ms),
         recovery_limit: Duration::from_secs(cli.recovery_limit_secs),
     };
+    if cli.restart_only || cli.same_ticket_only {
+        let lines = if cli.restart_only {
+            tokio::time::timeout(TIME_LIMIT, bench::run::run_restart(options)).await
+        } else {
+            tokio::time::timeout(TIME_LIMIT, bench::run::run_same_ticket(options)).await
+        }
+        .context("the benchmark ran out of its time limit")??;
+        for line in lines {
+            println!("{line}");
+        }
+        return Ok(());
+    }
     if cli.bursts_only {
         let curves = tokio::time::timeout(TIME_LIMIT, bench::run::run_bursts(options))
             .await

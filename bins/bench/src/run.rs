@@ -24,6 +24,12 @@ use crate::report::{AfterBurst, Burst, Cache, LatencyRow, Rate, Results, SameTic
 use crate::server::{self, Server, ServerSettings};
 use crate::stats::summarize;
 
+mod restart;
+mod same;
+
+pub use restart::{FirstBlocks, run_restart};
+pub use same::run_same_ticket;
+
 /// The server's per-account limit window (amoCRM's second plus its margin) and a little more, for pacing.
 const PACING_WINDOW: Duration = Duration::from_millis(1150);
 /// The metadata cache lifetime of the warm runs (the server's default).
@@ -261,7 +267,7 @@ async fn only_bursts(bench: &Bench) -> anyhow::Result<Vec<crate::curve::BurstCur
     bench.sandbox.set_latency(bench.options.latency);
     prime(bench, &[bench.fresh_body(&tickets.none)]).await?;
     let curves = curves(bench, &tickets).await;
-    server.stop();
+    server.stop().await?;
     Ok(curves)
 }
 
@@ -322,14 +328,14 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
         bench.paced_block(&mut pacer, ticket, 7).await?;
         latency.push(bench.sequential(&mut pacer, ticket, Cache::Warm).await?);
     }
-    server.stop();
+    server.stop().await?;
 
     // A restart with the usual metadata lifetime: the first block finds the metadata in the store.
     eprintln!("first block after a restart…");
-    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
-    let (first, first_requests) = bench.paced_block(&mut pacer, &tickets.three, 7).await?;
-    let first_after_restart = Some((tickets.three.ticket_id, first.latency, first_requests));
-    server.stop();
+    let first = restart::first_blocks(bench, &mut pacer, &tickets.three).await?;
+    let (latency_after, requests_after) = first.graceful;
+    let first_after_restart = Some((tickets.three.ticket_id, latency_after, requests_after));
+    eprintln!("  {}", first.crash_line());
 
     eprintln!(
         "cold metadata (server restarted, metadata cache lifetime 0): {} sequential blocks per ticket…",
@@ -339,7 +345,7 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     for ticket in order {
         latency.push(bench.sequential(&mut pacer, ticket, Cache::Cold).await?);
     }
-    server.stop();
+    server.stop().await?;
     let sequential_too_many = bench.sandbox.stats().too_many_requests;
 
     let throughput = throughput(bench, &tickets, dir).await?;
@@ -360,7 +366,7 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     let burst = burst(bench, &tickets).await?;
 
     let curves = curves(bench, &tickets).await;
-    server.stop();
+    server.stop().await?;
 
     Ok(Results {
         machine: Machine::detect(),
@@ -455,7 +461,7 @@ async fn throughput(bench: &Bench, tickets: &Tickets, dir: &TempDir) -> anyhow::
     )
     .await;
     let peak_rss_kib = server.peak_rss_kib()?;
-    server.stop();
+    server.stop().await?;
     if served.completed == 0 {
         bail!(
             "the server answered no block in the throughput run ({} errors)",

@@ -85,7 +85,9 @@ impl ServerSettings {
 /// A running server process; it is killed when dropped.
 #[derive(Debug)]
 pub struct Server {
-    child: Child,
+    /// The process; taken when it is stopped.
+    child: Option<Child>,
+    pid: u32,
     log: PathBuf,
 }
 
@@ -115,7 +117,11 @@ impl Server {
         let child = command
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
-        let mut server = Server { child, log };
+        let mut server = Server {
+            pid: child.id(),
+            child: Some(child),
+            log,
+        };
         server.wait_healthy(&settings.base_url()).await?;
         Ok(server)
     }
@@ -126,7 +132,8 @@ impl Server {
             within: STARTUP_LIMIT,
             ..testkit::Polling::default()
         };
-        testkit::wait_until_child_ready(&mut self.child, &url, polling)
+        let child = self.child.as_mut().context("the server was stopped")?;
+        testkit::wait_until_child_ready(child, &url, polling)
             .await
             .map_err(|e| anyhow::anyhow!("the server did not start: {e}:\n{}", self.log_tail()))
     }
@@ -140,7 +147,7 @@ impl Server {
 
     /// The process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.pid
     }
 
     /// The process's peak resident set (`VmHWM`), in KiB.
@@ -150,16 +157,44 @@ impl Server {
         status_kib(&status, "VmHWM").with_context(|| format!("no VmHWM in {path}"))
     }
 
-    /// Stops the process and waits for it.
-    pub fn stop(mut self) {
+    /// Stops the process the way a deploy does: SIGTERM, then waits until it has exited (it finishes the
+    /// requests in flight and records its rate limiter's last window for the next start).
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .status()
+            .context("running kill -TERM")?;
+        if !status.success() {
+            bail!("kill -TERM {} failed: {status}", self.pid);
+        }
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
+        let exited = tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .context("waiting for the server to exit")?
+            .context("waiting for the server to exit")?;
+        if !exited.success() {
+            bail!(
+                "the server exited with {exited} after SIGTERM:\n{}",
+                self.log_tail()
+            );
+        }
+        Ok(())
+    }
+
+    /// Ends the process the way a crash does: SIGKILL, no chance to record anything.
+    pub fn crash(mut self) {
         self.kill();
     }
 
     fn kill(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
+        if let Some(mut child) = self.child.take() {
+            if matches!(child.try_wait(), Ok(None)) {
+                let _ = child.kill();
+            }
+            let _ = child.wait();
         }
-        let _ = self.child.wait();
     }
 }
 

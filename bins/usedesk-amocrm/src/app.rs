@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use amocrm::{HostPolicy, LocalRateLimiter, OAuthConfig, RateLimiter};
+use amocrm::{HostPolicy, OAuthConfig, RateLimiter};
 use anyhow::{Context as _, bail};
 use base64::Engine as _;
 use domain::store::Store;
@@ -12,6 +12,7 @@ use domain::{Dependencies, Domain, DomainConfig};
 use secrecy::SecretString;
 
 use crate::config::Config;
+use crate::handoff::{self, LimiterHandoff};
 
 /// The window of the per-account limit: amoCRM's second plus a margin, so that network jitter between our
 /// request starts and amoCRM's arrival times never shows amoCRM more than the limit in one of its seconds.
@@ -23,10 +24,13 @@ pub struct Built {
     pub app: block::App,
     /// The store (for `migrate` and readiness).
     pub store: Arc<dyn Store>,
+    /// The in-process limiter to hand over to the next process when a serving process stops gracefully (none for
+    /// the Redis limiter, nor when built only to check the configuration).
+    pub handoff: Option<LimiterHandoff>,
 }
 
 /// Opens the store and migrates it.
-pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<store::SqlStore>> {
     let options = store::StoreOptions {
         encryption_key: config.security.token_encryption_key.clone(),
         old_encryption_keys: config.security.old_token_encryption_keys.clone(),
@@ -121,35 +125,69 @@ fn oauth(config: &Config) -> Option<OAuthConfig> {
     Some(oauth)
 }
 
-/// (Long because it is the one place that wires every part from the configuration, in order.)
-/// Builds the application, with `preview` for the preview page.
+/// Builds the application, with `preview` for the preview page, to check the configuration or for the demo:
+/// it leaves the limiter handoff of a stopped server for the server that will serve.
 pub async fn build(
     config: &Config,
     preview: Option<block::view::Preview>,
 ) -> anyhow::Result<Built> {
-    config.validate()?;
-    let store = open_store(config).await?;
+    build_as(config, preview, false).await
+}
+
+/// Builds the application of the process that serves: it takes over the limiter handoff of the server that
+/// stopped before it (see [`crate::handoff`]).
+pub async fn build_to_serve(config: &Config) -> anyhow::Result<Built> {
+    let built = build_as(config, None, true).await?;
+    // Before the first request, not during it: a restarted server's first block is as fast as a warm one.
+    block::warm_up();
+    Ok(built)
+}
+
+/// The rate limiter, and for a serving process with an in-process limiter what to hand over when it stops.
+async fn limiter(
+    config: &Config,
+    store: &Arc<store::SqlStore>,
+    serving: bool,
+) -> anyhow::Result<(Arc<dyn RateLimiter>, Option<LimiterHandoff>)> {
     let per_second = config.rate_limit_per_second;
-    let limiter: Arc<dyn RateLimiter> = if config.redis_url.is_empty() {
-        // This process may replace one that spent the account's budget a moment ago: the first
-        // window counts as full, so a restart never adds a burst to amoCRM's window.
-        if config.rate_limit_cold_start {
-            Arc::new(LocalRateLimiter::starting_full(per_second, LIMIT_WINDOW))
-        } else {
-            Arc::new(LocalRateLimiter::new(per_second, LIMIT_WINDOW))
-        }
+    // A serving process takes the handoff even when it does not use it (the Redis limiter), so that no later
+    // start finds an old record; checking the configuration leaves it for the server that will serve.
+    let taken = if serving {
+        handoff::take(store).await
     } else {
-        Arc::new(
-            store::RedisRateLimiter::connect(
-                &config.redis_url,
-                "usedesk-amocrm:limit",
-                per_second,
-                LIMIT_WINDOW,
-            )
-            .await
-            .context("connecting to redis_url")?,
-        )
+        None
     };
+    if !config.redis_url.is_empty() {
+        let shared = store::RedisRateLimiter::connect(
+            &config.redis_url,
+            "usedesk-amocrm:limit",
+            per_second,
+            LIMIT_WINDOW,
+        )
+        .await
+        .context("connecting to redis_url")?;
+        return Ok((Arc::new(shared), None));
+    }
+    let local = handoff::local_limiter(
+        taken,
+        per_second,
+        LIMIT_WINDOW,
+        config.rate_limit_cold_start,
+    );
+    let handoff = serving.then(|| LimiterHandoff::new(local.clone(), store.clone()));
+    Ok((Arc::new(local), handoff))
+}
+
+/// (Long because it is the one place that wires every part from the configuration, in order.)
+async fn build_as(
+    config: &Config,
+    preview: Option<block::view::Preview>,
+    serving: bool,
+) -> anyhow::Result<Built> {
+    config.validate()?;
+    let sql_store = open_store(config).await?;
+    let (limiter, handoff) = limiter(config, &sql_store, serving).await?;
+    let store: Arc<dyn Store> = sql_store;
     let http = reqwest::Client::builder()
         .user_agent(concat!("usedesk-amocrm/", env!("CARGO_PKG_VERSION")))
         .pool_idle_timeout(Duration::from_secs(60))
@@ -175,7 +213,7 @@ pub async fn build(
         time_zone: Some(config.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
         default_language: config.default_language,
         require_trigger_secret: config.security.require_trigger_secret,
-        rate_limit_requests: per_second,
+        rate_limit_requests: config.rate_limit_per_second,
         rate_limit_window: LIMIT_WINDOW,
         ..DomainConfig::default()
     };
@@ -209,6 +247,7 @@ pub async fn build(
     Ok(Built {
         app: block::App::new(block_config, domain, metrics),
         store,
+        handoff,
     })
 }
 

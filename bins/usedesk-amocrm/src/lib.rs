@@ -6,6 +6,7 @@ pub mod app;
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod handoff;
 pub mod logging;
 
 /// Binds `addr` with a deep accept queue. A burst of agents opening tickets at once would overflow the

@@ -100,11 +100,15 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
     for exposure in config.exposures() {
         tracing::warn!("configuration leaves this open: {exposure}");
     }
-    let built = app::build(config, None).await?;
+    let built = app::build_to_serve(config).await?;
     let listener = usedesk_amocrm::listen(config.listen)
         .with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(listen = %config.listen, public_url = %config.public_url(), "serving the block at {}api/", config.public_url());
     block::serve(listener, built.app, shutdown_signal()).await?;
+    // The requests in flight are finished: what the limiter let through last is final.
+    if let Some(handoff) = built.handoff {
+        handoff.save().await;
+    }
     Ok(())
 }
 

@@ -25,7 +25,7 @@ pub use client::{AmoClient, CallObserver};
 pub use error::{Error, Problem, ValidationDetail, ValidationError};
 pub use gate::{GatePermit, Priority, PriorityGate};
 pub use host::{AccountHost, HostPolicy, Product};
-pub use limiter::{BackoffSteps, LocalRateLimiter, PauseReason, RateLimiter};
+pub use limiter::{BackoffSteps, LocalRateLimiter, PauseReason, RateLimiter, RecentStarts};
 pub use oauth::{AuthMode, OAuthClient, OAuthConfig, TokenPair};
 pub use page::Page;
 pub use tokens::{

@@ -14,6 +14,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -22,6 +23,12 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::Error;
+
+mod backoff;
+mod handoff;
+
+pub use backoff::BackoffSteps;
+pub use handoff::RecentStarts;
 
 /// Why requests to an account are paused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,45 +67,6 @@ impl FromStr for PauseReason {
             other => Err(Error::InvalidArgument(format!(
                 "unknown pause reason {other:?}"
             ))),
-        }
-    }
-}
-
-/// How long the account is paused after consecutive 429 answers that carried no `retry_after`.
-///
-/// The `n`-th such 429 in a row pauses the account for `first × 2ⁿ⁻¹`, but never longer than
-/// `cap`: 1 s, 2 s, 4 s, 8 s, 16 s, 32 s, then 60 s with the defaults. A successful request ends
-/// the streak; so does a quiet spell of [`BackoffSteps::MEMORY`] after the last pause ended.
-///
-/// Only a 429 for a request sent while the account was not paused counts as a step: the other
-/// requests of the same burst, answered 429 too, belong to the step already taken. So a burst of
-/// seven 429s pauses the account for one step, not seven.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BackoffSteps {
-    /// The first pause. Default 1 s.
-    pub first: Duration,
-    /// The longest pause. Default 60 s: while amoCRM keeps answering 429, at most one burst of
-    /// requests (the limiter's `max`) per minute reaches it, far from the repeated hammering that
-    /// makes amoCRM block the account with 403.
-    pub cap: Duration,
-}
-
-impl BackoffSteps {
-    /// How long a streak of 429s is remembered after its last pause ended, without a success.
-    pub const MEMORY: Duration = Duration::from_secs(600);
-
-    /// The pause of the `step`-th consecutive 429 (counted from 1).
-    pub fn pause(&self, step: u32) -> Duration {
-        let factor = 1u32.checked_shl(step.saturating_sub(1)).unwrap_or(u32::MAX);
-        self.first.saturating_mul(factor).min(self.cap)
-    }
-}
-
-impl Default for BackoffSteps {
-    fn default() -> Self {
-        BackoffSteps {
-            first: Duration::from_secs(1),
-            cap: Duration::from_secs(60),
         }
     }
 }
@@ -173,10 +141,13 @@ pub trait RateLimiter: Send + Sync + 'static {
 /// Clones share state. Time is measured with [`tokio::time::Instant`], so tests under a paused
 /// tokio clock are deterministic.
 ///
-/// A process cannot know what its predecessor sent just before it stopped, so a server should
-/// build its limiter with [`LocalRateLimiter::starting_full`]: every account's window counts as
-/// full at creation, and no request starts in the first `per` after it (the price is that a block
-/// rendered in the first second after a restart waits up to that second).
+/// A process cannot know by itself what its predecessor sent just before it stopped. A stopping
+/// server therefore [closes](LocalRateLimiter::close) its limiter and records its
+/// [`recent_starts`](LocalRateLimiter::recent_starts); its successor builds its limiter
+/// [`with_recent_starts`](LocalRateLimiter::with_recent_starts), every window exactly as full as it
+/// is. Without such a record (a crash, a first start) it builds it
+/// [`starting_full`](LocalRateLimiter::starting_full): every account's window counts as full at
+/// creation, and no request starts in the first `per` after it.
 #[derive(Clone)]
 pub struct LocalRateLimiter {
     inner: Arc<LimiterState>,
@@ -187,6 +158,8 @@ struct LimiterState {
     per: Duration,
     /// No request starts before this moment (the window counted as full at creation).
     not_before: Option<Instant>,
+    /// Set by [`LocalRateLimiter::close`]: no request starts any more.
+    closed: AtomicBool,
     accounts: Mutex<HashMap<String, AccountWindow>>,
 }
 
@@ -230,6 +203,7 @@ impl LocalRateLimiter {
                 max: usize::try_from(max_requests.max(1)).unwrap_or(usize::MAX),
                 per,
                 not_before,
+                closed: AtomicBool::new(false),
                 accounts: Mutex::new(HashMap::new()),
             }),
         }
@@ -346,8 +320,13 @@ impl RateLimiter for LocalRateLimiter {
             slot,
             used: false,
         };
+        // Checked after reserving: a request either shows among the starts read after `close`, or sees the
+        // limiter closed here (the account lock orders the two).
+        self.refuse_when_closed()?;
         if slot > now {
             tokio::time::sleep_until(slot).await;
+            // Closed while waiting: the slot is given back and the request never starts.
+            self.refuse_when_closed()?;
         }
         reservation.used = true;
         Ok(slot - now)

@@ -18,14 +18,13 @@ use usedesk::{BlockRequest, BlockResponse};
 use crate::app::App;
 use crate::http::{self as web, Response, read_body};
 use crate::keys;
+use crate::rendered::{self, Claim, Rendering};
 use crate::token::Scope;
 use crate::view::{self, model};
 
 mod block_actions;
-mod rendered;
 
 pub(crate) use block_actions::actions;
-pub(crate) use rendered::{Rendered, RenderedKey};
 
 /// One block answer before rendering: its metrics label, status, language and view.
 struct Answer {
@@ -35,8 +34,8 @@ struct Answer {
     view: model::BlockView,
     /// The zone its times are shown in.
     zone: &'static domain::Zone,
-    /// Set for fresh data: where the rendered answer is kept for identical requests.
-    keep_as: Option<RenderedKey>,
+    /// Set for fresh data: the duty to keep the rendered answer for identical requests.
+    keep_as: Option<Rendering>,
 }
 
 pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
@@ -55,8 +54,8 @@ pub(crate) async fn block(app: &App, request: Request<Incoming>) -> Response {
         .metrics
         .observe_render(answer.outcome, started.elapsed());
     let body = bytes::Bytes::from(BlockResponse::new(html).to_json());
-    if let Some(key) = answer.keep_as {
-        app.inner.rendered.put(key, body.clone());
+    if let Some(rendering) = answer.keep_as {
+        app.inner.rendered.put(rendering, body.clone());
     }
     web::json_bytes(answer.status, body)
 }
@@ -253,7 +252,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
     Answered::Fresh(Box::new(match outcome {
         BlockOutcome::NotConnected => reply("not_connected", lang, zone, login(false)),
         BlockOutcome::NeedsLogin { .. } => reply("needs_login", lang, zone, login(true)),
-        BlockOutcome::Ready(data) => return ready(app, &request, lang, data),
+        BlockOutcome::Ready(data) => return ready(app, &request, lang, data).await,
         BlockOutcome::Degraded {
             reason,
             last_known: Some(data),
@@ -293,7 +292,12 @@ async fn answer(app: &App, request: Request<Incoming>) -> Answered {
 
 /// Fresh data: the answer rendered moments ago for the same data, ticket, client and language when there is
 /// one, else a view to render and keep.
-fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockData>) -> Answered {
+async fn ready(
+    app: &App,
+    request: &BlockRequest,
+    lang: i18n::Lang,
+    data: Box<BlockData>,
+) -> Answered {
     let zone = data_zone(app, request, &data);
     let key = (
         data.render_id,
@@ -309,12 +313,22 @@ fn ready(app: &App, request: &BlockRequest, lang: i18n::Lang, data: Box<BlockDat
         let (contacts, deals) = app.just_created(data.connection_id);
         !contacts.is_empty() || !deals.is_empty()
     };
-    if !says_notice && let Some(kept) = app.inner.rendered.get(&key) {
-        return Answered::Kept(kept);
-    }
+    let keep_as = if says_notice {
+        None
+    } else {
+        match app.inner.rendered.claim(key) {
+            Claim::Kept(kept) => return Answered::Kept(kept),
+            Claim::Wait(answer) => match rendered::wait(answer).await {
+                Some(kept) => return Answered::Kept(kept),
+                // The request rendering it went away: render it here.
+                None => None,
+            },
+            Claim::Render(rendering) => Some(rendering),
+        }
+    };
     let view = data_view(app, request, lang, zone, data, None);
     let mut answer = reply("ready", lang, zone, view);
-    answer.keep_as = (!says_notice).then_some(key);
+    answer.keep_as = keep_as;
     Answered::Fresh(Box::new(answer))
 }
 

@@ -47,7 +47,7 @@ pub(crate) struct Inner {
     pub(crate) sealer: Sealer,
     pub(crate) cors_origins: Vec<String>,
     /// Rendered answers of fresh blocks, reused while the domain serves the same data.
-    pub(crate) rendered: crate::api::Rendered,
+    pub(crate) rendered: crate::rendered::Rendered,
     /// What each connection created in the last minute, for the block to mark as new.
     pub(crate) created: std::sync::Mutex<std::collections::HashMap<ConnectionId, Vec<Created>>>,
 }
@@ -81,7 +81,7 @@ impl App {
                 signer: Signer::new(keys.action),
                 sealer: Sealer::new(keys.seal),
                 cors_origins,
-                rendered: crate::api::Rendered::default(),
+                rendered: crate::rendered::Rendered::default(),
                 created: std::sync::Mutex::default(),
                 config,
                 domain,

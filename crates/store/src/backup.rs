@@ -158,12 +158,31 @@ pub async fn restore_sqlite(backup: &Path, target: &Path, force: bool) -> Result
     let written = vacuum_into(&mut source, &staging).await;
     source.close().await?;
     written?;
+    forget_limiter_handoff(&staging).await?;
     for suffix in ["-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
     }
     std::fs::rename(&staging, target)
         .map_err(|e| failed(format!("cannot move the copy to {}: {e}", target.display())))?;
     Ok(copied)
+}
+
+/// Deletes a limiter handoff the copy may hold (a backup of a stopped service): it describes the last second of a
+/// process long gone, and would tell the next start that nothing was sent since.
+async fn forget_limiter_handoff(path: &Path) -> Result<(), Error> {
+    let mut conn = connect(path, false).await?;
+    let table: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'limiter_handoffs'",
+    )
+    .fetch_optional(&mut conn)
+    .await?;
+    if table.is_some() {
+        sqlx::query("DELETE FROM limiter_handoffs")
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
+    Ok(())
 }
 
 /// Fails when another process has the SQLite database `path` open. Leaving WAL mode needs the database to

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_connection_notices.sql")),
     (4, include_str!("../migrations/0004_metadata_snapshot.sql")),
     (5, include_str!("../migrations/0005_connection_meta.sql")),
+    (6, include_str!("../migrations/0006_limiter_handoff.sql")),
 ];
 
 /// An arbitrary constant that names our migration lock among other advisory locks.

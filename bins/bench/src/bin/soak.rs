@@ -188,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
         let _ = agent.await;
     }
     samples.push(take_sample());
-    server.stop();
+    server.stop().await?;
 
     println!("| time | RSS (MiB) | open fds | blocks | triggers | transport errors |");
     println!("|---:|---:|---:|---:|---:|---:|");

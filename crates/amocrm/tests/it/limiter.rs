@@ -41,7 +41,7 @@ impl RateLimiter for RecordingLimiter {
 }
 
 /// The largest number of `starts` inside any half-open window `[t, t + window)`.
-fn max_in_any_window(starts: &[Instant], window: Duration) -> usize {
+pub(crate) fn max_in_any_window(starts: &[Instant], window: Duration) -> usize {
     starts
         .iter()
         .map(|&from| {

@@ -9,6 +9,7 @@ mod errors;
 mod examples;
 mod feed;
 mod gate;
+mod handoff;
 mod host;
 mod leads;
 mod limiter;

@@ -19,7 +19,7 @@ mod secret;
 mod settings;
 mod style;
 mod tasks;
-mod text;
+pub(crate) mod text;
 pub mod ticket_log;
 
 use i18n::Lang;

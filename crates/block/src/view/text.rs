@@ -276,7 +276,7 @@ impl Tr {
 /// The international form of an E.164 number by its country's numbering plan, or the E.164 text when the plan does
 /// not know it. Parsing with libphonenumber's metadata costs tens of microseconds; the same contacts' phones are
 /// shown on every ticket open, so the forms are remembered (a bounded table, emptied when full).
-fn international(e164: &str) -> String {
+pub(crate) fn international(e164: &str) -> String {
     const REMEMBERED: usize = 4096;
     static FORMS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, String>>> =
         std::sync::OnceLock::new();

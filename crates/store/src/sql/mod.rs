@@ -7,8 +7,10 @@
 //!
 //! One file per table, each an `impl SqlStore` block: `connections.rs`, `trigger_secrets.rs`, `refresh.rs`
 //! (the refresh lock), `links.rs` (links and field choices), `idempotency.rs`, `audit.rs`, `notices.rs`,
-//! `nonces.rs`, `meta.rs` (login details, webhooks, deals' tickets, disconnecting); `open.rs` opens the pool. Rust allows one `impl Store for SqlStore`, so the one below only
-//! delegates to them.
+//! `nonces.rs`, `meta.rs` (login details, webhooks, deals' tickets, disconnecting), `handoff.rs` (the rate
+//! limiter's last window, handed from a stopping server to the next, outside the `Store` trait since only the
+//! server binary needs it); `open.rs` opens the pool. Rust allows one `impl Store for SqlStore`, so the one below
+//! only delegates to them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -79,6 +81,7 @@ macro_rules! row {
 
 mod audit;
 mod connections;
+mod handoff;
 mod idempotency;
 mod links;
 mod meta;

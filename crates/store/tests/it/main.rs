@@ -4,6 +4,7 @@ mod harness;
 
 mod backup;
 mod connections;
+mod handoff;
 mod idempotency;
 mod keys;
 mod limiter;
