@@ -454,13 +454,10 @@ pub(crate) fn actions(
                 .iter()
                 .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
                 .collect(),
-            comments: contact
-                .deals
-                .iter()
-                .map(|deal| {
-                    let comment = app.action(scope, ActionKind::Comment, Some(deal.id));
-                    (deal.id, comment)
-                })
+            // Only the deals shown unfolded offer a quick comment; the others are commented on their card.
+            comments: view::unfolded_deals(contact)
+                .into_iter()
+                .map(|id| (id, app.action(scope, ActionKind::Comment, Some(id))))
                 .collect(),
             add_values: if offers_values {
                 missing_values(contact, &data.client, country.as_deref())

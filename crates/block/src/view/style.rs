@@ -1,6 +1,7 @@
 //! What reaches attributes: colours for `style` (validated again here, so nothing can break out of the
 //! declaration) and addresses for `href` and `action` (web addresses only, so no `javascript:` ever appears).
 
+pub(crate) use super::href::safe_href;
 use super::model::Action;
 
 /// The grey used when a colour is not a `#rgb` or `#rrggbb` value.
@@ -73,19 +74,6 @@ fn text_on(rgb: [u8; 3]) -> &'static str {
     } else {
         "#ffffff"
     }
-}
-
-/// The address, parsed and written out again, when it is an absolute web address (`http`, `https`) with a
-/// host; `None` otherwise.
-///
-/// Relative addresses are refused too: the block lives inside Usedesk's page, where a path would resolve
-/// on Usedesk's origin, and a browser strips tabs and line breaks from `/\t/host`, making it a link to
-/// another host. Every address of ours is absolute already.
-pub(crate) fn safe_href(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    (matches!(parsed.scheme(), "http" | "https")
-        && parsed.host_str().is_some_and(|h| !h.is_empty()))
-    .then(|| parsed.into())
 }
 
 /// An action as a link: its address with the token as query parameter `t`.
