@@ -2,23 +2,20 @@
 //! phone and e-mail and confirmed exactly), and their deals — in two upstream round trips, within a deadline,
 //! falling back to the last known data when amoCRM is slow, busy or down.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use std::sync::Arc;
 
-use amocrm::{AmoClient, Contact, ContactsQuery, Lead, Priority};
-use futures_util::future::join_all;
 use secrecy::SecretString;
 
-use crate::cache::SharedWork;
-use crate::identity::{Identifier, identifiers, normalize_email, normalize_phone, searched};
-use crate::metadata::CoreMeta;
-use crate::model::{
-    BlockData, ContactView, DealKind, DealView, TicketClient, contact_url, deal_url,
-};
+use crate::Error;
+use crate::identity::{Identifier, identifiers, searched};
+use crate::model::{BlockData, TicketClient};
 use crate::service::{Domain, RenderKey};
-use crate::store::{Connection, ConnectionId, ConnectionStatus, FieldChoices};
-use crate::{Error, fields};
+use crate::store::{Connection, ConnectionId, ConnectionStatus};
+
+mod continuation;
+mod load;
+
+pub(crate) use load::{contact_view, deal_view, deal_views};
 
 /// A block request, as the domain needs it.
 #[derive(Debug, Clone)]
@@ -148,44 +145,12 @@ impl Domain {
             input.client.client_id,
             ids.iter().map(|i| i.value().to_owned()).collect(),
         );
-        let deadline = self.config().render_deadline;
-        let fresh = self
-            .inner
-            .renders
-            .peek(&key)
+        let outcome = match self
+            .fresh_or_loaded(&connection, &key, &ids, &input.client, not_searched)
             .await
-            .filter(|cached| !cached.stale);
-        let outcome = match fresh {
-            Some(cached) => Ok(cached.value),
-            None => match self.continuation(&connection, &key, &ids, &input.client) {
-                Err(e) => Err(e),
-                Ok(work) => {
-                    let account = connection.amo_host.as_str();
-                    let queued = self.queue_ahead(account).await;
-                    let finished = if queued >= deadline {
-                        // It cannot finish in time: no need to wait for the deadline to say so.
-                        None
-                    } else {
-                        tokio::time::timeout(deadline, work).await.ok()
-                    };
-                    match finished {
-                        Some(result) => result,
-                        None => {
-                            // The work goes on in the background; say when its data will be ready.
-                            let ready_in =
-                                self.queue_ahead(account).await + std::time::Duration::from_secs(1);
-                            let last = self.last_known(&key, &connection, not_searched).await;
-                            return BlockOutcome::Degraded {
-                                reason: Degradation::Preparing {
-                                    seconds: ready_in.as_secs_f64().ceil().max(1.0) as u64,
-                                },
-                                last_known: last,
-                                cause: "the block's amoCRM work goes on in the background".into(),
-                            };
-                        }
-                    }
-                }
-            },
+        {
+            Ok(outcome) => outcome,
+            Err(preparing) => return preparing,
         };
         match outcome {
             Ok(value) => {
@@ -210,6 +175,53 @@ impl Domain {
                 degraded(&self.with_pause_end(e, &account).await, last)
             }
         }
+    }
+
+    /// The block's data: fresh from the render cache, or loaded within the render deadline. When the load cannot
+    /// finish in time it goes on in the background, and the block is told (`Err`) when its data will be ready.
+    async fn fresh_or_loaded(
+        &self,
+        connection: &Connection,
+        key: &RenderKey,
+        ids: &[Identifier],
+        client: &TicketClient,
+        not_searched: usize,
+    ) -> Result<Result<Arc<BlockData>, Error>, BlockOutcome> {
+        let fresh = self
+            .inner
+            .renders
+            .peek(key)
+            .await
+            .filter(|cached| !cached.stale);
+        if let Some(cached) = fresh {
+            return Ok(Ok(cached.value));
+        }
+        let work = match self.continuation(connection, key, ids, client) {
+            Ok(work) => work,
+            Err(e) => return Ok(Err(e)),
+        };
+        let deadline = self.config().render_deadline;
+        let account = connection.amo_host.as_str();
+        let queued = self.queue_ahead(account).await;
+        let finished = if queued >= deadline {
+            // It cannot finish in time: no need to wait for the deadline to say so.
+            None
+        } else {
+            tokio::time::timeout(deadline, work).await.ok()
+        };
+        if let Some(result) = finished {
+            return Ok(result);
+        }
+        // The work goes on in the background; say when its data will be ready.
+        let ready_in = self.queue_ahead(account).await + std::time::Duration::from_secs(1);
+        let last = self.last_known(key, connection, not_searched).await;
+        Err(BlockOutcome::Degraded {
+            reason: Degradation::Preparing {
+                seconds: ready_in.as_secs_f64().ceil().max(1.0) as u64,
+            },
+            last_known: last,
+            cause: "the block's amoCRM work goes on in the background".into(),
+        })
     }
 
     /// A block (403) or a 429 whose end amoCRM did not say: the account's pause in the rate limiter, set by that
@@ -250,284 +262,6 @@ impl Domain {
         data.notices = self.take_notices(connection.id).await;
         Some(Box::new(data))
     }
-
-    /// The load of a block's data, shared by every block with the same key and spawned, so that it goes on past
-    /// the render deadline (at most `continuation_horizon`) and fills the render cache for the agent's next look.
-    /// At most [`max_continuations`](Self::max_continuations) per connection; beyond, the block is told the
-    /// account is queued and nothing starts.
-    fn continuation(
-        &self,
-        connection: &Connection,
-        key: &RenderKey,
-        ids: &[Identifier],
-        ticket: &TicketClient,
-    ) -> Result<SharedWork<BlockData>, Error> {
-        let continuations = &self.inner.continuations;
-        // A load that began before our own write (which moved the key's epoch on) is not joined.
-        let epoch = self.inner.renders.epoch(key);
-        let work_key = (key.clone(), epoch);
-        if !continuations.contains(&work_key)
-            && continuations.count(|k| k.0.0 == connection.id) >= self.max_continuations()
-        {
-            let wait = self
-                .inner
-                .gate
-                .estimate(&connection.amo_host, Priority::Interactive);
-            return Err(Error::Queued {
-                until: std::time::SystemTime::now() + wait,
-            });
-        }
-        let domain = self.clone();
-        let (connection, key_owned, ids, ticket) = (
-            connection.clone(),
-            key.clone(),
-            ids.to_vec(),
-            ticket.clone(),
-        );
-        Ok(continuations.join_or_spawn(&work_key, move || async move {
-            let config = domain.config();
-            let (horizon, deadline) = (config.continuation_horizon, config.render_deadline);
-            let renders = &domain.inner.renders;
-            let started = tokio::time::Instant::now();
-            let load = async {
-                let client = domain
-                    .client_with(&connection, Priority::Interactive, horizon)
-                    .await?;
-                domain
-                    .load_block(connection.id, &client, &ticket, &ids)
-                    .await
-            };
-            let data = Arc::new(
-                tokio::time::timeout(horizon, load)
-                    .await
-                    .unwrap_or(Err(Error::Timeout))?,
-            );
-            // Data nobody has seen yet (its block was answered "preparing"), or loaded while the account's queue
-            // is long, stays fresh for the horizon: the agent's next look shows it without asking amoCRM again,
-            // and fetching it anew would only lengthen the queue.
-            let congested = domain.inner.gate.waiting(&connection.amo_host) > 0;
-            let ttl = if congested || started.elapsed() >= deadline {
-                horizon.max(config.render_cache_ttl)
-            } else {
-                config.render_cache_ttl
-            };
-            renders
-                .put_loaded(&key_owned, data.clone(), ttl, epoch)
-                .await;
-            Ok(data)
-        }))
-    }
-
-    /// How long a new render's first request to the account would wait: the requests queued at the gate at or
-    /// above a render's priority, and the limiter's own queue behind them.
-    async fn queue_ahead(&self, account: &str) -> std::time::Duration {
-        let gate = self.inner.gate.estimate(account, Priority::Interactive);
-        let limiter = self.inner.deps.limiter.backlog(account).await;
-        gate.max(limiter)
-    }
-
-    /// Block loads in flight, including those going on in the background past their render deadline.
-    pub fn loads_in_flight(&self) -> usize {
-        self.inner.continuations.count(|_| true)
-    }
-
-    /// How many block loads of one connection may be in flight: what the account's budget can serve within the
-    /// horizon (every load needs at least one request).
-    pub(crate) fn max_continuations(&self) -> usize {
-        let config = self.config();
-        let windows = config.continuation_horizon.as_secs_f64()
-            / config.rate_limit_window.as_secs_f64().max(0.001);
-        ((windows * f64::from(config.rate_limit_requests)) as usize).max(1)
-    }
-
-    async fn load_block(
-        &self,
-        connection_id: ConnectionId,
-        client: &AmoClient,
-        ticket: &TicketClient,
-        ids: &[Identifier],
-    ) -> Result<BlockData, Error> {
-        let store = self.store();
-        let (link, choices) = tokio::join!(
-            async {
-                match ticket.client_id {
-                    Some(client_id) => store.get_link(connection_id, client_id).await,
-                    None => Ok(None),
-                }
-            },
-            store.get_field_choices(connection_id)
-        );
-        let (link, choices) = (link?, choices?.unwrap_or_default());
-        let wants_fields = choices.list.iter().any(|k| k.custom_id().is_some());
-
-        // First round trip: metadata ∥ (the linked contact | one search per identifier) ∥ field names.
-        let (core, found, defs) = tokio::join!(
-            self.core_meta(connection_id, client),
-            self.find_contacts(connection_id, client, ticket, ids, link),
-            async {
-                if wants_fields {
-                    self.deal_fields(connection_id, client).await.map(Some)
-                } else {
-                    Ok(None)
-                }
-            }
-        );
-        let core = core?;
-        let (contacts, linked) = found?;
-        let defs = defs?;
-
-        // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
-        // contact).
-        let (leads, companies) = tokio::join!(
-            self.deals_of(connection_id, client, &contacts),
-            crate::companies::companies_of(client, &contacts)
-        );
-        let leads = leads?;
-
-        let core = &core.value;
-        let views = contacts
-            .into_iter()
-            .map(|(contact, matched_by)| {
-                let deals = deal_views(
-                    &contact,
-                    &leads,
-                    core,
-                    &choices,
-                    defs.as_deref().map(Vec::as_slice),
-                );
-                let company = crate::companies::company_ref(&contact, &companies, core);
-                let mut view = contact_view(contact, matched_by, linked, core, deals);
-                view.company = company;
-                view
-            })
-            .collect();
-        Ok(BlockData {
-            connection_id,
-            account: core.account.clone(),
-            client: ticket.clone(),
-            identifiers: ids.iter().map(|i| i.value().to_owned()).collect(),
-            contacts: views,
-            linked,
-            stale_as_of: None,
-            not_searched: 0,
-            render_id: next_render_id(),
-            notices: Vec::new(),
-        })
-    }
-
-    /// The newest deals of each contact (at most `max_deals_per_contact` each, 250 in all), in one batched call.
-    pub(crate) async fn deals_of(
-        &self,
-        connection_id: ConnectionId,
-        client: &AmoClient,
-        contacts: &[(Contact, Vec<String>)],
-    ) -> Result<Vec<Lead>, Error> {
-        let per_contact = self.config().max_deals_per_contact;
-        let lead_ids: BTreeSet<i64> = contacts
-            .iter()
-            .flat_map(|(c, _)| {
-                let mut ids = c.leads.clone();
-                ids.sort_unstable_by(|a, b| b.cmp(a));
-                ids.truncate(per_contact);
-                ids
-            })
-            .take(crate::batch::MAX_BATCH_IDS)
-            .collect();
-        // Merged with other blocks' leads calls waiting at the same time.
-        self.inner
-            .lead_batches
-            .leads(connection_id, client, lead_ids)
-            .await
-    }
-
-    /// The linked contact alone (dropping a link to a deleted contact), or every contact confirmed by an
-    /// identifier, most recently updated first.
-    async fn find_contacts(
-        &self,
-        connection_id: ConnectionId,
-        client: &AmoClient,
-        ticket: &TicketClient,
-        ids: &[Identifier],
-        link: Option<i64>,
-    ) -> Result<(Vec<(Contact, Vec<String>)>, bool), Error> {
-        if let Some(contact_id) = link {
-            match crate::retry::read(|| async { client.contacts().get(contact_id, true).await })
-                .await?
-            {
-                Some(contact) if !contact.is_deleted => {
-                    return Ok((vec![(contact, Vec::new())], true));
-                }
-                _ => {
-                    if let Some(client_id) = ticket.client_id {
-                        self.store().remove_link(connection_id, client_id).await?;
-                    }
-                }
-            }
-        }
-        Ok((
-            self.search_contacts(connection_id, client, ids).await?,
-            false,
-        ))
-    }
-
-    /// One amoCRM search per identifier, in parallel (an identifier another block is searching at the same time
-    /// is searched once); hits confirmed by exact comparison after normalising.
-    pub(crate) async fn search_contacts(
-        &self,
-        connection_id: ConnectionId,
-        client: &AmoClient,
-        ids: &[Identifier],
-    ) -> Result<Vec<(Contact, Vec<String>)>, Error> {
-        let default_country = self.config().default_country.as_deref();
-        let searches = ids.iter().map(|id| {
-            let search = id.search_query();
-            let client = client.clone();
-            let work = self.inner.searches.join_or_spawn(
-                &(connection_id, search.clone()),
-                move || async move {
-                    let query = ContactsQuery {
-                        query: Some(search),
-                        with_leads: true,
-                        limit: Some(50),
-                        ..ContactsQuery::default()
-                    };
-                    let page =
-                        crate::retry::read(|| async { client.contacts().list(&query).await })
-                            .await?;
-                    Ok(Arc::new(page.items))
-                },
-            );
-            async move { work.await.map(|items| (id, items)) }
-        });
-        let mut merged: BTreeMap<i64, (Contact, Vec<String>)> = BTreeMap::new();
-        for result in join_all(searches).await {
-            let (id, contacts) = result?;
-            for contact in contacts.iter().cloned() {
-                if contact.is_deleted || !confirms(&contact, id, default_country) {
-                    continue;
-                }
-                let entry = merged
-                    .entry(contact.id)
-                    .or_insert_with(|| (contact, Vec::new()));
-                if !entry.1.iter().any(|v| v == id.value()) {
-                    entry.1.push(id.value().to_owned());
-                }
-            }
-        }
-        let mut found: Vec<_> = merged.into_values().collect();
-        found.sort_by(|a, b| {
-            b.0.updated_at
-                .cmp(&a.0.updated_at)
-                .then(b.0.id.cmp(&a.0.id))
-        });
-        Ok(found)
-    }
-}
-
-/// A process-wide sequence number for loads of block data.
-fn next_render_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn degraded(e: &Error, last_known: Option<Box<BlockData>>) -> BlockOutcome {
@@ -535,98 +269,5 @@ fn degraded(e: &Error, last_known: Option<Box<BlockData>>) -> BlockOutcome {
         reason: degradation(e),
         last_known,
         cause: crate::Report(e).to_string(),
-    }
-}
-
-/// Whether a contact really has the identifier (amoCRM's `query` is full-text, so hits can be near misses).
-pub(crate) fn confirms(contact: &Contact, id: &Identifier, default_country: Option<&str>) -> bool {
-    match id {
-        Identifier::Phone(p) => contact
-            .phones()
-            .into_iter()
-            .any(|raw| normalize_phone(raw, default_country).as_deref() == Some(p.as_str())),
-        Identifier::Email(e) => contact
-            .emails()
-            .into_iter()
-            .any(|raw| normalize_email(raw).as_deref() == Some(e.as_str())),
-    }
-}
-
-pub(crate) fn contact_view(
-    contact: Contact,
-    matched_by: Vec<String>,
-    linked: bool,
-    core: &CoreMeta,
-    deals: Vec<DealView>,
-) -> ContactView {
-    ContactView {
-        id: contact.id,
-        name: display_name(&contact),
-        phones: contact.phones().into_iter().map(str::to_owned).collect(),
-        emails: contact.emails().into_iter().map(str::to_owned).collect(),
-        responsible: core.user(contact.responsible_user_id),
-        updated_at: contact.updated_at,
-        url: contact_url(&core.base_url, contact.id),
-        linked,
-        matched_by,
-        deals,
-        company: None,
-    }
-}
-
-fn display_name(contact: &Contact) -> String {
-    let name = contact.name.trim();
-    if !name.is_empty() {
-        return name.to_owned();
-    }
-    let joined = format!("{} {}", contact.first_name.trim(), contact.last_name.trim());
-    let joined = joined.trim();
-    if joined.is_empty() {
-        format!("#{}", contact.id)
-    } else {
-        joined.to_owned()
-    }
-}
-
-/// The contact's deals, newest first, with names from the metadata.
-pub(crate) fn deal_views(
-    contact: &Contact,
-    leads: &[Lead],
-    core: &CoreMeta,
-    choices: &FieldChoices,
-    defs: Option<&[fields::FieldDef]>,
-) -> Vec<DealView> {
-    let mut deals: Vec<DealView> = leads
-        .iter()
-        .filter(|l| !l.is_deleted && contact.leads.contains(&l.id))
-        .map(|lead| deal_view(lead, core, &choices.list, defs.unwrap_or(&[])))
-        .collect();
-    deals.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
-    deals
-}
-
-pub(crate) fn deal_view(
-    lead: &Lead,
-    core: &CoreMeta,
-    keys: &[crate::FieldKey],
-    defs: &[fields::FieldDef],
-) -> DealView {
-    let (pipeline_name, stage) = core.stage(lead.pipeline_id, lead.status_id);
-    DealView {
-        id: lead.id,
-        name: if lead.name.trim().is_empty() {
-            format!("#{}", lead.id)
-        } else {
-            lead.name.clone()
-        },
-        price: Some(lead.price),
-        pipeline: (lead.pipeline_id, pipeline_name),
-        stage,
-        kind: DealKind::of_status(lead.status_id),
-        responsible: core.user(lead.responsible_user_id),
-        created_at: lead.created_at,
-        updated_at: lead.updated_at,
-        fields: fields::shown_fields(keys, &lead.custom_fields_values, defs),
-        url: deal_url(&core.base_url, lead.id),
     }
 }

@@ -1,6 +1,7 @@
 //! Looking messages up in the Fluent bundles.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -89,6 +90,9 @@ impl Arg {
 struct LangBundle {
     bundle: FluentBundle<FluentResource>,
     ids: Vec<String>,
+    /// The text of every message without variables or references, formatted once: pages ask for the same
+    /// labels hundreds of times.
+    plain: HashMap<String, String>,
 }
 
 /// All translations, ready to format messages from any thread.
@@ -147,7 +151,10 @@ impl Translator {
     /// lacks too comes back as its id, so a gap shows up on screen as a
     /// readable key instead of an empty string.
     pub fn t(&self, lang: Lang, id: &str) -> String {
-        self.format(lang, id, None)
+        match self.langs[lang.index()].plain.get(id) {
+            Some(text) => text.clone(),
+            None => self.format(lang, id, None),
+        }
     }
 
     /// The message `id` in `lang` with its `{ $variables }` filled from
@@ -201,6 +208,23 @@ fn compiled_in() -> impl Iterator<Item = (Lang, String, String)> {
     })
 }
 
+/// The messages among `ids` whose value is text alone (no variable, term or other message), formatted.
+fn plain_texts(bundle: &FluentBundle<FluentResource>, ids: &[String]) -> HashMap<String, String> {
+    ids.iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(id)?.value()?;
+            let plain = pattern
+                .elements
+                .iter()
+                .all(|e| matches!(e, ast::PatternElement::TextElement { .. }));
+            plain.then(|| {
+                let text = bundle.format_pattern(pattern, None, &mut Vec::new());
+                (id.clone(), text.into_owned())
+            })
+        })
+        .collect()
+}
+
 /// Turns a build with problems into the first problem.
 fn strict((translator, mut problems): (Translator, Vec<Error>)) -> Result<Translator, Error> {
     if problems.is_empty() {
@@ -223,6 +247,7 @@ fn build(sources: impl Iterator<Item = (Lang, String, String)>) -> (Translator, 
             LangBundle {
                 bundle,
                 ids: Vec::new(),
+                plain: HashMap::new(),
             }
         })
         .collect();
@@ -257,6 +282,7 @@ fn build(sources: impl Iterator<Item = (Lang, String, String)>) -> (Translator, 
     for target in &mut langs {
         target.ids.sort();
         target.ids.dedup();
+        target.plain = plain_texts(&target.bundle, &target.ids);
     }
     (Translator { langs }, problems)
 }

@@ -5,7 +5,7 @@ use domain::model::BlockData;
 
 use crate::app::App;
 use crate::token::{ActionKind, Scope};
-use crate::view::model;
+use crate::view::{self, model};
 
 /// The new-deal form's link for `contact`: prefilled with the ticket's subject as the deal's name and the
 /// contact's responsible as the deal's (plain query values, like the contact form's; the token names the contact).
@@ -58,13 +58,10 @@ pub(crate) fn actions(
                 .iter()
                 .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
                 .collect(),
-            comments: contact
-                .deals
-                .iter()
-                .map(|deal| {
-                    let comment = app.action(scope, ActionKind::Comment, Some(deal.id));
-                    (deal.id, comment)
-                })
+            // Only the deals shown unfolded offer a quick comment; the others are commented on their card.
+            comments: view::unfolded_deals(contact)
+                .into_iter()
+                .map(|id| (id, app.action(scope, ActionKind::Comment, Some(id))))
                 .collect(),
             add_values: if offers_values {
                 missing_values(contact, &data.client, country.as_deref())

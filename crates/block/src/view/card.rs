@@ -4,7 +4,7 @@ use askama::Template;
 use domain::model::{AccountView, StageView, UserRef};
 use domain::{DealCard, FeedItem, FeedKind, FieldError};
 
-use super::block::kind;
+use super::deals_list::kind;
 use super::forms::{Banner, ErrorLine, error_text};
 use super::model::{Action, Problem};
 use super::style::{FormTarget, Pill, safe_href};

@@ -5,7 +5,7 @@ use askama::Template;
 use domain::model::{DealKind, DealView};
 use domain::search::{SEARCH_QUERY_MAX, SEARCH_RESULTS_MAX, SearchHit, SearchKind};
 
-use super::block::kind;
+use super::deals_list::kind;
 use super::model::{SearchPage, SearchProblem};
 use super::style::{FormTarget, Pill, safe_href};
 use super::text::{PhoneShown, Tr};

@@ -11,8 +11,12 @@ pub mod model;
 mod block;
 mod card;
 mod connection;
+mod contact;
+mod data;
+mod deals_list;
 mod find;
 mod forms;
+mod href;
 mod page;
 mod preview;
 mod secret;
@@ -23,6 +27,8 @@ pub(crate) mod text;
 pub mod ticket_log;
 
 use i18n::Lang;
+
+pub(crate) use deals_list::unfolded as unfolded_deals;
 
 /// Display settings shared by every rendering.
 #[derive(Debug, Clone, Copy)]

@@ -34,7 +34,8 @@ pub struct ContactActions {
     pub new_deal: Action,
     /// Open each deal's card (GET page in a new tab), by lead id.
     pub deals: Vec<(i64, Action)>,
-    /// Post a quick comment on each deal (in place), by lead id.
+    /// Post a quick comment (in place), by lead id: only on the deals the block shows unfolded (the first open
+    /// ones); the others are commented on their card.
     pub comments: Vec<(i64, Action)>,
     /// Add one of the client's phones or e-mails the contact lacks (POST, in place), one per value.
     pub add_values: Vec<ValueAction>,

@@ -1,6 +1,7 @@
 //! What reaches attributes: colours for `style` (validated again here, so nothing can break out of the
 //! declaration) and addresses for `href` and `action` (web addresses only, so no `javascript:` ever appears).
 
+pub(crate) use super::href::safe_href;
 use super::model::Action;
 
 /// The grey used when a colour is not a `#rgb` or `#rrggbb` value.
@@ -75,25 +76,24 @@ fn text_on(rgb: [u8; 3]) -> &'static str {
     }
 }
 
-/// The address, parsed and written out again, when it is an absolute web address (`http`, `https`) with a
-/// host; `None` otherwise.
-///
-/// Relative addresses are refused too: the block lives inside Usedesk's page, where a path would resolve
-/// on Usedesk's origin, and a browser strips tabs and line breaks from `/\t/host`, making it a link to
-/// another host. Every address of ours is absolute already.
-pub(crate) fn safe_href(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    (matches!(parsed.scheme(), "http" | "https")
-        && parsed.host_str().is_some_and(|h| !h.is_empty()))
-    .then(|| parsed.into())
-}
-
 /// An action as a link: its address with the token as query parameter `t`.
 pub(crate) fn action_href(action: &Action) -> Option<String> {
-    let url = safe_href(&action.url)?;
-    let token: String = url::form_urlencoded::byte_serialize(action.token.as_bytes()).collect();
-    let joiner = if url.contains('?') { '&' } else { '?' };
-    Some(format!("{url}{joiner}t={token}"))
+    let mut url = safe_href(&action.url)?;
+    url.reserve(action.token.len() + 3);
+    url.push_str(if url.contains('?') { "&t=" } else { "?t=" });
+    // Our tokens are letters, digits, dots, dashes and underscores, which the query keeps as they are.
+    if action
+        .token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    {
+        url.push_str(&action.token);
+    } else {
+        url.extend(url::form_urlencoded::byte_serialize(
+            action.token.as_bytes(),
+        ));
+    }
+    Some(url)
 }
 
 /// An action as a form: where it posts and the token it carries in its hidden field `t`.

@@ -184,24 +184,29 @@ impl Tr {
 
     /// A date and time, always with the date, and the zone's abbreviation.
     pub(crate) fn datetime(&self, unix: i64) -> String {
-        let at = self.display.zone.at(unix);
+        self.datetime_at(unix, &self.display.zone.at(unix))
+    }
+
+    /// [`datetime`](Self::datetime) where the zone at that moment is known already.
+    fn datetime_at(&self, unix: i64, at: &domain::ZoneAt) -> String {
         format!(
             "{}\u{a0}{}",
             i18n::format_datetime(self.lang, unix, at.offset_minutes()),
-            zone_short(&at)
+            zone_short(at)
         )
     }
 
     /// A field's value as it reads: a date field stored at midnight shows only its date (in the zone where it is
     /// midnight, so the day does not shift), anything else with its time.
     fn date_value(&self, unix: i64) -> String {
-        let offset = self.display.zone.at(unix).offset_minutes();
+        let at = self.display.zone.at(unix);
+        let offset = at.offset_minutes();
         if unix.rem_euclid(86_400) == 0 {
             i18n::format_date(self.lang, unix, 0)
         } else if (unix + i64::from(offset) * 60).rem_euclid(86_400) == 0 {
             i18n::format_date(self.lang, unix, offset)
         } else {
-            self.datetime(unix)
+            self.datetime_at(unix, &at)
         }
     }
 

@@ -380,21 +380,22 @@ fn while_amocrm_refuses_writes_every_write_button_is_disabled_and_says_why() {
 }
 
 #[test]
-fn deals_offer_a_folded_quick_comment_posted_in_place() {
-    // Arrange
+fn deals_shown_unfolded_offer_a_folded_quick_comment_posted_in_place() {
+    // Arrange: one open deal, one won and one lost.
     let view = Texts::real().one_contact();
 
     // Act
     let html = render_block(Lang::En, &view, &DISPLAY);
 
-    // Assert: one per deal, inside a closed <details>, with its token, a textarea and a place for the reason.
+    // Assert: the open deal's, inside a closed <details>, with its token, a textarea and a place for the reason;
+    // the won and lost deals are folded and commented on their card.
     let all = tags(&html);
     let forms: Vec<_> = all
         .iter()
         .filter(|t| t.name == "form" && !t.closing)
         .filter(|t| t.attr("action") == Some("https://amo.usedesk.example/action/comment"))
         .collect();
-    assert_eq!(forms.len(), 3);
+    assert_eq!(forms.len(), 1);
     for form in forms {
         assert_eq!(form.attr("method"), Some("post"));
         assert_eq!(form.attr("target"), Some("_blank"));
@@ -406,13 +407,45 @@ fn deals_offer_a_folded_quick_comment_posted_in_place() {
     assert_eq!(
         html.matches("<details class=\"uda-quick-comment\">")
             .count(),
-        3
+        1
     );
-    assert_eq!(html.matches("name=\"text\"").count(), 3);
+    assert_eq!(html.matches("name=\"text\"").count(), 1);
     assert_eq!(
         html.matches("class=\"uda-inplace-error\" role=\"alert\" hidden")
             .count(),
-        3
+        1
+    );
+}
+
+#[test]
+fn only_the_five_open_deals_shown_at_once_offer_a_quick_comment() {
+    // Arrange: 13 open deals and 9 closed, every one with a comment token.
+    let view = Texts::real().many_deals();
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert: the five open deals before "Show all" each have theirs; the deals behind it and the closed ones none.
+    let comment_names: Vec<&str> = html
+        .split("<details class=\"uda-quick-comment\">")
+        .skip(1)
+        .filter_map(|form| form.split("aria-label=\"Comment: ").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(
+        comment_names,
+        [
+            "Подписка Pro на 12 месяцев #00",
+            "Внедрение и обучение #01",
+            "Пробный период #02",
+            "Подписка Pro на 12 месяцев #03",
+            "Внедрение и обучение #04",
+        ]
+    );
+    let show_all = html.find("<details class=\"uda-fold\">").expect("Show all");
+    assert!(
+        !html[show_all..].contains("uda-quick-comment"),
+        "a folded deal with a quick comment"
     );
 }
 

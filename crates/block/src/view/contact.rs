@@ -1,0 +1,152 @@
+//! One contact of the block: its head (name, badges, deals count), phones, e-mails, responsible, company, the
+//! client's values it lacks, why it is shown, Link / Unlink, its deals, tasks and "New deal".
+
+use domain::model::{AccountView, ContactView, DealView};
+
+use super::deals_list::{DealItem, DealsList};
+use super::model::ContactActions;
+use super::style::{FormTarget, action_href, safe_href};
+use super::text::{PhoneShown, Tr};
+
+/// One contact as the block shows it.
+pub(crate) struct ContactItem {
+    pub name: String,
+    pub amo: Option<String>,
+    pub linked: bool,
+    /// Created from the block moments ago.
+    pub fresh: bool,
+    pub open: bool,
+    pub phones: Vec<PhoneShown>,
+    pub emails: Vec<String>,
+    pub responsible: Option<String>,
+    pub matched: Option<String>,
+    pub link: Option<FormTarget>,
+    pub unlink: Option<FormTarget>,
+    pub new_deal: Option<String>,
+    /// Its deals: open ones first, the rest folded (`block/deals.html`).
+    pub deals: DealsList,
+    /// "Add +44 20 7946 0958 to this contact", one form per value the contact lacks (`block/contact_values.html`).
+    pub add_values: Vec<AddValue>,
+    /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
+    pub tasks: Option<String>,
+    pub call_back: Option<String>,
+    /// The contact's edit form (`block/tasks.html`).
+    pub edit: Option<String>,
+    /// The contact's company: its name and its page in amoCRM (`block/company.html`).
+    pub company: Option<(String, Option<String>)>,
+}
+
+/// One of the client's values the contact lacks, with the form that adds it.
+pub(crate) struct AddValue {
+    pub form: FormTarget,
+    pub field: &'static str,
+    pub value: String,
+    pub label: String,
+}
+
+/// How one contact is shown among the others.
+pub(crate) struct Shown<'a> {
+    pub account: &'a AccountView,
+    /// The first contact is unfolded.
+    pub first: bool,
+    /// Several contacts are shown: each says why.
+    pub several: bool,
+    /// The contact was created from the block moments ago.
+    pub fresh: bool,
+    /// The deals created from the block moments ago.
+    pub new_deals: &'a [i64],
+    /// Whether amoCRM takes writes: when not, the quick comments are left out.
+    pub writable: bool,
+}
+
+impl ContactItem {
+    pub(crate) fn new(
+        tr: &Tr,
+        contact: &ContactView,
+        actions: Option<&ContactActions>,
+        shown: &Shown<'_>,
+    ) -> Self {
+        let name = contact.name.trim();
+        let tasks = actions.and_then(|a| a.tasks.as_ref()).and_then(action_href);
+        Self {
+            name: if name.is_empty() {
+                tr.t("contact-unnamed")
+            } else {
+                name.to_owned()
+            },
+            amo: safe_href(&contact.url),
+            linked: contact.linked,
+            fresh: shown.fresh,
+            open: shown.first || shown.fresh,
+            phones: contact.phones.iter().map(|p| tr.phone(p)).collect(),
+            emails: contact.emails.clone(),
+            responsible: contact.responsible.as_ref().map(|u| tr.user(u)),
+            // Why a contact is shown matters when several are: it tells the agent which one is the client.
+            matched: (shown.several && !contact.matched_by.is_empty())
+                .then(|| tr.arg("contact-matched-by", "ids", &contact.matched_by.join(", "))),
+            link: actions
+                .and_then(|a| a.link.as_ref())
+                .and_then(FormTarget::of),
+            unlink: actions
+                .and_then(|a| a.unlink.as_ref())
+                .and_then(FormTarget::of),
+            new_deal: actions.and_then(|a| action_href(&a.new_deal)),
+            deals: DealsList::of(tr, contact, shown.account, |deal, unfolded| {
+                deal_item(tr, deal, actions, shown, unfolded)
+            }),
+            add_values: add_values(tr, actions),
+            company: contact
+                .company
+                .as_ref()
+                .map(|c| (c.name.clone(), safe_href(&c.url))),
+            edit: actions.and_then(|a| a.edit.as_ref()).and_then(action_href),
+            call_back: tasks.as_ref().map(|href| format!("{href}&call=1")),
+            tasks,
+        }
+    }
+}
+
+/// One deal of the contact, with its card's link and, when it is shown unfolded and amoCRM takes writes, its quick
+/// comment.
+fn deal_item(
+    tr: &Tr,
+    deal: &DealView,
+    actions: Option<&ContactActions>,
+    shown: &Shown<'_>,
+    unfolded: bool,
+) -> DealItem {
+    let card = actions
+        .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
+        .and_then(|(_, action)| action_href(action));
+    let mut item = DealItem::new(tr, deal, shown.account, card);
+    item.comment = actions
+        .filter(|_| shown.writable && unfolded)
+        .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))
+        .and_then(|(_, action)| FormTarget::of(action));
+    item.fresh = shown.new_deals.contains(&deal.id);
+    // A chosen field this deal leaves empty would only add a dash line to every deal.
+    item.fields.retain(|f| f.value.is_some());
+    item
+}
+
+/// The forms adding the client's values the contact lacks.
+fn add_values(tr: &Tr, actions: Option<&ContactActions>) -> Vec<AddValue> {
+    actions
+        .map(|a| a.add_values.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| {
+            let shown = if v.field == "phone" {
+                tr.phone(&v.value).text
+            } else {
+                v.value.clone()
+            };
+            Some(AddValue {
+                form: FormTarget::of(&v.action)?,
+                field: v.field,
+                value: v.value.clone(),
+                label: tr.arg("button-add-value", "value", &shown),
+            })
+        })
+        .collect()
+}
