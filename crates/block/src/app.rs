@@ -22,7 +22,7 @@ use crate::seal::Sealer;
 use crate::token::{ActionKind, ActionKind as K, Scope, Signer};
 use crate::view::model::{Action, Failure, PageView};
 use crate::view::{self, Display};
-use crate::{Error, actions, connection, deals, edit, extract, find, messages, tasks};
+use crate::{Error, actions, connection, deal_edit, deals, edit, extract, find, messages, tasks};
 use domain::store::ConnectionId;
 
 /// Every route, with the label its metrics and logs use.
@@ -44,6 +44,7 @@ pub(crate) enum Route {
     TaskComplete,
     ContactEdit,
     DealCard,
+    DealChange,
     Comment,
     Connection,
     Disconnect,
@@ -93,6 +94,8 @@ const ROUTES: &[(&str, Route, &str)] = &[
         "GET, POST, OPTIONS",
     ),
     ("/deal", Route::DealCard, "GET"),
+    // The deal's edit page is the card's route with `edit=1`; its form posts here, as a page (never in place).
+    ("/action/deal-change", Route::DealChange, "POST"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
     // The gear's connection page and its forms: plain pages, never run in place.
     ("/action/connection", Route::Connection, "GET"),
@@ -338,6 +341,9 @@ impl App {
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await
             }
+            (Route::DealChange, Method::POST) => {
+                extract::action(self, request, &[K::ChangeDeal], deal_edit::change_deal).await
+            }
             (Route::Comment, Method::POST) => {
                 extract::action(self, request, &[K::Comment], deals::comment).await
             }
@@ -553,6 +559,10 @@ impl App {
             // Choosing a stage marks and reveals the fields it requires.
             PageView::DealForm { .. } => {
                 web::page_with_handlers(status, html, &[web::STAGE_CHANGE])
+            }
+            // The same on the deal's edit page, and the loss reason shown only for "lost".
+            PageView::DealEdit(_) => {
+                web::page_with_handlers(status, html, &[web::STAGE_CHANGE, web::LOSS_REASON_CHANGE])
             }
             // The Integration ID and the trigger body select on focus; the filter box hides rows.
             PageView::Settings { .. } => {

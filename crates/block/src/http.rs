@@ -38,6 +38,11 @@ e.querySelectorAll('input,select,textarea').forEach(function(i){i.setAttribute('
 if(r&&e.parentNode!==m)m.appendChild(e);if(!r&&e.hasAttribute('data-fold')&&e.parentNode===m)d.appendChild(e)});\
 n=d.children.length;f.querySelector('.cf-count').textContent=n;d.parentNode.hidden=!n";
 
+/// The deal edit page's stage select: the loss reason is shown only while "lost" (status 143) is chosen. Without
+/// it the loss reason is always shown, and sent only with "lost".
+pub(crate) const LOSS_REASON_CHANGE: &str = "var l=this.form.querySelector('.loss-reason');\
+if(l)l.hidden=this.value.split(':')[1]!=='143'";
+
 /// The gear's filter box: hides the rows and checkboxes (`[data-filter]`, whose attribute holds their words in
 /// lower case) that do not contain what is typed. Without it everything shows.
 pub(crate) const FILTER_ROWS: &str = "var q=this.value.trim().toLowerCase();\

@@ -14,6 +14,7 @@ mod api;
 mod app;
 mod config;
 mod connection;
+mod deal_edit;
 mod deals;
 mod edit;
 mod error;

@@ -169,6 +169,10 @@ pub(crate) struct DealItem {
     pub fields: Vec<FieldLine>,
     /// The quick comment form (in place).
     pub comment: Option<FormTarget>,
+    /// The link "Change" to an open deal's edit page.
+    pub change: Option<String>,
+    /// Why "Change" is off (writes are paused).
+    pub change_off: Option<String>,
     /// Created from the block moments ago.
     pub fresh: bool,
 }
@@ -198,6 +202,8 @@ impl DealItem {
                 .map(|f| FieldLine::of(tr, f, account))
                 .collect(),
             comment: None,
+            change: None,
+            change_off: None,
             fresh: false,
         }
     }
@@ -457,7 +463,7 @@ fn data_view(
                 several: data.contacts.len() > 1,
                 fresh: actions.new_contacts.contains(&contact.id),
                 new_deals: &actions.new_deals,
-                writable: paused.is_none(),
+                paused: paused.as_deref(),
             };
             contact_item(&tr, contact, acts, &shown)
         })
@@ -530,8 +536,8 @@ struct Shown<'a> {
     fresh: bool,
     /// The deals created from the block moments ago.
     new_deals: &'a [i64],
-    /// Whether amoCRM takes writes: when not, the quick comments are left out.
-    writable: bool,
+    /// Why amoCRM takes no writes now, when it does not: the quick comments are left out, "Change" is off.
+    paused: Option<&'a str>,
 }
 
 fn contact_item(
@@ -553,10 +559,19 @@ fn contact_item(
             .and_then(|(_, action)| action_href(action));
         let mut item = DealItem::new(tr, deal, account, card);
         item.comment = actions
-            .filter(|_| shown.writable)
+            .filter(|_| shown.paused.is_none())
             .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))
             .and_then(|(_, action)| FormTarget::of(action));
         item.fresh = shown.new_deals.contains(&deal.id);
+        // The edit page is the card's page with `edit=1`: the card's token serves both.
+        if deal.kind == DealKind::Open
+            && let Some(card) = &item.card
+        {
+            match shown.paused {
+                Some(paused) => item.change_off = Some(paused.to_owned()),
+                None => item.change = Some(format!("{card}&edit=1")),
+            }
+        }
         // A chosen field this deal leaves empty would only add a dash line to every deal.
         item.fields.retain(|f| f.value.is_some());
         item

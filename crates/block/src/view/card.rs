@@ -7,7 +7,7 @@ use domain::{DealCard, FeedItem, FeedKind, FieldError};
 use super::block::kind;
 use super::forms::{Banner, ErrorLine, error_text};
 use super::model::{Action, Problem};
-use super::style::{FormTarget, Pill, safe_href};
+use super::style::{FormTarget, Pill, action_href, safe_href};
 use super::text::{FieldLine, Tr};
 
 /// The deal card.
@@ -30,6 +30,10 @@ struct Card {
     problem: Option<Banner>,
     /// The comment as typed, when it comes back.
     text: String,
+    /// The deal's edit page.
+    edit: Option<String>,
+    /// Whether the deal was just changed: the card says so above everything.
+    changed: bool,
 }
 
 /// The comment form alone, when the card itself is out of reach.
@@ -47,6 +51,10 @@ struct CommentOnly {
 /// The card's comment form: where it posts and what comes back in it.
 pub(crate) struct Composer<'a> {
     pub(crate) comment: &'a Action,
+    /// The deal's edit page, when it may be changed.
+    pub(crate) edit: Option<&'a Action>,
+    /// Whether the deal was just changed.
+    pub(crate) changed: bool,
     pub(crate) errors: &'a [FieldError],
     pub(crate) text: &'a str,
     pub(crate) problem: Option<&'a Problem>,
@@ -122,6 +130,11 @@ pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama
             .collect(),
         problem: composer.problem.map(|p| Banner::of(&tr, p)),
         text: composer.text.to_owned(),
+        edit: composer
+            .edit
+            .and_then(action_href)
+            .map(|href| format!("{href}&edit=1")),
+        changed: composer.changed,
     }
     .render()
 }

@@ -58,10 +58,10 @@ struct DealFormPage {
 }
 
 /// A text input: its value and the error beside it.
-struct Input {
-    id: String,
-    value: String,
-    error: Option<String>,
+pub(super) struct Input {
+    pub(super) id: String,
+    pub(super) value: String,
+    pub(super) error: Option<String>,
 }
 
 /// One line of a form's error summary, linking to the field it is about.
@@ -105,14 +105,14 @@ pub(super) struct Choice {
 }
 
 /// A group of options (a pipeline with its stages).
-struct Group {
-    label: String,
-    options: Vec<Choice>,
+pub(super) struct Group {
+    pub(super) label: String,
+    pub(super) options: Vec<Choice>,
 }
 
 /// How a custom field is entered.
 #[derive(PartialEq, Eq)]
-enum InputKind {
+pub(super) enum InputKind {
     Text,
     Textarea,
     Number,
@@ -126,22 +126,22 @@ enum InputKind {
 }
 
 /// A custom field of the deal form.
-struct Custom {
-    key: String,
-    id: String,
-    label: String,
-    kind: InputKind,
-    value: String,
-    options: Vec<Choice>,
+pub(super) struct Custom {
+    pub(super) key: String,
+    pub(super) id: String,
+    pub(super) label: String,
+    pub(super) kind: InputKind,
+    pub(super) value: String,
+    pub(super) options: Vec<Choice>,
     /// Where it is required, in words ("Required at: Sales → Negotiation"); `None` when nowhere.
-    required_line: Option<String>,
+    pub(super) required_line: Option<String>,
     /// The `pipeline:status` pairs where it is required, space-separated, for the stage select's handler.
-    required_in: Option<String>,
+    pub(super) required_in: Option<String>,
     /// Whether the chosen stage requires it.
-    required_now: bool,
+    pub(super) required_now: bool,
     /// Whether it goes back under "More fields" when no stage requires it (the gear did not choose it).
-    fold: bool,
-    error: Option<String>,
+    pub(super) fold: bool,
+    pub(super) error: Option<String>,
 }
 
 /// Why a form comes back: the fields refused, or amoCRM not taking the submit.
@@ -245,7 +245,7 @@ pub(crate) fn contact(
 }
 
 /// The label an error names: its own, a custom field's name, or a built-in field's.
-fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
+pub(super) fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
     error.label.clone().unwrap_or_else(|| {
         let custom = error
             .field
@@ -259,7 +259,7 @@ fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
 }
 
 /// A stage as the closed select shows it: with its pipeline ("Sales → Negotiation").
-fn stage_text(tr: &Tr, form: &DealForm, stage: StageRef) -> Option<String> {
+pub(super) fn stage_text(tr: &Tr, form: &DealForm, stage: StageRef) -> Option<String> {
     let pipeline = form.pipelines.iter().find(|p| p.id == stage.pipeline_id)?;
     let status = pipeline
         .stages
@@ -274,7 +274,7 @@ fn stage_text(tr: &Tr, form: &DealForm, stage: StageRef) -> Option<String> {
 
 /// The account's custom fields as inputs: those the chosen stage requires or the gear chose first (shown), then
 /// the rest (folded). Each says where it is required.
-fn custom_inputs<'v>(
+pub(super) fn custom_inputs<'v>(
     tr: &Tr,
     form: &DealForm,
     stage: Option<StageRef>,
@@ -315,7 +315,7 @@ fn custom_inputs<'v>(
 
 /// The stages to choose from, grouped by pipeline, the chosen one selected; each option names its pipeline and
 /// what the stage needs ("Sales → Negotiation · needs Budget confirmed").
-fn stage_groups(tr: &Tr, form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
+pub(super) fn stage_groups(tr: &Tr, form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
     form.pipelines
         .iter()
         .map(|p| Group {
@@ -348,7 +348,7 @@ fn stage_groups(tr: &Tr, form: &DealForm, stage: Option<StageRef>) -> Vec<Group>
 }
 
 /// The users to choose as responsible, `responsible` (an id as typed) selected.
-fn user_choices(tr: &Tr, form: &DealForm, responsible: &str) -> Vec<Choice> {
+pub(super) fn user_choices(tr: &Tr, form: &DealForm, responsible: &str) -> Vec<Choice> {
     form.users
         .iter()
         .map(|u| Choice {
@@ -436,18 +436,19 @@ pub(crate) fn deal(
 }
 
 /// The id of a form's built-in input (`f-name`, …), which its label and the error summary point at.
-fn input_id(field: &str) -> String {
+pub(super) fn input_id(field: &str) -> String {
     format!("f-{field}")
 }
 
 /// The id of the deal form's input for `field`.
-fn deal_anchor(field: FieldKey) -> Option<String> {
+pub(super) fn deal_anchor(field: FieldKey) -> Option<String> {
     Some(match field {
         FieldKey::Name => input_id("name"),
         FieldKey::Price => input_id("price"),
         FieldKey::Stage => input_id("stage"),
         FieldKey::Responsible => input_id("responsible"),
         FieldKey::Note => input_id("note"),
+        FieldKey::LossReason => input_id("loss_reason"),
         FieldKey::Custom(id) => format!("cf-{id}"),
         _ => return None,
     })
@@ -545,5 +546,8 @@ pub(crate) fn error_text(tr: &Tr, error: &FieldError, label: &str) -> String {
         ),
         FieldErrorCode::UnknownField => tr.arg("error-field-unknown", "field", field),
         FieldErrorCode::StageNotInPipeline => tr.t("error-stage-not-in-pipeline"),
+        FieldErrorCode::Refused { detail } => {
+            tr.args2("error-field-refused", ("field", field), ("detail", detail))
+        }
     }
 }

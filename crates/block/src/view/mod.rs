@@ -11,6 +11,7 @@ pub mod model;
 mod block;
 mod card;
 mod connection;
+mod deal_edit;
 mod find;
 mod forms;
 mod page;

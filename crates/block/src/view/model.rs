@@ -201,6 +201,10 @@ pub enum PageView {
         card: Box<DealCard>,
         /// Where the comment form posts.
         comment: Action,
+        /// The link to the deal's edit page (the card's own page with `edit=1`).
+        edit: Option<Action>,
+        /// Whether the deal was just changed from its edit page: the card says so.
+        changed: bool,
         /// Errors of a refused comment.
         errors: Vec<FieldError>,
         /// The comment as typed, kept when it was refused or did not reach amoCRM.
@@ -231,6 +235,8 @@ pub enum PageView {
         /// Errors of a refused submit.
         errors: Vec<FieldError>,
     },
+    /// A deal's stage, budget, responsible user and chosen fields, to change.
+    DealEdit(Box<DealEditPage>),
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
     /// An action failed: why, in the agent's words, plus a reference for the admin.
@@ -255,6 +261,25 @@ pub struct SearchPage {
     pub links: Vec<(i64, Action)>,
     /// Why no search was made.
     pub problem: Option<SearchProblem>,
+}
+
+/// The deal's edit page: the deal as it is (or as typed, after a refused submit) and what can be chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealEditPage {
+    /// Where the form posts.
+    pub submit: Action,
+    /// The deal's card, to go back to.
+    pub card: Action,
+    /// The deal and the choices.
+    pub edit: domain::DealEdit,
+    /// The chosen stage.
+    pub stage: domain::StageRef,
+    /// The values shown, by field key (`price`, `responsible`, `loss_reason`, `cf:<id>`).
+    pub values: Vec<(String, Vec<String>)>,
+    /// Errors of a refused submit.
+    pub errors: Vec<FieldError>,
+    /// Why amoCRM did not take the submit, when it did not: the form comes back with the values kept.
+    pub problem: Option<Problem>,
 }
 
 /// The tasks page of a contact.

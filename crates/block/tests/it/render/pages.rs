@@ -14,6 +14,7 @@ fn in_every_language(name: &str) -> bool {
     name.ends_with("_upstream")
         || name == "done_contact_created"
         || name.starts_with("deal_form")
+        || name.starts_with("deal_edit")
         || name.starts_with("settings")
 }
 
@@ -55,6 +56,11 @@ fn contact_form_pages_are_prefilled_and_show_errors() {
 #[test]
 fn deal_form_pages_offer_every_field_and_show_errors_in_every_language() {
     snapshot_pages_in("deal_form", &Lang::ALL);
+}
+
+#[test]
+fn deal_edit_pages_show_the_deal_its_refusals_and_a_lost_deal_with_its_reason_in_every_language() {
+    snapshot_pages_in("deal_edit", &Lang::ALL);
 }
 
 #[test]
