@@ -61,6 +61,12 @@ async fn an_agent_moves_a_deal_to_a_stage_that_needs_a_field_then_closes_it_as_l
             .await?
             .attr("aria-required")
             .await?;
+        let reason_hidden = !e2e
+            .browser
+            .css("select[name=loss_reason]")
+            .await?
+            .is_displayed()
+            .await?;
         shots::save(
             &e2e.browser,
             "19-deal-change.png",
@@ -85,7 +91,7 @@ async fn an_agent_moves_a_deal_to_a_stage_that_needs_a_field_then_closes_it_as_l
         e2e.browser.css(&budget).await?.send_keys("30000").await?;
         let moved = save(e2e).await?;
         let moved_feed = e2e.browser.text_of("main.sheet").await?;
-        e2e.browser.close_tab_back_to(preview).await?;
+        e2e.browser.close_tab_back_to(preview.clone()).await?;
         e2e.reload_block().await?;
         let in_negotiation = e2e
             .browser
@@ -103,9 +109,7 @@ async fn an_agent_moves_a_deal_to_a_stage_that_needs_a_field_then_closes_it_as_l
             .await?;
         let reason = e2e.browser.css("select[name=loss_reason]").await?;
         let reason_shown = reason.is_displayed().await?;
-        reason
-            .select_by_xpath(".//option[normalize-space(.) = 'Too expensive']")
-            .await?;
+        reason.select_by_label("Too expensive").await?;
         let lost = save(e2e).await?;
         e2e.browser.close_tab_back_to(preview).await?;
         e2e.reload_block().await?;
@@ -124,6 +128,7 @@ async fn an_agent_moves_a_deal_to_a_stage_that_needs_a_field_then_closes_it_as_l
             required.as_deref() == Some("true"),
             "aria-required is {required:?}"
         );
+        ensure!(reason_hidden, "the loss reason is shown for Negotiation");
         ensure!(
             refused.contains("Budget confirmed"),
             "the errors: {refused}"

@@ -1,8 +1,8 @@
 //! The deal's edit page: stage (grouped by pipeline, each saying what it needs, then won and lost of the deal's
 //! own pipeline), the loss reason, budget, responsible user, and the custom fields — the chosen stage's required
-//! ones and the gear's shown, the rest folded under "More fields". It posts plainly; two inline handlers on the
-//! stage select reveal the fields a stage requires (as on the new-deal form) and show the loss reason only for
-//! "lost". Without them the loss reason is always shown and the page is whole.
+//! ones and the gear's shown, the rest folded under "More fields". It posts plainly; the stage select's inline
+//! handler (the new-deal form's) reveals the fields a stage requires and shows the loss reason only for "lost".
+//! Without it the loss reason is always shown and the page is whole.
 
 use askama::Template;
 use domain::deal_change::{STATUS_LOST, STATUS_WON};
@@ -39,9 +39,8 @@ struct DealEditHtml {
     more: Vec<Custom>,
     more_open: bool,
     any_required: bool,
-    /// The stage select's handlers (allowed by the page's policy by their hashes).
+    /// The stage select's handler (allowed by the page's policy by its hash).
     on_stage: &'static str,
-    on_lost: &'static str,
 }
 
 pub(crate) fn render(tr: Tr, page: &DealEditPage) -> askama::Result<String> {
@@ -108,7 +107,6 @@ pub(crate) fn render(tr: Tr, page: &DealEditPage) -> askama::Result<String> {
         main,
         more,
         on_stage: crate::http::STAGE_CHANGE,
-        on_lost: crate::http::LOSS_REASON_CHANGE,
     }
     .render()
 }
