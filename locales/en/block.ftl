@@ -143,3 +143,12 @@ block-new-badge = New
 block-writes-paused = amoCRM is not accepting changes right now, so adding, linking and comments are switched off. “Open in amoCRM” still works.
 button-add-edit-first = Edit before adding
 block-admin-reference = For your administrator: reference { $ref }
+
+deal-change = Change
+deal-changed = The deal was changed.
+deal-edit-title = Change the deal “{ $name }”
+deal-edit-won = Closed — won
+deal-edit-lost = Closed — lost
+deal-edit-close = Close the deal
+deal-edit-current = Current stage
+deal-edit-back = Back to the deal

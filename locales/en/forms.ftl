@@ -111,3 +111,8 @@ settings-choice-title = Fields shown in the block
 button-retry = Try again
 form-problem-not-saved = Nothing was saved. Everything you typed is still here.
 form-problem-maybe-saved = The answer from amoCRM did not arrive, so this may have been saved anyway. Check in amoCRM before you try again; everything you typed is still here.
+
+form-loss-reason = Loss reason
+form-loss-reason-hint = Only when the deal is closed as lost.
+button-save-deal = Save changes
+error-field-refused = amoCRM did not accept “{ $field }”: { $detail }

@@ -143,3 +143,12 @@ block-new-badge = Nuevo
 block-writes-paused = amoCRM no acepta cambios en este momento, así que añadir, vincular y comentar están desactivados. “Abrir en amoCRM” sigue funcionando.
 button-add-edit-first = Editar antes de añadir
 block-admin-reference = Para su administrador: referencia { $ref }
+
+deal-change = Cambiar
+deal-changed = El negocio se ha cambiado.
+deal-edit-title = Cambiar el negocio “{ $name }”
+deal-edit-won = Cerrado — ganado
+deal-edit-lost = Cerrado — perdido
+deal-edit-close = Cerrar el negocio
+deal-edit-current = Etapa actual
+deal-edit-back = Volver al negocio

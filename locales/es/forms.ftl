@@ -111,3 +111,8 @@ settings-choice-title = Campos que muestra el bloque
 button-retry = Intentar de nuevo
 form-problem-not-saved = No se guardó nada. Todo lo que escribió sigue aquí.
 form-problem-maybe-saved = La respuesta de amoCRM no llegó, así que puede que se haya guardado de todos modos. Compruébelo en amoCRM antes de intentarlo de nuevo; todo lo que escribió sigue aquí.
+
+form-loss-reason = Motivo de la pérdida
+form-loss-reason-hint = Solo cuando el negocio se cierra como perdido.
+button-save-deal = Guardar los cambios
+error-field-refused = amoCRM no aceptó “{ $field }”: { $detail }

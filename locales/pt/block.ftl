@@ -143,3 +143,12 @@ block-new-badge = Novo
 block-writes-paused = O amoCRM não está aceitando alterações agora, por isso adicionar, vincular e comentar estão desativados. “Abrir no amoCRM” continua funcionando.
 button-add-edit-first = Editar antes de adicionar
 block-admin-reference = Para o seu administrador: referência { $ref }
+
+deal-change = Alterar
+deal-changed = O negócio foi alterado.
+deal-edit-title = Alterar o negócio “{ $name }”
+deal-edit-won = Fechado — ganho
+deal-edit-lost = Fechado — perdido
+deal-edit-close = Fechar o negócio
+deal-edit-current = Etapa atual
+deal-edit-back = Voltar ao negócio

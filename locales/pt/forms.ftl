@@ -111,3 +111,8 @@ settings-choice-title = Campos exibidos no bloco
 button-retry = Tentar novamente
 form-problem-not-saved = Nada foi salvo. Tudo o que você digitou continua aqui.
 form-problem-maybe-saved = A resposta do amoCRM não chegou, então isto pode ter sido salvo mesmo assim. Verifique no amoCRM antes de tentar novamente; tudo o que você digitou continua aqui.
+
+form-loss-reason = Motivo da perda
+form-loss-reason-hint = Somente quando o negócio é fechado como perdido.
+button-save-deal = Salvar as alterações
+error-field-refused = O amoCRM não aceitou “{ $field }”: { $detail }

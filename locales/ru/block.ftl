@@ -161,3 +161,12 @@ block-new-badge = Новое
 block-writes-paused = amoCRM сейчас не принимает изменения, поэтому добавление, привязка и комментарии отключены. «Открыть в amoCRM» работает.
 button-add-edit-first = Изменить перед добавлением
 block-admin-reference = Для администратора: код { $ref }
+
+deal-change = Изменить
+deal-changed = Сделка изменена.
+deal-edit-title = Изменить сделку «{ $name }»
+deal-edit-won = Закрыта — успешно
+deal-edit-lost = Закрыта — не реализована
+deal-edit-close = Закрыть сделку
+deal-edit-current = Текущий этап
+deal-edit-back = Вернуться к сделке

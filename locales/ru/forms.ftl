@@ -115,3 +115,8 @@ settings-choice-title = Поля, которые показывает блок
 button-retry = Повторить
 form-problem-not-saved = Ничего не сохранено. Всё, что вы ввели, осталось здесь.
 form-problem-maybe-saved = Ответ от amoCRM не пришёл, поэтому данные могли сохраниться. Проверьте в amoCRM, прежде чем повторять; всё, что вы ввели, осталось здесь.
+
+form-loss-reason = Причина отказа
+form-loss-reason-hint = Только когда сделка закрывается как нереализованная.
+button-save-deal = Сохранить изменения
+error-field-refused = amoCRM не принял «{ $field }»: { $detail }

@@ -219,6 +219,8 @@ impl App {
             PageView::DealForm { .. } => {
                 web::page_with_handlers(status, html, &[web::STAGE_CHANGE])
             }
+            // The same on the deal's edit page, where it also shows the loss reason only for "lost".
+            PageView::DealEdit(_) => web::page_with_handlers(status, html, &[web::STAGE_CHANGE]),
             // The Integration ID and the trigger body select on focus; the filter box hides rows.
             PageView::Settings { .. } => {
                 web::page_with_handlers(status, html, &[web::SELECT_ON_FOCUS, web::FILTER_ROWS])

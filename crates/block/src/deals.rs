@@ -16,7 +16,7 @@ use crate::view::model::{Action, PageView, Problem};
 use crate::view::ticket_log::TicketLogShown;
 
 /// The (pipeline, stage) a form names: `stage=pipeline:status`, or `pipeline` and `status` apart.
-fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
+pub(crate) fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
     if let Some(stage) = fields
         .text("stage")
         .and_then(|s| s.parse::<StageRef>().ok())
@@ -31,11 +31,16 @@ fn chosen_stage(fields: &Fields) -> (Option<i64>, Option<i64>) {
 
 /// The values typed so far, by field key, in the order first seen; one pass, indexed by key.
 fn typed_values(fields: &Fields) -> Vec<(String, Vec<String>)> {
+    typed_values_of(fields, &["name", "price", "responsible", "note"])
+}
+
+/// The values typed so far of the built-in fields `built_in` and every custom field, by field key, in the
+/// order first seen.
+pub(crate) fn typed_values_of(fields: &Fields, built_in: &[&str]) -> Vec<(String, Vec<String>)> {
     let mut values: Vec<(String, Vec<String>)> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (key, value) in fields.pairs() {
-        let kept = matches!(key.as_str(), "name" | "price" | "responsible" | "note")
-            || key.starts_with("cf:");
+        let kept = built_in.contains(&key.as_str()) || key.starts_with("cf:");
         if !kept {
             continue;
         }
@@ -52,7 +57,7 @@ fn typed_values(fields: &Fields) -> Vec<(String, Vec<String>)> {
 
 /// The custom field values of the form by field id; fields left entirely blank are left out, so the
 /// domain reports them only when the stage requires them.
-fn custom_fields(fields: &Fields) -> Vec<(i64, Vec<String>)> {
+pub(crate) fn custom_fields(fields: &Fields) -> Vec<(i64, Vec<String>)> {
     typed_values(fields)
         .into_iter()
         .filter_map(|(key, values)| {
@@ -187,6 +192,8 @@ struct Refused {
     problem: Option<Problem>,
     /// Not a refusal: how the "Log this ticket" press the card follows ended.
     logged: Option<TicketLogShown>,
+    /// Whether the deal was just changed (the card says so).
+    changed: bool,
 }
 
 async fn card_page(
@@ -201,6 +208,8 @@ async fn card_page(
     let page = PageView::DealCard {
         card: Box::new(card),
         comment: app.action(scope, ActionKind::Comment, Some(lead_id)),
+        edit: Some(app.action(scope, ActionKind::Deal, Some(lead_id))),
+        changed: refused.changed,
         errors: refused.errors,
         text: refused.text,
         problem: refused.problem,
@@ -211,14 +220,19 @@ async fn card_page(
 }
 
 /// `GET /deal?t=…`: the deal card with a comment form above its feed (after "Log this ticket to the deal",
-/// `log=done|already|pending` and `at` say how it ended).
+/// `log=done|already|pending` and `at` say how it ended; `changed=1`: with a banner saying the deal was just
+/// changed); with `edit=1`, the deal's edit page.
 pub(crate) async fn deal_card(app: &App, got: PageRequest) -> Result<Response, Error> {
     let lead_id = subject(&got.claims)?;
+    if got.query.text("edit") == Some("1") {
+        return crate::deal_edit::edit_page(app, &got, lead_id).await;
+    }
     let refused = Refused {
         errors: Vec::new(),
         text: String::new(),
         problem: None,
         logged: TicketLogShown::from_query(got.query.text("log"), got.query.text("at")),
+        changed: got.query.text("changed") == Some("1"),
     };
     card_page(app, &got.claims.scope(), lead_id, refused, StatusCode::OK).await
 }
@@ -249,6 +263,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
                 text: text.to_owned(),
                 problem: None,
                 logged: None,
+                changed: false,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             card_page(app, &scope, lead_id, refused, status).await
@@ -263,6 +278,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
                 text: text.to_owned(),
                 problem: Some(problem.clone()),
                 logged: None,
+                changed: false,
             };
             let page = match card_page(app, &scope, lead_id, refused, classified.status).await {
                 Ok(page) => page,

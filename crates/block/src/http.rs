@@ -30,13 +30,15 @@ pub(crate) const SELECT_ON_FOCUS: &str = "this.select()";
 
 /// The deal form's stage select: choosing a stage marks the fields it requires (`data-required-in` lists the
 /// `pipeline:status` pairs where a field is required), moves them out of "More fields", and folds back the ones it
-/// no longer requires that the gear did not choose. It changes classes, attributes and places only — no markup.
+/// no longer requires that the gear did not choose; on the deal's edit page it shows the loss reason only while
+/// "lost" (status 143) is chosen. It changes classes, attributes and places only — no markup.
 pub(crate) const STAGE_CHANGE: &str = "var s=this.value,f=this.form,m=f.querySelector('.cf-main'),\
 d=f.querySelector('.cf-more'),n;f.querySelectorAll('[data-required-in]').forEach(function(e){\
 var r=(' '+e.getAttribute('data-required-in')+' ').indexOf(' '+s+' ')>=0;e.classList.toggle('required-now',r);\
 e.querySelectorAll('input,select,textarea').forEach(function(i){i.setAttribute('aria-required',r)});\
 if(r&&e.parentNode!==m)m.appendChild(e);if(!r&&e.hasAttribute('data-fold')&&e.parentNode===m)d.appendChild(e)});\
-n=d.children.length;f.querySelector('.cf-count').textContent=n;d.parentNode.hidden=!n";
+n=d.children.length;f.querySelector('.cf-count').textContent=n;d.parentNode.hidden=!n;\
+var l=f.querySelector('.loss-reason');if(l)l.hidden=s.split(':')[1]!=='143'";
 
 /// The gear's filter box: hides the rows and checkboxes (`[data-filter]`, whose attribute holds their words in
 /// lower case) that do not contain what is typed. Without it everything shows.

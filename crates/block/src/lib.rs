@@ -16,6 +16,7 @@ mod config;
 mod connection;
 mod cors;
 mod created;
+mod deal_edit;
 mod deals;
 mod edit;
 mod error;

@@ -69,6 +69,7 @@ pub(crate) fn label_id(field: FieldKey, name_id: &'static str) -> Option<&'stati
         FieldKey::Stage => "form-pipeline-stage",
         FieldKey::Comment => "comment-label",
         FieldKey::Note => "feed-note-title",
+        FieldKey::LossReason => "form-loss-reason",
         FieldKey::Custom(_) => return None,
     })
 }
@@ -101,6 +102,14 @@ pub(crate) fn field_error_naming(lang: Lang, error: &FieldError, name: &str) -> 
         ),
         (FieldErrorCode::UnknownField, _) => t1(lang, "error-field-unknown", "field", name),
         (FieldErrorCode::StageNotInPipeline, _) => t(lang, "error-stage-not-in-pipeline"),
+        (FieldErrorCode::Refused { detail }, _) => Translator::global().t_args(
+            lang,
+            "error-field-refused",
+            &[
+                ("field", Arg::from(name)),
+                ("detail", Arg::from(detail.as_str())),
+            ],
+        ),
     }
 }
 

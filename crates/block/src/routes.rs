@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::http::{self as web, Response};
 use crate::token::ActionKind as K;
 use crate::view;
-use crate::{actions, connection, deals, edit, extract, find, tasks};
+use crate::{actions, connection, deal_edit, deals, edit, extract, find, tasks};
 
 /// Every route, with the label its metrics and logs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,7 @@ pub(crate) enum Route {
     TaskComplete,
     ContactEdit,
     DealCard,
+    DealChange,
     Comment,
     Connection,
     Disconnect,
@@ -81,6 +82,8 @@ const ROUTES: &[(&str, Route, &str)] = &[
         "GET, POST, OPTIONS",
     ),
     ("/deal", Route::DealCard, "GET"),
+    // The deal's edit page is the card's route with `edit=1`; its form posts here, as a page (never in place).
+    ("/action/deal-change", Route::DealChange, "POST"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
     // The gear's connection page and its forms: plain pages, never run in place.
     ("/action/connection", Route::Connection, "GET"),
@@ -216,6 +219,9 @@ impl App {
             }
             (Route::DealCard, Method::GET) => {
                 extract::page(self, request, &[K::Deal], deals::deal_card).await
+            }
+            (Route::DealChange, Method::POST) => {
+                extract::action(self, request, &[K::ChangeDeal], deal_edit::change_deal).await
             }
             (Route::Comment, Method::POST) => {
                 extract::action(self, request, &[K::Comment], deals::comment).await

@@ -62,6 +62,8 @@ pub(crate) enum ActionKind {
     EditContact,
     /// Save the subject contact's name and responsible user (a write).
     SaveContact,
+    /// Change the subject deal's stage, budget, responsible user and fields (a write).
+    ChangeDeal,
 }
 
 impl ActionKind {
@@ -85,6 +87,7 @@ impl ActionKind {
             Self::Tasks | Self::CreateTask => "action/tasks",
             Self::CompleteTask => "action/task-complete",
             Self::EditContact | Self::SaveContact => "action/contact-edit",
+            Self::ChangeDeal => "action/deal-change",
         }
     }
 
@@ -99,6 +102,7 @@ impl ActionKind {
                 | Self::Settings
                 | Self::SaveSettings
                 | Self::TriggerSecret
+                | Self::ChangeDeal
         )
     }
 

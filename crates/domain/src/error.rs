@@ -32,6 +32,11 @@ pub enum FieldErrorCode {
     UnknownField,
     /// The stage does not belong to the pipeline.
     StageNotInPipeline,
+    /// amoCRM refused the value: its explanation, as it gave it (in its language, cut short).
+    Refused {
+        /// amoCRM's explanation.
+        detail: String,
+    },
 }
 
 /// One refused field.

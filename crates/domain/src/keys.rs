@@ -25,12 +25,14 @@ pub enum FieldKey {
     Email,
     /// A comment on a deal.
     Comment,
+    /// Why a deal was lost.
+    LossReason,
     /// An amoCRM custom field, by id.
     Custom(i64),
 }
 
 impl FieldKey {
-    const BUILT_IN: [(FieldKey, &'static str); 8] = [
+    const BUILT_IN: [(FieldKey, &'static str); 9] = [
         (Self::Name, "name"),
         (Self::Price, "price"),
         (Self::Stage, "stage"),
@@ -39,6 +41,7 @@ impl FieldKey {
         (Self::Phone, "phone"),
         (Self::Email, "email"),
         (Self::Comment, "comment"),
+        (Self::LossReason, "loss_reason"),
     ];
 
     /// The custom field's id, when it is one.

@@ -14,6 +14,7 @@ pub mod cache;
 mod card;
 mod companies;
 mod contacts;
+pub mod deal_change;
 mod deals;
 mod disconnect;
 pub mod edit;
@@ -41,6 +42,7 @@ pub mod zone;
 
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
 pub use contacts::NewContactInput;
+pub use deal_change::{DealChange, DealEdit};
 pub use deals::{DealDraft, DealForm};
 pub use error::{Cause, Error, FieldError, FieldErrorCode, Report};
 pub use keys::{FieldKey, StageRef};

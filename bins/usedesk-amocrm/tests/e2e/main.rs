@@ -11,6 +11,7 @@ mod support;
 
 mod card;
 mod contacts;
+mod deal_change;
 mod deals;
 mod edit;
 mod find;

@@ -7,7 +7,7 @@ use domain::{DealCard, FeedItem, FeedKind, FieldError};
 use super::deals_list::kind;
 use super::forms::{Banner, ErrorLine, error_text};
 use super::model::{Action, Problem};
-use super::style::{FormTarget, Pill, safe_href};
+use super::style::{FormTarget, Pill, action_href, safe_href};
 use super::text::{FieldLine, Tr};
 use super::ticket_log::{self, TicketLogShown};
 
@@ -35,6 +35,10 @@ struct Card {
     can_log: bool,
     /// What the last press of it did, and whether that is good news.
     logged: Option<(String, bool)>,
+    /// The deal's edit page.
+    edit: Option<String>,
+    /// Whether the deal was just changed: the card says so above everything.
+    changed: bool,
 }
 
 /// The comment form alone, when the card itself is out of reach.
@@ -52,6 +56,10 @@ struct CommentOnly {
 /// The card's comment form: where it posts and what comes back in it.
 pub(crate) struct Composer<'a> {
     pub(crate) comment: &'a Action,
+    /// The deal's edit page, when it may be changed.
+    pub(crate) edit: Option<&'a Action>,
+    /// Whether the deal was just changed.
+    pub(crate) changed: bool,
     pub(crate) errors: &'a [FieldError],
     pub(crate) text: &'a str,
     pub(crate) problem: Option<&'a Problem>,
@@ -135,6 +143,11 @@ pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama
         logged: composer
             .logged
             .map(|shown| (ticket_log::message(&tr, shown), shown.is_done())),
+        edit: composer
+            .edit
+            .and_then(action_href)
+            .map(|href| format!("{href}&edit=1")),
+        changed: composer.changed,
     }
     .render()
 }

@@ -1,7 +1,7 @@
 //! One contact of the block: its head (name, badges, deals count), phones, e-mails, responsible, company, the
 //! client's values it lacks, why it is shown, Link / Unlink, its deals, tasks and "New deal".
 
-use domain::model::{AccountView, ContactView, DealView};
+use domain::model::{AccountView, ContactView, DealKind, DealView};
 
 use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
@@ -55,8 +55,8 @@ pub(crate) struct Shown<'a> {
     pub fresh: bool,
     /// The deals created from the block moments ago.
     pub new_deals: &'a [i64],
-    /// Whether amoCRM takes writes: when not, the quick comments are left out.
-    pub writable: bool,
+    /// Why amoCRM takes no writes now, when it does not: the quick comments are left out, "Change" is off.
+    pub paused: Option<&'a str>,
 }
 
 impl ContactItem {
@@ -120,10 +120,19 @@ fn deal_item(
         .and_then(|(_, action)| action_href(action));
     let mut item = DealItem::new(tr, deal, shown.account, card);
     item.comment = actions
-        .filter(|_| shown.writable && unfolded)
+        .filter(|_| shown.paused.is_none() && unfolded)
         .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))
         .and_then(|(_, action)| FormTarget::of(action));
     item.fresh = shown.new_deals.contains(&deal.id);
+    // The edit page is the card's page with `edit=1`: the card's token serves both.
+    if deal.kind == DealKind::Open
+        && let Some(card) = &item.card
+    {
+        match shown.paused {
+            Some(paused) => item.change_off = Some(paused.to_owned()),
+            None => item.change = Some(format!("{card}&edit=1")),
+        }
+    }
     // A chosen field this deal leaves empty would only add a dash line to every deal.
     item.fields.retain(|f| f.value.is_some());
     item

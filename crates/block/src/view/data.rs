@@ -160,7 +160,7 @@ pub(super) fn data_view(
                 several: data.contacts.len() > 1,
                 fresh: actions.new_contacts.contains(&contact.id),
                 new_deals: &actions.new_deals,
-                writable: paused.is_none(),
+                paused: paused.as_deref(),
             };
             ContactItem::new(&tr, contact, acts, &shown)
         })

@@ -26,6 +26,10 @@ pub(crate) struct DealItem {
     pub fields: Vec<FieldLine>,
     /// The quick comment form (in place), on the deals shown unfolded.
     pub comment: Option<FormTarget>,
+    /// The link "Change" to an open deal's edit page.
+    pub change: Option<String>,
+    /// Why "Change" is off (writes are paused).
+    pub change_off: Option<String>,
     /// Created from the block moments ago.
     pub fresh: bool,
 }
@@ -55,6 +59,8 @@ impl DealItem {
                 .map(|f| FieldLine::of(tr, f, account))
                 .collect(),
             comment: None,
+            change: None,
+            change_off: None,
             fresh: false,
         }
     }

@@ -11,7 +11,7 @@ use super::model::{Action, Problem};
 use super::style::FormTarget;
 use super::text::Tr;
 
-mod deal;
+pub(super) mod deal;
 
 pub(crate) use deal::deal;
 
@@ -30,10 +30,10 @@ struct ContactForm {
 }
 
 /// A text input: its value and the error beside it.
-struct Input {
-    id: String,
-    value: String,
-    error: Option<String>,
+pub(super) struct Input {
+    pub(super) id: String,
+    pub(super) value: String,
+    pub(super) error: Option<String>,
 }
 
 /// One line of a form's error summary, linking to the field it is about.
@@ -170,7 +170,7 @@ fn contact_anchor(error: &FieldError, phones: &[Input], emails: &[Input]) -> Opt
 }
 
 /// The id of a form's built-in input (`f-name`, …), which its label and the error summary point at.
-fn input_id(field: &str) -> String {
+pub(super) fn input_id(field: &str) -> String {
     format!("f-{field}")
 }
 

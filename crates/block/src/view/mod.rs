@@ -13,6 +13,7 @@ mod card;
 mod connection;
 mod contact;
 mod data;
+mod deal_edit;
 mod deals_list;
 mod find;
 mod forms;

@@ -9,7 +9,8 @@ use domain::{DealCard, DealForm, Degradation, FieldError, FieldSettings, Usedesk
 mod pages;
 
 pub use pages::{
-    ConnectionPage, SearchPage, SearchProblem, TasksPage, TriggerSecretPage, TriggerSecretSection,
+    ConnectionPage, DealEditPage, SearchPage, SearchProblem, TasksPage, TriggerSecretPage,
+    TriggerSecretSection,
 };
 
 /// One signed action: where a form posts (or a link points) and the token it carries.
@@ -207,6 +208,10 @@ pub enum PageView {
         card: Box<DealCard>,
         /// Where the comment form posts.
         comment: Action,
+        /// The link to the deal's edit page (the card's own page with `edit=1`).
+        edit: Option<Action>,
+        /// Whether the deal was just changed from its edit page: the card says so.
+        changed: bool,
         /// Errors of a refused comment.
         errors: Vec<FieldError>,
         /// The comment as typed, kept when it was refused or did not reach amoCRM.
@@ -241,6 +246,8 @@ pub enum PageView {
         /// Errors of a refused submit.
         errors: Vec<FieldError>,
     },
+    /// A deal's stage, budget, responsible user and chosen fields, to change.
+    DealEdit(Box<DealEditPage>),
     /// An action succeeded: what was done, and a hint to refresh the block.
     Done(Done),
     /// An action failed: why, in the agent's words, plus a reference for the admin.

@@ -6,7 +6,7 @@ use askama::Template;
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
 use super::text::Tr;
-use super::{card, connection, find, forms, secret, settings, tasks};
+use super::{card, connection, deal_edit, find, forms, secret, settings, tasks};
 
 /// A page that tells one outcome: a heading, what happened, where to go next.
 #[derive(Template)]
@@ -160,6 +160,8 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
         PageView::DealCard {
             card,
             comment,
+            edit,
+            changed,
             errors,
             text,
             problem,
@@ -170,6 +172,8 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             card,
             &card::Composer {
                 comment,
+                edit: edit.as_ref(),
+                changed: *changed,
                 errors,
                 text,
                 problem: problem.as_ref(),
@@ -177,6 +181,7 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
                 logged: *logged,
             },
         ),
+        PageView::DealEdit(page) => deal_edit::render(tr, page),
         PageView::CommentForm {
             comment,
             text,

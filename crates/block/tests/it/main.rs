@@ -7,6 +7,7 @@ mod actions;
 mod api;
 mod attacks;
 mod companies;
+mod deal_edit;
 mod deals;
 mod edit;
 mod find;

@@ -71,6 +71,8 @@ stored_text! {
         ContactUpdate = "contact.update",
         /// A deal was created (from the block or a trigger).
         LeadCreate = "lead.create",
+        /// A deal was changed from the block (stage, budget, responsible, fields).
+        LeadUpdate = "lead.update",
         /// A task was created from the block.
         TaskCreate = "task.create",
         /// A task was completed from the block.

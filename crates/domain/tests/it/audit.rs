@@ -9,6 +9,7 @@ fn every_audit_action_reads_back_from_its_stored_spelling() {
     let actions = [
         (AuditAction::ContactCreate, "contact.create"),
         (AuditAction::LeadCreate, "lead.create"),
+        (AuditAction::LeadUpdate, "lead.update"),
         (AuditAction::NoteCreate, "note.create"),
         (AuditAction::LinkSet, "link.set"),
         (AuditAction::LinkRemove, "link.remove"),

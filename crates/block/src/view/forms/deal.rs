@@ -41,14 +41,14 @@ struct DealFormPage {
 }
 
 /// A group of options (a pipeline with its stages).
-struct Group {
-    label: String,
-    options: Vec<Choice>,
+pub(in crate::view) struct Group {
+    pub(in crate::view) label: String,
+    pub(in crate::view) options: Vec<Choice>,
 }
 
 /// How a custom field is entered.
 #[derive(PartialEq, Eq)]
-enum InputKind {
+pub(in crate::view) enum InputKind {
     Text,
     Textarea,
     Number,
@@ -62,26 +62,26 @@ enum InputKind {
 }
 
 /// A custom field of the deal form.
-struct Custom {
-    key: String,
-    id: String,
-    label: String,
-    kind: InputKind,
-    value: String,
-    options: Vec<Choice>,
+pub(in crate::view) struct Custom {
+    pub(in crate::view) key: String,
+    pub(in crate::view) id: String,
+    pub(in crate::view) label: String,
+    pub(in crate::view) kind: InputKind,
+    pub(in crate::view) value: String,
+    pub(in crate::view) options: Vec<Choice>,
     /// Where it is required, in words ("Required at: Sales → Negotiation"); `None` when nowhere.
-    required_line: Option<String>,
+    pub(in crate::view) required_line: Option<String>,
     /// The `pipeline:status` pairs where it is required, space-separated, for the stage select's handler.
-    required_in: Option<String>,
+    pub(in crate::view) required_in: Option<String>,
     /// Whether the chosen stage requires it.
-    required_now: bool,
+    pub(in crate::view) required_now: bool,
     /// Whether it goes back under "More fields" when no stage requires it (the gear did not choose it).
-    fold: bool,
-    error: Option<String>,
+    pub(in crate::view) fold: bool,
+    pub(in crate::view) error: Option<String>,
 }
 
 /// The label an error names: its own, a custom field's name, or a built-in field's.
-fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
+pub(in crate::view) fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
     error.label.clone().unwrap_or_else(|| {
         let custom = error
             .field
@@ -95,13 +95,13 @@ fn deal_error_label(tr: &Tr, form: &DealForm, error: &FieldError) -> String {
 }
 
 /// A stage as the closed select shows it: with its pipeline ("Sales → Negotiation").
-fn stage_text(tr: &Tr, form: &DealForm, stage: StageRef) -> Option<String> {
+pub(in crate::view) fn stage_text(tr: &Tr, form: &DealForm, stage: StageRef) -> Option<String> {
     tr.stage_in_pipeline(&form.pipelines, stage)
 }
 
 /// The account's custom fields as inputs: those the chosen stage requires or the gear chose first (shown), then
 /// the rest (folded). Each says where it is required.
-fn custom_inputs<'v>(
+pub(in crate::view) fn custom_inputs<'v>(
     tr: &Tr,
     form: &DealForm,
     stage: Option<StageRef>,
@@ -142,7 +142,11 @@ fn custom_inputs<'v>(
 
 /// The stages to choose from, grouped by pipeline, the chosen one selected; each option names its pipeline and
 /// what the stage needs ("Sales → Negotiation · needs Budget confirmed").
-fn stage_groups(tr: &Tr, form: &DealForm, stage: Option<StageRef>) -> Vec<Group> {
+pub(in crate::view) fn stage_groups(
+    tr: &Tr,
+    form: &DealForm,
+    stage: Option<StageRef>,
+) -> Vec<Group> {
     form.pipelines
         .iter()
         .map(|p| Group {
@@ -175,7 +179,7 @@ fn stage_groups(tr: &Tr, form: &DealForm, stage: Option<StageRef>) -> Vec<Group>
 }
 
 /// The users to choose as responsible, `responsible` (an id as typed) selected.
-fn user_choices(tr: &Tr, form: &DealForm, responsible: &str) -> Vec<Choice> {
+pub(in crate::view) fn user_choices(tr: &Tr, form: &DealForm, responsible: &str) -> Vec<Choice> {
     form.users
         .iter()
         .map(|u| Choice {
@@ -263,11 +267,12 @@ pub(crate) fn deal(
 }
 
 /// The id of the deal form's input for `field`.
-fn deal_anchor(field: FieldKey) -> Option<String> {
+pub(in crate::view) fn deal_anchor(field: FieldKey) -> Option<String> {
     Some(match field {
         FieldKey::Name => input_id("name"),
         FieldKey::Price => input_id("price"),
         FieldKey::Stage => input_id("stage"),
+        FieldKey::LossReason => input_id("loss_reason"),
         FieldKey::Responsible => input_id("responsible"),
         FieldKey::Note => input_id("note"),
         FieldKey::Custom(id) => format!("cf-{id}"),

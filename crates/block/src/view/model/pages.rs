@@ -4,7 +4,7 @@
 use domain::FieldError;
 use secrecy::SecretString;
 
-use super::Action;
+use super::{Action, Problem};
 
 /// The search page.
 #[derive(Debug, Clone)]
@@ -119,4 +119,23 @@ impl std::fmt::Debug for TriggerSecretPage {
             .field("required", &self.required)
             .finish()
     }
+}
+
+/// The deal's edit page: the deal as it is (or as typed, after a refused submit) and what can be chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealEditPage {
+    /// Where the form posts.
+    pub submit: Action,
+    /// The deal's card, to go back to.
+    pub card: Action,
+    /// The deal and the choices.
+    pub edit: domain::DealEdit,
+    /// The chosen stage.
+    pub stage: domain::StageRef,
+    /// The values shown, by field key (`price`, `responsible`, `loss_reason`, `cf:<id>`).
+    pub values: Vec<(String, Vec<String>)>,
+    /// Errors of a refused submit.
+    pub errors: Vec<FieldError>,
+    /// Why amoCRM did not take the submit, when it did not: the form comes back with the values kept.
+    pub problem: Option<Problem>,
 }

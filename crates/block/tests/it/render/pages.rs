@@ -57,6 +57,11 @@ fn deal_form_pages_offer_every_field_and_show_errors_in_every_language() {
 }
 
 #[test]
+fn deal_edit_pages_show_the_deal_its_refusals_and_a_lost_deal_with_its_reason_in_every_language() {
+    snapshot_pages("deal_edit");
+}
+
+#[test]
 fn settings_pages_put_the_integration_id_trigger_and_ids_first_in_every_language() {
     snapshot_pages("settings");
 }

@@ -68,7 +68,8 @@ fn payloads_in_every_text_come_out_escaped_in_every_block_and_page() {
             let expected = usize::from(name.starts_with("preview"));
             assert_eq!(scripts, expected, "{name}: {payload}");
             // The trigger secret's page and the gear select their read-only fields on focus, the gear filters its
-            // rows, and the deal form's stage select marks its fields: the handlers their policies allow by hash.
+            // rows, and the deal form's and the deal edit page's stage select marks its fields (and shows the
+            // loss reason for "lost"): the handlers their policies allow by hash.
             let allowed = |attribute: &str, value: Option<&str>| {
                 let value = value.unwrap_or_default();
                 let page = |p: &str| name.starts_with(&format!("page {p}"));
@@ -78,7 +79,8 @@ fn payloads_in_every_text_come_out_escaped_in_every_block_and_page() {
                     }
                     "oninput" => page("settings") && value.starts_with("var q=this.value"),
                     "onchange" => {
-                        page("deal_form") && value.starts_with("var s=this.value,f=this.form")
+                        (page("deal_form") || page("deal_edit"))
+                            && value.starts_with("var s=this.value,f=this.form")
                     }
                     _ => false,
                 }

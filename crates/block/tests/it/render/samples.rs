@@ -2,6 +2,7 @@
 //! stages, a client with open, won and lost deals; the pages' models are in `pages`. Every text can be replaced
 //! by one payload (`Texts::all`) so the same models serve the escaping tests.
 
+mod deal_edit;
 mod pages;
 mod search;
 mod tasks;

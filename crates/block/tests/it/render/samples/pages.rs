@@ -99,7 +99,7 @@ impl Texts {
         ]
     }
 
-    fn form_data(&self) -> DealForm {
+    pub(super) fn form_data(&self) -> DealForm {
         DealForm {
             pipelines: self.pipelines(),
             users: vec![
@@ -370,6 +370,8 @@ impl Texts {
                 account: self.account(),
             }),
             comment: self.action("action/comment"),
+            edit: Some(self.action("deal")),
+            changed: false,
             errors: if errors {
                 vec![FieldError {
                     field: "comment".parse().unwrap(),
@@ -392,12 +394,20 @@ impl Texts {
 
     /// The card after "Log this ticket to the deal": `shown` is how it ended.
     pub fn deal_card_logged(&self, shown: TicketLogShown) -> PageView {
-        let PageView::DealCard { card, comment, .. } = self.deal_card(false) else {
+        let PageView::DealCard {
+            card,
+            comment,
+            edit,
+            ..
+        } = self.deal_card(false)
+        else {
             unreachable!("a deal card")
         };
         PageView::DealCard {
             card,
             comment,
+            edit,
+            changed: false,
             errors: Vec::new(),
             text: String::new(),
             problem: None,
@@ -463,12 +473,20 @@ impl Texts {
 
     /// The card back after amoCRM rate-limited the comment: the text kept above the feed.
     pub fn deal_card_upstream(&self) -> PageView {
-        let PageView::DealCard { card, comment, .. } = self.deal_card(false) else {
+        let PageView::DealCard {
+            card,
+            comment,
+            edit,
+            ..
+        } = self.deal_card(false)
+        else {
             unreachable!("a deal card")
         };
         PageView::DealCard {
             card,
             comment,
+            edit,
+            changed: false,
             errors: Vec::new(),
             text: self.note.clone(),
             problem: Some(self.problem(Failure::Busy, true)),
@@ -563,6 +581,19 @@ impl Texts {
             ("contact_form_upstream", self.contact_form_upstream()),
             ("deal_form_upstream", self.deal_form_upstream()),
             ("deal_card_upstream", self.deal_card_upstream()),
+            ("deal_card_changed", self.deal_card_changed()),
+            (
+                "deal_edit",
+                self.deal_edit(super::deal_edit::EditState::AsItIs),
+            ),
+            (
+                "deal_edit_errors",
+                self.deal_edit(super::deal_edit::EditState::Refused),
+            ),
+            (
+                "deal_edit_lost",
+                self.deal_edit(super::deal_edit::EditState::Lost),
+            ),
             (
                 "log_ticket_done",
                 self.deal_card_logged(TicketLogShown::Done),
