@@ -7,7 +7,7 @@
 //! the log is in progress; a later press is answered with when the ticket was logged and writes nothing. A run
 //! that fails (Usedesk or amoCRM unreachable, amoCRM refusing the note) gives its claim back, so a retry works.
 //!
-//! The note is one of the texts the domain writes itself (see [`crate::ticket`]): in the action's language, from
+//! The note is one of the texts the domain writes itself (see the `ticket` module): in the action's language, from
 //! the Fluent catalogues.
 
 use i18n::{Arg, Translator};
