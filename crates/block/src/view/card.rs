@@ -1,5 +1,7 @@
 //! The deal card page: the deal with its stage and fields, its news feed newest first, and the comment form.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use domain::model::{AccountView, StageView, UserRef};
 use domain::{DealCard, FeedItem, FeedKind, FieldError};
@@ -20,7 +22,7 @@ struct Card {
     name: String,
     amo: Option<String>,
     stage: Pill,
-    kind: String,
+    kind: Cow<'static, str>,
     kind_class: &'static str,
     price: Option<String>,
     facts: Vec<(String, String)>,

@@ -15,7 +15,7 @@ use super::text::Tr;
 /// Contacts and their deals.
 #[derive(Template)]
 #[template(path = "block/data.html")]
-pub(super) struct Data {
+pub(super) struct Data<'a> {
     t: Tr,
     account: Option<String>,
     settings: Option<String>,
@@ -31,7 +31,7 @@ pub(super) struct Data {
     link_hint: Option<String>,
     /// Says that some of the client's phones and e-mails were not searched.
     not_searched: Option<String>,
-    contacts: Vec<ContactItem>,
+    contacts: Vec<ContactItem<'a>>,
     /// The search form (`block/search.html`).
     search: Option<FormTarget>,
     /// Whether the search is offered first, in the notice (no contact found), rather than below the contacts.
@@ -141,14 +141,14 @@ fn edit_first(
     Some(href)
 }
 
-pub(super) fn data_view(
+pub(super) fn data_view<'a>(
     tr: Tr,
-    data: &BlockData,
+    data: &'a BlockData,
     actions: &BlockActions,
     reason: Option<&Degradation>,
-) -> Data {
+) -> Data<'a> {
     let paused = writes_paused(&tr, data, reason);
-    let contacts: Vec<ContactItem> = data
+    let contacts: Vec<ContactItem<'a>> = data
         .contacts
         .iter()
         .enumerate()

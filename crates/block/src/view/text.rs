@@ -1,5 +1,7 @@
 //! Texts in the agent's language: messages, and the values of fields, money, dates and users as the agent reads them.
 
+use std::borrow::Cow;
+
 use domain::model::{AccountView, FieldLabel, FieldText, UserRef};
 use i18n::{Arg, Lang, Translator};
 
@@ -28,6 +30,16 @@ impl Tr {
     /// A message without variables.
     pub(crate) fn t(&self, id: &str) -> String {
         Translator::global().t(self.lang, id)
+    }
+
+    /// A message without variables, borrowed from the catalogue when it has it as plain text: the words templates
+    /// repeat on every deal cost no copy.
+    pub(crate) fn word(&self, id: &str) -> Cow<'static, str> {
+        let translator = Translator::global();
+        match translator.plain(self.lang, id) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(translator.t(self.lang, id)),
+        }
     }
 
     /// A message with one text variable.
