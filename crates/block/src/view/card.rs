@@ -16,7 +16,7 @@ use super::ticket_log::{self, TicketLogShown};
 /// The deal card.
 #[derive(Template)]
 #[template(path = "page/deal_card.html")]
-struct Card {
+struct Card<'a> {
     t: Tr,
     title: String,
     name: String,
@@ -26,7 +26,7 @@ struct Card {
     kind_class: &'static str,
     price: Option<String>,
     facts: Vec<(String, String)>,
-    fields: Vec<FieldLine>,
+    fields: Vec<FieldLine<'a>>,
     feed: Vec<Entry>,
     comment: Option<FormTarget>,
     errors: Vec<ErrorLine>,

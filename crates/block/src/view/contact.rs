@@ -3,6 +3,7 @@
 
 use domain::model::{AccountView, ContactView, DealKind, DealView};
 
+use super::deal_words::DealWords;
 use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
 use super::style::{FormTarget, action_href, safe_href};
@@ -47,6 +48,8 @@ pub(crate) struct AddValue {
 /// How one contact is shown among the others.
 pub(crate) struct Shown<'a> {
     pub account: &'a AccountView,
+    /// The words every deal repeats.
+    pub words: &'a DealWords,
     /// The first contact is unfolded.
     pub first: bool,
     /// Several contacts are shown: each says why.
@@ -118,7 +121,7 @@ fn deal_item<'a>(
     let card = actions
         .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
         .and_then(|(_, action)| action_href(action));
-    let mut item = DealItem::new(tr, deal, shown.account, card);
+    let mut item = DealItem::new(tr, deal, shown.account, shown.words, card);
     item.comment = actions
         .filter(|_| shown.paused.is_none() && unfolded)
         .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))

@@ -8,6 +8,7 @@ use i18n::Arg;
 
 use super::block::seconds_arg;
 use super::contact::{ContactItem, Shown};
+use super::deal_words::DealWords;
 use super::model::BlockActions;
 use super::style::{FormTarget, action_href};
 use super::text::Tr;
@@ -32,6 +33,8 @@ pub(super) struct Data<'a> {
     /// Says that some of the client's phones and e-mails were not searched.
     not_searched: Option<String>,
     contacts: Vec<ContactItem<'a>>,
+    /// The words every deal repeats (`block/deals.html`).
+    deal_words: DealWords,
     /// The search form (`block/search.html`).
     search: Option<FormTarget>,
     /// Whether the search is offered first, in the notice (no contact found), rather than below the contacts.
@@ -148,6 +151,7 @@ pub(super) fn data_view<'a>(
     reason: Option<&Degradation>,
 ) -> Data<'a> {
     let paused = writes_paused(&tr, data, reason);
+    let deal_words = DealWords::new(&tr);
     let contacts: Vec<ContactItem<'a>> = data
         .contacts
         .iter()
@@ -156,6 +160,7 @@ pub(super) fn data_view<'a>(
             let acts = actions.contacts.iter().find(|a| a.contact_id == contact.id);
             let shown = Shown {
                 account: &data.account,
+                words: &deal_words,
                 first: index == 0,
                 several: data.contacts.len() > 1,
                 fresh: actions.new_contacts.contains(&contact.id),
@@ -217,6 +222,7 @@ pub(super) fn data_view<'a>(
         not_searched: (data.not_searched > 0)
             .then(|| tr.count("contact-not-searched", data.not_searched)),
         contacts,
+        deal_words,
         search: FormTarget::of(&actions.search),
         search_first,
     }

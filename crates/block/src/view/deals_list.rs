@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use domain::model::{AccountView, ContactView, DealKind, DealView};
 
+use super::deal_words::DealWords;
 use super::style::{FormTarget, Pill, safe_href};
 use super::text::{FieldLine, Tr};
 
@@ -24,8 +25,8 @@ pub(crate) struct DealItem<'a> {
     pub stage: Pill,
     pub kind: Cow<'static, str>,
     pub kind_class: &'static str,
-    pub responsible: Option<String>,
-    pub fields: Vec<FieldLine>,
+    pub responsible: Option<Cow<'a, str>>,
+    pub fields: Vec<FieldLine<'a>>,
     /// The quick comment form (in place), on the deals shown unfolded.
     pub comment: Option<FormTarget>,
     /// The link "Change" to an open deal's edit page.
@@ -43,9 +44,10 @@ impl<'a> DealItem<'a> {
         tr: &Tr,
         deal: &'a DealView,
         account: &AccountView,
+        words: &DealWords,
         card: Option<String>,
     ) -> Self {
-        let (kind, kind_class) = kind(tr, deal.kind);
+        let (kind, kind_class) = words.kind(deal.kind);
         Self {
             name: &deal.name,
             card,
@@ -55,7 +57,7 @@ impl<'a> DealItem<'a> {
             stage: Pill::new(&deal.stage.name, &deal.stage.color),
             kind,
             kind_class,
-            responsible: deal.responsible.as_ref().map(|u| tr.user(u)),
+            responsible: deal.responsible.as_ref().map(|u| tr.user_name(u)),
             fields: deal
                 .fields
                 .iter()
