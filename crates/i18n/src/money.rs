@@ -32,14 +32,8 @@ pub fn format_money(lang: Lang, amount: i64, currency_code: &str, symbol: Option
     let sign = if amount < 0 { "-" } else { "" };
     let digits = group_digits(amount.unsigned_abs(), lang);
     let currency = local_symbol(lang, &code)
-        .map(str::to_owned)
-        .or_else(|| {
-            symbol
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        })
-        .unwrap_or(code);
+        .or_else(|| symbol.map(str::trim).filter(|s| !s.is_empty()))
+        .unwrap_or(&code);
     if currency.is_empty() {
         return format!("{sign}{digits}");
     }
@@ -48,11 +42,7 @@ pub fn format_money(lang: Lang, amount: i64, currency_code: &str, symbol: Option
             // English writes "$12,500" but "RUB 12,500": a symbol made of
             // letters needs a space to stay readable.
             let ends_in_letter = currency.chars().last().is_some_and(char::is_alphabetic);
-            let gap = if ends_in_letter {
-                NBSP.to_string()
-            } else {
-                String::new()
-            };
+            let gap = if ends_in_letter { "\u{a0}" } else { "" };
             format!("{sign}{currency}{gap}{digits}")
         }
         Lang::Pt => format!("{sign}{currency}{NBSP}{digits}"),

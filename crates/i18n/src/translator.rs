@@ -157,6 +157,12 @@ impl Translator {
         }
     }
 
+    /// The message `id` in `lang` borrowed as it is, when `lang` has it and it
+    /// has no variables; `None` otherwise (then [`Translator::t`] falls back).
+    pub fn plain(&self, lang: Lang, id: &str) -> Option<&str> {
+        self.langs[lang.index()].plain.get(id).map(String::as_str)
+    }
+
     /// The message `id` in `lang` with its `{ $variables }` filled from
     /// `args`; falls back like [`Translator::t`].
     ///

@@ -1,5 +1,7 @@
 //! The deal card page: the deal with its stage and fields, its news feed newest first, and the comment form.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use domain::model::{AccountView, StageView, UserRef};
 use domain::{DealCard, FeedItem, FeedKind, FieldError};
@@ -14,17 +16,17 @@ use super::ticket_log::{self, TicketLogShown};
 /// The deal card.
 #[derive(Template)]
 #[template(path = "page/deal_card.html")]
-struct Card {
+struct Card<'a> {
     t: Tr,
     title: String,
     name: String,
     amo: Option<String>,
     stage: Pill,
-    kind: String,
+    kind: Cow<'static, str>,
     kind_class: &'static str,
     price: Option<String>,
     facts: Vec<(String, String)>,
-    fields: Vec<FieldLine>,
+    fields: Vec<FieldLine<'a>>,
     feed: Vec<Entry>,
     comment: Option<FormTarget>,
     errors: Vec<ErrorLine>,

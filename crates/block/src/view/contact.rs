@@ -3,13 +3,14 @@
 
 use domain::model::{AccountView, ContactView, DealKind, DealView};
 
+use super::deal_words::DealWords;
 use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
 use super::style::{FormTarget, action_href, safe_href};
 use super::text::{PhoneShown, Tr};
 
 /// One contact as the block shows it.
-pub(crate) struct ContactItem {
+pub(crate) struct ContactItem<'a> {
     pub name: String,
     pub amo: Option<String>,
     pub linked: bool,
@@ -24,7 +25,7 @@ pub(crate) struct ContactItem {
     pub unlink: Option<FormTarget>,
     pub new_deal: Option<String>,
     /// Its deals: open ones first, the rest folded (`block/deals.html`).
-    pub deals: DealsList,
+    pub deals: DealsList<'a>,
     /// "Add +44 20 7946 0958 to this contact", one form per value the contact lacks (`block/contact_values.html`).
     pub add_values: Vec<AddValue>,
     /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
@@ -47,6 +48,8 @@ pub(crate) struct AddValue {
 /// How one contact is shown among the others.
 pub(crate) struct Shown<'a> {
     pub account: &'a AccountView,
+    /// The words every deal repeats.
+    pub words: &'a DealWords,
     /// The first contact is unfolded.
     pub first: bool,
     /// Several contacts are shown: each says why.
@@ -59,10 +62,10 @@ pub(crate) struct Shown<'a> {
     pub paused: Option<&'a str>,
 }
 
-impl ContactItem {
+impl<'a> ContactItem<'a> {
     pub(crate) fn new(
         tr: &Tr,
-        contact: &ContactView,
+        contact: &'a ContactView,
         actions: Option<&ContactActions>,
         shown: &Shown<'_>,
     ) -> Self {
@@ -108,17 +111,17 @@ impl ContactItem {
 
 /// One deal of the contact, with its card's link and, when it is shown unfolded and amoCRM takes writes, its quick
 /// comment.
-fn deal_item(
+fn deal_item<'a>(
     tr: &Tr,
-    deal: &DealView,
+    deal: &'a DealView,
     actions: Option<&ContactActions>,
     shown: &Shown<'_>,
     unfolded: bool,
-) -> DealItem {
+) -> DealItem<'a> {
     let card = actions
         .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
         .and_then(|(_, action)| action_href(action));
-    let mut item = DealItem::new(tr, deal, shown.account, card);
+    let mut item = DealItem::new(tr, deal, shown.account, shown.words, card);
     item.comment = actions
         .filter(|_| shown.paused.is_none() && unfolded)
         .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))
@@ -133,8 +136,6 @@ fn deal_item(
             None => item.change = Some(format!("{card}&edit=1")),
         }
     }
-    // A chosen field this deal leaves empty would only add a dash line to every deal.
-    item.fields.retain(|f| f.value.is_some());
     item
 }
 

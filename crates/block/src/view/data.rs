@@ -8,6 +8,7 @@ use i18n::Arg;
 
 use super::block::seconds_arg;
 use super::contact::{ContactItem, Shown};
+use super::deal_words::DealWords;
 use super::model::BlockActions;
 use super::style::{FormTarget, action_href};
 use super::text::Tr;
@@ -15,7 +16,7 @@ use super::text::Tr;
 /// Contacts and their deals.
 #[derive(Template)]
 #[template(path = "block/data.html")]
-pub(super) struct Data {
+pub(super) struct Data<'a> {
     t: Tr,
     account: Option<String>,
     settings: Option<String>,
@@ -31,7 +32,9 @@ pub(super) struct Data {
     link_hint: Option<String>,
     /// Says that some of the client's phones and e-mails were not searched.
     not_searched: Option<String>,
-    contacts: Vec<ContactItem>,
+    contacts: Vec<ContactItem<'a>>,
+    /// The words every deal repeats (`block/deals.html`).
+    deal_words: DealWords,
     /// The search form (`block/search.html`).
     search: Option<FormTarget>,
     /// Whether the search is offered first, in the notice (no contact found), rather than below the contacts.
@@ -141,14 +144,15 @@ fn edit_first(
     Some(href)
 }
 
-pub(super) fn data_view(
+pub(super) fn data_view<'a>(
     tr: Tr,
-    data: &BlockData,
+    data: &'a BlockData,
     actions: &BlockActions,
     reason: Option<&Degradation>,
-) -> Data {
+) -> Data<'a> {
     let paused = writes_paused(&tr, data, reason);
-    let contacts: Vec<ContactItem> = data
+    let deal_words = DealWords::new(&tr);
+    let contacts: Vec<ContactItem<'a>> = data
         .contacts
         .iter()
         .enumerate()
@@ -156,6 +160,7 @@ pub(super) fn data_view(
             let acts = actions.contacts.iter().find(|a| a.contact_id == contact.id);
             let shown = Shown {
                 account: &data.account,
+                words: &deal_words,
                 first: index == 0,
                 several: data.contacts.len() > 1,
                 fresh: actions.new_contacts.contains(&contact.id),
@@ -217,6 +222,7 @@ pub(super) fn data_view(
         not_searched: (data.not_searched > 0)
             .then(|| tr.count("contact-not-searched", data.not_searched)),
         contacts,
+        deal_words,
         search: FormTarget::of(&actions.search),
         search_first,
     }

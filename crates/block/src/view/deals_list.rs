@@ -4,8 +4,11 @@
 //! Only the deals shown unfolded offer a quick comment in the block ([`unfolded`]): the HTTP layer signs a comment
 //! token for those alone, and a folded deal is commented on its card, one click away.
 
+use std::borrow::Cow;
+
 use domain::model::{AccountView, ContactView, DealKind, DealView};
 
+use super::deal_words::DealWords;
 use super::style::{FormTarget, Pill, safe_href};
 use super::text::{FieldLine, Tr};
 
@@ -13,17 +16,17 @@ use super::text::{FieldLine, Tr};
 const VISIBLE_OPEN_DEALS: usize = 5;
 
 /// One deal in a contact's list.
-pub(crate) struct DealItem {
-    pub name: String,
+pub(crate) struct DealItem<'a> {
+    pub name: &'a str,
     pub card: Option<String>,
     pub amo: Option<String>,
     pub price: Option<String>,
-    pub pipeline: String,
+    pub pipeline: &'a str,
     pub stage: Pill,
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     pub kind_class: &'static str,
-    pub responsible: Option<String>,
-    pub fields: Vec<FieldLine>,
+    pub responsible: Option<Cow<'a, str>>,
+    pub fields: Vec<FieldLine<'a>>,
     /// The quick comment form (in place), on the deals shown unfolded.
     pub comment: Option<FormTarget>,
     /// The link "Change" to an open deal's edit page.
@@ -34,28 +37,31 @@ pub(crate) struct DealItem {
     pub fresh: bool,
 }
 
-impl DealItem {
-    /// A deal with its chosen fields; `card` is where its name leads.
+impl<'a> DealItem<'a> {
+    /// A deal with the chosen fields it fills (one it leaves empty would only add a dash line to every deal);
+    /// `card` is where its name leads.
     pub(crate) fn new(
         tr: &Tr,
-        deal: &DealView,
+        deal: &'a DealView,
         account: &AccountView,
+        words: &DealWords,
         card: Option<String>,
     ) -> Self {
-        let (kind, kind_class) = kind(tr, deal.kind);
+        let (kind, kind_class) = words.kind(deal.kind);
         Self {
-            name: deal.name.clone(),
+            name: &deal.name,
             card,
             amo: safe_href(&deal.url),
             price: deal.price.map(|p| tr.money(p, account)),
-            pipeline: deal.pipeline.1.clone(),
+            pipeline: &deal.pipeline.1,
             stage: Pill::new(&deal.stage.name, &deal.stage.color),
             kind,
             kind_class,
-            responsible: deal.responsible.as_ref().map(|u| tr.user(u)),
+            responsible: deal.responsible.as_ref().map(|u| tr.user_name(u)),
             fields: deal
                 .fields
                 .iter()
+                .filter(|f| f.value.is_some())
                 .map(|f| FieldLine::of(tr, f, account))
                 .collect(),
             comment: None,
@@ -67,30 +73,30 @@ impl DealItem {
 }
 
 /// The words and the class of a deal's open, won or lost marker.
-pub(crate) fn kind(tr: &Tr, kind: DealKind) -> (String, &'static str) {
+pub(crate) fn kind(tr: &Tr, kind: DealKind) -> (Cow<'static, str>, &'static str) {
     match kind {
-        DealKind::Open => (tr.t("deal-status-open"), "open"),
-        DealKind::Won => (tr.t("deal-status-won"), "won"),
-        DealKind::Lost => (tr.t("deal-status-lost"), "lost"),
+        DealKind::Open => (tr.word("deal-status-open"), "open"),
+        DealKind::Won => (tr.word("deal-status-won"), "won"),
+        DealKind::Lost => (tr.word("deal-status-lost"), "lost"),
     }
 }
 
 /// A contact's deals, as the block lists them.
-pub(crate) struct DealsList {
+pub(crate) struct DealsList<'a> {
     /// "3 deals" in the contact's head; `None` when there are none (the body says so).
     pub count: Option<String>,
     /// The sum of the open deals' budgets.
     pub open_budget: Option<String>,
     /// The open deals shown at once, most recently changed first.
-    pub open: Vec<DealItem>,
+    pub open: Vec<DealItem<'a>>,
     /// "Show all N open deals", when there are more than fit.
     pub show_all: Option<String>,
     /// The open deals beyond the first few.
-    pub more_open: Vec<DealItem>,
+    pub more_open: Vec<DealItem<'a>>,
     /// "N closed", when there are won or lost deals.
     pub closed_label: Option<String>,
     /// Won and lost deals, most recently changed first, folded.
-    pub closed: Vec<DealItem>,
+    pub closed: Vec<DealItem<'a>>,
 }
 
 /// A contact's open deals and its won and lost ones, each most recently changed first.
@@ -111,13 +117,13 @@ pub(crate) fn unfolded(contact: &ContactView) -> Vec<i64> {
     open.iter().take(VISIBLE_OPEN_DEALS).map(|d| d.id).collect()
 }
 
-impl DealsList {
+impl<'a> DealsList<'a> {
     /// The list of `contact`'s deals; `item` makes each one, told whether it is shown unfolded.
     pub(crate) fn of(
         tr: &Tr,
-        contact: &ContactView,
+        contact: &'a ContactView,
         account: &AccountView,
-        item: impl Fn(&DealView, bool) -> DealItem,
+        item: impl Fn(&'a DealView, bool) -> DealItem<'a>,
     ) -> Self {
         let (open, closed) = open_and_closed(contact);
         let budget: i64 = open.iter().filter_map(|d| d.price).sum();

@@ -1,6 +1,8 @@
 //! The search page: the form, how the query was understood, and each contact found with its summary, "Link"
 //! and "open in amoCRM".
 
+use std::borrow::Cow;
+
 use askama::Template;
 use domain::model::{DealKind, DealView};
 use domain::search::{SEARCH_QUERY_MAX, SEARCH_RESULTS_MAX, SearchHit, SearchKind};
@@ -45,7 +47,7 @@ struct Deal {
     name: String,
     amo: Option<String>,
     stage: Pill,
-    kind: String,
+    kind: Cow<'static, str>,
     kind_class: &'static str,
 }
 

@@ -14,6 +14,7 @@ mod connection;
 mod contact;
 mod data;
 mod deal_edit;
+mod deal_words;
 mod deals_list;
 mod find;
 mod forms;

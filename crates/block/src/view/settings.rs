@@ -184,7 +184,7 @@ pub(crate) fn settings(
             .iter()
             .map(|(key, label)| Choice {
                 value: key.to_string(),
-                text: tr.label(label),
+                text: tr.label(label).into_owned(),
                 selected: chosen.contains(key),
             })
             .collect()

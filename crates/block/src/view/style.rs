@@ -21,7 +21,7 @@ pub(crate) struct Pill {
 impl Pill {
     pub(crate) fn new(name: &str, color: &str) -> Self {
         let (background, rgb) = match parse_hex(color) {
-            Some(rgb) => (format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]), rgb),
+            Some(rgb) => (hex(rgb), rgb),
             None => (NEUTRAL.to_owned(), [0xe0, 0xe0, 0xe0]),
         };
         Self {
@@ -56,16 +56,36 @@ fn parse_hex(color: &str) -> Option<[u8; 3]> {
     }
 }
 
+/// `#rrggbb`, in lower case.
+fn hex(rgb: [u8; 3]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(7);
+    out.push('#');
+    for c in rgb {
+        out.push(char::from(DIGITS[usize::from(c >> 4)]));
+        out.push(char::from(DIGITS[usize::from(c & 0xf)]));
+    }
+    out
+}
+
+/// A channel's linear light (WCAG relative luminance), for each of its 256 values, computed once: every deal's
+/// stage pill needs three.
+fn linear(c: u8) -> f64 {
+    static TABLE: std::sync::OnceLock<[f64; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let c = i as f64 / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        })
+    })[usize::from(c)]
+}
+
 /// Black or white text, by the WCAG contrast ratio against the background.
 fn text_on(rgb: [u8; 3]) -> &'static str {
-    let linear = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.039_28 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
     let luminance = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
     let with_black = (luminance + 0.05) / 0.05;
     let with_white = 1.05 / (luminance + 0.05);

@@ -1,5 +1,7 @@
 //! Texts in the agent's language: messages, and the values of fields, money, dates and users as the agent reads them.
 
+use std::borrow::Cow;
+
 use domain::model::{AccountView, FieldLabel, FieldText, UserRef};
 use i18n::{Arg, Lang, Translator};
 
@@ -28,6 +30,16 @@ impl Tr {
     /// A message without variables.
     pub(crate) fn t(&self, id: &str) -> String {
         Translator::global().t(self.lang, id)
+    }
+
+    /// A message without variables, borrowed from the catalogue when it has it as plain text: the words templates
+    /// repeat on every deal cost no copy.
+    pub(crate) fn word(&self, id: &str) -> Cow<'static, str> {
+        let translator = Translator::global();
+        match translator.plain(self.lang, id) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(translator.t(self.lang, id)),
+        }
     }
 
     /// A message with one text variable.
@@ -212,38 +224,43 @@ impl Tr {
 
     /// A user's name, or their id when the account does not let us read names.
     pub(crate) fn user(&self, user: &UserRef) -> String {
+        self.user_name(user).into_owned()
+    }
+
+    /// [`user`](Self::user), borrowing the name when there is one.
+    pub(crate) fn user_name<'a>(&self, user: &'a UserRef) -> Cow<'a, str> {
         match user
             .name
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            Some(name) => name.to_owned(),
-            None => self.arg("user-by-id", "id", &user.id.to_string()),
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(self.arg("user-by-id", "id", &user.id.to_string())),
         }
     }
 
     /// A field's label: built-in fields translated, custom fields by their amoCRM name.
-    pub(crate) fn label(&self, label: &FieldLabel) -> String {
+    pub(crate) fn label<'a>(&self, label: &'a FieldLabel) -> Cow<'a, str> {
         match label {
-            FieldLabel::Custom(name) => name.clone(),
+            FieldLabel::Custom(name) => Cow::Borrowed(name),
             FieldLabel::Builtin(key) => match builtin_message(key) {
-                Some(id) => self.t(id),
-                None => key.clone(),
+                Some(id) => self.word(id),
+                None => Cow::Borrowed(key),
             },
         }
     }
 
     /// A field's value, ready for a template: text, and a link when the value is a web address.
-    pub(crate) fn value(&self, value: &FieldText, account: &AccountView) -> Shown {
+    pub(crate) fn value<'a>(&self, value: &'a FieldText, account: &AccountView) -> Shown<'a> {
         match value {
-            FieldText::Text(text) => Shown::text(text.clone()),
-            FieldText::Date(unix) => Shown::text(self.date_value(*unix)),
-            FieldText::Flag(true) => Shown::text(self.t("form-yes")),
-            FieldText::Flag(false) => Shown::text(self.t("form-no")),
-            FieldText::Money(amount) => Shown::text(self.money(*amount, account)),
+            FieldText::Text(text) => Shown::text(Cow::Borrowed(text)),
+            FieldText::Date(unix) => Shown::text(Cow::Owned(self.date_value(*unix))),
+            FieldText::Flag(true) => Shown::text(self.word("form-yes")),
+            FieldText::Flag(false) => Shown::text(self.word("form-no")),
+            FieldText::Money(amount) => Shown::text(Cow::Owned(self.money(*amount, account))),
             FieldText::Url(url) => Shown {
-                text: url.clone(),
+                text: Cow::Borrowed(url),
                 href: safe_href(url),
             },
         }
@@ -315,30 +332,30 @@ pub(crate) fn international(e164: &str) -> String {
 
 /// A value as a template shows it.
 #[derive(Debug, Clone)]
-pub(crate) struct Shown {
+pub(crate) struct Shown<'a> {
     /// The text.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Where it links, when it is a safe web address.
     pub href: Option<String>,
 }
 
-impl Shown {
-    fn text(text: String) -> Self {
+impl<'a> Shown<'a> {
+    fn text(text: Cow<'a, str>) -> Self {
         Self { text, href: None }
     }
 }
 
 /// One labelled value of a deal.
 #[derive(Debug, Clone)]
-pub(crate) struct FieldLine {
+pub(crate) struct FieldLine<'a> {
     /// The label.
-    pub label: String,
+    pub label: Cow<'a, str>,
     /// The value; `None` shows a dash.
-    pub value: Option<Shown>,
+    pub value: Option<Shown<'a>>,
 }
 
-impl FieldLine {
-    pub(crate) fn of(tr: &Tr, field: &domain::model::FieldShown, account: &AccountView) -> Self {
+impl<'a> FieldLine<'a> {
+    pub(crate) fn of(tr: &Tr, field: &'a domain::model::FieldShown, account: &AccountView) -> Self {
         Self {
             label: tr.label(&field.label),
             value: field.value.as_ref().map(|v| tr.value(v, account)),
