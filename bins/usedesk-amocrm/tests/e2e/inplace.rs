@@ -4,7 +4,6 @@
 
 use anyhow::{Context as _, ensure};
 use fantoccini::Locator;
-use fantoccini::elements::Element;
 use sandbox::seed::{LEAD_HARRY_FIREBOLT, TICKET_NO_MATCH, TICKET_ONE_MATCH};
 use sandbox::{FaultMode, Faults};
 
@@ -39,25 +38,6 @@ async fn block_overflows(e2e: &E2e) -> anyhow::Result<bool> {
         .await
         .context("measuring the block")?;
     Ok(overflow.as_f64().unwrap_or(0.0) > 0.5)
-}
-
-/// The quick comment of the deal called `deal`, unfolded; its form.
-async fn quick_comment(e2e: &E2e, deal: &str) -> anyhow::Result<Element> {
-    let fold = e2e
-        .browser
-        .xpath(&format!(
-            "//li[{}][.//*[{}][normalize-space(.) = {}]]//details[{}]",
-            has_class("uda-deal"),
-            has_class("uda-deal-name"),
-            literal(deal),
-            has_class("uda-quick-comment")
-        ))
-        .await
-        .with_context(|| format!("finding the quick comment of {deal}"))?;
-    fold.find(Locator::Css("summary")).await?.click().await?;
-    fold.find(Locator::Css("form"))
-        .await
-        .context("the quick comment's form")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,7 +110,7 @@ async fn a_quick_comment_refused_says_why_beside_the_button_keeps_the_text_and_t
         // refuse the next note (its subscription ended).
         e2e.open_preview(TICKET_ONE_MATCH, "en").await?;
         e2e.log_in().await?;
-        let form = quick_comment(e2e, FIREBOLT).await?;
+        let form = e2e.quick_comment(FIREBOLT).await?;
         form.find(Locator::Css("textarea"))
             .await?
             .send_keys(COMMENT)
@@ -229,7 +209,7 @@ async fn without_inline_handlers_a_quick_comment_ends_on_the_deal_card_with_the_
                 vec![],
             )
             .await?;
-        let form = quick_comment(e2e, FIREBOLT).await?;
+        let form = e2e.quick_comment(FIREBOLT).await?;
         form.find(Locator::Css("textarea")).await?.send_keys(COMMENT).await?;
 
         // Act: the form posts in a new tab.

@@ -3,34 +3,13 @@
 
 use anyhow::{Context as _, ensure};
 use fantoccini::Locator;
-use fantoccini::elements::Element;
 use sandbox::seed::{LEAD_HARRY_FIREBOLT, TICKET_ONE_MATCH};
 
 use crate::support::E2e;
-use crate::support::browser::{has_class, literal};
 use crate::support::preview::BLOCK;
 use crate::support::run;
 
 const FIREBOLT: &str = "Firebolt Supreme — team order";
-
-/// The quick-comment form of the deal called `deal`, unfolded.
-async fn comment_form(e2e: &E2e, deal: &str) -> anyhow::Result<Element> {
-    let fold = e2e
-        .browser
-        .xpath(&format!(
-            "//li[{}][.//*[{}][normalize-space(.) = {}]]//details[{}]",
-            has_class("uda-deal"),
-            has_class("uda-deal-name"),
-            literal(deal),
-            has_class("uda-quick-comment")
-        ))
-        .await
-        .with_context(|| format!("finding the quick comment of {deal}"))?;
-    fold.find(Locator::Css("summary")).await?.click().await?;
-    fold.find(Locator::Css("form"))
-        .await
-        .context("the quick comment's form")
-}
 
 /// The notes of the Firebolt deal that log a ticket.
 async fn ticket_logs(e2e: &E2e) -> anyhow::Result<usize> {
@@ -52,7 +31,7 @@ async fn an_agent_logs_the_ticket_to_a_deal_in_place_once_and_a_second_press_say
         // Arrange: Harry's block, the Firebolt deal's quick comment unfolded, nothing typed.
         e2e.open_preview(TICKET_ONE_MATCH, "en").await?;
         e2e.log_in().await?;
-        let form = comment_form(e2e, FIREBOLT).await?;
+        let form = e2e.quick_comment(FIREBOLT).await?;
 
         // Act: log the ticket; the block reloads itself.
         e2e.browser.mark_block().await?;
@@ -68,7 +47,7 @@ async fn an_agent_logs_the_ticket_to_a_deal_in_place_once_and_a_second_press_say
         let after_first = ticket_logs(e2e).await?;
 
         // Act: press it again on the reloaded block.
-        let form = comment_form(e2e, FIREBOLT).await?;
+        let form = e2e.quick_comment(FIREBOLT).await?;
         form.find(Locator::Css("button.uda-log-ticket"))
             .await?
             .click()

@@ -13,6 +13,25 @@ use super::browser::{has_class, literal};
 pub const BLOCK: &str = ".dynamic-block .uda-block";
 
 impl E2e {
+    /// The quick comment of the deal called `deal`, unfolded; its form.
+    pub async fn quick_comment(&self, deal: &str) -> anyhow::Result<Element> {
+        let fold = self
+            .browser
+            .xpath(&format!(
+                "//li[{}][.//*[{}][normalize-space(.) = {}]]//details[{}]",
+                has_class("uda-deal"),
+                has_class("uda-deal-name"),
+                literal(deal),
+                has_class("uda-quick-comment")
+            ))
+            .await
+            .with_context(|| format!("finding the quick comment of {deal}"))?;
+        fold.find(Locator::Css("summary")).await?.click().await?;
+        fold.find(Locator::Css("form"))
+            .await
+            .context("the quick comment's form")
+    }
+
     /// Opens the preview page and shows the block for `ticket` in language `lang` (`en`, `es`, `pt`, `ru`).
     pub async fn open_preview(&self, ticket: i64, lang: &str) -> anyhow::Result<()> {
         let browser = &self.browser;
