@@ -74,6 +74,18 @@ pub enum FeedKind {
     ChatIn,
     /// A chat message went out.
     ChatOut,
+    /// A call note: its direction, the other party's number, how long it took and where its recording is,
+    /// each when amoCRM has it (telephony integrations fill `params` as they can).
+    Call {
+        /// Whether the client called in (`call_in`), rather than the agent out (`call_out`).
+        incoming: bool,
+        /// The other party's number, as amoCRM stores it.
+        phone: Option<String>,
+        /// The conversation's length in seconds.
+        duration_secs: Option<i64>,
+        /// The recording's address.
+        recording: Option<String>,
+    },
     /// An incoming call.
     CallIn,
     /// An outgoing call.
@@ -183,10 +195,7 @@ pub fn merge_feed(
         .map(|n| FeedItem {
             at: n.created_at,
             author: core.user(n.created_by),
-            kind: FeedKind::Note {
-                note_type: n.note_type.as_str().to_owned(),
-                text: n.text().map(str::to_owned),
-            },
+            kind: note_kind(n),
         })
         .collect();
     feed.extend(
@@ -201,6 +210,36 @@ pub fn merge_feed(
     );
     feed.sort_by_key(|item| std::cmp::Reverse(item.at));
     feed
+}
+
+/// A note as the feed shows it: a call with its details, any other note with its type and text.
+fn note_kind(note: &Note) -> FeedKind {
+    let note_type = note.note_type.as_str();
+    if !matches!(note_type, "call_in" | "call_out") {
+        return FeedKind::Note {
+            note_type: note_type.to_owned(),
+            text: note.text().map(str::to_owned),
+        };
+    }
+    let text_of = |key: &str| {
+        note.params
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    // Integrations send the duration as a number or as its digits.
+    let duration_secs = note.params.get("duration").and_then(|d| {
+        d.as_i64()
+            .or_else(|| d.as_str().and_then(|s| s.trim().parse().ok()))
+    });
+    FeedKind::Call {
+        incoming: note_type == "call_in",
+        phone: text_of("phone"),
+        duration_secs: duration_secs.filter(|d| *d >= 0),
+        recording: text_of("link"),
+    }
 }
 
 fn first<'a>(values: &'a Value, key: &str) -> Option<&'a Value> {
@@ -263,5 +302,68 @@ fn event_kind(event: &Event, core: &CoreMeta, defs: &[FieldDef]) -> FeedKind {
                 event_type: t.to_owned(),
             },
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(note_type: &str, params: Value) -> Note {
+        serde_json::from_value(serde_json::json!({
+            "id": 1, "entity_id": 7001, "created_by": 0, "created_at": 1_754_000_000,
+            "note_type": note_type, "params": params
+        }))
+        .expect("a note")
+    }
+
+    #[test]
+    fn a_call_note_reads_its_direction_number_length_and_recording() {
+        let note = call(
+            "call_in",
+            serde_json::json!({"uniq": "a1", "duration": 192, "source": "Zadarma",
+                "link": "https://records.example/a1.mp3", "phone": "+79035550101"}),
+        );
+
+        assert_eq!(
+            note_kind(&note),
+            FeedKind::Call {
+                incoming: true,
+                phone: Some("+79035550101".into()),
+                duration_secs: Some(192),
+                recording: Some("https://records.example/a1.mp3".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn a_call_note_takes_its_length_as_digits_and_leaves_out_what_it_lacks() {
+        let note = call(
+            "call_out",
+            serde_json::json!({"duration": "45", "link": " "}),
+        );
+
+        assert_eq!(
+            note_kind(&note),
+            FeedKind::Call {
+                incoming: false,
+                phone: None,
+                duration_secs: Some(45),
+                recording: None,
+            }
+        );
+    }
+
+    #[test]
+    fn a_comment_stays_a_note_with_its_text() {
+        let note = call("common", serde_json::json!({"text": "Called back"}));
+
+        assert_eq!(
+            note_kind(&note),
+            FeedKind::Note {
+                note_type: "common".into(),
+                text: Some("Called back".into()),
+            }
+        );
     }
 }

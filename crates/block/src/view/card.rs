@@ -95,6 +95,8 @@ struct Entry {
     when: String,
     text: Option<String>,
     class: &'static str,
+    /// A call's recording (an http(s) address), played in a new tab.
+    recording: Option<String>,
 }
 
 pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama::Result<String> {
@@ -225,6 +227,7 @@ fn entry(tr: &Tr, item: &FeedItem, account: &AccountView) -> Entry {
         FeedKind::TagAdded => (tr.t("feed-tag-added"), "event", None),
         FeedKind::ChatIn => (tr.t("feed-chat-in"), "chat", None),
         FeedKind::ChatOut => (tr.t("feed-chat-out"), "chat", None),
+        FeedKind::Call { .. } => (call_title(tr, &item.kind), "call", None),
         FeedKind::CallIn => (tr.t("feed-call-in"), "call", None),
         FeedKind::CallOut => (tr.t("feed-call-out"), "call", None),
         FeedKind::Other { event_type } => (
@@ -233,11 +236,50 @@ fn entry(tr: &Tr, item: &FeedItem, account: &AccountView) -> Entry {
             None,
         ),
     };
+    let recording = match &item.kind {
+        FeedKind::Call { recording, .. } => recording.as_deref().and_then(safe_href),
+        _ => None,
+    };
     Entry {
         what,
         who: who(&item.author),
         when: tr.moment(item.at),
         text,
         class,
+        recording,
     }
+}
+
+/// "Incoming call · +7 903 555-01-01 · 3 min 12 s": the direction, then the number and the length when amoCRM
+/// has them.
+fn call_title(tr: &Tr, kind: &FeedKind) -> String {
+    let FeedKind::Call {
+        incoming,
+        phone,
+        duration_secs,
+        ..
+    } = kind
+    else {
+        return String::new();
+    };
+    let mut title = tr.t(if *incoming {
+        "feed-call-in"
+    } else {
+        "feed-call-out"
+    });
+    if let Some(phone) = phone {
+        title.push_str(" · ");
+        title.push_str(&tr.phone(phone).text);
+    }
+    if let Some(secs) = duration_secs {
+        let minutes = secs / 60;
+        let seconds = secs % 60;
+        title.push_str(" · ");
+        title.push_str(&tr.args2(
+            "feed-call-duration",
+            ("minutes", &minutes.to_string()),
+            ("seconds", &seconds.to_string()),
+        ));
+    }
+    title
 }

@@ -95,6 +95,8 @@ const REQUIRED_IDS: &[&str] = &[
     "feed-by",
     "feed-call-in",
     "feed-call-out",
+    "feed-call-duration",
+    "feed-call-recording",
     "feed-chat-in",
     "feed-chat-out",
     "feed-empty",
@@ -308,6 +310,9 @@ const SAME_AS_ENGLISH: &[(Lang, &str)] = &[
     (Lang::Es, "block-title"),
     (Lang::Pt, "block-title"),
     (Lang::Ru, "block-title"),
+    // Minutes and seconds are abbreviated "min" and "s" in Spanish and Portuguese too.
+    (Lang::Es, "feed-call-duration"),
+    (Lang::Pt, "feed-call-duration"),
     (Lang::Es, "form-no"),
     (Lang::Pt, "form-email"),
     (Lang::Ru, "form-email"),

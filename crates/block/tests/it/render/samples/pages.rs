@@ -349,9 +349,11 @@ impl Texts {
             FeedItem {
                 at: at(5),
                 author: None,
-                kind: FeedKind::Note {
-                    note_type: "call_in".into(),
-                    text: Some("Входящий звонок, 3 мин 12 с".into()),
+                kind: FeedKind::Call {
+                    incoming: true,
+                    phone: Some("+79035550101".into()),
+                    duration_secs: Some(192),
+                    recording: Some("https://records.example/call-5.mp3".into()),
                 },
             },
             FeedItem {
