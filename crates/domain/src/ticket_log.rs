@@ -20,10 +20,10 @@ use crate::store::{AuditAction, AuditResult, IdempotencyClaim};
 use crate::ticket::ticket_url;
 use crate::zone::Zone;
 
-/// The longest note written, in characters. amoCRM documents no limit for a `common` note's text; 10 000 is the
+/// The longest note written, in characters. amoCRM documents no limit for a `common` note's text; this is the
 /// bound the block already holds agents' comments to (`COMMENT_MAX`), so a logged ticket is never longer than a
 /// note amoCRM already takes from the block, and stays readable in the deal's feed.
-pub const NOTE_MAX: usize = 10_000;
+pub const NOTE_MAX: usize = crate::card::COMMENT_MAX;
 
 /// A message cut to fit keeps at least this many characters; less is left out whole.
 const PARTIAL_MIN: usize = 200;

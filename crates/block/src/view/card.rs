@@ -9,7 +9,7 @@ use domain::{DealCard, FeedItem, FeedKind, FieldError};
 use super::deals_list::kind;
 use super::forms::{Banner, ErrorLine, error_text};
 use super::model::{Action, Problem};
-use super::style::{FormTarget, Pill, action_href, safe_href};
+use super::style::{FormTarget, Pill, action_href, deal_edit_href, safe_href};
 use super::text::{FieldLine, Tr};
 use super::ticket_log::{self, TicketLogShown};
 
@@ -150,7 +150,7 @@ pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama
         edit: composer
             .edit
             .and_then(action_href)
-            .map(|href| format!("{href}&edit=1")),
+            .map(|href| deal_edit_href(&href)),
         changed: composer.changed,
     }
     .render()

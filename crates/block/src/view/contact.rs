@@ -6,7 +6,7 @@ use domain::model::{AccountView, ContactView, DealKind, DealView};
 use super::deal_words::DealWords;
 use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
-use super::style::{FormTarget, action_href, safe_href};
+use super::style::{FormTarget, action_href, deal_edit_href, safe_href};
 use super::text::{PhoneShown, Tr};
 
 /// One contact as the block shows it.
@@ -133,7 +133,7 @@ fn deal_item<'a>(
     {
         match shown.paused {
             Some(paused) => item.change_off = Some(paused.to_owned()),
-            None => item.change = Some(format!("{card}&edit=1")),
+            None => item.change = Some(deal_edit_href(card)),
         }
     }
     item

@@ -9,8 +9,8 @@ use domain::deal_change::{STATUS_LOST, STATUS_WON};
 use domain::{DealEdit, FieldError, StageRef};
 
 use super::forms::deal::{
-    Custom, Group, InputKind, custom_inputs, deal_anchor, deal_error_label, stage_groups,
-    stage_text, user_choices,
+    Custom, Group, InputKind, any_required, custom_inputs, deal_anchor, deal_error_label,
+    more_open, stage_groups, stage_text, user_choices,
 };
 use super::forms::{Banner, Choice, ErrorLine, Input, error_text, input_id};
 use super::model::DealEditPage;
@@ -101,10 +101,8 @@ pub(crate) fn render(tr: Tr, page: &DealEditPage) -> askama::Result<String> {
         reason_error: error_for("loss_reason"),
         users: user_choices(&tr, form, &first("responsible")),
         responsible_error: error_for("responsible"),
-        any_required: main.iter().chain(&more).any(|f| f.required_in.is_some()),
-        more_open: more
-            .iter()
-            .any(|f| !f.value.is_empty() || f.options.iter().any(|o| o.selected)),
+        any_required: any_required(&main, &more),
+        more_open: more_open(&more),
         main,
         more,
         on_stage: crate::http::STAGE_CHANGE,

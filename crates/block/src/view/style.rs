@@ -96,6 +96,12 @@ fn text_on(rgb: [u8; 3]) -> &'static str {
     }
 }
 
+/// The deal's edit page: the deal card's address (from [`action_href`]) with `edit=1`, since the card's token
+/// opens both.
+pub(crate) fn deal_edit_href(card_href: &str) -> String {
+    format!("{card_href}&edit=1")
+}
+
 /// An action as a link: its address with the token as query parameter `t`.
 pub(crate) fn action_href(action: &Action) -> Option<String> {
     let mut url = safe_href(&action.url)?;

@@ -255,10 +255,8 @@ pub(crate) fn deal(
             value: first("note"),
             error: error_for("note"),
         },
-        any_required: main.iter().chain(&more).any(|f| f.required_in.is_some()),
-        more_open: more
-            .iter()
-            .any(|f| !f.value.is_empty() || f.options.iter().any(|o| o.selected)),
+        any_required: any_required(&main, &more),
+        more_open: more_open(&more),
         main,
         more,
         on_stage: crate::http::STAGE_CHANGE,
@@ -336,4 +334,15 @@ fn custom_input(
         fold: false,
         error,
     })
+}
+
+/// Whether any field shown says where it is required (the form then explains the mark).
+pub(in crate::view) fn any_required(main: &[Custom], more: &[Custom]) -> bool {
+    main.iter().chain(more).any(|f| f.required_in.is_some())
+}
+
+/// Whether "More fields" starts open: a folded field holds a value (the form came back refused, or the deal has it).
+pub(in crate::view) fn more_open(more: &[Custom]) -> bool {
+    more.iter()
+        .any(|f| !f.value.is_empty() || f.options.iter().any(|o| o.selected))
 }
