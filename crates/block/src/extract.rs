@@ -53,15 +53,12 @@ pub(crate) async fn action(
         Err(refused) => return *refused,
     };
     let zone = posted.claims.zone(app.domain());
-    app.in_zone(
-        zone,
-        Box::pin(async {
-            match Box::pin(handler(app, &posted)).await {
-                Ok(response) => response,
-                Err(e) => Box::pin(posted.failed(app, &e)).await,
-            }
-        }),
-    )
+    app.in_zone(zone, async {
+        match Box::pin(handler(app, &posted)).await {
+            Ok(response) => response,
+            Err(e) => Box::pin(posted.failed(app, &e)).await,
+        }
+    })
     .await
 }
 
