@@ -94,25 +94,10 @@ impl Texts {
 
     /// The card right after a change: it says so.
     pub fn deal_card_changed(&self) -> PageView {
-        let PageView::DealCard {
-            card,
-            comment,
-            edit,
-            ..
-        } = self.deal_card(false)
-        else {
-            unreachable!("a deal card")
-        };
-        PageView::DealCard {
-            card,
-            comment,
-            edit,
-            changed: true,
-            errors: Vec::new(),
-            text: String::new(),
-            problem: None,
-            can_log: true,
-            logged: None,
+        let mut page = self.deal_card(false);
+        if let PageView::DealCard { changed, .. } = &mut page {
+            *changed = true;
         }
+        page
     }
 }

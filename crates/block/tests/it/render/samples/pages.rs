@@ -394,28 +394,28 @@ impl Texts {
         }
     }
 
+    /// The card without errors, with `change` applied to how the last press of "Log this ticket" ended, the
+    /// comment's text and the banner.
+    fn deal_card_with(
+        &self,
+        change: impl FnOnce(&mut Option<TicketLogShown>, &mut String, &mut Option<Problem>),
+    ) -> PageView {
+        let mut page = self.deal_card(false);
+        if let PageView::DealCard {
+            logged,
+            text,
+            problem,
+            ..
+        } = &mut page
+        {
+            change(logged, text, problem);
+        }
+        page
+    }
+
     /// The card after "Log this ticket to the deal": `shown` is how it ended.
     pub fn deal_card_logged(&self, shown: TicketLogShown) -> PageView {
-        let PageView::DealCard {
-            card,
-            comment,
-            edit,
-            ..
-        } = self.deal_card(false)
-        else {
-            unreachable!("a deal card")
-        };
-        PageView::DealCard {
-            card,
-            comment,
-            edit,
-            changed: false,
-            errors: Vec::new(),
-            text: String::new(),
-            problem: None,
-            can_log: true,
-            logged: Some(shown),
-        }
+        self.deal_card_with(|logged, _, _| *logged = Some(shown))
     }
 
     /// A write amoCRM did not take: `nothing` when it was refused outright, else its answer was lost.
@@ -475,26 +475,10 @@ impl Texts {
 
     /// The card back after amoCRM rate-limited the comment: the text kept above the feed.
     pub fn deal_card_upstream(&self) -> PageView {
-        let PageView::DealCard {
-            card,
-            comment,
-            edit,
-            ..
-        } = self.deal_card(false)
-        else {
-            unreachable!("a deal card")
-        };
-        PageView::DealCard {
-            card,
-            comment,
-            edit,
-            changed: false,
-            errors: Vec::new(),
-            text: self.note.clone(),
-            problem: Some(self.problem(Failure::Busy, true)),
-            can_log: true,
-            logged: None,
-        }
+        self.deal_card_with(|_, text, problem| {
+            *text = self.note.clone();
+            *problem = Some(self.problem(Failure::Busy, true));
+        })
     }
 
     /// Every page.
