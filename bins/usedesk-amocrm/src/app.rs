@@ -230,6 +230,9 @@ async fn build_as(
             refresh_observer: Some(metrics.clone()),
         },
     );
+    if serving && !config.redis_url.is_empty() {
+        share_cache_drops(&domain, &config.redis_url).await?;
+    }
     // What the operator can configure; the rest (the OAuth state's lifetime, the body limit) keeps the
     // block's own defaults.
     let block_config = block::BlockConfig {
@@ -249,6 +252,21 @@ async fn build_as(
         store,
         handoff,
     })
+}
+
+/// With Redis, what a webhook or a write changes is dropped from every replica's caches at once (the cache bus);
+/// the subscription is made before the first request, so no drop published after start-up is missed.
+async fn share_cache_drops(domain: &Domain, redis_url: &str) -> anyhow::Result<()> {
+    let bus = store::RedisCacheBus::connect(redis_url, "usedesk-amocrm:cache-drops")
+        .await
+        .context("connecting to redis_url for the cache bus")?;
+    let first = bus
+        .subscribe()
+        .await
+        .context("subscribing to the cache bus on redis_url")?;
+    domain.share_cache_drops(Arc::new(bus.clone()));
+    tokio::spawn(bus.follow(domain.clone(), first));
+    Ok(())
 }
 
 /// `[security] login_pins`, each amoCRM account checked against the host policy (a pin that names a host the

@@ -26,6 +26,7 @@ mod login;
 pub mod metadata;
 pub mod model;
 mod render;
+pub mod replicas;
 mod retry;
 pub mod search;
 mod service;

@@ -56,6 +56,10 @@ pub(crate) struct Inner {
     pub(crate) lead_batches: crate::batch::LeadBatches,
     /// Connections whose stored metadata snapshot this process has read (once each).
     pub(crate) snapshots_read: Mutex<std::collections::HashSet<ConnectionId>>,
+    /// Where cache drops go to the other replicas, once set.
+    pub(crate) bus: std::sync::OnceLock<Arc<dyn crate::replicas::CacheBus>>,
+    /// This domain's name on the bus.
+    pub(crate) origin: u64,
 }
 
 /// The domain. Cheap to clone; clones share caches.
@@ -120,6 +124,8 @@ impl Domain {
             lead_batches: crate::batch::LeadBatches::default(),
             snapshots_read: Mutex::default(),
             sources: Mutex::default(),
+            bus: std::sync::OnceLock::new(),
+            origin: crate::replicas::origin(),
             oauth,
             config,
             deps,
@@ -255,8 +261,13 @@ impl Domain {
             .ok_or(Error::NotConnected)
     }
 
-    /// Drops what is cached for a connection (after a new login).
+    /// Drops what is cached for a connection (after a new login, a lost access), here and on the other replicas.
     pub(crate) fn forget_connection(&self, id: ConnectionId) {
+        self.drop_caches(crate::replicas::CacheDrop::Connection { connection: id });
+    }
+
+    /// Drops what is cached for a connection in this process.
+    pub(crate) fn forget_connection_here(&self, id: ConnectionId) {
         self.inner
             .sources
             .lock()
@@ -269,9 +280,9 @@ impl Domain {
         self.inner.connections.invalidate(|_| true);
     }
 
-    /// Forgets rendered data of a connection after our own write, so the next render shows it.
+    /// Forgets rendered data of a connection after our own write, so the next render shows it (on every replica).
     pub(crate) fn after_write(&self, id: ConnectionId) {
-        self.inner.renders.invalidate(|k| k.0 == id);
+        self.drop_caches(crate::replicas::CacheDrop::Blocks { connection: id });
     }
 
     /// An amoCRM client for a usable connection, for an agent's action: its requests go before reads.

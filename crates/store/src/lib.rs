@@ -1,6 +1,7 @@
 //! Persistence for usedesk-amocrm: the [`domain::store::Store`] trait on SQLite (the embedded default: one
 //! file, WAL) and on PostgreSQL (several replicas), from one set of migrations, with OAuth tokens encrypted
-//! at rest — plus a Redis-shared rate limiter so replicas respect one amoCRM limit together.
+//! at rest — plus, through Redis, a rate limiter shared so replicas respect one amoCRM limit together, and a cache
+//! bus so every replica drops what a webhook or a write changed at once.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), store::Error> {
@@ -13,6 +14,7 @@
 mod backup;
 mod crypto;
 mod migrate;
+mod redis_bus;
 mod redis_limiter;
 mod sql;
 
@@ -23,6 +25,7 @@ use secrecy::SecretString;
 
 pub use backup::{Copied, backup_sqlite, restore_sqlite};
 pub use crypto::{TokenCipher, TokenKey};
+pub use redis_bus::RedisCacheBus;
 pub use redis_limiter::RedisRateLimiter;
 pub use sql::SqlStore;
 

@@ -40,7 +40,7 @@ pub struct Config {
     pub public_url: Option<Url>,
     /// `sqlite://PATH` (default) or `postgres://…`.
     pub database_url: String,
-    /// Redis URL for the rate limiter shared by replicas; empty = in-process limiter.
+    /// Redis URL for the rate limiter and the cache bus shared by replicas; empty = in-process limiter, no bus.
     pub redis_url: String,
     /// Language when the block does not say: `en`, `es`, `pt`, `ru`.
     pub default_language: Lang,

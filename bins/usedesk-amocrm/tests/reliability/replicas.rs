@@ -1,13 +1,16 @@
-//! Two server processes sharing PostgreSQL and Redis: one refresh for both, one rate limit for both, and what one
-//! stores the other sees.
+//! Two server processes sharing PostgreSQL and Redis: one refresh for both, one rate limit for both, what one
+//! stores the other sees, and what a webhook to one changes the other's block shows at once.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use sandbox::seed::{LEAD_HARRY_FIREBOLT, STATUS_CONTRACT_SENT, USER_MINERVA};
 
 use serde_json::json;
 
-use crate::support::{Server, free_port, http, login, post_block, sample_body, sandbox_for};
+use crate::support::{
+    Server, free_port, http, login, post_block, sample_body, sandbox_for, within,
+};
 
 struct Database {
     admin: String,
@@ -61,7 +64,7 @@ async fn redis_url() -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_refresh_once_share_the_rate_limit_and_see_each_others_links() {
+async fn two_replicas_refresh_once_share_the_rate_limit_and_see_each_others_links_and_webhooks() {
     let Some(db) = Database::create().await else {
         return;
     };
@@ -164,6 +167,29 @@ async fn two_replicas_refresh_once_share_the_rate_limit_and_see_each_others_link
     assert!(
         seen_by_b.contains("action/unlink"),
         "replica B shows the link made through replica A"
+    );
+
+    // A change amoCRM announces to one replica reaches the other's block at once, not after its render TTL (10 s):
+    // the webhook goes to replica A (the public URL), the block is replica B's, rendered and cached before.
+    let harry = sample_body(&amo, 1002);
+    let (_, before) = post_block(&client, &base_b, &harry).await;
+    let shown_before = before.matches("Contract sent").count();
+    sandbox
+        .move_lead(
+            LEAD_HARRY_FIREBOLT,
+            STATUS_CONTRACT_SENT,
+            None,
+            USER_MINERVA,
+        )
+        .expect("the sandbox moves the deal");
+    let fresh = within(Duration::from_secs(2), async || {
+        let (_, html) = post_block(&client, &base_b, &harry).await;
+        html.matches("Contract sent").count() > shown_before
+    })
+    .await;
+    assert!(
+        fresh,
+        "replica B shows the stage changed in amoCRM within two seconds, though the webhook reached replica A"
     );
 
     drop((replica_a, replica_b));

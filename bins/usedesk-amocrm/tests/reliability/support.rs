@@ -306,3 +306,17 @@ pub async fn leads_named(sandbox: &sandbox::Sandbox, name: &str) -> usize {
         .as_array()
         .map_or(0, |l| l.iter().filter(|x| x["name"] == json!(name)).count())
 }
+
+/// Polls `check` every 10 ms until it holds, at most `bound`; returns whether it held.
+pub async fn within(bound: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + bound;
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::support::{
     Server, TempDir, free_port, http, link, login, post_block, post_trigger, sample_body,
-    sandbox_for, shows, trigger_secret_from_the_gear, unescape,
+    sandbox_for, shows, trigger_secret_from_the_gear, unescape, within,
 };
 
 const DEAL: &str = "Webhook deal";
@@ -21,20 +21,6 @@ fn db_env(dir: &TempDir) -> Vec<(&'static str, String)> {
         "USEDESK_AMOCRM_DATABASE_URL",
         format!("sqlite://{}/db.sqlite", dir.path().display()),
     )]
-}
-
-/// Polls `check` every 10 ms until it holds, at most `bound`; returns whether it held.
-async fn within(bound: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
-    let deadline = tokio::time::Instant::now() + bound;
-    loop {
-        if check().await {
-            return true;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 }
 
 /// The private comments about our deal in ticket 1002 that name `stage`.

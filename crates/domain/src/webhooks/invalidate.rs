@@ -1,15 +1,14 @@
-//! What a verified delivery drops from the caches: the rendered blocks that show the deal or contact it touches,
-//! every block of the connection for a new deal or contact, and the metadata when it names a stage or field the
-//! cache does not know.
+//! What a verified delivery drops from the caches, here and (through the cache bus) on the other replicas: the
+//! rendered blocks that show the deal or contact it touches, every block of the connection for a new deal or
+//! contact, and the metadata when it names a stage or field the cache does not know.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use amocrm::{WebhookAction, WebhookEntity, WebhookEvent};
 
 use super::stage_comments::{LOST, WON};
-use crate::model::BlockData;
-use crate::service::{Domain, RenderKey};
+use crate::replicas::CacheDrop;
+use crate::service::Domain;
 use crate::store::ConnectionId;
 
 impl Domain {
@@ -55,27 +54,20 @@ impl Domain {
                 }
             }
         }
-        if metadata {
-            self.inner.core.invalidate(|k| *k == id);
-            self.inner.deal_fields.invalidate(|k| *k == id);
-            everything = true;
-        }
-        if everything {
-            self.inner.renders.invalidate(|k| k.0 == id);
+        let drop = if metadata {
+            CacheDrop::Metadata { connection: id }
+        } else if everything {
+            CacheDrop::Blocks { connection: id }
+        } else if deals.is_empty() && contacts.is_empty() {
             return;
-        }
-        if deals.is_empty() && contacts.is_empty() {
-            return;
-        }
-        let touches = |key: &RenderKey, data: Option<&BlockData>| {
-            key.0 == id
-                && data.is_none_or(|data| {
-                    data.contacts.iter().any(|c| {
-                        contacts.contains(&c.id) || c.deals.iter().any(|d| deals.contains(&d.id))
-                    })
-                })
+        } else {
+            CacheDrop::Touching {
+                connection: id,
+                deals: deals.into_iter().collect(),
+                contacts: contacts.into_iter().collect(),
+            }
         };
-        self.inner.renders.invalidate_values(touches);
+        self.drop_caches(drop);
     }
 }
 
@@ -90,7 +82,10 @@ fn knows_stage(core: &crate::metadata::CoreMeta, pipeline: i64, status: i64) -> 
 }
 
 /// Whether a lead event names a custom field the cached definitions do not know.
-fn names_unknown_field(event: &WebhookEvent, fields: &Arc<Vec<crate::fields::FieldDef>>) -> bool {
+fn names_unknown_field(
+    event: &WebhookEvent,
+    fields: &std::sync::Arc<Vec<crate::fields::FieldDef>>,
+) -> bool {
     event
         .fields
         .iter()
