@@ -59,3 +59,5 @@ button-edit-contact = Edit
 contact-edit-title = Edit the contact
 button-save-contact = Save
 action-done-contact-saved = The contact has been saved in amoCRM.
+contact-position = Position
+contact-position-hint = Leaving it empty keeps the current position; to remove it, open the contact in amoCRM.

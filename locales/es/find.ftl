@@ -59,3 +59,5 @@ button-edit-contact = Editar
 contact-edit-title = Editar el contacto
 button-save-contact = Guardar
 action-done-contact-saved = El contacto se ha guardado en amoCRM.
+contact-position = Cargo
+contact-position-hint = Si lo deja vacío, se conserva el cargo actual; para quitarlo, abra el contacto en amoCRM.

@@ -59,3 +59,5 @@ button-edit-contact = Editar
 contact-edit-title = Editar o contato
 button-save-contact = Salvar
 action-done-contact-saved = O contato foi salvo no amoCRM.
+contact-position = Cargo
+contact-position-hint = Deixar em branco mantém o cargo atual; para removê-lo, abra o contato no amoCRM.

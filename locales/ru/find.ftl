@@ -61,3 +61,5 @@ button-edit-contact = Изменить
 contact-edit-title = Изменить контакт
 button-save-contact = Сохранить
 action-done-contact-saved = Контакт сохранён в amoCRM.
+contact-position = Должность
+contact-position-hint = Пустое поле оставит текущую должность; чтобы убрать её, откройте контакт в amoCRM.

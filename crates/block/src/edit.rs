@@ -1,5 +1,5 @@
 //! Changes to a shown contact from the block: adding one of the client's phones or e-mails it lacks
-//! (`POST /action/contact-value`, in place or as a page), and its name and responsible user
+//! (`POST /action/contact-value`, in place or as a page), and its name, position and responsible user
 //! (`GET`/`POST /action/contact-edit`).
 
 use domain::edit::ClientValue;
@@ -51,7 +51,7 @@ fn refused(field: FieldKey, raw: &str, code: FieldErrorCode) -> Error {
     .into()
 }
 
-/// `GET /action/contact-edit?t=…`: the contact's name and responsible user, to change.
+/// `GET /action/contact-edit?t=…`: the contact's name, position and responsible user, to change.
 pub(crate) async fn edit_form(
     app: &App,
     got: crate::extract::PageRequest,
@@ -70,17 +70,20 @@ pub(crate) async fn edit_form(
     Ok(app.page(StatusCode::OK, scope.lang, &page))
 }
 
-/// `POST /action/contact-edit` with `name` and `responsible`: saves what changed.
+/// `POST /action/contact-edit` with `name`, `position` and `responsible`: saves what changed.
 pub(crate) async fn save_contact(app: &App, posted: &ActionPost) -> Result<Response, Error> {
     let contact_id = subject(&posted.claims)?;
-    let name = posted.fields.get("name").unwrap_or_default().to_owned();
-    let responsible = posted
-        .fields
-        .text("responsible")
-        .and_then(|v| v.parse::<i64>().ok());
+    let changes = domain::edit::ContactChanges {
+        name: posted.fields.get("name").unwrap_or_default().to_owned(),
+        position: posted.fields.get("position").unwrap_or_default().to_owned(),
+        responsible_user_id: posted
+            .fields
+            .text("responsible")
+            .and_then(|v| v.parse::<i64>().ok()),
+    };
     match app
         .domain()
-        .update_contact(&posted.claims.context(), contact_id, &name, responsible)
+        .update_contact(&posted.claims.context(), contact_id, &changes)
         .await
     {
         Ok(()) => Ok(posted.done(app, Done::ContactSaved)),
@@ -90,8 +93,10 @@ pub(crate) async fn save_contact(app: &App, posted: &ActionPost) -> Result<Respo
                 .domain()
                 .contact_edit(&posted.claims.context(), contact_id)
                 .await?;
-            contact.name = name;
-            contact.responsible_user_id = responsible.or(contact.responsible_user_id);
+            contact.name = changes.name;
+            contact.position = changes.position;
+            contact.responsible_user_id =
+                changes.responsible_user_id.or(contact.responsible_user_id);
             let page = PageView::ContactEdit {
                 submit: app.action(&scope, ActionKind::SaveContact, Some(contact_id)),
                 contact: Box::new(contact),

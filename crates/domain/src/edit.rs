@@ -1,8 +1,8 @@
 //! Keeping a contact in step with the ticket: the client's phones and e-mails the contact lacks, and adding one
 //! of them to the contact without losing the values it has (amoCRM's PATCH replaces a field's whole list);
-//! renaming a contact and changing its responsible user.
+//! renaming a contact, setting its position and changing its responsible user.
 
-use amocrm::{ContactUpdate, EMAIL, PHONE};
+use amocrm::{ContactUpdate, CustomFieldValue, EMAIL, PHONE};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -136,13 +136,16 @@ impl Domain {
     }
 }
 
-/// A contact's name and responsible user, as the edit form shows them, with the users to choose from.
+/// A contact's name, position and responsible user, as the edit form shows them, with the users to choose from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactEdit {
     /// The contact id.
     pub contact_id: i64,
     /// Its name.
     pub name: String,
+    /// Its position (job title); empty when it has none.
+    #[serde(default)]
+    pub position: String,
     /// Its responsible user.
     pub responsible_user_id: Option<i64>,
     /// The users it can be given to (empty when the users list is not readable).
@@ -169,44 +172,74 @@ impl Domain {
         Ok(ContactEdit {
             contact_id,
             name: contact.name.clone(),
+            position: contact.position().unwrap_or_default().to_owned(),
             responsible_user_id: (contact.responsible_user_id > 0)
                 .then_some(contact.responsible_user_id),
             users,
         })
     }
 
-    /// Renames a contact and gives it to another responsible user; only what changes is sent.
+    /// Renames a contact, sets its position and gives it to another responsible user; only what changes is
+    /// sent. A blank position leaves the one the contact has (amoCRM documents no way to clear a field).
     pub async fn update_contact(
         &self,
         ctx: &ActionContext,
         contact_id: i64,
-        name: &str,
-        responsible_user_id: Option<i64>,
+        changes: &ContactChanges,
     ) -> Result<(), Error> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::Validation(vec![crate::fields::required(
-                FieldKey::Name,
-            )]));
-        }
-        if name.chars().count() > crate::fields::NAME_MAX {
-            return Err(Error::Validation(vec![crate::fields::too_long(
-                FieldKey::Name,
-            )]));
-        }
+        let (name, position) = changes.checked()?;
         let (_, client) = self.session(ctx.connection_id).await?;
         let contact = crate::contacts::live_contact(&client, contact_id, false).await?;
+        let position = position.filter(|p| contact.position() != Some(*p));
         let update = ContactUpdate {
             id: contact_id,
             name: (contact.name.trim() != name).then(|| name.to_owned()),
-            responsible_user_id: responsible_user_id
+            responsible_user_id: changes
+                .responsible_user_id
                 .filter(|id| *id > 0 && *id != contact.responsible_user_id),
+            custom_fields_values: position.map(|p| vec![CustomFieldValue::position(p)]),
             ..ContactUpdate::default()
         };
-        if update.name.is_none() && update.responsible_user_id.is_none() {
+        if update.name.is_none()
+            && update.responsible_user_id.is_none()
+            && update.custom_fields_values.is_none()
+        {
             return Ok(());
         }
         self.send_contact_update(ctx, &client, &update).await
+    }
+}
+
+/// What the contact edit form sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactChanges {
+    /// The name as typed.
+    pub name: String,
+    /// The position as typed; blank keeps the contact's.
+    pub position: String,
+    /// The responsible user chosen.
+    pub responsible_user_id: Option<i64>,
+}
+
+impl ContactChanges {
+    /// The trimmed name and position (`None` when blank), or every refused field at once.
+    fn checked(&self) -> Result<(&str, Option<&str>), Error> {
+        let name = self.name.trim();
+        let position = Some(self.position.trim()).filter(|p| !p.is_empty());
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(crate::fields::required(FieldKey::Name));
+        } else if name.chars().count() > crate::fields::NAME_MAX {
+            errors.push(crate::fields::too_long(FieldKey::Name));
+        }
+        if position.is_some_and(|p| p.chars().count() > crate::fields::NAME_MAX) {
+            errors.push(crate::fields::too_long(FieldKey::Position));
+        }
+        if errors.is_empty() {
+            Ok((name, position))
+        } else {
+            Err(Error::Validation(errors))
+        }
     }
 }
 
@@ -282,6 +315,23 @@ mod tests {
                 ClientValue::Email("harry@example.com".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_blank_position_keeps_the_contacts_and_a_long_one_is_refused_with_the_name() {
+        let changes = |name: &str, position: &str| ContactChanges {
+            name: name.into(),
+            position: position.into(),
+            responsible_user_id: None,
+        };
+        let kept = changes(" Harry ", "   ");
+        assert_eq!(kept.checked().expect("valid"), ("Harry", None));
+        let long = changes("", &"x".repeat(crate::fields::NAME_MAX + 1));
+        let Err(Error::Validation(errors)) = long.checked() else {
+            panic!("refused");
+        };
+        let fields: Vec<FieldKey> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [FieldKey::Name, FieldKey::Position]);
     }
 
     #[test]

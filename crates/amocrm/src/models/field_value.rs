@@ -10,6 +10,8 @@ use crate::serde_util::null_default;
 pub const PHONE: &str = "PHONE";
 /// The field code of the predefined e-mail field of contacts.
 pub const EMAIL: &str = "EMAIL";
+/// The field code of the predefined position (job title) field of contacts.
+pub const POSITION: &str = "POSITION";
 
 /// The values of one custom field of an entity.
 ///
@@ -137,6 +139,17 @@ impl CustomFieldValue {
     /// An e-mail for a contact's `EMAIL` field; `enum_code` is one of `WORK`, `PRIV`, `OTHER`.
     pub fn email(value: impl Into<String>, enum_code: impl Into<String>) -> CustomFieldValue {
         CustomFieldValue::multitext(EMAIL, value.into(), enum_code.into())
+    }
+
+    /// A contact's position (job title), for its `POSITION` field.
+    pub fn position(text: impl Into<String>) -> CustomFieldValue {
+        CustomFieldValue {
+            field_id: None,
+            field_name: None,
+            field_code: Some(POSITION.to_owned()),
+            field_type: Some(FieldType::Text),
+            values: vec![FieldValueItem::new(text.into())],
+        }
     }
 
     fn multitext(code: &str, value: String, enum_code: String) -> CustomFieldValue {

@@ -131,6 +131,9 @@ struct ContactEditPage {
     title: String,
     submit: Option<FormTarget>,
     name: String,
+    position: String,
+    /// Said when the contact has a position: a blank one keeps it.
+    position_hint: Option<String>,
     users: Vec<Choice>,
     errors: Vec<ErrorLine>,
     problem: Option<Banner>,
@@ -147,6 +150,8 @@ pub(crate) fn contact_edit(
         title: tr.t("contact-edit-title"),
         submit: FormTarget::of(submit),
         name: contact.name.clone(),
+        position: contact.position.clone(),
+        position_hint: (!contact.position.trim().is_empty()).then(|| tr.t("contact-position-hint")),
         users: contact
             .users
             .iter()

@@ -160,6 +160,52 @@ async fn a_contact_is_renamed_and_given_to_another_user_sending_only_what_change
 }
 
 #[tokio::test]
+async fn a_position_typed_on_the_edit_form_is_sent_by_its_field_code_and_alone() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/v4/contacts/3001"))
+        .and(body_json(json!({
+            "id": 3001,
+            "custom_fields_values": [
+                {"field_code": "POSITION", "values": [{"value": "Seeker"}]}
+            ]
+        })))
+        .respond_with(hal(fixture!("amocrm/contact_updated.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let open = token_for(&block, &app.url("/action/contact-edit"));
+    let (_, form) = app
+        .get_page(&app.url("/action/contact-edit"), &open, &[])
+        .await;
+    let save = token_for(&form, &app.url("/action/contact-edit"));
+
+    // Act
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/contact-edit"),
+            &[
+                ("t", &save),
+                ("name", "Harry Potter"),
+                ("position", "  Seeker "),
+                ("responsible", "8001"),
+            ],
+        )
+        .await;
+
+    // Assert
+    assert_shows(&form, "name=\"position\" value=\"\"");
+    assert_eq!(status, 200, "{page}");
+    assert_shows(&page, &t(i18n::Lang::En, "action-done-contact-saved"));
+}
+
+#[tokio::test]
 async fn a_contact_without_a_name_is_refused_and_nothing_is_sent() {
     // Arrange
     let app = TestApp::start().await;

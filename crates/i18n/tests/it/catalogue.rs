@@ -200,6 +200,8 @@ const REQUIRED_IDS: &[&str] = &[
     "contact-company",
     "button-edit-contact",
     "contact-edit-title",
+    "contact-position",
+    "contact-position-hint",
     "button-save-contact",
     "action-done-contact-saved",
     "settings-card-fields",

@@ -70,6 +70,7 @@ impl Texts {
             contact: Box::new(domain::edit::ContactEdit {
                 contact_id: 7001,
                 name: self.contact[0].clone(),
+                position: self.option.clone(),
                 responsible_user_id: Some(self.user().id),
                 users: vec![self.user()],
             }),
