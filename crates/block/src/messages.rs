@@ -70,6 +70,7 @@ pub(crate) fn label_id(field: FieldKey, name_id: &'static str) -> Option<&'stati
         FieldKey::Comment => "comment-label",
         FieldKey::Note => "feed-note-title",
         FieldKey::LossReason => "form-loss-reason",
+        FieldKey::Company => "form-company",
         FieldKey::Custom(_) => return None,
     })
 }

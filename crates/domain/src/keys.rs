@@ -27,12 +27,14 @@ pub enum FieldKey {
     Comment,
     /// Why a deal was lost.
     LossReason,
+    /// A new contact's company.
+    Company,
     /// An amoCRM custom field, by id.
     Custom(i64),
 }
 
 impl FieldKey {
-    const BUILT_IN: [(FieldKey, &'static str); 9] = [
+    const BUILT_IN: [(FieldKey, &'static str); 10] = [
         (Self::Name, "name"),
         (Self::Price, "price"),
         (Self::Stage, "stage"),
@@ -42,6 +44,7 @@ impl FieldKey {
         (Self::Email, "email"),
         (Self::Comment, "comment"),
         (Self::LossReason, "loss_reason"),
+        (Self::Company, "company"),
     ];
 
     /// The custom field's id, when it is one.

@@ -1,6 +1,6 @@
-//! What a verified delivery drops from the caches: the rendered blocks that show the deal or contact it touches,
-//! every block of the connection for a new deal or contact, and the metadata when it names a stage or field the
-//! cache does not know.
+//! What a verified delivery drops from the caches: the rendered blocks that show the deal (a contact's, or its
+//! company's own) or contact it touches, every block of the connection for a new deal or contact, and the metadata
+//! when it names a stage or field the cache does not know.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -71,7 +71,11 @@ impl Domain {
             key.0 == id
                 && data.is_none_or(|data| {
                     data.contacts.iter().any(|c| {
-                        contacts.contains(&c.id) || c.deals.iter().any(|d| deals.contains(&d.id))
+                        contacts.contains(&c.id)
+                            || c.deals
+                                .iter()
+                                .chain(c.company.iter().flat_map(|co| &co.deals))
+                                .any(|d| deals.contains(&d.id))
                     })
                 })
         };
