@@ -3,7 +3,7 @@
 //! (or its deals) leaves the company (or its deals) out, not the block.
 
 use i18n::Lang::En;
-use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::matchers::{body_partial_json, method, path, query_param, query_param_contains};
 use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::*;
@@ -138,7 +138,7 @@ async fn a_company_with_deals_of_its_own_shows_its_open_ones_read_in_one_more_ba
     assert_shows(&block, "Dragon guard lease");
     assert_hides(&block, "Goblin silver appraisal");
     assert_shows(&block, "1 closed deal");
-    let cards = tokens_for(&block, &app.url("deal"));
+    let cards = tokens_for(&block, &app.url("/deal"));
     assert!(
         cards.iter().any(|t| claims_of(t).to_string().contains("7101")),
         "the company's deal opens on its signed card"
@@ -167,7 +167,7 @@ async fn a_company_whose_deals_are_the_contacts_adds_no_call() {
     assert_eq!(status, 200);
     assert_shows(&block, "Gringotts Wizarding Bank");
     assert_eq!(leads_calls(&app).await.len(), 1);
-    assert!(!block.contains("uda-company-deals"));
+    assert!(!block.contains("<ul class=\"uda-company-deals\""));
 }
 
 #[tokio::test]
@@ -206,6 +206,7 @@ fn create_token(connection: domain::store::ConnectionId, nonce: &str) -> String 
     )
 }
 
+/// The new contact 3201, and the note back to the ticket it gets.
 async fn mount_contact_created(app: &TestApp, times: u64) {
     Mock::given(method("POST"))
         .and(path("/api/v4/contacts"))
@@ -213,12 +214,15 @@ async fn mount_contact_created(app: &TestApp, times: u64) {
         .expect(times)
         .mount(&app.amo)
         .await;
+    app.mount_ticket_note("/api/v4/contacts/3201/notes", times)
+        .await;
 }
 
+/// amoCRM's answer to any company search.
 async fn mount_company_search(app: &TestApp, body: &str) {
     Mock::given(method("GET"))
         .and(path("/api/v4/companies"))
-        .and(query_param("query", "Gringotts Bank"))
+        .and(query_param_contains("query", "ringotts"))
         .respond_with(hal(body))
         .mount(&app.amo)
         .await;

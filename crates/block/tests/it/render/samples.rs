@@ -363,6 +363,9 @@ impl Texts {
                 deal.name = format!("{} #{}", deal.name, i + 1);
                 deal.fields = Vec::new();
                 deal.kind = if i == 6 { DealKind::Won } else { DealKind::Open };
+                if deal.kind == DealKind::Open {
+                    deal.stage = template[0].stage.clone();
+                }
                 deal
             })
             .collect();
