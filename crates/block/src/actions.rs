@@ -1,8 +1,8 @@
 //! The contact, link and settings routes. Their tokens are checked before they run (`extract`); a handler's
 //! error is answered there too.
 
-use domain::{CompanyPick, NewContactInput};
 use domain::store::FieldChoices;
+use domain::{CompanyPick, NewContactInput};
 use http::StatusCode;
 
 use crate::Error;
@@ -39,7 +39,12 @@ pub(crate) async fn contact_form(app: &App, got: PageRequest) -> Result<Response
         name: got.query.text("name").unwrap_or_default().to_owned(),
         phones: filled(&got.query, "phone"),
         emails: filled(&got.query, "email"),
-        company: got.query.text("company").unwrap_or_default().trim().to_owned(),
+        company: got
+            .query
+            .text("company")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         company_choice: Vec::new(),
         errors: Vec::new(),
         problem: None,

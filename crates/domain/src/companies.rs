@@ -63,7 +63,10 @@ impl Domain {
         let company = match crate::retry::read(|| async { client.companies().list(&query).await })
             .await
         {
-            Ok(page) => page.items.into_iter().find(|c| c.id == id && !c.is_deleted)?,
+            Ok(page) => page
+                .items
+                .into_iter()
+                .find(|c| c.id == id && !c.is_deleted)?,
             Err(e) => {
                 tracing::warn!(error = %crate::Report(&e), company = id, "the contact's company could not be read; it is left out");
                 return None;

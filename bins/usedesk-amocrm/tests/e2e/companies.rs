@@ -146,9 +146,15 @@ async fn an_agent_creates_a_contact_attached_to_an_existing_company() -> anyhow:
             "the result page says: {done}"
         );
         let contacts = e2e.stack.amocrm_calls("POST /api/v4/contacts");
-        ensure!(contacts == 1, "amoCRM received {contacts} contact creations");
+        ensure!(
+            contacts == 1,
+            "amoCRM received {contacts} contact creations"
+        );
         let companies = e2e.stack.amocrm_calls("POST /api/v4/companies");
-        ensure!(companies == 0, "amoCRM received {companies} company creations");
+        ensure!(
+            companies == 0,
+            "amoCRM received {companies} company creations"
+        );
         let links = e2e.stack.amocrm_calls("POST /api/v4/contacts/{id}/link");
         ensure!(links == 1, "amoCRM received {links} contact links");
         let company = e2e

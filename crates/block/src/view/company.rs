@@ -41,10 +41,8 @@ impl<'a> CompanyItem<'a> {
         actions: Option<&ContactActions>,
         account: &AccountView,
     ) -> Self {
-        let (open, closed): (Vec<_>, Vec<_>) = company
-            .deals
-            .iter()
-            .partition(|d| d.kind == DealKind::Open);
+        let (open, closed): (Vec<_>, Vec<_>) =
+            company.deals.iter().partition(|d| d.kind == DealKind::Open);
         let more = open.len().saturating_sub(VISIBLE_COMPANY_DEALS) + company.unread_deals;
         Self {
             name: &company.name,

@@ -111,7 +111,11 @@ pub(crate) struct ContactValues<'a> {
 }
 
 /// The choice among the companies named `name`.
-fn company_choice(tr: &Tr, name: &str, companies: &[domain::CompanyOption]) -> Option<CompanyChoice> {
+fn company_choice(
+    tr: &Tr,
+    name: &str,
+    companies: &[domain::CompanyOption],
+) -> Option<CompanyChoice> {
     (!companies.is_empty()).then(|| CompanyChoice {
         question: tr.arg("form-company-choose", "name", name),
         name: name.to_owned(),

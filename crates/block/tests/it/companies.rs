@@ -140,15 +140,23 @@ async fn a_company_with_deals_of_its_own_shows_its_open_ones_read_in_one_more_ba
     assert_shows(&block, "1 closed deal");
     let cards = tokens_for(&block, &app.url("/deal"));
     assert!(
-        cards.iter().any(|t| claims_of(t).to_string().contains("7101")),
+        cards
+            .iter()
+            .any(|t| claims_of(t).to_string().contains("7101")),
         "the company's deal opens on its signed card"
     );
     let calls = leads_calls(&app).await;
-    let own: Vec<&Vec<String>> = calls.iter().filter(|c| c.contains(&"7101".to_owned())).collect();
+    let own: Vec<&Vec<String>> = calls
+        .iter()
+        .filter(|c| c.contains(&"7101".to_owned()))
+        .collect();
     assert_eq!(own.len(), 1, "{calls:?}");
     let mut asked = own[0].clone();
     asked.sort();
-    assert!(asked.ends_with(&["7101".into(), "7102".into(), "7103".into()]), "{asked:?}");
+    assert!(
+        asked.ends_with(&["7101".into(), "7102".into(), "7103".into()]),
+        "{asked:?}"
+    );
     assert!(calls.len() <= 2, "{calls:?}");
 }
 
@@ -297,7 +305,12 @@ async fn a_contact_typed_with_the_name_of_one_company_is_linked_to_it() {
     assert_eq!(status, 200);
     assert_shows(
         &page,
-        &t1(En, "contact-created-company-linked", "name", "Gringotts Bank"),
+        &t1(
+            En,
+            "contact-created-company-linked",
+            "name",
+            "Gringotts Bank",
+        ),
     );
     assert_shows(&page, "/companies/detail/5001");
 }
@@ -344,7 +357,8 @@ async fn a_contact_typed_with_a_new_company_creates_the_company_and_links_it() {
 }
 
 #[tokio::test]
-async fn several_companies_with_the_typed_name_bring_the_form_back_with_a_choice_then_the_choice_is_used() {
+async fn several_companies_with_the_typed_name_bring_the_form_back_with_a_choice_then_the_choice_is_used()
+ {
     // Arrange
     let app = TestApp::start().await;
     let connection = app.connect().await;
@@ -393,7 +407,12 @@ async fn several_companies_with_the_typed_name_bring_the_form_back_with_a_choice
     assert_eq!(status, 200);
     assert_shows(
         &page,
-        &t1(En, "contact-created-company-linked", "name", "Gringotts Bank"),
+        &t1(
+            En,
+            "contact-created-company-linked",
+            "name",
+            "Gringotts Bank",
+        ),
     );
 }
 
@@ -426,7 +445,12 @@ async fn a_contact_whose_company_link_fails_is_created_and_the_page_says_what_di
     );
     assert_shows(
         &page,
-        &t1(En, "contact-created-company-not-linked", "name", "Gringotts Bank"),
+        &t1(
+            En,
+            "contact-created-company-not-linked",
+            "name",
+            "Gringotts Bank",
+        ),
     );
     assert_eq!(linked_contact(&app, connection).await, Some(3201));
 }

@@ -304,11 +304,7 @@ async fn a_deal_for_a_contact_with_a_company_is_linked_to_both() {
     };
 
     // Act
-    let created = world
-        .domain
-        .create_deal(&world.ctx(), draft)
-        .await
-        .unwrap();
+    let created = world.domain.create_deal(&world.ctx(), draft).await.unwrap();
 
     // Assert
     assert_eq!(created.id, 4500);

@@ -362,7 +362,11 @@ impl Texts {
                 deal.id = 9300 + i as i64;
                 deal.name = format!("{} #{}", deal.name, i + 1);
                 deal.fields = Vec::new();
-                deal.kind = if i == 6 { DealKind::Won } else { DealKind::Open };
+                deal.kind = if i == 6 {
+                    DealKind::Won
+                } else {
+                    DealKind::Open
+                };
                 if deal.kind == DealKind::Open {
                     deal.stage = template[0].stage.clone();
                 }

@@ -465,12 +465,13 @@ impl Texts {
         else {
             unreachable!("a contact form")
         };
-        let company = |id: i64, responsible: Option<domain::model::UserRef>| domain::CompanyOption {
-            id,
-            name: self.client.clone(),
-            responsible,
-            url: self.url(&format!("https://hogwarts.amocrm.ru/companies/detail/{id}")),
-        };
+        let company =
+            |id: i64, responsible: Option<domain::model::UserRef>| domain::CompanyOption {
+                id,
+                name: self.client.clone(),
+                responsible,
+                url: self.url(&format!("https://hogwarts.amocrm.ru/companies/detail/{id}")),
+            };
         PageView::ContactForm {
             submit,
             name,
