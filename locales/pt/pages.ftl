@@ -175,3 +175,4 @@ contact-created-company-created = A empresa “{ $name }” foi criada e o conta
 contact-created-company-not-created = Não foi possível criar a empresa “{ $name }”: o contato foi criado sem empresa. Adicione a empresa ao contato no amoCRM.
 contact-created-company-not-linked = Não foi possível vincular o contato à empresa “{ $name }”: ambos existem, mas sem vínculo. Vincule-os no amoCRM.
 contact-created-company-created-not-linked = A empresa “{ $name }” foi criada, mas não foi possível vincular o contato a ela: ambos existem, sem vínculo. Vincule-os no amoCRM.
+contact-created-company-open = Abrir a empresa no amoCRM

@@ -177,3 +177,4 @@ contact-created-company-created = Компания «{ $name }» создана,
 contact-created-company-not-created = Не удалось создать компанию «{ $name }»: контакт создан без компании. Добавьте компанию контакту в amoCRM.
 contact-created-company-not-linked = Не удалось привязать контакт к компании «{ $name }»: оба есть в amoCRM, но не связаны. Свяжите их в amoCRM.
 contact-created-company-created-not-linked = Компания «{ $name }» создана, но привязать к ней контакт не удалось: оба есть в amoCRM, но не связаны. Свяжите их в amoCRM.
+contact-created-company-open = Открыть компанию в amoCRM

@@ -313,6 +313,7 @@ const REQUIRED_IDS: &[&str] = &[
     "contact-created-company-not-created",
     "contact-created-company-not-linked",
     "contact-created-company-created-not-linked",
+    "contact-created-company-open",
 ];
 
 /// Messages whose translation is rightly the same as the English text:
