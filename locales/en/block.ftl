@@ -152,3 +152,10 @@ deal-edit-lost = Closed — lost
 deal-edit-close = Close the deal
 deal-edit-current = Current stage
 deal-edit-back = Back to the deal
+
+company-deals-of = Deals of { $name }
+company-deals-more =
+    { $count ->
+        [one] { $count } more
+       *[other] { $count } more
+    }

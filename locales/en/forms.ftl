@@ -116,3 +116,8 @@ form-loss-reason = Loss reason
 form-loss-reason-hint = Only when the deal is closed as lost.
 button-save-deal = Save changes
 error-field-refused = amoCRM did not accept “{ $field }”: { $detail }
+
+form-company = Company
+form-company-hint = Found in amoCRM by its exact name; a new company is created when none has it.
+form-company-choose = Several companies in amoCRM are named “{ $name }”. Which one is the contact’s?
+form-company-new = A new company named “{ $name }”

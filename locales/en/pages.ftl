@@ -169,3 +169,10 @@ connection-disconnect = Disconnect
 connection-disconnected = Disconnected: the stored tokens are deleted.
 connection-disconnected-kept = The contact links and field choices were kept.
 connection-disconnected-forgotten = The contact links and field choices were deleted.
+
+contact-created-company-linked = The contact is linked to the company “{ $name }”.
+contact-created-company-created = The company “{ $name }” was created and the contact linked to it.
+contact-created-company-not-created = The company “{ $name }” could not be created: the contact was created without a company. Add the company to the contact in amoCRM.
+contact-created-company-not-linked = The contact could not be linked to the company “{ $name }”: both exist, but unlinked. Link them in amoCRM.
+contact-created-company-created-not-linked = The company “{ $name }” was created, but the contact could not be linked to it: both exist, unlinked. Link them in amoCRM.
+contact-created-company-open = Open the company in amoCRM

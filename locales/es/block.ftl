@@ -152,3 +152,10 @@ deal-edit-lost = Cerrado — perdido
 deal-edit-close = Cerrar el negocio
 deal-edit-current = Etapa actual
 deal-edit-back = Volver al negocio
+
+company-deals-of = Negocios de { $name }
+company-deals-more =
+    { $count ->
+        [one] { $count } más
+       *[other] { $count } más
+    }

@@ -116,3 +116,8 @@ form-loss-reason = Motivo de la pérdida
 form-loss-reason-hint = Solo cuando el negocio se cierra como perdido.
 button-save-deal = Guardar los cambios
 error-field-refused = amoCRM no aceptó “{ $field }”: { $detail }
+
+form-company = Empresa
+form-company-hint = Se busca en amoCRM por su nombre exacto; si ninguna lo tiene, se crea una empresa nueva.
+form-company-choose = Varias empresas en amoCRM se llaman “{ $name }”. ¿Cuál es la del contacto?
+form-company-new = Una empresa nueva llamada “{ $name }”

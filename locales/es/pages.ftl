@@ -169,3 +169,10 @@ connection-disconnect = Desconectar
 connection-disconnected = Desconectado: se borraron los tokens guardados.
 connection-disconnected-kept = Se conservaron los vínculos de contactos y la selección de campos.
 connection-disconnected-forgotten = Se borraron los vínculos de contactos y la selección de campos.
+
+contact-created-company-linked = El contacto está vinculado a la empresa “{ $name }”.
+contact-created-company-created = Se creó la empresa “{ $name }” y se vinculó el contacto a ella.
+contact-created-company-not-created = No se pudo crear la empresa “{ $name }”: el contacto se creó sin empresa. Añada la empresa al contacto en amoCRM.
+contact-created-company-not-linked = No se pudo vincular el contacto a la empresa “{ $name }”: ambos existen, pero sin vincular. Vincúlelos en amoCRM.
+contact-created-company-created-not-linked = Se creó la empresa “{ $name }”, pero no se pudo vincular el contacto a ella: ambos existen, sin vincular. Vincúlelos en amoCRM.
+contact-created-company-open = Abrir la empresa en amoCRM

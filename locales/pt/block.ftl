@@ -152,3 +152,10 @@ deal-edit-lost = Fechado — perdido
 deal-edit-close = Fechar o negócio
 deal-edit-current = Etapa atual
 deal-edit-back = Voltar ao negócio
+
+company-deals-of = Negócios de { $name }
+company-deals-more =
+    { $count ->
+        [one] mais { $count }
+       *[other] mais { $count }
+    }

@@ -116,3 +116,8 @@ form-loss-reason = Motivo da perda
 form-loss-reason-hint = Somente quando o negócio é fechado como perdido.
 button-save-deal = Salvar as alterações
 error-field-refused = O amoCRM não aceitou “{ $field }”: { $detail }
+
+form-company = Empresa
+form-company-hint = Procurada no amoCRM pelo nome exato; se nenhuma tiver esse nome, uma nova empresa é criada.
+form-company-choose = Várias empresas no amoCRM se chamam “{ $name }”. Qual é a do contato?
+form-company-new = Uma nova empresa chamada “{ $name }”

@@ -169,3 +169,10 @@ connection-disconnect = Desconectar
 connection-disconnected = Desconectado: os tokens salvos foram apagados.
 connection-disconnected-kept = Os vínculos de contatos e a escolha de campos foram mantidos.
 connection-disconnected-forgotten = Os vínculos de contatos e a escolha de campos foram apagados.
+
+contact-created-company-linked = O contato está vinculado à empresa “{ $name }”.
+contact-created-company-created = A empresa “{ $name }” foi criada e o contato foi vinculado a ela.
+contact-created-company-not-created = Não foi possível criar a empresa “{ $name }”: o contato foi criado sem empresa. Adicione a empresa ao contato no amoCRM.
+contact-created-company-not-linked = Não foi possível vincular o contato à empresa “{ $name }”: ambos existem, mas sem vínculo. Vincule-os no amoCRM.
+contact-created-company-created-not-linked = A empresa “{ $name }” foi criada, mas não foi possível vincular o contato a ela: ambos existem, sem vínculo. Vincule-os no amoCRM.
+contact-created-company-open = Abrir a empresa no amoCRM

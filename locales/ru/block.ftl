@@ -170,3 +170,12 @@ deal-edit-lost = Закрыта — не реализована
 deal-edit-close = Закрыть сделку
 deal-edit-current = Текущий этап
 deal-edit-back = Вернуться к сделке
+
+company-deals-of = Сделки компании { $name }
+company-deals-more =
+    { $count ->
+        [one] ещё { $count }
+        [few] ещё { $count }
+        [many] ещё { $count }
+       *[other] ещё { $count }
+    }

@@ -120,3 +120,8 @@ form-loss-reason = Причина отказа
 form-loss-reason-hint = Только когда сделка закрывается как нереализованная.
 button-save-deal = Сохранить изменения
 error-field-refused = amoCRM не принял «{ $field }»: { $detail }
+
+form-company = Компания
+form-company-hint = Ищется в amoCRM по точному названию; если такой нет, создаётся новая компания.
+form-company-choose = В amoCRM несколько компаний с названием «{ $name }». Какая из них — компания контакта?
+form-company-new = Новая компания «{ $name }»

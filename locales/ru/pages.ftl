@@ -171,3 +171,10 @@ connection-disconnect = Отключить
 connection-disconnected = Отключено: сохранённые токены удалены.
 connection-disconnected-kept = Привязки контактов и выбор полей сохранены.
 connection-disconnected-forgotten = Привязки контактов и выбор полей удалены.
+
+contact-created-company-linked = Контакт привязан к компании «{ $name }».
+contact-created-company-created = Компания «{ $name }» создана, контакт к ней привязан.
+contact-created-company-not-created = Не удалось создать компанию «{ $name }»: контакт создан без компании. Добавьте компанию контакту в amoCRM.
+contact-created-company-not-linked = Не удалось привязать контакт к компании «{ $name }»: оба есть в amoCRM, но не связаны. Свяжите их в amoCRM.
+contact-created-company-created-not-linked = Компания «{ $name }» создана, но привязать к ней контакт не удалось: оба есть в amoCRM, но не связаны. Свяжите их в amoCRM.
+contact-created-company-open = Открыть компанию в amoCRM

@@ -1,8 +1,8 @@
 //! The contact, link and settings routes. Their tokens are checked before they run (`extract`); a handler's
 //! error is answered there too.
 
-use domain::NewContactInput;
 use domain::store::FieldChoices;
+use domain::{CompanyPick, NewContactInput};
 use http::StatusCode;
 
 use crate::Error;
@@ -31,7 +31,7 @@ fn field_keys(fields: &Fields, key: &str) -> Vec<domain::FieldKey> {
         .collect()
 }
 
-/// `GET /action/contact?t=…[&name=…&phone=…&email=…]`: the new-contact form, prefilled.
+/// `GET /action/contact?t=…[&name=…&phone=…&email=…&company=…]`: the new-contact form, prefilled.
 pub(crate) async fn contact_form(app: &App, got: PageRequest) -> Result<Response, Error> {
     let scope = got.claims.scope();
     let page = PageView::ContactForm {
@@ -39,15 +39,45 @@ pub(crate) async fn contact_form(app: &App, got: PageRequest) -> Result<Response
         name: got.query.text("name").unwrap_or_default().to_owned(),
         phones: filled(&got.query, "phone"),
         emails: filled(&got.query, "email"),
+        company: got
+            .query
+            .text("company")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        company_choice: Vec::new(),
         errors: Vec::new(),
         problem: None,
     };
     Ok(app.page(StatusCode::OK, scope.lang, &page))
 }
 
-/// `POST /action/contact`: creates the contact and links the client to it, then shows it (in place:
-/// `{"ok": true}`). A refused field, or an amoCRM that did not take the write, brings the form back with every
-/// value kept.
+/// The company asked for the new contact: the typed name, or — when the form offered a choice among companies of
+/// that very name (`company_for`) — the chosen one (`company_pick`: an id, or `new`). A choice made for another
+/// name than the one now typed is dropped: the name is matched again.
+fn company_pick(fields: &Fields) -> CompanyPick {
+    let name = fields.get("company").unwrap_or_default().trim();
+    if name.is_empty() {
+        return CompanyPick::None;
+    }
+    let offered_for = fields.get("company_for").map(str::trim);
+    if offered_for.is_some_and(|offered| offered.to_lowercase() == name.to_lowercase()) {
+        match fields.get("company_pick").map(str::trim) {
+            Some("new") => return CompanyPick::New(name.to_owned()),
+            Some(id) => {
+                if let Ok(id) = id.parse() {
+                    return CompanyPick::Existing(id);
+                }
+            }
+            None => {}
+        }
+    }
+    CompanyPick::Named(name.to_owned())
+}
+
+/// `POST /action/contact`: creates the contact (attached to its company, when one is typed) and links the client
+/// to it, then shows it (in place: `{"ok": true}`). A refused field, several companies with the typed name, or an
+/// amoCRM that did not take the write, brings the form back with every value kept.
 pub(crate) async fn create_contact(app: &App, posted: &ActionPost) -> Result<Response, Error> {
     let input = NewContactInput {
         name: posted
@@ -59,13 +89,21 @@ pub(crate) async fn create_contact(app: &App, posted: &ActionPost) -> Result<Res
         phones: filled(&posted.fields, "phone"),
         emails: filled(&posted.fields, "email"),
         responsible_user_id: None,
+        company: company_pick(&posted.fields),
     };
     let scope = posted.scope();
-    let form = |errors, problem| PageView::ContactForm {
+    let form = |errors, problem, company_choice| PageView::ContactForm {
         submit: app.action(&scope, ActionKind::CreateContact, None),
         name: input.name.clone(),
         phones: input.phones.clone(),
         emails: input.emails.clone(),
+        company: posted
+            .fields
+            .get("company")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        company_choice,
         errors,
         problem,
     };
@@ -75,24 +113,31 @@ pub(crate) async fn create_contact(app: &App, posted: &ActionPost) -> Result<Res
         .await
     {
         Ok(created) => {
+            let contact = created.contact;
             app.remember_created(
                 scope.connection,
-                Created::Contact(created.id, domain::now()),
+                Created::Contact(contact.id, domain::now()),
             );
             Ok(posted.done(
                 app,
                 Done::ContactCreated {
-                    name: created.name,
-                    url: created.url,
+                    name: contact.name,
+                    url: contact.url,
                     phones: input.phones.clone(),
                     emails: input.emails.clone(),
-                    new_deal: Some(app.action(&scope, ActionKind::NewDeal, Some(created.id))),
+                    new_deal: Some(app.action(&scope, ActionKind::NewDeal, Some(contact.id))),
+                    company: created.company,
                 },
             ))
         }
         Err(domain::Error::Validation(errors)) if !posted.json => {
-            let page = form(errors, None);
+            let page = form(errors, None, Vec::new());
             Ok(app.page(StatusCode::UNPROCESSABLE_ENTITY, scope.lang, &page))
+        }
+        Err(domain::Error::CompanyChoice(companies)) if !posted.json => {
+            // Nothing was written: the same form, asking which company is meant.
+            let page = form(Vec::new(), None, companies);
+            Ok(app.page(StatusCode::OK, scope.lang, &page))
         }
         Err(e) => {
             let e = Error::from(e);
@@ -101,7 +146,7 @@ pub(crate) async fn create_contact(app: &App, posted: &ActionPost) -> Result<Res
                     app.page(
                         classified.status,
                         scope.lang,
-                        &form(Vec::new(), Some(problem)),
+                        &form(Vec::new(), Some(problem), Vec::new()),
                     ),
                     classified.retry_after,
                 )),

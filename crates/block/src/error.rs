@@ -96,6 +96,7 @@ impl Error {
                     Failure::TokenInvalid,
                 ),
                 D::NotFound(_) => plain(S::NOT_FOUND, "not_found", Failure::NotFound),
+                D::CompanyChoice(_) => plain(S::CONFLICT, "company_choice", Failure::Internal),
                 D::Validation(errors) => plain(
                     S::UNPROCESSABLE_ENTITY,
                     "validation",

@@ -71,6 +71,7 @@ pub(crate) fn label_id(field: FieldKey, name_id: &'static str) -> Option<&'stati
         FieldKey::Note => "feed-note-title",
         FieldKey::LossReason => "form-loss-reason",
         FieldKey::Position => "contact-position",
+        FieldKey::Company => "form-company",
         FieldKey::Custom(_) => return None,
     })
 }

@@ -6,6 +6,7 @@ use amocrm::{CustomFieldValue, NewContact};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::companies::attach::{CompanyOutcome, CompanyPick, check_pick};
 use crate::error::{FieldError, FieldErrorCode};
 use crate::fields::{NAME_MAX, required, too_long};
 use crate::identity::{normalize_email, normalize_phone};
@@ -25,6 +26,18 @@ pub struct NewContactInput {
     pub emails: Vec<String>,
     /// The responsible user; amoCRM's default when `None`.
     pub responsible_user_id: Option<i64>,
+    /// The company to link the contact to (found by name, chosen, or new).
+    #[serde(default)]
+    pub company: CompanyPick,
+}
+
+/// A contact created from the block or a trigger, and what became of the company asked for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedContact {
+    /// The contact.
+    pub contact: CreatedRef,
+    /// The company, when one was asked for.
+    pub company: Option<CompanyOutcome>,
 }
 
 /// The contact's trimmed name and its phone and e-mail values, checked: every invalid one is reported at once.
@@ -71,6 +84,7 @@ fn contact_fields(
             }),
         }
     }
+    check_pick(&input.company, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
@@ -83,15 +97,19 @@ fn contact_fields(
 }
 
 impl Domain {
-    /// Creates a contact from the Usedesk client's data, links the client to it, and says so in the ticket.
+    /// Creates a contact from the Usedesk client's data, links the client to it, and says so in the ticket. The
+    /// company asked for is settled before anything is written (several with its exact name are
+    /// [`Error::CompanyChoice`]); creating or linking it after the contact exists cannot undo the contact, so
+    /// what did not happen is in the answer's `company`.
     pub async fn create_contact(
         &self,
         ctx: &ActionContext,
         input: NewContactInput,
-    ) -> Result<CreatedRef, Error> {
+    ) -> Result<CreatedContact, Error> {
         let country = self.config().default_country.as_deref();
         let (name, values) = contact_fields(&input, country)?;
         let (connection, client) = self.session(ctx.connection_id).await?;
+        let company = self.plan_company(ctx, &client, &input.company).await?;
         let mut contact = NewContact::named(name.clone());
         contact.custom_fields_values = merge_multitext(values);
         contact.responsible_user_id = input.responsible_user_id;
@@ -110,8 +128,22 @@ impl Domain {
             AuditResult::Ok,
         )
         .await;
+        let base = connection.amo_host.trim_end_matches('/');
+        let company = match company {
+            Some(plan) => Some(
+                self.attach_company(
+                    ctx,
+                    (&client, base),
+                    created.id,
+                    input.responsible_user_id,
+                    plan,
+                )
+                .await,
+            ),
+            None => None,
+        };
         self.after_write(ctx.connection_id);
-        let url = contact_url(connection.amo_host.trim_end_matches('/'), created.id);
+        let url = contact_url(base, created.id);
         self.trace_created(
             &connection,
             &client,
@@ -123,10 +155,13 @@ impl Domain {
             None,
         )
         .await;
-        Ok(CreatedRef {
-            id: created.id,
-            name,
-            url,
+        Ok(CreatedContact {
+            contact: CreatedRef {
+                id: created.id,
+                name,
+                url,
+            },
+            company,
         })
     }
 

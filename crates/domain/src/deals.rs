@@ -112,25 +112,29 @@ impl Domain {
     }
 
     /// Creates a deal: validated first (the stage's required fields, every value's type), then linked to its
-    /// contact, with its note; a private comment in the ticket says so.
+    /// contact and the contact's company, with its note; a private comment in the ticket says so.
     pub async fn create_deal(
         &self,
         ctx: &ActionContext,
         draft: DealDraft,
     ) -> Result<CreatedRef, Error> {
         let (connection, client) = self.session(ctx.connection_id).await?;
-        let (core, defs) = tokio::join!(
+        // The contact's company is read beside the metadata: the deal is linked to both on create.
+        let (core, defs, company) = tokio::join!(
             self.core_meta(ctx.connection_id, &client),
-            self.deal_fields(ctx.connection_id, &client)
+            self.deal_fields(ctx.connection_id, &client),
+            crate::companies::company_of_contact(&client, draft.contact_id)
         );
         let (core, defs) = (core?.value, defs?);
-        let (lead, _) = check_draft(
+        let (mut lead, _) = check_draft(
             &draft,
             &core.pipelines,
             &defs,
             &self.zone(ctx.time_zone.as_deref(), Some(&core.account)),
         )
         .map_err(Error::Validation)?;
+        // A refused draft is told as such even when the contact could not be read.
+        lead.companies = company?.into_iter().collect();
         let name = lead.name.clone().unwrap_or_default();
         let created = client.leads().create(&[lead]).await;
         let target = (AuditAction::LeadCreate, format!("lead:{name}"));

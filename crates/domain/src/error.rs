@@ -173,6 +173,10 @@ pub enum Error {
     /// Our validation refused the input; nothing was sent.
     #[error("{} field(s) refused", .0.len())]
     Validation(Vec<FieldError>),
+    /// Several companies have exactly the name asked for a new contact's company: the agent chooses (nothing was
+    /// written).
+    #[error("{} companies have this name", .0.len())]
+    CompanyChoice(Vec<crate::companies::attach::CompanyOption>),
     /// amoCRM refused a write we thought valid; its explanation is kept.
     #[error("amoCRM refused the write: {0}")]
     Rejected(String),

@@ -29,12 +29,14 @@ pub enum FieldKey {
     LossReason,
     /// A contact's position (job title).
     Position,
+    /// A new contact's company.
+    Company,
     /// An amoCRM custom field, by id.
     Custom(i64),
 }
 
 impl FieldKey {
-    const BUILT_IN: [(FieldKey, &'static str); 10] = [
+    const BUILT_IN: [(FieldKey, &'static str); 11] = [
         (Self::Name, "name"),
         (Self::Price, "price"),
         (Self::Stage, "stage"),
@@ -45,6 +47,7 @@ impl FieldKey {
         (Self::Comment, "comment"),
         (Self::LossReason, "loss_reason"),
         (Self::Position, "position"),
+        (Self::Company, "company"),
     ];
 
     /// The custom field's id, when it is one.

@@ -42,7 +42,8 @@ mod webhooks;
 pub mod zone;
 
 pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
-pub use contacts::NewContactInput;
+pub use companies::attach::{CompanyOption, CompanyOutcome, CompanyPick};
+pub use contacts::{CreatedContact, NewContactInput};
 pub use deal_change::{DealChange, DealEdit};
 pub use deals::{DealDraft, DealForm};
 pub use error::{Cause, Error, FieldError, FieldErrorCode, Report};

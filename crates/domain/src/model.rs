@@ -50,6 +50,12 @@ pub struct CompanyRef {
     pub name: String,
     /// The company's page in amoCRM.
     pub url: String,
+    /// Its deals that are not the contact's, as read: open ones first, each group newest first.
+    #[serde(default)]
+    pub deals: Vec<DealView>,
+    /// How many of its deals that are not the contact's were not read (beyond the bound, or amoCRM failed).
+    #[serde(default)]
+    pub unread_deals: usize,
 }
 
 /// Whether a deal is still being worked on, or closed.

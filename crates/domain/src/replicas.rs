@@ -150,7 +150,10 @@ impl Domain {
                                     || c.company
                                         .as_ref()
                                         .is_some_and(|co| contacts.contains(&co.id))
-                                    || c.deals.iter().any(|d| deals.contains(&d.id))
+                                    || c.deals
+                                        .iter()
+                                        .chain(c.company.iter().flat_map(|co| &co.deals))
+                                        .any(|d| deals.contains(&d.id))
                             })
                         })
                 };

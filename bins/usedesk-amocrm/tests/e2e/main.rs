@@ -10,6 +10,7 @@
 mod support;
 
 mod card;
+mod companies;
 mod contacts;
 mod deal_change;
 mod deals;

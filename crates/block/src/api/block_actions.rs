@@ -53,9 +53,11 @@ pub(crate) fn actions(
             unlink: (contact.linked && scope.client.is_some())
                 .then(|| app.action(scope, ActionKind::Unlink, Some(contact.id))),
             new_deal: new_deal_action(app, scope, contact, subject),
+            // The company's own deals open on their cards too.
             deals: contact
                 .deals
                 .iter()
+                .chain(contact.company.iter().flat_map(|c| &c.deals))
                 .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
                 .collect(),
             // Only the deals shown unfolded offer a quick comment; the others are commented on their card.

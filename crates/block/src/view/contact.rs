@@ -3,6 +3,7 @@
 
 use domain::model::{AccountView, ContactView, DealKind, DealView};
 
+use super::company::CompanyItem;
 use super::deal_words::DealWords;
 use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
@@ -33,8 +34,8 @@ pub(crate) struct ContactItem<'a> {
     pub call_back: Option<String>,
     /// The contact's edit form (`block/tasks.html`).
     pub edit: Option<String>,
-    /// The contact's company: its name and its page in amoCRM (`block/company.html`).
-    pub company: Option<(String, Option<String>)>,
+    /// The contact's company, its page in amoCRM and its own open deals (`block/company.html`).
+    pub company: Option<CompanyItem<'a>>,
 }
 
 /// One of the client's values the contact lacks, with the form that adds it.
@@ -101,7 +102,7 @@ impl<'a> ContactItem<'a> {
             company: contact
                 .company
                 .as_ref()
-                .map(|c| (c.name.clone(), safe_href(&c.url))),
+                .map(|c| CompanyItem::new(tr, c, actions, shown.account)),
             edit: actions.and_then(|a| a.edit.as_ref()).and_then(action_href),
             call_back: tasks.as_ref().map(|href| format!("{href}&call=1")),
             tasks,

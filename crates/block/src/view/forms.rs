@@ -27,6 +27,25 @@ struct ContactForm {
     name: Input,
     phones: Vec<Input>,
     emails: Vec<Input>,
+    company: Input,
+    /// Several companies have the typed name: which one (`company_pick`), asked for that name (`company_for`).
+    choice: Option<CompanyChoice>,
+}
+
+/// The companies with the typed name, to choose from, and "a new company with this name".
+struct CompanyChoice {
+    question: String,
+    name: String,
+    companies: Vec<CompanyLine>,
+    new_company: String,
+}
+
+/// One company to choose: its name, responsible user and page in amoCRM.
+struct CompanyLine {
+    id: i64,
+    name: String,
+    responsible: Option<String>,
+    href: Option<String>,
 }
 
 /// A text input: its value and the error beside it.
@@ -87,6 +106,30 @@ pub(crate) struct ContactValues<'a> {
     pub(crate) name: &'a str,
     pub(crate) phones: &'a [String],
     pub(crate) emails: &'a [String],
+    pub(crate) company: &'a str,
+    pub(crate) company_choice: &'a [domain::CompanyOption],
+}
+
+/// The choice among the companies named `name`.
+fn company_choice(
+    tr: &Tr,
+    name: &str,
+    companies: &[domain::CompanyOption],
+) -> Option<CompanyChoice> {
+    (!companies.is_empty()).then(|| CompanyChoice {
+        question: tr.arg("form-company-choose", "name", name),
+        name: name.to_owned(),
+        companies: companies
+            .iter()
+            .map(|c| CompanyLine {
+                id: c.id,
+                name: c.name.clone(),
+                responsible: c.responsible.as_ref().map(|u| tr.user(u)),
+                href: super::style::safe_href(&c.url),
+            })
+            .collect(),
+        new_company: tr.arg("form-company-new", "name", name),
+    })
 }
 
 pub(crate) fn contact(
@@ -127,6 +170,12 @@ pub(crate) fn contact(
         },
         phones,
         emails,
+        company: Input {
+            id: input_id("company"),
+            value: values.company.to_owned(),
+            error: errors.iter().find(|e| e.field == "company").map(text),
+        },
+        choice: company_choice(&tr, values.company, values.company_choice),
     }
     .render()
 }
@@ -159,6 +208,7 @@ fn value_inputs(
 fn contact_anchor(error: &FieldError, phones: &[Input], emails: &[Input]) -> Option<String> {
     let inputs = match error.field {
         FieldKey::Name => return Some(input_id("name")),
+        FieldKey::Company => return Some(input_id("company")),
         FieldKey::Phone => phones,
         FieldKey::Email => emails,
         _ => return None,

@@ -10,6 +10,7 @@ pub mod model;
 
 mod block;
 mod card;
+mod company;
 mod connection;
 mod contact;
 mod data;

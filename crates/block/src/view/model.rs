@@ -163,6 +163,10 @@ pub enum PageView {
         phones: Vec<String>,
         /// Prefilled e-mails.
         emails: Vec<String>,
+        /// The company's name, as typed (or prefilled).
+        company: String,
+        /// Several companies have exactly that name: the agent chooses one, or a new one.
+        company_choice: Vec<domain::CompanyOption>,
         /// Errors of a refused submit.
         errors: Vec<FieldError>,
         /// Why amoCRM did not take the submit, when it did not: the form comes back with the values kept.
@@ -274,6 +278,8 @@ pub enum Done {
         emails: Vec<String>,
         /// The new-deal form for it (GET page).
         new_deal: Option<Action>,
+        /// What became of the company asked for it, when one was.
+        company: Option<domain::CompanyOutcome>,
     },
     /// The client was linked to a contact.
     Linked,

@@ -2,6 +2,7 @@
 //! forms and the deal card are in their own modules.
 
 use askama::Template;
+use domain::CompanyOutcome;
 
 use super::model::{Done, Failure, OAuthFailure, PageView};
 use super::style::safe_href;
@@ -115,6 +116,8 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             name,
             phones,
             emails,
+            company,
+            company_choice,
             errors,
             problem,
         } => forms::contact(
@@ -124,6 +127,8 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
                 name,
                 phones,
                 emails,
+                company,
+                company_choice,
             },
             errors,
             problem.as_ref(),
@@ -193,7 +198,12 @@ pub(crate) fn render(tr: Tr, page: &PageView) -> String {
             phones,
             emails,
             new_deal,
-        }) => contact_created(tr, name, url, phones, emails, new_deal.as_ref()).render(),
+            company,
+        }) => {
+            let mut page = contact_created(tr, name, url, phones, emails, new_deal.as_ref());
+            page.company = company.as_ref().map(|c| created_company(&tr, c));
+            page.render()
+        }
         PageView::Search(page) => find::render(tr, page),
         PageView::Tasks(page) => tasks::render(tr, page),
         PageView::ContactEdit {
@@ -288,6 +298,53 @@ struct ContactCreated {
     emails: Vec<String>,
     amo: Option<String>,
     new_deal: Option<String>,
+    /// What became of the contact's company: a line, and whether it is a warning.
+    company: Option<CreatedCompany>,
+}
+
+/// The company line of a created contact's page.
+struct CreatedCompany {
+    text: String,
+    href: Option<String>,
+    /// Something did not happen: the agent has to finish it in amoCRM.
+    warning: bool,
+}
+
+/// What became of the new contact's company, precisely.
+fn created_company(tr: &Tr, outcome: &CompanyOutcome) -> CreatedCompany {
+    let (id, name, url, warning) = match outcome {
+        CompanyOutcome::Linked {
+            name,
+            url,
+            created: true,
+            ..
+        } => ("contact-created-company-created", name, Some(url), false),
+        CompanyOutcome::Linked { name, url, .. } => {
+            ("contact-created-company-linked", name, Some(url), false)
+        }
+        CompanyOutcome::NotCreated { name } => {
+            ("contact-created-company-not-created", name, None, true)
+        }
+        CompanyOutcome::NotLinked {
+            name,
+            url,
+            created: true,
+            ..
+        } => (
+            "contact-created-company-created-not-linked",
+            name,
+            Some(url),
+            true,
+        ),
+        CompanyOutcome::NotLinked { name, url, .. } => {
+            ("contact-created-company-not-linked", name, Some(url), true)
+        }
+    };
+    CreatedCompany {
+        text: tr.arg(id, "name", name),
+        href: url.and_then(|u| safe_href(u)),
+        warning,
+    }
 }
 
 fn contact_created(
@@ -307,6 +364,7 @@ fn contact_created(
         emails: emails.to_vec(),
         amo: safe_href(url),
         new_deal: new_deal.and_then(super::style::action_href),
+        company: None,
     }
 }
 

@@ -430,9 +430,12 @@ impl TestApp {
             .await;
     }
 
-    /// Metadata, the client's phone finding Harry (e-mail finding nothing), and his deals.
+    /// Metadata, the client's phone finding Harry (e-mail finding nothing), and his deals; and his own record,
+    /// which a new deal for him reads for his company.
     pub async fn mount_one_contact(&self) {
         self.mount_metadata().await;
+        self.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+            .await;
         self.mount_search(PHONE_QUERY, Some(fixture!("block/contacts_one.json")))
             .await;
         self.mount_search(EMAIL_QUERY, None).await;

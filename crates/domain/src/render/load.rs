@@ -1,5 +1,5 @@
 //! Loading a block's data from amoCRM: the linked or matching contacts, their deals and the names of what they
-//! refer to, in two round trips.
+//! refer to, in two round trips (three when the one contact shown has a company with deals of its own).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -55,10 +55,10 @@ impl Domain {
         let defs = defs?;
 
         // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
-        // contact).
-        let (leads, companies) = tokio::join!(
+        // contact, and after it its own deals the contact doesn't share — a third call only when it has such).
+        let (leads, company) = tokio::join!(
             self.deals_of(connection_id, client, &contacts),
-            crate::companies::companies_of(client, &contacts)
+            self.company_of(connection_id, client, &contacts)
         );
         let leads = leads?;
 
@@ -73,7 +73,7 @@ impl Domain {
                     &choices,
                     defs.as_deref().map(Vec::as_slice),
                 );
-                let company = crate::companies::company_ref(&contact, &companies, core);
+                let company = crate::companies::company_ref(&contact, company.as_ref(), core);
                 let mut view = contact_view(contact, matched_by, linked, core, deals);
                 view.company = company;
                 view

@@ -77,6 +77,10 @@ stored_text! {
         TaskCreate = "task.create",
         /// A task was completed from the block.
         TaskComplete = "task.complete",
+        /// A company was created for a new contact.
+        CompanyCreate = "company.create",
+        /// A contact was linked to a company.
+        CompanyLink = "company.link",
         /// A note was added to a deal.
         NoteCreate = "note.create",
         /// A ticket's conversation was logged to a deal as one note.

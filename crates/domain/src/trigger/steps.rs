@@ -1,6 +1,6 @@
 //! The steps of one claimed `freeCreateLead` run, in order: read the ticket's client; resolve the contact (linked →
-//! matched → created); build and check the draft; create the deal once; add the note and the ticket comment; log
-//! the ticket's conversation to the deal when asked (`log_ticket`).
+//! matched → created); build and check the draft (linked to the contact's company too); create the deal once; add
+//! the note and the ticket comment; log the ticket's conversation to the deal when asked (`log_ticket`).
 //!
 //! Every step that writes to amoCRM records its result in [`Progress`] first or right after, so a retry after a
 //! crash resumes from the last recorded step instead of creating a second contact or deal.
@@ -37,6 +37,14 @@ impl Run<'_> {
     fn base(&self) -> &str {
         self.connection.amo_host.trim_end_matches('/')
     }
+}
+
+/// The company of the deal's contact: known from reading the contact, or to be read (a resumed run).
+enum CompanyOf {
+    /// Read with the contact (`None`: it has none, or was just created).
+    Known(Option<i64>),
+    /// Not known: read this contact beside the metadata.
+    Read(i64),
 }
 
 fn trigger_value_text(value: &TriggerValue) -> String {
@@ -91,6 +99,7 @@ fn contact_input(
         phones: person.phones.iter().map(|p| p.phone.clone()).collect(),
         emails: person.emails.iter().map(|e| e.email.clone()).collect(),
         responsible_user_id: payload.fields.responsible_user_id,
+        company: crate::companies::attach::CompanyPick::None,
     }
 }
 
@@ -103,9 +112,9 @@ impl Domain {
         mut progress: Progress,
     ) -> Result<TriggerOutcome, Error> {
         let run = self.start_run(connection_id, key, payload).await?;
-        let contact_id = self.resolve_contact(&run, &mut progress).await?;
+        let (contact_id, company) = self.resolve_contact(&run, &mut progress).await?;
         let lead = self
-            .checked_deal(&run, &draft_from(payload, contact_id))
+            .checked_deal(&run, &draft_from(payload, contact_id), company)
             .await?;
         let lead_name = lead.name.clone().unwrap_or_default();
         let lead_id = self
@@ -174,22 +183,27 @@ impl Domain {
         })
     }
 
-    /// The contact: resumed from progress, else linked, matched, or created — then recorded.
-    async fn resolve_contact(&self, run: &Run<'_>, progress: &mut Progress) -> Result<i64, Error> {
+    /// The contact: resumed from progress, else linked, matched, or created — then recorded; with its company as
+    /// far as it is known from reading the contact.
+    async fn resolve_contact(
+        &self,
+        run: &Run<'_>,
+        progress: &mut Progress,
+    ) -> Result<(i64, CompanyOf), Error> {
         if let Some(id) = progress.contact_id {
-            return Ok(id);
+            return Ok((id, CompanyOf::Read(id)));
         }
-        let id = match self.linked_contact(run).await? {
-            Some(id) => id,
+        let (id, company) = match self.linked_contact(run).await? {
+            Some(found) => found,
             None => self.matched_or_created_contact(run, progress).await?,
         };
         progress.contact_id = Some(id);
         self.record(run.connection_id, run.key, progress).await?;
-        Ok(id)
+        Ok((id, CompanyOf::Known(company)))
     }
 
-    /// The contact the Usedesk client is linked to, when it still exists in amoCRM.
-    async fn linked_contact(&self, run: &Run<'_>) -> Result<Option<i64>, Error> {
+    /// The contact the Usedesk client is linked to, when it still exists in amoCRM, with its company.
+    async fn linked_contact(&self, run: &Run<'_>) -> Result<Option<(i64, Option<i64>)>, Error> {
         let Some(linked) = self
             .store()
             .get_link(run.connection_id, run.client_id)
@@ -202,15 +216,16 @@ impl Domain {
             .contacts()
             .get(linked, false)
             .await?
-            .map(|c| c.id))
+            .map(|c| (c.id, c.company_id())))
     }
 
-    /// The best contact matching the Usedesk client's phones and e-mails, or a new one made from them.
+    /// The best contact matching the Usedesk client's phones and e-mails (with its company), or a new one made
+    /// from them (without one).
     async fn matched_or_created_contact(
         &self,
         run: &Run<'_>,
         progress: &mut Progress,
-    ) -> Result<i64, Error> {
+    ) -> Result<(i64, Option<i64>), Error> {
         let person = run.usedesk.client(run.client_id).await?;
         let ids = identifiers(
             person.phones.iter().map(|p| p.phone.as_str()),
@@ -221,28 +236,43 @@ impl Domain {
             .search_contacts(run.connection_id, &run.client, &ids)
             .await?;
         if let Some((contact, _)) = matches.first() {
-            return Ok(contact.id);
+            return Ok((contact.id, contact.company_id()));
         }
         let input = contact_input(&person, run.client_id, run.payload);
         let created = self.create_contact(&run.ctx, input).await?;
         progress.contact_created = true;
-        Ok(created.id)
+        Ok((created.contact.id, None))
     }
 
-    /// The draft checked against the account's pipelines and fields, as amoCRM takes it.
-    async fn checked_deal(&self, run: &Run<'_>, draft: &DealDraft) -> Result<NewLead, Error> {
-        let (core, defs) = tokio::join!(
+    /// The draft checked against the account's pipelines and fields, as amoCRM takes it, linked to the contact's
+    /// company too (read beside the metadata when a resumed run does not know it).
+    async fn checked_deal(
+        &self,
+        run: &Run<'_>,
+        draft: &DealDraft,
+        company: CompanyOf,
+    ) -> Result<NewLead, Error> {
+        let (core, defs, company) = tokio::join!(
             self.core_meta(run.connection_id, &run.client),
-            self.deal_fields(run.connection_id, &run.client)
+            self.deal_fields(run.connection_id, &run.client),
+            async {
+                match company {
+                    CompanyOf::Known(company) => Ok(company),
+                    CompanyOf::Read(contact) => {
+                        crate::companies::company_of_contact(&run.client, Some(contact)).await
+                    }
+                }
+            }
         );
         let core = core?.value;
-        let (lead, _) = crate::deals::check_draft(
+        let (mut lead, _) = crate::deals::check_draft(
             draft,
             &core.pipelines,
             &defs?,
             &self.zone(None, Some(&core.account)),
         )
         .map_err(Error::Validation)?;
+        lead.companies = company?.into_iter().collect();
         Ok(lead)
     }
 

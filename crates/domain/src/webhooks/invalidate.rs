@@ -1,6 +1,6 @@
 //! What a verified delivery drops from the caches, here and (through the cache bus) on the other replicas: the
-//! rendered blocks that show the deal or contact it touches, every block of the connection for a new deal or
-//! contact, and the metadata when it names a stage or field the cache does not know.
+//! rendered blocks that show the deal (a contact's, or its company's own) or contact it touches, every block of the
+//! connection for a new deal or contact, and the metadata when it names a stage or field the cache does not know.
 
 use std::collections::HashSet;
 

@@ -107,6 +107,7 @@ async fn a_stage_of_another_pipeline_is_refused() {
 async fn a_valid_lead_is_created_linked_to_its_contact_with_its_note_and_a_ticket_comment() {
     let world = World::new().await;
     world.mount_metadata().await;
+    world.mount_contact_3001().await;
     Mock::given(method("POST"))
         .and(path("/api/v4/leads"))
         .and(body_partial_json(serde_json::json!([{
@@ -204,6 +205,7 @@ async fn a_contact_is_created_from_the_client_and_the_client_is_linked_to_it() {
         phones: vec!["8 903 123-45-67".into()],
         emails: vec!["luna@quibbler.example".into()],
         responsible_user_id: None,
+        ..Default::default()
     };
     let created = world
         .domain
@@ -211,7 +213,7 @@ async fn a_contact_is_created_from_the_client_and_the_client_is_linked_to_it() {
         .await
         .unwrap();
 
-    assert_eq!(created.id, 3500);
+    assert_eq!(created.contact.id, 3500);
     assert_eq!(
         world.store.get_link(world.connection.id, 55).await.unwrap(),
         Some(3500)
@@ -445,6 +447,7 @@ async fn a_comment_is_posted_as_a_common_note() {
 async fn a_date_typed_in_a_form_is_read_in_the_amocrm_accounts_time_zone() {
     let world = World::new().await;
     world.mount_metadata().await;
+    world.mount_contact_3001().await;
     // 10:00 in Moscow (the account's zone, UTC+3) is 07:00 UTC: 1735689600 + 7 h.
     Mock::given(method("POST"))
         .and(path("/api/v4/leads"))
@@ -468,6 +471,7 @@ async fn a_date_typed_in_a_form_is_read_in_the_amocrm_accounts_time_zone() {
 async fn a_date_typed_in_a_form_is_read_in_the_zone_the_block_asked_for_over_the_accounts() {
     let world = World::new().await;
     world.mount_metadata().await;
+    world.mount_contact_3001().await;
     // 10:00 in Berlin in January (CET, UTC+1) is 09:00 UTC: 1735689600 + 9 h.
     Mock::given(method("POST"))
         .and(path("/api/v4/leads"))
@@ -497,6 +501,7 @@ async fn a_deal_leaves_a_ticket_comment_in_the_blocks_language_and_an_amocrm_not
     // Arrange: a Russian block, an agent named by the block request.
     let world = World::new().await;
     world.mount_metadata().await;
+    world.mount_contact_3001().await;
     Mock::given(method("POST"))
         .and(path("/api/v4/leads"))
         .respond_with(json("created_lead.json"))
@@ -595,11 +600,12 @@ async fn a_contact_gets_an_amocrm_note_with_the_ticket_number_subject_and_link()
         phones: vec!["8 903 123-45-67".into()],
         emails: Vec::new(),
         responsible_user_id: None,
+        ..Default::default()
     };
 
     // Act
     let created = world.domain.create_contact(&ctx, input).await.unwrap();
 
     // Assert
-    assert_eq!(created.id, 3500);
+    assert_eq!(created.contact.id, 3500);
 }

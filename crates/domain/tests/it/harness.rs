@@ -140,6 +140,15 @@ impl World {
         mount_metadata_on(&self.amo).await;
     }
 
+    /// Mounts contact 3001 (Harry, without a company), which a new deal for him reads for its company.
+    pub async fn mount_contact_3001(&self) {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/contacts/3001"))
+            .respond_with(json("contact_3001.json"))
+            .mount(&self.amo)
+            .await;
+    }
+
     /// Mounts Harry's searches (phone and e-mail) and the leads batch.
     pub async fn mount_harry(&self) {
         Mock::given(method("GET"))

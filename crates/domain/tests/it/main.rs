@@ -5,6 +5,7 @@ mod harness;
 
 mod actions;
 mod audit;
+mod companies;
 mod deal_change;
 mod fields;
 mod identity;

@@ -322,3 +322,57 @@ async fn a_trigger_without_log_ticket_logs_nothing_and_says_nothing_about_it() {
     assert_eq!(outcome.ticket_logged, None);
     assert_eq!(ticket_logs(&world).await, 0);
 }
+
+#[tokio::test]
+async fn a_trigger_deal_for_a_contact_with_a_company_is_linked_to_both_without_another_read() {
+    // Arrange: the matched contact has a company (its search result names it).
+    let world = World::new().await;
+    let secret = secret(&world).await;
+    mount_usedesk(&world).await;
+    world.mount_metadata().await;
+    for (query, fixture) in [
+        ("9161234567", "contacts_by_phone_with_company.json"),
+        (
+            "harry.potter@hogwarts.example",
+            "contacts_by_email_with_company.json",
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/contacts"))
+            .and(query_param("query", query))
+            .respond_with(json(fixture))
+            .mount(&world.amo)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads"))
+        .and(wiremock::matchers::body_partial_json(serde_json::json!([{
+            "_embedded": {"contacts": [{"id": 3001, "is_main": true}], "companies": [{"id": 5001}]}
+        }])))
+        .respond_with(json("created_lead.json"))
+        .expect(1)
+        .mount(&world.amo)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/leads/4500/notes"))
+        .respond_with(json("created_note.json"))
+        .mount(&world.amo)
+        .await;
+
+    // Act
+    let outcome = world
+        .domain
+        .free_create_lead(&payload(&world, "with a company"), Some(&secret), None)
+        .await
+        .unwrap();
+
+    // Assert: the contact was not read again for its company.
+    assert_eq!(outcome.lead_id, 4500);
+    let reads = world.amo.received_requests().await.unwrap_or_default();
+    assert!(
+        !reads
+            .iter()
+            .any(|r| r.url.path().starts_with("/api/v4/contacts/")),
+        "the company came with the search"
+    );
+}

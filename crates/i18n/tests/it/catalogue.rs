@@ -304,6 +304,18 @@ const REQUIRED_IDS: &[&str] = &[
     "connection-webhooks-off",
     "connection-webhooks-on",
     "settings-connection-link",
+    "company-deals-of",
+    "company-deals-more",
+    "form-company",
+    "form-company-hint",
+    "form-company-choose",
+    "form-company-new",
+    "contact-created-company-linked",
+    "contact-created-company-created",
+    "contact-created-company-not-created",
+    "contact-created-company-not-linked",
+    "contact-created-company-created-not-linked",
+    "contact-created-company-open",
 ];
 
 /// Messages whose translation is rightly the same as the English text:

@@ -11,24 +11,24 @@ const DAY: i64 = 86_400;
 /// Adds the sample entities to an account whose metadata is already loaded.
 pub(crate) fn load(crm: &mut Crm) {
     super::contacts::load(crm);
-    for spec in leads() {
+    for spec in leads().into_iter().chain(super::work::company_leads()) {
         add_lead(crm, spec);
     }
     add_firebolt_feed(crm);
     add_notes(crm);
 }
 
-struct LeadSpec {
-    id: i64,
-    name: &'static str,
-    price: i64,
-    pipeline: i64,
-    status: i64,
-    responsible: i64,
-    contacts: &'static [i64],
-    age_days: i64,
-    tags: &'static [&'static str],
-    values: Value,
+pub(super) struct LeadSpec {
+    pub(super) id: i64,
+    pub(super) name: &'static str,
+    pub(super) price: i64,
+    pub(super) pipeline: i64,
+    pub(super) status: i64,
+    pub(super) responsible: i64,
+    pub(super) contacts: &'static [i64],
+    pub(super) age_days: i64,
+    pub(super) tags: &'static [&'static str],
+    pub(super) values: Value,
 }
 
 /// The seeded deals: data, not logic, which is why this function is long.

@@ -179,10 +179,12 @@ pub const LEAD_HARRY_PARTNERSHIP: i64 = 20_000_004;
 pub const LEAD_ARTHUR_FORD: i64 = 20_000_005;
 /// A deal linked to both Arthur (main) and Molly.
 pub const LEAD_BURROW_ROOF: i64 = 20_000_014;
+/// The Ministry of Magic's own open deal, linked to none of its contacts.
+pub const LEAD_MINISTRY_OWN: i64 = 20_000_015;
 /// How many leads the sample data has.
-pub const LEAD_COUNT: usize = 14;
+pub const LEAD_COUNT: usize = 15;
 
-/// The "Ministry of Magic" company: Arthur Weasley's, also on his Ford Anglia deal.
+/// The "Ministry of Magic" company: Arthur Weasley's, with his Ford Anglia deal and an open deal of its own.
 pub const COMPANY_MINISTRY: i64 = 50_000_001;
 /// The system task type "Follow-up" (amoCRM's id 1, a call in older accounts).
 pub const TASK_TYPE_FOLLOW_UP: i64 = 1;

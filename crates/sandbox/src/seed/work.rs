@@ -1,5 +1,6 @@
 //! Companies, task types, tasks and loss reasons of the sample account.
 
+use super::crm::LeadSpec;
 use super::*;
 use crate::model::{Crm, LossReason, Task, TaskType};
 
@@ -44,6 +45,22 @@ pub(crate) fn load_metadata(crm: &mut Crm) {
     ];
 }
 
+/// The companies' own deals, linked to no contact (their company is set in [`load`]).
+pub(super) fn company_leads() -> Vec<LeadSpec> {
+    vec![LeadSpec {
+        id: LEAD_MINISTRY_OWN,
+        name: "Muggle Protection Act consultancy",
+        price: 180_000,
+        pipeline: PIPELINE_SALES,
+        status: STATUS_NEGOTIATION,
+        responsible: USER_MINERVA,
+        contacts: &[],
+        age_days: 12,
+        tags: &[],
+        values: serde_json::json!([]),
+    }]
+}
+
 /// Adds the sample companies and tasks; contacts and leads exist already.
 pub(crate) fn load(crm: &mut Crm) {
     let ministry = crm.add_company(
@@ -53,7 +70,9 @@ pub(crate) fn load(crm: &mut Crm) {
     );
     debug_assert_eq!(ministry, COMPANY_MINISTRY);
     crm.contact_company.insert(CONTACT_ARTHUR, ministry);
+    // One deal shared with Arthur, one of the company's own.
     crm.lead_company.insert(LEAD_ARTHUR_FORD, ministry);
+    crm.lead_company.insert(LEAD_MINISTRY_OWN, ministry);
     let tasks = [
         (
             ("leads", LEAD_ARTHUR_FORD),

@@ -263,7 +263,10 @@ async fn leads_filter_by_pipeline_and_by_stage() {
         partners,
         vec![LEAD_HARRY_PARTNERSHIP, 20_000_006, 20_000_013]
     );
-    assert_eq!(negotiation, vec![LEAD_HARRY_FIREBOLT, 20_000_012]);
+    assert_eq!(
+        negotiation,
+        vec![LEAD_HARRY_FIREBOLT, 20_000_012, LEAD_MINISTRY_OWN]
+    );
 }
 
 #[tokio::test]

@@ -273,6 +273,8 @@ impl Texts {
                 id: 5001,
                 name: self.client.clone(),
                 url: self.url("https://hogwarts.amocrm.ru/companies/detail/5001"),
+                deals: Vec::new(),
+                unread_deals: 0,
             }),
         }
     }
@@ -348,6 +350,36 @@ impl Texts {
     pub fn one_contact(&self) -> BlockView {
         let contact = self.contact(0, 7001, self.deals());
         let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    /// One contact whose company has deals of its own: six open (five listed, "1 more"), one won (counted).
+    pub fn company_deals(&self) -> BlockView {
+        let template = self.deals();
+        let own: Vec<DealView> = (0..7)
+            .map(|i| {
+                let mut deal = template[i % 2].clone();
+                deal.id = 9300 + i as i64;
+                deal.name = format!("{} #{}", deal.name, i + 1);
+                deal.fields = Vec::new();
+                deal.kind = if i == 6 {
+                    DealKind::Won
+                } else {
+                    DealKind::Open
+                };
+                if deal.kind == DealKind::Open {
+                    deal.stage = template[0].stage.clone();
+                }
+                deal
+            })
+            .collect();
+        let mut ids = vec![9101, 9102, 9103];
+        ids.extend(own.iter().map(|d| d.id));
+        let mut contact = self.contact(0, 7001, self.deals());
+        if let Some(company) = contact.company.as_mut() {
+            company.deals = own;
+        }
+        let actions = self.contact_actions(7001, &ids, false, false);
         self.view(self.data(vec![contact], vec![actions]), None)
     }
 
@@ -539,6 +571,7 @@ impl Texts {
             ("no_contact", self.no_contact()),
             ("no_identifiers", self.no_identifiers()),
             ("one_contact", self.one_contact()),
+            ("company_deals", self.company_deals()),
             ("many_contacts", self.many_contacts()),
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),

@@ -192,6 +192,8 @@ impl Texts {
             } else {
                 vec![self.email.clone()]
             },
+            company: String::new(),
+            company_choice: Vec::new(),
             errors: if errors {
                 vec![
                     error("name", None, FieldErrorCode::Required),
@@ -444,8 +446,41 @@ impl Texts {
             name,
             phones,
             emails,
+            company: String::new(),
+            company_choice: Vec::new(),
             errors: Vec::new(),
             problem: Some(self.problem(Failure::Unavailable, false)),
+        }
+    }
+
+    /// The contact form back with a choice: two companies have exactly the typed name.
+    pub fn contact_form_company_choice(&self) -> PageView {
+        let PageView::ContactForm {
+            submit,
+            name,
+            phones,
+            emails,
+            ..
+        } = self.contact_form(false)
+        else {
+            unreachable!("a contact form")
+        };
+        let company =
+            |id: i64, responsible: Option<domain::model::UserRef>| domain::CompanyOption {
+                id,
+                name: self.client.clone(),
+                responsible,
+                url: self.url(&format!("https://hogwarts.amocrm.ru/companies/detail/{id}")),
+            };
+        PageView::ContactForm {
+            submit,
+            name,
+            phones,
+            emails,
+            company: self.client.clone(),
+            company_choice: vec![company(5003, Some(self.user())), company(5001, None)],
+            errors: Vec::new(),
+            problem: None,
         }
     }
 
@@ -565,6 +600,10 @@ impl Texts {
             ("deal_card", self.deal_card(false)),
             ("deal_card_errors", self.deal_card(true)),
             ("contact_form_upstream", self.contact_form_upstream()),
+            (
+                "contact_form_company_choice",
+                self.contact_form_company_choice(),
+            ),
             ("deal_form_upstream", self.deal_form_upstream()),
             ("deal_card_upstream", self.deal_card_upstream()),
             ("deal_card_changed", self.deal_card_changed()),
@@ -608,6 +647,23 @@ impl Texts {
                     phones: vec![self.phone.clone()],
                     emails: vec![self.email.clone()],
                     new_deal: Some(self.action("action/deal")),
+                    company: None,
+                }),
+            ),
+            (
+                "done_contact_created_company_not_linked",
+                PageView::Done(Done::ContactCreated {
+                    name: self.contact[0].clone(),
+                    url: self.url("https://hogwarts.amocrm.ru/contacts/detail/7001"),
+                    phones: vec![self.phone.clone()],
+                    emails: Vec::new(),
+                    new_deal: Some(self.action("action/deal")),
+                    company: Some(domain::CompanyOutcome::NotLinked {
+                        id: 5001,
+                        name: self.client.clone(),
+                        url: self.url("https://hogwarts.amocrm.ru/companies/detail/5001"),
+                        created: true,
+                    }),
                 }),
             ),
             ("done_linked", PageView::Done(Done::Linked)),
