@@ -152,3 +152,7 @@ deal-edit-lost = Closed — lost
 deal-edit-close = Close the deal
 deal-edit-current = Current stage
 deal-edit-back = Back to the deal
+deal-move = Move
+deal-move-label = Move to stage
+deal-move-needs = This stage needs: { $fields }.
+deal-move-fill = Fill in and move on the edit page

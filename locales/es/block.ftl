@@ -152,3 +152,7 @@ deal-edit-lost = Cerrado — perdido
 deal-edit-close = Cerrar el negocio
 deal-edit-current = Etapa actual
 deal-edit-back = Volver al negocio
+deal-move = Mover
+deal-move-label = Mover a la etapa
+deal-move-needs = Esta etapa requiere: { $fields }.
+deal-move-fill = Completar y mover en la página de edición

@@ -152,3 +152,7 @@ deal-edit-lost = Fechado — perdido
 deal-edit-close = Fechar o negócio
 deal-edit-current = Etapa atual
 deal-edit-back = Voltar ao negócio
+deal-move = Mover
+deal-move-label = Mover para a etapa
+deal-move-needs = Esta etapa exige: { $fields }.
+deal-move-fill = Preencher e mover na página de edição

@@ -170,3 +170,7 @@ deal-edit-lost = Закрыта — не реализована
 deal-edit-close = Закрыть сделку
 deal-edit-current = Текущий этап
 deal-edit-back = Вернуться к сделке
+deal-move = Перенести
+deal-move-label = Перенести на этап
+deal-move-needs = Для этого этапа нужно: { $fields }.
+deal-move-fill = Заполнить и перенести на странице изменения

@@ -162,6 +162,7 @@ fn large_block() -> BlockView {
                     .iter()
                     .map(|d| (d.id, action("action/comment", d.id)))
                     .collect(),
+                moves: Vec::new(),
                 add_values: Vec::new(),
                 tasks: None,
                 edit: None,
@@ -196,6 +197,7 @@ fn large_block() -> BlockView {
         not_searched: 0,
         render_id: 0,
         notices: Vec::new(),
+        pipelines: Vec::new(),
     };
     BlockView::Data {
         data: Box::new(data),

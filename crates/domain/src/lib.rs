@@ -40,7 +40,7 @@ pub mod trigger_secret;
 mod webhooks;
 pub mod zone;
 
-pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
+pub use card::{CARD_CONTACTS_MAX, COMMENT_MAX, CardContact, DealCard, FeedItem, FeedKind};
 pub use contacts::NewContactInput;
 pub use deal_change::{DealChange, DealEdit};
 pub use deals::{DealDraft, DealForm};

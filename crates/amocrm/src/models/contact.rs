@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::models::CustomFieldValue;
 use crate::models::common::{Tag, TagName};
-use crate::models::field_value::{EMAIL, PHONE, texts_by_code};
+use crate::models::field_value::{EMAIL, PHONE, POSITION, texts_by_code};
 use crate::serde_util::{IdRef, null_default};
 
 /// A contact as amoCRM returns it.
@@ -102,6 +102,14 @@ impl Contact {
     /// The e-mail addresses, as stored (values of the `EMAIL` field).
     pub fn emails(&self) -> Vec<&str> {
         texts_by_code(&self.custom_fields_values, EMAIL)
+    }
+
+    /// The position (job title), as stored (the first value of the `POSITION` field), when it has one.
+    pub fn position(&self) -> Option<&str> {
+        texts_by_code(&self.custom_fields_values, POSITION)
+            .into_iter()
+            .map(str::trim)
+            .find(|p| !p.is_empty())
     }
 }
 

@@ -10,6 +10,8 @@ use crate::serde_util::null_default;
 pub const PHONE: &str = "PHONE";
 /// The field code of the predefined e-mail field of contacts.
 pub const EMAIL: &str = "EMAIL";
+/// The field code of the predefined position (job title) field of contacts.
+pub const POSITION: &str = "POSITION";
 
 /// The values of one custom field of an entity.
 ///

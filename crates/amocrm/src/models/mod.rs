@@ -25,7 +25,7 @@ pub use company::{Company, CompanyDraft};
 pub use contact::{Contact, ContactUpdate, NewContact};
 pub use custom_field::{CustomField, EntityType, Enum, FieldType, RequiredStatus};
 pub use event::Event;
-pub use field_value::{CustomFieldValue, EMAIL, FieldValueItem, PHONE};
+pub use field_value::{CustomFieldValue, EMAIL, FieldValueItem, PHONE, POSITION};
 pub use lead::{
     ComplexCreated, ComplexLead, EntityLink, Lead, LeadContact, LeadUpdate, LinkEntityType,
     LinkMetadata, NewCompany, NewLead, STATUS_LOST, STATUS_WON,

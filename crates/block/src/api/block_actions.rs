@@ -56,12 +56,20 @@ pub(crate) fn actions(
             deals: contact
                 .deals
                 .iter()
-                .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
+                .map(|deal| {
+                    let about = (Some(deal.id), Some(contact.id));
+                    (deal.id, app.action_about(scope, ActionKind::Deal, about))
+                })
                 .collect(),
             // Only the deals shown unfolded offer a quick comment; the others are commented on their card.
             comments: view::unfolded_deals(contact)
                 .into_iter()
                 .map(|id| (id, app.action(scope, ActionKind::Comment, Some(id))))
+                .collect(),
+            // The stage select goes on the same deals as the quick comment.
+            moves: view::unfolded_deals(contact)
+                .into_iter()
+                .map(|id| (id, app.action(scope, ActionKind::MoveDeal, Some(id))))
                 .collect(),
             add_values: if offers_values {
                 missing_values(contact, &data.client, country.as_deref())

@@ -29,6 +29,8 @@ pub(crate) struct DealItem<'a> {
     pub fields: Vec<FieldLine<'a>>,
     /// The quick comment form (in place), on the deals shown unfolded.
     pub comment: Option<FormTarget>,
+    /// The stage select (in place), on the same deals.
+    pub stage_move: Option<super::stage_move::StageMove>,
     /// The link "Change" to an open deal's edit page.
     pub change: Option<String>,
     /// Why "Change" is off (writes are paused).
@@ -65,6 +67,7 @@ impl<'a> DealItem<'a> {
                 .map(|f| FieldLine::of(tr, f, account))
                 .collect(),
             comment: None,
+            stage_move: None,
             change: None,
             change_off: None,
             fresh: false,

@@ -430,6 +430,22 @@ impl TestApp {
             .await;
     }
 
+    /// Harry (3001) with his position and tags, as the deal card reads him: alone (the card opened from the block,
+    /// whose link names him) and by id (opened without).
+    pub async fn mount_card_contact(&self) {
+        self.mount_get(
+            "/api/v4/contacts/3001",
+            fixture!("block/contact_3001_card.json"),
+        )
+        .await;
+        Mock::given(method("GET"))
+            .and(path("/api/v4/contacts"))
+            .and(query_param("filter[id][]", "3001"))
+            .respond_with(hal(fixture!("block/contacts_of_card.json")))
+            .mount(&self.amo)
+            .await;
+    }
+
     /// Metadata, the client's phone finding Harry (e-mail finding nothing), and his deals.
     pub async fn mount_one_contact(&self) {
         self.mount_metadata().await;
