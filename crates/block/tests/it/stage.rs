@@ -57,7 +57,7 @@ async fn an_open_deal_offers_the_stages_of_its_pipeline_with_its_own_chosen_then
     move_token(&app, &block);
     assert_shows(
         &block,
-        r#"<option value="3001000:40001" style="background:#99ccff;color:#1f2633" selected>First contact</option>"#,
+        r#"<option value="3001000:40001" style="background-color:#99ccff;color:#1f2633" selected>First contact</option>"#,
     );
     assert_shows(&block, r#"<option value="3001000:40002""#);
     assert_shows(
