@@ -172,28 +172,29 @@ impl Domain {
         };
         let mut planned = plan_change(&lead, &change, &rules);
         if reason_missing && !reasons.is_empty() {
-            let needed = FieldError {
-                field: FieldKey::LossReason,
-                label: None,
-                code: FieldErrorCode::Required,
-            };
-            planned = Err(planned
-                .err()
-                .unwrap_or_default()
-                .into_iter()
-                .chain([needed])
-                .collect());
+            planned = Err(ask_for_reason(planned.err().unwrap_or_default()));
         }
         let Some(plan) = planned.map_err(Error::Validation)? else {
             return Ok(());
         };
+        self.send_change(ctx, &leads, &plan, &defs).await
+    }
+
+    /// Sends a checked change; amoCRM's refusals come back on the fields their paths name.
+    async fn send_change(
+        &self,
+        ctx: &ActionContext,
+        leads: &amocrm::api::LeadsApi<'_>,
+        plan: &ChangePlan,
+        defs: &[crate::fields::FieldDef],
+    ) -> Result<(), Error> {
         let result = leads.update_one(&plan.update).await;
         let outcome = if result.is_ok() {
             AuditResult::Ok
         } else {
             AuditResult::Error
         };
-        let target = format!("lead:{deal_id}");
+        let target = format!("lead:{}", plan.update.id);
         self.audit(ctx, AuditAction::LeadUpdate, target, outcome)
             .await;
         match result {
@@ -202,7 +203,7 @@ impl Domain {
                 Ok(())
             }
             Err(amocrm::Error::Validation { problem, .. }) => {
-                match refused_fields(&problem, &plan.sent_fields, &defs) {
+                match refused_fields(&problem, &plan.sent_fields, defs) {
                     Some(errors) => Err(Error::Validation(errors)),
                     None => Err(Error::Rejected(problem.to_string())),
                 }
@@ -210,6 +211,16 @@ impl Domain {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The errors of a change, and that the loss reason must be chosen.
+fn ask_for_reason(mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors.push(FieldError {
+        field: FieldKey::LossReason,
+        label: None,
+        code: FieldErrorCode::Required,
+    });
+    errors
 }
 
 /// The stages the block offers to move its open deals to, for each pipeline one of them is in: the pipeline's

@@ -217,9 +217,13 @@ async fn the_stage_select_moves_a_deal_in_place_and_a_stage_needing_a_field_open
         e2e.browser.mark_block().await?;
         move_to(e2e, &format!("{PIPELINE_PARTNERS}:{STATUS_ACTIVE_PARTNER}")).await?;
         e2e.browser.fresh_block().await?;
+        // The stage's pill, not the select, which names every stage.
         let moved = e2e
             .browser
-            .class_with_text("uda-deal", DEAL)
+            .xpath(&format!(
+                "//li[contains(@class, 'uda-deal')][.//*[normalize-space(.) = '{DEAL}']]\
+                 //*[contains(@class, 'uda-deal-stage')]//*[contains(@class, 'uda-pill')]"
+            ))
             .await?
             .text()
             .await?;
@@ -247,7 +251,10 @@ async fn the_stage_select_moves_a_deal_in_place_and_a_stage_needing_a_field_open
         )
         .await?;
         let refused_patches = e2e.stack.amocrm_calls("PATCH /api/v4/leads/{id}") - patched;
-        let next = e2e.browser.css(".uda-stage-form .uda-inplace-next").await?;
+        let next = stage_form(e2e, DEAL)
+            .await?
+            .find(Locator::Css(".uda-inplace-next"))
+            .await?;
         e2e.browser.click_to_new_tab(&next).await?;
         e2e.browser.css("form.deal-edit-form").await?;
         let stage = e2e
@@ -271,7 +278,10 @@ async fn the_stage_select_moves_a_deal_in_place_and_a_stage_needing_a_field_open
             patched == 1,
             "amoCRM received {patched} changes for the first move"
         );
-        ensure!(moved.contains("Active partner"), "the block shows: {moved}");
+        ensure!(
+            moved == "Active partner",
+            "the block shows the stage {moved}"
+        );
         ensure!(chosen == "Active partner", "the select shows {chosen}");
         ensure!(
             e2e.browser.tab_count().await? == tabs,
