@@ -127,7 +127,10 @@ pub(crate) fn field_errors(lang: Lang, errors: &[FieldError]) -> String {
 pub(crate) fn move_refused(lang: Lang, errors: &[FieldError]) -> String {
     if errors.iter().all(|e| e.code == FieldErrorCode::Required) {
         let names: Vec<String> = errors.iter().map(|e| field_name(lang, e)).collect();
-        return t1(lang, "deal-move-needs", "fields", names.join(", ").as_str());
+        let names = names.join(", ");
+        // The sentence ends with its own full stop: a name ending in one ("Agreement no.") does not add another.
+        let names = names.strip_suffix('.').unwrap_or(&names);
+        return t1(lang, "deal-move-needs", "fields", names);
     }
     field_errors(lang, errors)
 }
