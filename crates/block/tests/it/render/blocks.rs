@@ -566,3 +566,29 @@ fn the_head_is_one_row_with_the_account_and_the_gear_and_says_no_deals_only_once
         "a block with nothing for the head has none"
     );
 }
+
+#[test]
+fn the_stage_select_is_left_out_while_amocrm_takes_no_writes() {
+    // Arrange
+    let BlockView::Data {
+        mut data, actions, ..
+    } = state("stage_select")
+    else {
+        panic!("the stage select sample is a block with data");
+    };
+    data.stale_as_of = Some(super::samples::NOW - 600);
+    let paused = BlockView::Data {
+        data,
+        actions,
+        stale_reason: Some(Degradation::Blocked { until: None }),
+    };
+
+    // Act
+    let fresh = render_block(Lang::En, &state("stage_select"), &DISPLAY);
+    let html = render_block(Lang::En, &paused, &DISPLAY);
+
+    // Assert
+    assert!(fresh.contains("action/deal-stage"));
+    assert!(!html.contains("action/deal-stage"), "{html}");
+    assert!(!html.contains(r#"<form class="uda-stage-form""#));
+}
