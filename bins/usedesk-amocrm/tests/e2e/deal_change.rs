@@ -217,22 +217,17 @@ async fn the_stage_select_moves_a_deal_in_place_and_a_stage_needing_a_field_open
         e2e.browser.mark_block().await?;
         move_to(e2e, &format!("{PIPELINE_PARTNERS}:{STATUS_ACTIVE_PARTNER}")).await?;
         e2e.browser.fresh_block().await?;
-        // The stage's pill, not the select, which names every stage.
-        let moved = e2e
-            .browser
-            .xpath(&format!(
-                "//li[contains(@class, 'uda-deal')][.//*[normalize-space(.) = '{DEAL}']]\
-                 //*[contains(@class, 'uda-deal-stage')]//*[contains(@class, 'uda-pill')]"
-            ))
+        let select = stage_form(e2e, DEAL)
+            .await?
+            .find(Locator::Css("select[name=stage]"))
+            .await?;
+        let chosen = select
+            .find(Locator::Css("option:checked"))
             .await?
             .text()
             .await?;
-        let chosen = stage_form(e2e, DEAL)
-            .await?
-            .find(Locator::Css("select[name=stage] option:checked"))
-            .await?
-            .text()
-            .await?;
+        // The select wears the stage's colour, as the pill it stands in for does.
+        let colour = select.attr("style").await?.unwrap_or_default();
         let patched = e2e.stack.amocrm_calls("PATCH /api/v4/leads/{id}");
 
         // Act: move it to "Onboarding", which needs the partner agreement: refused beside the select.
@@ -279,8 +274,8 @@ async fn the_stage_select_moves_a_deal_in_place_and_a_stage_needing_a_field_open
             "amoCRM received {patched} changes for the first move"
         );
         ensure!(
-            moved == "Active partner",
-            "the block shows the stage {moved}"
+            colour.contains("#87f2c0"),
+            "the select is not in Active partner's colour: {colour}"
         );
         ensure!(chosen == "Active partner", "the select shows {chosen}");
         ensure!(
