@@ -1,8 +1,9 @@
 //! A contact's deals as the block lists them: open deals first, the five most recently changed unfolded and the
 //! rest behind "Show all", won and lost ones folded, the open budget summed.
 //!
-//! Only the deals shown unfolded offer a quick comment in the block ([`unfolded`]): the HTTP layer signs a comment
-//! token for those alone, and a folded deal is commented on its card, one click away.
+//! Only the deals shown unfolded offer a quick comment and the stage select in the block ([`unfolded`]): the HTTP
+//! layer signs their tokens for those alone, and a folded deal is commented on (and changed from) its card, one click
+//! away.
 
 use std::borrow::Cow;
 
