@@ -66,10 +66,14 @@ pub(crate) fn actions(
                 .into_iter()
                 .map(|id| (id, app.action(scope, ActionKind::Comment, Some(id))))
                 .collect(),
-            // The stage select goes on the same deals as the quick comment.
+            // The stage select goes on the same deals as the quick comment; the card it may end on reads the
+            // contact beside the deal.
             moves: view::unfolded_deals(contact)
                 .into_iter()
-                .map(|id| (id, app.action(scope, ActionKind::MoveDeal, Some(id))))
+                .map(|id| {
+                    let about = (Some(id), Some(contact.id));
+                    (id, app.action_about(scope, ActionKind::MoveDeal, about))
+                })
                 .collect(),
             add_values: if offers_values {
                 missing_values(contact, &data.client, country.as_deref())

@@ -163,6 +163,17 @@ async fn a_stage_that_needs_a_field_the_deal_lacks_is_refused_before_sending_wit
             && next.ends_with("&edit=1&stage=3001000%3A40002"),
         "{next}"
     );
+    let next_token = url::Url::parse(&next)
+        .expect("an address")
+        .query_pairs()
+        .find(|(key, _)| key == "t")
+        .map(|(_, value)| value.into_owned())
+        .expect("the edit page's token");
+    assert_eq!(
+        claims_of(&next_token)["o"],
+        3001,
+        "the card behind the edit page reads the contact beside the deal"
+    );
     assert_eq!(page_status, 200);
     assert_shows(&page, r#"<option value="3001000:40002" selected>"#);
     assert_shows(&page, r#"name="cf:701" aria-required="true""#);
