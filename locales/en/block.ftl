@@ -159,3 +159,7 @@ company-deals-more =
         [one] { $count } more
        *[other] { $count } more
     }
+deal-move = Move
+deal-move-label = Move to stage
+deal-move-needs = This stage needs: { $fields }.
+deal-move-fill = Fill in and move on the edit page

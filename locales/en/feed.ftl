@@ -6,6 +6,9 @@
 card-title = Deal
 card-fields = Fields
 card-feed = Feed
+card-contacts = Contacts
+card-contact-main = Main
+card-tags = Tags
 
 ## Feed entries.
 

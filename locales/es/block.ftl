@@ -159,3 +159,7 @@ company-deals-more =
         [one] { $count } más
        *[other] { $count } más
     }
+deal-move = Mover
+deal-move-label = Mover a la etapa
+deal-move-needs = Esta etapa requiere: { $fields }.
+deal-move-fill = Completar y mover en la página de edición

@@ -6,6 +6,9 @@
 card-title = Negocio
 card-fields = Campos
 card-feed = Actividad
+card-contacts = Contactos
+card-contact-main = Principal
+card-tags = Etiquetas
 
 ## Feed entries.
 

@@ -159,3 +159,7 @@ company-deals-more =
         [one] mais { $count }
        *[other] mais { $count }
     }
+deal-move = Mover
+deal-move-label = Mover para a etapa
+deal-move-needs = Esta etapa exige: { $fields }.
+deal-move-fill = Preencher e mover na página de edição

@@ -6,6 +6,9 @@
 card-title = Negócio
 card-fields = Campos
 card-feed = Feed de notícias
+card-contacts = Contatos
+card-contact-main = Principal
+card-tags = Etiquetas
 
 ## Feed entries.
 

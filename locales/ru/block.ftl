@@ -179,3 +179,7 @@ company-deals-more =
         [many] ещё { $count }
        *[other] ещё { $count }
     }
+deal-move = Перенести
+deal-move-label = Перенести на этап
+deal-move-needs = Для этого этапа нужно: { $fields }.
+deal-move-fill = Заполнить и перенести на странице изменения

@@ -6,6 +6,9 @@
 card-title = Сделка
 card-fields = Поля
 card-feed = Лента событий
+card-contacts = Контакты
+card-contact-main = Основной
+card-tags = Теги
 
 ## Feed entries.
 

@@ -162,6 +162,11 @@ fn large_block() -> BlockView {
                     .iter()
                     .map(|d| (d.id, action("action/comment", d.id)))
                     .collect(),
+                moves: c
+                    .deals
+                    .iter()
+                    .map(|d| (d.id, action("action/deal-stage", d.id)))
+                    .collect(),
                 add_values: Vec::new(),
                 tasks: None,
                 edit: None,
@@ -196,6 +201,22 @@ fn large_block() -> BlockView {
         not_searched: 0,
         render_id: 0,
         notices: Vec::new(),
+        // The stage select's options: built once per render, shared by the deals of the pipeline.
+        pipelines: vec![domain::model::PipelineStages {
+            id: 55_000_001,
+            stages: [
+                (55_000_002, "First contact", "#99ccff"),
+                (55_000_003, "Negotiation", "#ffcc66"),
+                (55_000_004, "Decision making", "#ff8f92"),
+            ]
+            .into_iter()
+            .map(|(id, name, color)| StageView {
+                id,
+                name: name.into(),
+                color: color.into(),
+            })
+            .collect(),
+        }],
     };
     BlockView::Data {
         data: Box::new(data),

@@ -193,6 +193,17 @@ impl App {
 
     /// A signed action: the URL of `kind`'s route and a fresh token for it.
     pub(crate) fn action(&self, scope: &Scope, kind: ActionKind, subject: Option<i64>) -> Action {
+        self.action_about(scope, kind, (subject, None))
+    }
+
+    /// An action about `subject` that also names the `contact` it was offered on (a deal's card reads it beside
+    /// the deal).
+    pub(crate) fn action_about(
+        &self,
+        scope: &Scope,
+        kind: ActionKind,
+        about: (Option<i64>, Option<i64>),
+    ) -> Action {
         let config = &self.inner.config;
         let lifetime = if kind.is_page_link() {
             config.link_ttl.min(config.action_ttl)
@@ -205,7 +216,7 @@ impl App {
             token: self
                 .inner
                 .signer
-                .sign(scope, kind, subject, domain::now().saturating_add(ttl)),
+                .sign(scope, kind, about, domain::now().saturating_add(ttl)),
         }
     }
 

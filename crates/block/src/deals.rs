@@ -187,6 +187,8 @@ pub(crate) fn page_url_with(action: &Action, extra: &[(&str, String)]) -> String
 
 /// What the card page shows under a comment that was not taken.
 struct Refused {
+    /// The contact the card was opened from (read beside the deal), when known.
+    contact: Option<i64>,
     errors: Vec<FieldError>,
     text: String,
     problem: Option<Problem>,
@@ -204,11 +206,14 @@ async fn card_page(
     status: StatusCode,
 ) -> Result<Response, Error> {
     let connection: ConnectionId = scope.connection;
-    let card = app.domain().deal_card(connection, lead_id).await?;
+    let card = app
+        .domain()
+        .deal_card(connection, lead_id, refused.contact)
+        .await?;
     let page = PageView::DealCard {
         card: Box::new(card),
         comment: app.action(scope, ActionKind::Comment, Some(lead_id)),
-        edit: Some(app.action(scope, ActionKind::Deal, Some(lead_id))),
+        edit: Some(app.action_about(scope, ActionKind::Deal, (Some(lead_id), refused.contact))),
         changed: refused.changed,
         errors: refused.errors,
         text: refused.text,
@@ -228,6 +233,7 @@ pub(crate) async fn deal_card(app: &App, got: PageRequest) -> Result<Response, E
         return crate::deal_edit::edit_page(app, &got, lead_id).await;
     }
     let refused = Refused {
+        contact: got.claims.contact,
         errors: Vec::new(),
         text: String::new(),
         problem: None,
@@ -259,6 +265,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
         }
         Err(domain::Error::Validation(errors)) if !posted.json => {
             let refused = Refused {
+                contact: None,
                 errors,
                 text: text.to_owned(),
                 problem: None,
@@ -274,6 +281,7 @@ pub(crate) async fn comment(app: &App, posted: &ActionPost) -> Result<Response, 
                 return Err(e);
             };
             let refused = Refused {
+                contact: None,
                 errors: Vec::new(),
                 text: text.to_owned(),
                 problem: Some(problem.clone()),

@@ -185,7 +185,8 @@ impl ActionPost {
         Some((problem, classified))
     }
 
-    async fn release(&self, app: &App) {
+    /// Gives the spent token back: the action certainly wrote nothing, and the same form may be sent again.
+    pub(crate) async fn release(&self, app: &App) {
         if let Err(e) = app
             .domain()
             .store()

@@ -27,6 +27,17 @@ impl App {
         self.failed_json_retry(lang, error, None)
     }
 
+    /// The in-place answer for a refused action whose page can give what it lacks: `error.message` says why,
+    /// `error.next` is that page (the block's form offers it beside the message).
+    pub(crate) fn refused_json(&self, error: &Error, message: String, next: &str) -> Response {
+        let classified = error.classify();
+        let body = serde_json::json!({
+            "ok": false,
+            "error": {"code": classified.code, "message": message, "next": next}
+        });
+        web::json(classified.status, body.to_string())
+    }
+
     /// The in-place answer for a write that may have reached amoCRM although its answer was lost: the
     /// message says so, and `error.t` carries a fresh token for the same action, which the block's form
     /// takes for its next try (the one it sent stays spent).

@@ -123,3 +123,16 @@ pub(crate) fn field_errors(lang: Lang, errors: &[FieldError]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Why the block's stage select did not move a deal, beside it: the fields (or loss reason) the stage needs, named
+/// together; any other refusal as its own sentence.
+pub(crate) fn move_refused(lang: Lang, errors: &[FieldError]) -> String {
+    if errors.iter().all(|e| e.code == FieldErrorCode::Required) {
+        let names: Vec<String> = errors.iter().map(|e| field_name(lang, e)).collect();
+        let names = names.join(", ");
+        // The sentence ends with its own full stop: a name ending in one ("Agreement no.") does not add another.
+        let names = names.strip_suffix('.').unwrap_or(&names);
+        return t1(lang, "deal-move-needs", "fields", names);
+    }
+    field_errors(lang, errors)
+}

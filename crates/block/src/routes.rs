@@ -33,6 +33,7 @@ pub(crate) enum Route {
     ContactEdit,
     DealCard,
     DealChange,
+    DealStage,
     Comment,
     Connection,
     Disconnect,
@@ -84,6 +85,8 @@ const ROUTES: &[(&str, Route, &str)] = &[
     ("/deal", Route::DealCard, "GET"),
     // The deal's edit page is the card's route with `edit=1`; its form posts here, as a page (never in place).
     ("/action/deal-change", Route::DealChange, "POST"),
+    // The block's stage select: a deal moved in place.
+    ("/action/deal-stage", Route::DealStage, "POST, OPTIONS"),
     ("/action/comment", Route::Comment, "POST, OPTIONS"),
     // The gear's connection page and its forms: plain pages, never run in place.
     ("/action/connection", Route::Connection, "GET"),
@@ -222,6 +225,9 @@ impl App {
             }
             (Route::DealChange, Method::POST) => {
                 extract::action(self, request, &[K::ChangeDeal], deal_edit::change_deal).await
+            }
+            (Route::DealStage, Method::POST) => {
+                extract::action(self, request, &[K::MoveDeal], deal_edit::move_deal).await
             }
             (Route::Comment, Method::POST) => {
                 extract::action(self, request, &[K::Comment], deals::comment).await

@@ -64,6 +64,8 @@ pub(crate) enum ActionKind {
     SaveContact,
     /// Change the subject deal's stage, budget, responsible user and fields (a write).
     ChangeDeal,
+    /// Move the subject deal to another stage and change nothing else: the block's stage select (a write).
+    MoveDeal,
 }
 
 impl ActionKind {
@@ -88,6 +90,7 @@ impl ActionKind {
             Self::CompleteTask => "action/task-complete",
             Self::EditContact | Self::SaveContact => "action/contact-edit",
             Self::ChangeDeal => "action/deal-change",
+            Self::MoveDeal => "action/deal-stage",
         }
     }
 
@@ -103,6 +106,7 @@ impl ActionKind {
                 | Self::SaveSettings
                 | Self::TriggerSecret
                 | Self::ChangeDeal
+                | Self::MoveDeal
         )
     }
 
@@ -153,6 +157,9 @@ pub(crate) struct Claims {
     pub(crate) kind: ActionKind,
     #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     pub(crate) subject: Option<i64>,
+    /// The contact a deal's card was opened from: the card reads it beside the deal.
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) contact: Option<i64>,
     #[serde(rename = "l")]
     pub(crate) lang: String,
     #[serde(rename = "z", default, skip_serializing_if = "Option::is_none")]
@@ -216,12 +223,13 @@ impl Signer {
         <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC accepts a 32-byte key")
     }
 
-    /// A token for `kind` (about `subject`, when the action has one) valid until `exp`.
+    /// A token for `kind` (about `subject`, when the action has one, and for a deal's card the `contact` it was
+    /// opened from) valid until `exp`.
     pub(crate) fn sign(
         &self,
         scope: &Scope,
         kind: ActionKind,
-        subject: Option<i64>,
+        (subject, contact): (Option<i64>, Option<i64>),
         exp: i64,
     ) -> String {
         let claims = Claims {
@@ -230,6 +238,7 @@ impl Signer {
             client: scope.client,
             kind,
             subject,
+            contact,
             lang: scope.lang.code().to_owned(),
             zone: scope.zone.clone(),
             agent: scope.agent.clone().filter(|_| kind.carries_agent()),

@@ -1,5 +1,10 @@
 //! The deal card: the deal with its chosen fields, and its news feed — events and notes merged by time,
-//! with authors and stage names resolved — plus posting a comment (an amoCRM `common` note).
+//! with authors and stage names resolved, its tags and its contacts (`people.rs`) — plus posting a comment (an
+//! amoCRM `common` note).
+
+mod people;
+
+pub use people::{CARD_CONTACTS_MAX, CardContact};
 
 use amocrm::{Event, EventsQuery, NewNote, Note};
 use serde::{Deserialize, Serialize};
@@ -108,27 +113,57 @@ pub struct DealCard {
     pub feed: Vec<FeedItem>,
     /// The account (currency).
     pub account: AccountView,
+    /// The deal's contacts, the main one first, at most [`CARD_CONTACTS_MAX`].
+    #[serde(default)]
+    pub contacts: Vec<CardContact>,
+    /// The deal's tags' names.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 impl Domain {
-    /// The deal card: deal ∥ events ∥ notes ∥ metadata, in one round trip.
-    pub async fn deal_card(&self, id: ConnectionId, lead_id: i64) -> Result<DealCard, Error> {
+    /// The deal card: deal (with its contacts named) ∥ events ∥ notes ∥ metadata ∥ `contact` — the contact the
+    /// card was opened from, when known — in one round trip; the deal's other contacts, when it has any, in a
+    /// second.
+    pub async fn deal_card(
+        &self,
+        id: ConnectionId,
+        lead_id: i64,
+        contact: Option<i64>,
+    ) -> Result<DealCard, Error> {
         let (_, client) = self.session(id).await?;
         let events_query = EventsQuery {
             limit: Some(100),
             ..EventsQuery::for_leads([lead_id])
         };
         let (leads_api, events_api, notes_api) = (client.leads(), client.events(), client.notes());
-        let (lead, events, notes, core, defs, choices) = tokio::join!(
-            crate::retry::read(|| leads_api.get(lead_id, false)),
+        let contacts_api = client.contacts();
+        let (lead, events, notes, core, defs, choices, hinted) = tokio::join!(
+            crate::retry::read(|| leads_api.get(lead_id, true)),
             crate::retry::read(|| events_api.list(&events_query)),
             crate::retry::read(|| notes_api.list_for_lead(lead_id)),
             self.core_meta(id, &client),
             self.deal_fields(id, &client),
-            self.store().get_field_choices(id)
+            self.store().get_field_choices(id),
+            async {
+                let Some(contact_id) = contact else {
+                    return Vec::new();
+                };
+                // The card is whole without it: a failure leaves it to the second wave.
+                crate::retry::read(|| contacts_api.get(contact_id, false))
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %crate::Report(&e), "could not read the card's contact");
+                        None
+                    })
+                    .into_iter()
+                    .collect()
+            }
         );
         let lead = lead?.ok_or_else(|| Error::NotFound(format!("deal {lead_id}")))?;
         let (core, defs, choices) = (core?.value, defs?, choices?.unwrap_or_default());
+        let wanted = people::wanted(&lead);
+        let read = people::read_rest(&client, &wanted, hinted).await;
         let fields = if choices.card.is_empty() {
             fields::filled_fields(&lead.custom_fields_values, &defs)
         } else {
@@ -140,6 +175,8 @@ impl Domain {
             fields,
             feed,
             account: core.account.clone(),
+            contacts: people::card_contacts(&wanted, &read, &core),
+            tags: people::tag_names(&lead.tags),
         })
     }
 

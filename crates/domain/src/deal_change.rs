@@ -5,9 +5,12 @@
 //! (`fields::validate_fields`), where a field the deal already holds counts as filled; won and lost are the
 //! closed stages (142, 143) of the deal's own pipeline; a loss reason goes only with "lost", and only one of
 //! the account's; only what changes is sent (amoCRM refuses some unchanged values, such as an incoming deal's
-//! stage); amoCRM's own validation errors come back on the field their path names.
+//! stage); amoCRM's own validation errors come back on the field their path names. The block's stage select moves
+//! a deal by the same rules ([`Domain::move_deal`]), asking for a loss reason where the account has them.
 
 mod plan;
+
+use std::collections::BTreeSet;
 
 use amocrm::Lead;
 use serde::{Deserialize, Serialize};
@@ -16,7 +19,10 @@ pub use plan::{ChangePlan, Rules, form_values, plan_change, refused_fields};
 
 use crate::Error;
 use crate::deals::DealForm;
-use crate::keys::StageRef;
+use crate::error::{FieldError, FieldErrorCode};
+use crate::keys::{FieldKey, StageRef};
+use crate::metadata::CoreMeta;
+use crate::model::{ContactView, DealKind, PipelineStages};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult};
 
@@ -111,6 +117,33 @@ impl Domain {
         deal_id: i64,
         change: DealChange,
     ) -> Result<(), Error> {
+        self.apply_change(ctx, deal_id, change, false).await
+    }
+
+    /// Moves a deal to `stage` and changes nothing else (the block's stage select). Refused before sending, with
+    /// the fields named, when the stage requires fields the deal lacks — and when the deal would be closed as
+    /// lost while the account has loss reasons to choose from (the edit page asks for one).
+    pub async fn move_deal(
+        &self,
+        ctx: &ActionContext,
+        deal_id: i64,
+        stage: StageRef,
+    ) -> Result<(), Error> {
+        let change = DealChange {
+            stage: Some(stage),
+            ..DealChange::default()
+        };
+        self.apply_change(ctx, deal_id, change, true).await
+    }
+
+    /// Changes a deal; `ask_reason`: a move to "lost" without a loss reason is refused when the account has some.
+    async fn apply_change(
+        &self,
+        ctx: &ActionContext,
+        deal_id: i64,
+        change: DealChange,
+        ask_reason: bool,
+    ) -> Result<(), Error> {
         let (_, client) = self.session(ctx.connection_id).await?;
         let leads = client.leads();
         let (core, defs, lead) = tokio::join!(
@@ -122,7 +155,10 @@ impl Domain {
         let lead = live(lead?, deal_id)?;
         let lost = change.stage.is_some_and(|s| s.status_id == STATUS_LOST)
             || (change.stage.is_none() && lead.status_id == STATUS_LOST);
-        let reasons = if lost && change.loss_reason_id.is_some() {
+        // A move into "lost" that names no reason, where one is asked for.
+        let reason_missing =
+            ask_reason && lost && lead.status_id != STATUS_LOST && change.loss_reason_id.is_none();
+        let reasons = if lost && (change.loss_reason_id.is_some() || reason_missing) {
             crate::retry::read(|| leads.loss_reasons()).await?
         } else {
             Vec::new()
@@ -134,16 +170,31 @@ impl Domain {
             reasons: &reasons,
             zone: &zone,
         };
-        let Some(plan) = plan_change(&lead, &change, &rules).map_err(Error::Validation)? else {
+        let mut planned = plan_change(&lead, &change, &rules);
+        if reason_missing && !reasons.is_empty() {
+            planned = Err(ask_for_reason(planned.err().unwrap_or_default()));
+        }
+        let Some(plan) = planned.map_err(Error::Validation)? else {
             return Ok(());
         };
+        self.send_change(ctx, &leads, &plan, &defs).await
+    }
+
+    /// Sends a checked change; amoCRM's refusals come back on the fields their paths name.
+    async fn send_change(
+        &self,
+        ctx: &ActionContext,
+        leads: &amocrm::api::LeadsApi<'_>,
+        plan: &ChangePlan,
+        defs: &[crate::fields::FieldDef],
+    ) -> Result<(), Error> {
         let result = leads.update_one(&plan.update).await;
         let outcome = if result.is_ok() {
             AuditResult::Ok
         } else {
             AuditResult::Error
         };
-        let target = format!("lead:{deal_id}");
+        let target = format!("lead:{}", plan.update.id);
         self.audit(ctx, AuditAction::LeadUpdate, target, outcome)
             .await;
         match result {
@@ -152,7 +203,7 @@ impl Domain {
                 Ok(())
             }
             Err(amocrm::Error::Validation { problem, .. }) => {
-                match refused_fields(&problem, &plan.sent_fields, &defs) {
+                match refused_fields(&problem, &plan.sent_fields, defs) {
                     Some(errors) => Err(Error::Validation(errors)),
                     None => Err(Error::Rejected(problem.to_string())),
                 }
@@ -160,6 +211,40 @@ impl Domain {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The errors of a change, and that the loss reason must be chosen.
+fn ask_for_reason(mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors.push(FieldError {
+        field: FieldKey::LossReason,
+        label: None,
+        code: FieldErrorCode::Required,
+    });
+    errors
+}
+
+/// The stages the block offers to move its open deals to, for each pipeline one of them is in: the pipeline's
+/// regular stages, from the metadata the render loaded anyway.
+pub(crate) fn move_targets(core: &CoreMeta, contacts: &[ContactView]) -> Vec<PipelineStages> {
+    let shown: BTreeSet<i64> = contacts
+        .iter()
+        .flat_map(|c| &c.deals)
+        .filter(|d| d.kind == DealKind::Open)
+        .map(|d| d.pipeline.0)
+        .collect();
+    core.pipelines
+        .iter()
+        .filter(|p| shown.contains(&p.id))
+        .map(|p| PipelineStages {
+            id: p.id,
+            stages: p
+                .stages
+                .iter()
+                .filter(|s| !s.is_incoming && !matches!(s.view.id, STATUS_WON | STATUS_LOST))
+                .map(|s| s.view.clone())
+                .collect(),
+        })
+        .collect()
 }
 
 /// The deal, unless amoCRM has none (or only a deleted one) by that id.

@@ -41,7 +41,7 @@ pub mod trigger_secret;
 mod webhooks;
 pub mod zone;
 
-pub use card::{COMMENT_MAX, DealCard, FeedItem, FeedKind};
+pub use card::{CARD_CONTACTS_MAX, COMMENT_MAX, CardContact, DealCard, FeedItem, FeedKind};
 pub use companies::attach::{CompanyOption, CompanyOutcome, CompanyPick};
 pub use contacts::{CreatedContact, NewContactInput};
 pub use deal_change::{DealChange, DealEdit};

@@ -210,6 +210,20 @@ pub struct BlockData {
     /// What the block says once above the data (never part of cached data: each notice is handed out once).
     #[serde(default)]
     pub notices: Vec<BlockNotice>,
+    /// The stages the open deals shown can be moved to in place, for each pipeline one of them is in (from the
+    /// metadata the render loaded anyway).
+    #[serde(default)]
+    pub pipelines: Vec<PipelineStages>,
+}
+
+/// A pipeline's regular stages (not incoming, not won or lost), in amoCRM's order: where the block moves a deal of
+/// that pipeline in place. Won and lost are the same two stages in every pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineStages {
+    /// The pipeline id.
+    pub id: i64,
+    /// Its regular stages.
+    pub stages: Vec<StageView>,
 }
 
 /// Something a connection's block says once.

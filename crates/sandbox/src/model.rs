@@ -76,6 +76,8 @@ pub(crate) struct Contact {
     pub created_at: i64,
     pub updated_at: i64,
     pub custom_fields_values: Vec<Value>,
+    /// Its tags' names (`_embedded.tags`).
+    pub tags: Vec<String>,
 }
 
 /// A lead's link to a contact.

@@ -54,6 +54,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
         not_searched: 0,
         render_id: 0,
         notices: Vec::new(),
+        pipelines: Vec::new(),
     }
 }
 
@@ -70,6 +71,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 new_deal: action("deal"),
                 deals: vec![],
                 comments: vec![],
+                moves: vec![],
                 add_values: vec![],
                 tasks: None,
                 edit: None,

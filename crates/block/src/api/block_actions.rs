@@ -58,12 +58,24 @@ pub(crate) fn actions(
                 .deals
                 .iter()
                 .chain(contact.company.iter().flat_map(|c| &c.deals))
-                .map(|deal| (deal.id, app.action(scope, ActionKind::Deal, Some(deal.id))))
+                .map(|deal| {
+                    let about = (Some(deal.id), Some(contact.id));
+                    (deal.id, app.action_about(scope, ActionKind::Deal, about))
+                })
                 .collect(),
             // Only the deals shown unfolded offer a quick comment; the others are commented on their card.
             comments: view::unfolded_deals(contact)
                 .into_iter()
                 .map(|id| (id, app.action(scope, ActionKind::Comment, Some(id))))
+                .collect(),
+            // The stage select goes on the same deals as the quick comment; the card it may end on reads the
+            // contact beside the deal.
+            moves: view::unfolded_deals(contact)
+                .into_iter()
+                .map(|id| {
+                    let about = (Some(id), Some(contact.id));
+                    (id, app.action_about(scope, ActionKind::MoveDeal, about))
+                })
                 .collect(),
             add_values: if offers_values {
                 missing_values(contact, &data.client, country.as_deref())

@@ -1,16 +1,17 @@
-//! The deal card page: the deal with its stage and fields, its news feed newest first, and the comment form.
+//! The deal card page: the deal with its stage, tags and fields, its contacts (position, phones, e-mails, tags), its
+//! news feed newest first, and the comment form.
 
 use std::borrow::Cow;
 
 use askama::Template;
 use domain::model::{AccountView, StageView, UserRef};
-use domain::{DealCard, FeedItem, FeedKind, FieldError};
+use domain::{CardContact, DealCard, FeedItem, FeedKind, FieldError};
 
 use super::deals_list::kind;
 use super::forms::{Banner, ErrorLine, error_text};
 use super::model::{Action, Problem};
 use super::style::{FormTarget, Pill, action_href, deal_edit_href, safe_href};
-use super::text::{FieldLine, Tr};
+use super::text::{FieldLine, PhoneShown, Tr};
 use super::ticket_log::{self, TicketLogShown};
 
 /// The deal card.
@@ -26,7 +27,11 @@ struct Card<'a> {
     kind_class: &'static str,
     price: Option<String>,
     facts: Vec<(String, String)>,
+    /// The deal's tags.
+    tags: &'a [String],
     fields: Vec<FieldLine<'a>>,
+    /// The deal's contacts, the main one first.
+    people: Vec<Person<'a>>,
     feed: Vec<Entry>,
     comment: Option<FormTarget>,
     errors: Vec<ErrorLine>,
@@ -41,6 +46,32 @@ struct Card<'a> {
     edit: Option<String>,
     /// Whether the deal was just changed: the card says so above everything.
     changed: bool,
+}
+
+/// A contact of the deal: its name (to amoCRM), position, phones, e-mails and tags.
+struct Person<'a> {
+    name: &'a str,
+    amo: Option<String>,
+    /// Marked "main" when the deal has several.
+    main: bool,
+    position: Option<&'a str>,
+    phones: Vec<PhoneShown>,
+    emails: &'a [String],
+    tags: &'a [String],
+}
+
+impl<'a> Person<'a> {
+    fn of(tr: &Tr, contact: &'a CardContact, several: bool) -> Self {
+        Self {
+            name: &contact.name,
+            amo: safe_href(&contact.url),
+            main: several && contact.is_main,
+            position: contact.position.as_deref(),
+            phones: contact.phones.iter().map(|p| tr.phone(p)).collect(),
+            emails: &contact.emails,
+            tags: &contact.tags,
+        }
+    }
 }
 
 /// The comment form alone, when the card itself is out of reach.
@@ -123,6 +154,12 @@ pub(crate) fn render(tr: Tr, card: &DealCard, composer: &Composer<'_>) -> askama
         kind_class,
         price: deal.price.map(|p| tr.money(p, &card.account)),
         facts,
+        tags: &card.tags,
+        people: card
+            .contacts
+            .iter()
+            .map(|c| Person::of(&tr, c, card.contacts.len() > 1))
+            .collect(),
         fields: card
             .fields
             .iter()

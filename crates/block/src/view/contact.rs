@@ -7,6 +7,7 @@ use super::company::CompanyItem;
 use super::deal_words::DealWords;
 use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
+use super::stage_move::StageMove;
 use super::style::{FormTarget, action_href, deal_edit_href, safe_href};
 use super::text::{PhoneShown, Tr};
 
@@ -59,8 +60,11 @@ pub(crate) struct Shown<'a> {
     pub fresh: bool,
     /// The deals created from the block moments ago.
     pub new_deals: &'a [i64],
-    /// Why amoCRM takes no writes now, when it does not: the quick comments are left out, "Change" is off.
+    /// Why amoCRM takes no writes now, when it does not: the quick comments and stage selects are left out,
+    /// "Change" is off.
     pub paused: Option<&'a str>,
+    /// The stage select's options of each pipeline, built once per render.
+    pub stages: &'a [std::sync::Arc<super::stage_move::StageOptions>],
 }
 
 impl<'a> ContactItem<'a> {
@@ -111,7 +115,7 @@ impl<'a> ContactItem<'a> {
 }
 
 /// One deal of the contact, with its card's link and, when it is shown unfolded and amoCRM takes writes, its quick
-/// comment.
+/// comment and stage select.
 fn deal_item<'a>(
     tr: &Tr,
     deal: &'a DealView,
@@ -127,6 +131,11 @@ fn deal_item<'a>(
         .filter(|_| shown.paused.is_none() && unfolded)
         .and_then(|a| a.comments.iter().find(|(id, _)| *id == deal.id))
         .and_then(|(_, action)| FormTarget::of(action));
+    item.stage_move = actions
+        .filter(|_| shown.paused.is_none() && unfolded && deal.kind == DealKind::Open)
+        .and_then(|a| a.moves.iter().find(|(id, _)| *id == deal.id))
+        .and_then(|(_, action)| FormTarget::of(action))
+        .and_then(|form| StageMove::of(deal, form, shown.stages));
     item.fresh = shown.new_deals.contains(&deal.id);
     // The edit page is the card's page with `edit=1`: the card's token serves both.
     if deal.kind == DealKind::Open

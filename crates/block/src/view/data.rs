@@ -152,6 +152,7 @@ pub(super) fn data_view<'a>(
 ) -> Data<'a> {
     let paused = writes_paused(&tr, data, reason);
     let deal_words = DealWords::new(&tr);
+    let stages = super::stage_move::StageOptions::all(&data.pipelines);
     let contacts: Vec<ContactItem<'a>> = data
         .contacts
         .iter()
@@ -166,6 +167,7 @@ pub(super) fn data_view<'a>(
                 fresh: actions.new_contacts.contains(&contact.id),
                 new_deals: &actions.new_deals,
                 paused: paused.as_deref(),
+                stages: &stages,
             };
             ContactItem::new(&tr, contact, acts, &shown)
         })

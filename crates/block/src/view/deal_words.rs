@@ -19,9 +19,14 @@ pub(crate) struct DealWords {
     pub post_comment: Cow<'static, str>,
     pub log_ticket: Cow<'static, str>,
     pub refresh_hint: Cow<'static, str>,
+    /// The stage select's label, button and the link to the edit page when a stage needs more.
+    pub move_label: Cow<'static, str>,
+    pub move_button: Cow<'static, str>,
+    pub move_next: Cow<'static, str>,
     open: Cow<'static, str>,
-    won: Cow<'static, str>,
-    lost: Cow<'static, str>,
+    /// "Won" and "Lost", also the stage select's last two options.
+    pub won: Cow<'static, str>,
+    pub lost: Cow<'static, str>,
 }
 
 impl DealWords {
@@ -36,6 +41,9 @@ impl DealWords {
             post_comment: tr.word("button-post-comment"),
             log_ticket: tr.word("button-log-ticket"),
             refresh_hint: tr.word("block-refresh-hint"),
+            move_label: tr.word("deal-move-label"),
+            move_button: tr.word("deal-move"),
+            move_next: tr.word("deal-move-fill"),
             open: kind(tr, DealKind::Open).0,
             won: kind(tr, DealKind::Won).0,
             lost: kind(tr, DealKind::Lost).0,

@@ -1,8 +1,9 @@
 //! A contact's deals as the block lists them: open deals first, the five most recently changed unfolded and the
 //! rest behind "Show all", won and lost ones folded, the open budget summed.
 //!
-//! Only the deals shown unfolded offer a quick comment in the block ([`unfolded`]): the HTTP layer signs a comment
-//! token for those alone, and a folded deal is commented on its card, one click away.
+//! Only the deals shown unfolded offer a quick comment and the stage select in the block ([`unfolded`]): the HTTP
+//! layer signs their tokens for those alone, and a folded deal is commented on (and changed from) its card, one click
+//! away.
 
 use std::borrow::Cow;
 
@@ -29,6 +30,8 @@ pub(crate) struct DealItem<'a> {
     pub fields: Vec<FieldLine<'a>>,
     /// The quick comment form (in place), on the deals shown unfolded.
     pub comment: Option<FormTarget>,
+    /// The stage select (in place), on the same deals.
+    pub stage_move: Option<super::stage_move::StageMove>,
     /// The link "Change" to an open deal's edit page.
     pub change: Option<String>,
     /// Why "Change" is off (writes are paused).
@@ -65,6 +68,7 @@ impl<'a> DealItem<'a> {
                 .map(|f| FieldLine::of(tr, f, account))
                 .collect(),
             comment: None,
+            stage_move: None,
             change: None,
             change_off: None,
             fresh: false,

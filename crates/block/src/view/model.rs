@@ -33,11 +33,14 @@ pub struct ContactActions {
     pub unlink: Option<Action>,
     /// Open the new-deal form for this contact (GET page in a new tab).
     pub new_deal: Action,
-    /// Open each deal's card (GET page in a new tab), by lead id.
+    /// Open each deal's card (GET page in a new tab), by lead id; the token names the contact, which the card
+    /// reads beside the deal.
     pub deals: Vec<(i64, Action)>,
     /// Post a quick comment (in place), by lead id: only on the deals the block shows unfolded (the first open
     /// ones); the others are commented on their card.
     pub comments: Vec<(i64, Action)>,
+    /// Move a deal to another stage (in place), by lead id: on the same deals as the quick comment.
+    pub moves: Vec<(i64, Action)>,
     /// Add one of the client's phones or e-mails the contact lacks (POST, in place), one per value.
     pub add_values: Vec<ValueAction>,
     /// Open the contact's tasks (GET page in a new tab; with `call=1` a call-back task is prefilled).

@@ -22,6 +22,7 @@ async fn block_with_the_deal(app: &TestApp) -> String {
         .await;
     app.mount_get("/api/v4/leads/7001/notes", fixture!("amocrm/notes.json"))
         .await;
+    app.mount_card_contact().await;
     let (_, html) = app.post_block(&app.block_request()).await;
     html
 }

@@ -23,6 +23,7 @@ async fn mount_card(app: &TestApp) {
         .await;
     app.mount_get("/api/v4/leads/7001/notes", fixture!("amocrm/notes.json"))
         .await;
+    app.mount_card_contact().await;
 }
 
 /// The POSTs amoCRM received on `route`.

@@ -16,6 +16,7 @@ mod oauth;
 mod ops;
 mod render;
 mod security;
+mod stage;
 mod tasks;
 mod ticket_log;
 mod tokens;

@@ -239,6 +239,8 @@ async fn markup_in_amocrm_data_is_escaped_in_every_page() {
         .await;
     app.mount_get("/api/v4/events", fixture!("block/xss_events.json"))
         .await;
+    app.mount_get("/api/v4/contacts", fixture!("block/xss_card_contacts.json"))
+        .await;
     let card = sign_claims(&claims(&connection, "deal", Some(7001)), SIGNING_KEY);
     let deal = sign_claims(&claims(&connection, "new_deal", Some(3001)), SIGNING_KEY);
     let settings = sign_claims(&claims(&connection, "settings", None), SIGNING_KEY);

@@ -430,6 +430,23 @@ impl TestApp {
             .await;
     }
 
+    /// Harry (3001) with his position and tags, as the deal card reads him: alone (the card opened from the block,
+    /// whose link names him) and by id (opened without). Before his plain record, when both are mounted.
+    pub async fn mount_card_contact(&self) {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/contacts/3001"))
+            .respond_with(hal(fixture!("block/contact_3001_card.json")))
+            .with_priority(1)
+            .mount(&self.amo)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/api/v4/contacts"))
+            .and(query_param("filter[id][]", "3001"))
+            .respond_with(hal(fixture!("block/contacts_of_card.json")))
+            .mount(&self.amo)
+            .await;
+    }
+
     /// Metadata, the client's phone finding Harry (e-mail finding nothing), and his deals; and his own record,
     /// which a new deal for him reads for his company.
     pub async fn mount_one_contact(&self) {

@@ -28,6 +28,7 @@ async fn mount_log(app: &TestApp, notes: u64) {
     app.mount_get("/api/v4/events", fixture!("amocrm/events.json"))
         .await;
     app.mount_get(NOTES, fixture!("amocrm/notes.json")).await;
+    app.mount_card_contact().await;
     Mock::given(method("POST"))
         .and(path(NOTES))
         .and(body_string_contains(

@@ -63,7 +63,7 @@ impl Domain {
         let leads = leads?;
 
         let core = &core.value;
-        let views = contacts
+        let views: Vec<ContactView> = contacts
             .into_iter()
             .map(|(contact, matched_by)| {
                 let deals = deal_views(
@@ -81,6 +81,7 @@ impl Domain {
             .collect();
         Ok(BlockData {
             connection_id,
+            pipelines: crate::deal_change::move_targets(core, &views),
             account: core.account.clone(),
             client: ticket.clone(),
             identifiers: ids.iter().map(|i| i.value().to_owned()).collect(),
@@ -244,7 +245,7 @@ pub(crate) fn contact_view(
     }
 }
 
-fn display_name(contact: &Contact) -> String {
+pub(crate) fn display_name(contact: &Contact) -> String {
     let name = contact.name.trim();
     if !name.is_empty() {
         return name.to_owned();

@@ -380,7 +380,7 @@ async fn the_deal_card_merges_events_and_notes_newest_first_with_authors() {
 
     let card = world
         .domain
-        .deal_card(world.connection.id, 4001)
+        .deal_card(world.connection.id, 4001, None)
         .await
         .unwrap();
 

@@ -21,7 +21,7 @@ pub(super) fn render(contact: &Contact, crm: &Crm, base: &str, with_leads: bool)
         )
         .into_iter()
         .collect();
-    let mut embedded = json!({ "tags": [], "companies": companies });
+    let mut embedded = json!({ "tags": super::leads::tags(&contact.tags), "companies": companies });
     if with_leads {
         embedded["leads"] = crm
             .leads_of_contact(contact.id)
@@ -187,6 +187,7 @@ pub(super) fn build_new(
         created_at: now,
         updated_at: now,
         custom_fields_values: Vec::new(),
+        tags: super::writes::tag_names(item),
     };
     apply_names(&mut contact, item, true, errors);
     apply_responsible(crm, item, &mut contact.responsible_user_id, errors);
@@ -258,6 +259,10 @@ fn plan_update(
     };
     let mut contact = existing.clone();
     apply_names(&mut contact, item, false, errors);
+    // Tags sent replace the contact's; none sent leaves them.
+    if item["_embedded"]["tags"].is_array() {
+        contact.tags = super::writes::tag_names(item);
+    }
     apply_responsible(crm, item, &mut contact.responsible_user_id, errors);
     let writes = values::normalize(
         &crm.contact_fields,

@@ -13,13 +13,17 @@ use crate::model::{Crm, Lead, text_matches};
 use crate::seed;
 
 /// A lead in amoCRM's shape; `_embedded.contacts` stubs only with `with=contacts`.
-pub(super) fn render(lead: &Lead, crm: &Crm, base: &str, with_contacts: bool) -> Value {
-    let tags: Vec<Value> = lead
-        .tags
+/// Tags as amoCRM embeds them: `{id, name, color}`.
+pub(super) fn tags(names: &[String]) -> Vec<Value> {
+    names
         .iter()
         .enumerate()
         .map(|(i, name)| json!({ "id": 100 + i as i64, "name": name, "color": null }))
-        .collect();
+        .collect()
+}
+
+pub(super) fn render(lead: &Lead, crm: &Crm, base: &str, with_contacts: bool) -> Value {
+    let tags = tags(&lead.tags);
     let companies: Vec<Value> = crm
         .lead_company
         .get(&lead.id)

@@ -285,12 +285,19 @@ fn apply_scalars(crm: &Crm, item: &Value, lead: &mut Lead, errors: &mut Vec<Fiel
     if let Some(reason) = as_i64(&item["loss_reason_id"]) {
         lead.loss_reason_id = Some(reason);
     }
-    if let Some(tags) = item["_embedded"]["tags"].as_array() {
-        lead.tags = tags
-            .iter()
-            .filter_map(|t| t["name"].as_str().map(str::to_owned))
-            .collect();
+    if item["_embedded"]["tags"].is_array() {
+        lead.tags = tag_names(item);
     }
+}
+
+/// The names of the tags an item sends in `_embedded.tags`.
+pub(super) fn tag_names(item: &Value) -> Vec<String> {
+    item["_embedded"]["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["name"].as_str().map(str::to_owned))
+        .collect()
 }
 
 fn embedded_contacts(crm: &Crm, item: &Value, errors: &mut Vec<FieldError>) -> Vec<LeadContact> {

@@ -172,6 +172,12 @@ const CONTACTS: &[ContactSpec] = &[
     },
 ];
 
+/// The contacts' tags, as an agent would set them.
+const TAGS: &[(i64, &[&str])] = &[
+    (CONTACT_HARRY, &["VIP", "Quidditch"]),
+    (CONTACT_HERMIONE, &["Ministry"]),
+];
+
 fn add_contact(crm: &mut Crm, spec: &ContactSpec) {
     let mut input = Vec::new();
     if let Some(position) = spec.position {
@@ -212,6 +218,11 @@ fn add_contact(crm: &mut Crm, spec: &ContactSpec) {
             created_at: at,
             updated_at: at,
             custom_fields_values: stored,
+            tags: TAGS
+                .iter()
+                .filter(|(id, _)| *id == spec.id)
+                .flat_map(|(_, tags)| tags.iter().map(|t| (*t).to_owned()))
+                .collect(),
         },
     );
 }

@@ -209,6 +209,43 @@ async fn contacts_with_leads_embed_the_ids_of_their_leads() {
 }
 
 #[tokio::test]
+async fn a_contact_has_its_position_and_tags_and_a_new_contact_keeps_the_tags_it_was_sent() {
+    // Arrange
+    let harness = Harness::start().await;
+    let new = serde_json::json!([{"name": "Luna Lovegood", "_embedded": {"tags": [{"name": "Quibbler"}]}}]);
+
+    // Act
+    let harry = harness
+        .get_ok(&format!("/api/v4/contacts/{CONTACT_HARRY}"))
+        .await;
+    let created = harness.post("/api/v4/contacts", &new).await;
+    let created: serde_json::Value = created.json().await.expect("a JSON body");
+    let id = created["_embedded"]["contacts"][0]["id"]
+        .as_i64()
+        .expect("the new contact's id");
+    let luna = harness.get_ok(&format!("/api/v4/contacts/{id}")).await;
+
+    // Assert
+    let tags = |contact: &serde_json::Value| -> Vec<String> {
+        contact["_embedded"]["tags"]
+            .as_array()
+            .expect("embedded tags")
+            .iter()
+            .map(|t| t["name"].as_str().expect("a tag name").to_owned())
+            .collect()
+    };
+    assert_eq!(tags(&harry), ["VIP", "Quidditch"]);
+    let position = harry["custom_fields_values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .find(|v| v["field_code"] == "POSITION")
+        .map(|v| v["values"][0]["value"].clone());
+    assert_eq!(position, Some(serde_json::json!("Seeker")));
+    assert_eq!(tags(&luna), ["Quibbler"]);
+}
+
+#[tokio::test]
 async fn harry_has_open_won_and_lost_leads_with_contacts_embedded() {
     // Arrange
     let harness = Harness::start().await;

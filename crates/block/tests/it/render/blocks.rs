@@ -57,6 +57,7 @@ block_snapshots! {
     block_says_there_is_nothing_to_search_by_without_phone_or_email => "no_identifiers",
     block_shows_one_contact_with_its_deals => "one_contact",
     block_shows_the_contacts_company_with_its_own_open_deals => "company_deals",
+    block_offers_the_stage_select_on_an_open_deal => "stage_select",
     block_shows_many_contacts_each_with_a_link_button => "many_contacts",
     block_folds_a_contact_with_many_deals => "many_deals",
     block_says_some_identifiers_were_not_searched => "not_searched",
@@ -565,4 +566,30 @@ fn the_head_is_one_row_with_the_account_and_the_gear_and_says_no_deals_only_once
             .all(|t| t.attr("class") != Some("uda-head")),
         "a block with nothing for the head has none"
     );
+}
+
+#[test]
+fn the_stage_select_is_left_out_while_amocrm_takes_no_writes() {
+    // Arrange
+    let BlockView::Data {
+        mut data, actions, ..
+    } = state("stage_select")
+    else {
+        panic!("the stage select sample is a block with data");
+    };
+    data.stale_as_of = Some(super::samples::NOW - 600);
+    let paused = BlockView::Data {
+        data,
+        actions,
+        stale_reason: Some(Degradation::Blocked { until: None }),
+    };
+
+    // Act
+    let fresh = render_block(Lang::En, &state("stage_select"), &DISPLAY);
+    let html = render_block(Lang::En, &paused, &DISPLAY);
+
+    // Assert
+    assert!(fresh.contains("action/deal-stage"));
+    assert!(!html.contains("action/deal-stage"), "{html}");
+    assert!(!html.contains(r#"<form class="uda-stage-form""#));
 }

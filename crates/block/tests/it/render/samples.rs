@@ -290,6 +290,7 @@ impl Texts {
                 .iter()
                 .map(|d| (*d, self.action("action/comment")))
                 .collect(),
+            moves: Vec::new(),
             add_values: Vec::new(),
             tasks: Some(self.action("action/tasks")),
             edit: Some(self.action("action/contact-edit")),
@@ -322,6 +323,7 @@ impl Texts {
             not_searched: 0,
             render_id: 0,
             notices: Vec::new(),
+            pipelines: Vec::new(),
         };
         let actions = BlockActions {
             contacts: actions,
@@ -381,6 +383,31 @@ impl Texts {
         }
         let actions = self.contact_actions(7001, &ids, false, false);
         self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    /// One contact whose open deal has the stage select: its pipeline's stages (the deal's chosen), won, lost.
+    pub fn stage_select(&self) -> BlockView {
+        let contact = self.contact(0, 7001, self.deals());
+        let mut actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        actions.moves = vec![(9101, self.action("action/deal-stage"))];
+        let (mut data, actions) = self.data(vec![contact], vec![actions]);
+        data.pipelines = vec![domain::model::PipelineStages {
+            id: 3001,
+            stages: vec![
+                self.stage(30, 0, "#99ccff"),
+                self.stage(31, 1, "#ffcc66"),
+                StageView {
+                    id: 32,
+                    // A long name, to see the select shrink; the payload where every text is one.
+                    name: self
+                        .color
+                        .clone()
+                        .unwrap_or_else(|| "Договор на согласовании у юристов".into()),
+                    color: self.color("#ff8f92"),
+                },
+            ],
+        }];
+        self.view((data, actions), None)
     }
 
     /// One contact with 22 deals: 13 open (one of them changed long ago) and 9 closed.
@@ -572,6 +599,7 @@ impl Texts {
             ("no_identifiers", self.no_identifiers()),
             ("one_contact", self.one_contact()),
             ("company_deals", self.company_deals()),
+            ("stage_select", self.stage_select()),
             ("many_contacts", self.many_contacts()),
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),

@@ -10,7 +10,9 @@ use domain::fields::{FieldDef, FieldKind};
 use domain::metadata::{PipelineInfo, StageInfo};
 use domain::model::{FieldLabel, StageView, UserRef};
 use domain::store::FieldChoices;
-use domain::{DealCard, DealForm, FeedItem, FeedKind, FieldError, FieldErrorCode, FieldSettings};
+use domain::{
+    CardContact, DealCard, DealForm, FeedItem, FeedKind, FieldError, FieldErrorCode, FieldSettings,
+};
 
 use secrecy::SecretString;
 
@@ -372,6 +374,8 @@ impl Texts {
                 fields,
                 feed,
                 account: self.account(),
+                contacts: Vec::new(),
+                tags: Vec::new(),
             }),
             comment: self.action("action/comment"),
             edit: Some(self.action("deal")),
@@ -411,6 +415,43 @@ impl Texts {
         } = &mut page
         {
             change(logged, text, problem);
+        }
+        page
+    }
+
+    /// The card with the deal's tags and its two contacts: the main one with a position, phones, e-mail and
+    /// tags, the other with a phone alone.
+    pub fn deal_card_contacts(&self) -> PageView {
+        let mut page = self.deal_card(false);
+        if let PageView::DealCard { card, .. } = &mut page {
+            card.tags = vec!["VIP".into(), self.value.clone()];
+            card.contacts = vec![
+                CardContact {
+                    id: 7001,
+                    name: self.contact[0].clone(),
+                    url: self.url("https://hogwarts.amocrm.ru/contacts/detail/7001"),
+                    is_main: true,
+                    // A real position, or the payload where every text is one.
+                    position: Some(
+                        self.color
+                            .clone()
+                            .unwrap_or_else(|| "Директор по закупкам".into()),
+                    ),
+                    phones: vec![self.phone.clone(), "+7 (495) 123-45-67".into()],
+                    emails: vec![self.email.clone()],
+                    tags: vec![self.option.clone(), "Постоянный клиент".into()],
+                },
+                CardContact {
+                    id: 7002,
+                    name: self.contact[1].clone(),
+                    url: self.url("https://hogwarts.amocrm.ru/contacts/detail/7002"),
+                    is_main: false,
+                    position: None,
+                    phones: vec!["89035550101".into()],
+                    emails: Vec::new(),
+                    tags: Vec::new(),
+                },
+            ];
         }
         page
     }
@@ -607,6 +648,7 @@ impl Texts {
             ("deal_form_upstream", self.deal_form_upstream()),
             ("deal_card_upstream", self.deal_card_upstream()),
             ("deal_card_changed", self.deal_card_changed()),
+            ("deal_card_contacts", self.deal_card_contacts()),
             (
                 "deal_edit",
                 self.deal_edit(super::deal_edit::EditState::AsItIs),
