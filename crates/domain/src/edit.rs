@@ -250,6 +250,7 @@ mod tests {
             matched_by: Vec::new(),
             deals: Vec::new(),
             company: None,
+            tasks: Default::default(),
         }
     }
 

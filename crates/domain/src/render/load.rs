@@ -55,10 +55,11 @@ impl Domain {
         let defs = defs?;
 
         // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
-        // contact).
-        let (leads, companies) = tokio::join!(
+        // contact, and the open tasks of the contacts and of those deals).
+        let (leads, companies, tasks) = tokio::join!(
             self.deals_of(connection_id, client, &contacts),
-            crate::companies::companies_of(client, &contacts)
+            crate::companies::companies_of(client, &contacts),
+            crate::tasks::block::read(client, &contacts, self.shown_lead_ids(&contacts))
         );
         let leads = leads?;
 
@@ -76,6 +77,7 @@ impl Domain {
                 let company = crate::companies::company_ref(&contact, &companies, core);
                 let mut view = contact_view(contact, matched_by, linked, core, deals);
                 view.company = company;
+                tasks.attach(core, &mut view, &leads);
                 view
             })
             .collect();
@@ -100,8 +102,18 @@ impl Domain {
         client: &AmoClient,
         contacts: &[(Contact, Vec<String>)],
     ) -> Result<Vec<Lead>, Error> {
+        let lead_ids = self.shown_lead_ids(contacts);
+        // Merged with other blocks' leads calls waiting at the same time.
+        self.inner
+            .lead_batches
+            .leads(connection_id, client, lead_ids)
+            .await
+    }
+
+    /// The deals a block reads: the newest `max_deals_per_contact` of each contact, 250 in all.
+    fn shown_lead_ids(&self, contacts: &[(Contact, Vec<String>)]) -> BTreeSet<i64> {
         let per_contact = self.config().max_deals_per_contact;
-        let lead_ids: BTreeSet<i64> = contacts
+        contacts
             .iter()
             .flat_map(|(c, _)| {
                 let mut ids = c.leads.clone();
@@ -110,12 +122,7 @@ impl Domain {
                 ids
             })
             .take(crate::batch::MAX_BATCH_IDS)
-            .collect();
-        // Merged with other blocks' leads calls waiting at the same time.
-        self.inner
-            .lead_batches
-            .leads(connection_id, client, lead_ids)
-            .await
+            .collect()
     }
 
     /// The linked contact alone (dropping a link to a deleted contact), or every contact confirmed by an
@@ -241,6 +248,7 @@ pub(crate) fn contact_view(
         matched_by,
         deals,
         company: None,
+        tasks: Default::default(),
     }
 }
 
@@ -298,5 +306,6 @@ pub(crate) fn deal_view(
         updated_at: lead.updated_at,
         fields: fields::shown_fields(keys, &lead.custom_fields_values, defs),
         url: deal_url(&core.base_url, lead.id),
+        tasks: Default::default(),
     }
 }

@@ -9,6 +9,7 @@ mod deal_change;
 mod fields;
 mod identity;
 mod render;
+mod tasks;
 mod ticket_log;
 mod tokens;
 mod trigger;

@@ -56,6 +56,7 @@ block_snapshots! {
     block_offers_to_add_the_client_when_no_contact_is_found => "no_contact",
     block_says_there_is_nothing_to_search_by_without_phone_or_email => "no_identifiers",
     block_shows_one_contact_with_its_deals => "one_contact",
+    block_shows_the_open_tasks_of_the_contact_and_its_open_deal_overdue_today_and_later => "one_contact_with_tasks",
     block_shows_many_contacts_each_with_a_link_button => "many_contacts",
     block_folds_a_contact_with_many_deals => "many_deals",
     block_says_some_identifiers_were_not_searched => "not_searched",

@@ -214,6 +214,7 @@ impl Texts {
                 updated_at: NOW - 3_600,
                 fields,
                 url: self.url("https://hogwarts.amocrm.ru/leads/detail/9101"),
+                tasks: Default::default(),
             },
             DealView {
                 id: 9102,
@@ -231,6 +232,7 @@ impl Texts {
                     value: None,
                 }],
                 url: self.url("https://hogwarts.amocrm.ru/leads/detail/9102"),
+                tasks: Default::default(),
             },
             DealView {
                 id: 9103,
@@ -245,6 +247,7 @@ impl Texts {
                 updated_at: NOW - 190 * 86_400,
                 fields: Vec::new(),
                 url: self.url("https://hogwarts.amocrm.ru/leads/detail/9103"),
+                tasks: Default::default(),
             },
         ]
     }
@@ -274,6 +277,7 @@ impl Texts {
                 name: self.client.clone(),
                 url: self.url("https://hogwarts.amocrm.ru/companies/detail/5001"),
             }),
+            tasks: Default::default(),
         }
     }
 
@@ -290,6 +294,7 @@ impl Texts {
                 .collect(),
             add_values: Vec::new(),
             tasks: Some(self.action("action/tasks")),
+            complete_tasks: Vec::new(),
             edit: Some(self.action("action/contact-edit")),
         }
     }
@@ -539,6 +544,7 @@ impl Texts {
             ("no_contact", self.no_contact()),
             ("no_identifiers", self.no_identifiers()),
             ("one_contact", self.one_contact()),
+            ("one_contact_with_tasks", self.with_tasks()),
             ("many_contacts", self.many_contacts()),
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),

@@ -1,0 +1,102 @@
+//! The open tasks a block shows, read in its second round trip beside the deals (never in a round trip of their
+//! own): one page of the shown contacts' open tasks and one of their shown deals', the soonest due first. amoCRM
+//! honours `filter[entity_id]` only together with one `filter[entity_type]`, so these are two calls, in parallel.
+//! A failure leaves the tasks out (logged), never the block.
+
+use amocrm::{AmoClient, Contact, Lead, Task, TaskEntityType, TasksQuery};
+
+use super::{OpenTasks, TaskTarget, deal_target, open_tasks};
+use crate::metadata::CoreMeta;
+use crate::model::{ContactView, DealKind};
+
+/// How many open tasks one call reads: one page, the soonest due; the tasks page reads them all.
+const PAGE: u32 = 250;
+
+/// The open tasks read for a block.
+#[derive(Debug, Default)]
+pub(crate) struct BlockTasks {
+    of_contacts: Vec<Task>,
+    contacts_more: bool,
+    of_deals: Vec<Task>,
+    deals_more: bool,
+}
+
+/// The open tasks of the shown contacts and of the deals `lead_ids` (the ones the deals call reads), one page each,
+/// in parallel; what failed is left out.
+pub(crate) async fn read(
+    client: &AmoClient,
+    contacts: &[(Contact, Vec<String>)],
+    lead_ids: impl IntoIterator<Item = i64>,
+) -> BlockTasks {
+    let contact_ids: Vec<i64> = contacts
+        .iter()
+        .map(|(c, _)| c.id)
+        .take(crate::batch::MAX_BATCH_IDS)
+        .collect();
+    let (of_contacts, of_deals) = tokio::join!(
+        one_page(client, TaskEntityType::Contacts, contact_ids),
+        one_page(
+            client,
+            TaskEntityType::Leads,
+            lead_ids.into_iter().collect()
+        )
+    );
+    BlockTasks {
+        of_contacts: of_contacts.0,
+        contacts_more: of_contacts.1,
+        of_deals: of_deals.0,
+        deals_more: of_deals.1,
+    }
+}
+
+/// The first page of the open tasks of `ids` (none asked for when there are no ids), and whether there are more.
+async fn one_page(client: &AmoClient, kind: TaskEntityType, ids: Vec<i64>) -> (Vec<Task>, bool) {
+    if ids.is_empty() {
+        return (Vec::new(), false);
+    }
+    let query = TasksQuery {
+        limit: Some(PAGE),
+        ..TasksQuery::open_of(kind.clone(), ids)
+    };
+    match crate::retry::read(|| async { client.tasks().list(&query).await }).await {
+        Ok(page) => (page.items, page.next.is_some()),
+        Err(e) => {
+            tracing::warn!(
+                error = %crate::Report(&e),
+                entity_type = kind.as_str(),
+                "the open tasks could not be read; they are left out of the block"
+            );
+            (Vec::new(), false)
+        }
+    }
+}
+
+impl BlockTasks {
+    /// Puts the contact's own open tasks on it, and each open deal's on the deal (`leads` are the deals read).
+    pub(crate) fn attach(&self, core: &CoreMeta, contact: &mut ContactView, leads: &[Lead]) {
+        let id = contact.id;
+        contact.tasks = OpenTasks {
+            list: open_tasks(
+                core,
+                self.of_contacts.iter().filter(|t| t.entity_id == Some(id)),
+                |_| Some(TaskTarget::Contact),
+            ),
+            more_unread: self.contacts_more,
+        };
+        for deal in contact
+            .deals
+            .iter_mut()
+            .filter(|d| d.kind == DealKind::Open)
+        {
+            let id = deal.id;
+            deal.tasks = OpenTasks {
+                list: open_tasks(
+                    core,
+                    self.of_deals.iter().filter(|t| t.entity_id == Some(id)),
+                    deal_target(leads),
+                ),
+                more_unread: self.deals_more,
+            };
+        }
+    }
+}
