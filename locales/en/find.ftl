@@ -48,6 +48,7 @@ button-create-task = Create task
 button-complete-task = Complete
 action-done-task-created = The task has been created in amoCRM.
 action-done-task-completed = The task has been completed.
+block-contact-tasks = The contact's open tasks
 button-task-done = Done
 task-due-today-at = today { $time }
 task-due-tomorrow-at = tomorrow { $time }

@@ -48,6 +48,7 @@ button-create-task = Crear tarea
 button-complete-task = Completar
 action-done-task-created = La tarea se ha creado en amoCRM.
 action-done-task-completed = La tarea se ha completado.
+block-contact-tasks = Tareas abiertas del contacto
 button-task-done = Hecho
 task-due-today-at = hoy { $time }
 task-due-tomorrow-at = mañana { $time }

@@ -48,6 +48,7 @@ button-create-task = Criar tarefa
 button-complete-task = Concluir
 action-done-task-created = A tarefa foi criada no amoCRM.
 action-done-task-completed = A tarefa foi concluída.
+block-contact-tasks = Tarefas abertas do contato
 button-task-done = Feito
 task-due-today-at = hoje { $time }
 task-due-tomorrow-at = amanhã { $time }

@@ -198,6 +198,7 @@ const REQUIRED_IDS: &[&str] = &[
     "action-done-task-created",
     "action-done-task-completed",
     "button-task-done",
+    "block-contact-tasks",
     "task-due-today-at",
     "task-due-tomorrow-at",
     "task-due-yesterday-at",
