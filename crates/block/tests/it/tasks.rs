@@ -279,24 +279,10 @@ async fn the_block_says_how_many_more_tasks_the_tasks_page_has() {
     let app = TestApp::start().await;
     app.connect().await;
     app.mount_one_contact().await;
-    let many: String = {
-        let one = fixture!("block/tasks_of_contact.json");
-        let task: serde_json::Value = serde_json::from_str(one).expect("JSON");
-        let item = &task["_embedded"]["tasks"][0];
-        let tasks: Vec<serde_json::Value> = (0..5)
-            .map(|i| {
-                let mut t = item.clone();
-                t["id"] = json!(56970 + i);
-                t["complete_till"] = json!(4_102_444_799_i64 - 86_400 * (5 - i));
-                t
-            })
-            .collect();
-        json!({"_page": 1, "_embedded": {"tasks": tasks}}).to_string()
-    };
     Mock::given(method("GET"))
         .and(path("/api/v4/tasks"))
         .and(query_param("filter[entity_type]", "contacts"))
-        .respond_with(hal(&many))
+        .respond_with(hal(fixture!("block/tasks_of_contact_five.json")))
         .mount(&app.amo)
         .await;
 
@@ -305,6 +291,8 @@ async fn the_block_says_how_many_more_tasks_the_tasks_page_has() {
 
     // Assert: the three soonest, and "2 more" leading to the tasks page.
     assert_eq!(block.matches("class=\"uda-task uda-task-").count(), 3);
+    assert_shows(&block, "Confirm the delivery address");
+    assert_hides(&block, "Meet at the Burrow");
     let more = i18n::Translator::global().t_args(
         En,
         "block-tasks-more",
