@@ -59,7 +59,12 @@ impl Domain {
         let (leads, companies, tasks) = tokio::join!(
             self.deals_of(connection_id, client, &contacts),
             crate::companies::companies_of(client, &contacts),
-            crate::tasks::block::read(client, &contacts, self.shown_lead_ids(&contacts))
+            self.block_tasks(
+                connection_id,
+                client,
+                &contacts,
+                self.shown_lead_ids(&contacts)
+            )
         );
         let leads = leads?;
 

@@ -1,13 +1,18 @@
 //! The open tasks a block shows, read in its second round trip beside the deals (never in a round trip of their
 //! own): one page of the shown contacts' open tasks and one of their shown deals', the soonest due first. amoCRM
 //! honours `filter[entity_id]` only together with one `filter[entity_type]`, so these are two calls, in parallel.
-//! A failure leaves the tasks out (logged), never the block.
+//! Blocks asking for the same ids at the same time share one call. A failure leaves the tasks out (logged), never
+//! the block.
 
 use amocrm::{AmoClient, Contact, Lead, Task, TaskEntityType, TasksQuery};
+
+use std::sync::Arc;
 
 use super::{OpenTasks, TaskTarget, deal_target, open_tasks};
 use crate::metadata::CoreMeta;
 use crate::model::{ContactView, DealKind};
+use crate::service::Domain;
+use crate::store::ConnectionId;
 
 /// How many open tasks one call reads: one page, the soonest due; the tasks page reads them all.
 const PAGE: u32 = 250;
@@ -21,52 +26,79 @@ pub(crate) struct BlockTasks {
     deals_more: bool,
 }
 
-/// The open tasks of the shown contacts and of the deals `lead_ids` (the ones the deals call reads), one page each,
-/// in parallel; what failed is left out.
-pub(crate) async fn read(
-    client: &AmoClient,
-    contacts: &[(Contact, Vec<String>)],
-    lead_ids: impl IntoIterator<Item = i64>,
-) -> BlockTasks {
-    let contact_ids: Vec<i64> = contacts
-        .iter()
-        .map(|(c, _)| c.id)
-        .take(crate::batch::MAX_BATCH_IDS)
-        .collect();
-    let (of_contacts, of_deals) = tokio::join!(
-        one_page(client, TaskEntityType::Contacts, contact_ids),
-        one_page(
-            client,
-            TaskEntityType::Leads,
-            lead_ids.into_iter().collect()
-        )
-    );
-    BlockTasks {
-        of_contacts: of_contacts.0,
-        contacts_more: of_contacts.1,
-        of_deals: of_deals.0,
-        deals_more: of_deals.1,
+impl Domain {
+    /// The open tasks of the shown contacts and of the deals `lead_ids` (the ones the deals call reads), one page
+    /// each, in parallel; what failed is left out.
+    pub(crate) async fn block_tasks(
+        &self,
+        connection_id: ConnectionId,
+        client: &AmoClient,
+        contacts: &[(Contact, Vec<String>)],
+        lead_ids: impl IntoIterator<Item = i64>,
+    ) -> BlockTasks {
+        let contact_ids: Vec<i64> = contacts
+            .iter()
+            .map(|(c, _)| c.id)
+            .take(crate::batch::MAX_BATCH_IDS)
+            .collect();
+        let (of_contacts, of_deals) = tokio::join!(
+            self.open_tasks_page(connection_id, client, TaskEntityType::Contacts, contact_ids),
+            self.open_tasks_page(
+                connection_id,
+                client,
+                TaskEntityType::Leads,
+                lead_ids.into_iter().collect()
+            )
+        );
+        BlockTasks {
+            of_contacts: of_contacts.0,
+            contacts_more: of_contacts.1,
+            of_deals: of_deals.0,
+            deals_more: of_deals.1,
+        }
     }
-}
 
-/// The first page of the open tasks of `ids` (none asked for when there are no ids), and whether there are more.
-async fn one_page(client: &AmoClient, kind: TaskEntityType, ids: Vec<i64>) -> (Vec<Task>, bool) {
-    if ids.is_empty() {
-        return (Vec::new(), false);
-    }
-    let query = TasksQuery {
-        limit: Some(PAGE),
-        ..TasksQuery::open_of(kind.clone(), ids)
-    };
-    match crate::retry::read(|| async { client.tasks().list(&query).await }).await {
-        Ok(page) => (page.items, page.next.is_some()),
-        Err(e) => {
-            tracing::warn!(
-                error = %crate::Report(&e),
-                entity_type = kind.as_str(),
-                "the open tasks could not be read; they are left out of the block"
-            );
-            (Vec::new(), false)
+    /// The first page of the open tasks of `ids` (none asked for when there are no ids), and whether there are
+    /// more; blocks asking for the same ids at the same time share one call.
+    async fn open_tasks_page(
+        &self,
+        connection_id: ConnectionId,
+        client: &AmoClient,
+        kind: TaskEntityType,
+        mut ids: Vec<i64>,
+    ) -> (Vec<Task>, bool) {
+        if ids.is_empty() {
+            return (Vec::new(), false);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let label = match kind {
+            TaskEntityType::Contacts => "contacts",
+            _ => "leads",
+        };
+        let query = TasksQuery {
+            limit: Some(PAGE),
+            ..TasksQuery::open_of(kind, ids.clone())
+        };
+        let client = client.clone();
+        let work =
+            self.inner
+                .task_reads
+                .join_or_spawn(&(connection_id, label, ids), move || async move {
+                    let page =
+                        crate::retry::read(|| async { client.tasks().list(&query).await }).await?;
+                    Ok(Arc::new((page.items, page.next.is_some())))
+                });
+        match work.await {
+            Ok(read) => (read.0.clone(), read.1),
+            Err(e) => {
+                tracing::warn!(
+                    error = %crate::Report(&e),
+                    entity_type = label,
+                    "the open tasks could not be read; they are left out of the block"
+                );
+                (Vec::new(), false)
+            }
         }
     }
 }

@@ -225,3 +225,34 @@ async fn a_task_completed_from_the_block_is_gone_from_the_next_block() {
     assert_eq!(searches, 4, "two searches per block");
     assert_ne!(before.render_id, after.render_id);
 }
+
+#[tokio::test]
+async fn blocks_of_the_same_contact_opened_at_once_share_one_tasks_call_per_kind() {
+    // Arrange: twenty clients with Harry's phone and e-mail (twenty render keys), at the same time.
+    let world = World::new().await;
+    world.mount_metadata().await;
+    world.mount_harry().await;
+    for (kind, file) in [
+        ("contacts", "tasks_of_harry.json"),
+        ("leads", "tasks_of_harrys_deals.json"),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/tasks"))
+            .and(query_param("filter[entity_type]", kind))
+            // amoCRM's latency: the blocks opened together find the call still in flight.
+            .respond_with(json(file).set_delay(std::time::Duration::from_millis(150)))
+            .expect(1)
+            .mount(&world.amo)
+            .await;
+    }
+
+    // Act
+    let renders = (0..20).map(|i| world.domain.block(world.harry(100 + i)));
+    let outcomes = futures_util::future::join_all(renders).await;
+
+    // Assert: every block shows Harry's tasks, read once per kind (the mocks' expectations).
+    for outcome in outcomes {
+        let data = ready(outcome);
+        assert_eq!(data.contacts[0].tasks.list.len(), 2);
+    }
+}
