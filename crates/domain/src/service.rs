@@ -53,8 +53,7 @@ pub(crate) struct Inner {
     /// Contact searches in flight, by connection and query: two blocks searching one identifier share one call.
     pub(crate) searches: InFlight<(ConnectionId, String), Vec<Contact>>,
     /// Reads of open tasks in flight, by connection, entity type and ids: blocks of one client share one call.
-    pub(crate) task_reads:
-        InFlight<(ConnectionId, &'static str, Vec<i64>), (Vec<amocrm::Task>, bool)>,
+    pub(crate) task_reads: crate::tasks::block::TaskReads,
     /// Leads calls waiting for their turn, which other blocks' ids may join.
     pub(crate) lead_batches: crate::batch::LeadBatches,
     /// Connections whose stored metadata snapshot this process has read (once each).

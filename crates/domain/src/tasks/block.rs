@@ -17,6 +17,11 @@ use crate::store::ConnectionId;
 /// How many open tasks one call reads: one page, the soonest due; the tasks page reads them all.
 const PAGE: u32 = 250;
 
+/// Reads of open tasks in flight, by connection, entity type and ids, with what they read: a page and whether
+/// there are more.
+pub(crate) type TaskReads =
+    crate::cache::InFlight<(ConnectionId, &'static str, Vec<i64>), (Vec<Task>, bool)>;
+
 /// The open tasks read for a block.
 #[derive(Debug, Default)]
 pub(crate) struct BlockTasks {
