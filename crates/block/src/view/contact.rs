@@ -104,7 +104,10 @@ impl<'a> ContactItem<'a> {
             new_deal: actions.and_then(|a| action_href(&a.new_deal)),
             deals: DealsList::of(tr, contact, shown.account, |deal, unfolded| {
                 let mut item = deal_item(tr, deal, actions, shown, unfolded);
-                item.tasks = TaskLines::of(tr, &deal.tasks, done, tasks.as_deref());
+                // Like the quick comment, on the deals shown unfolded: a folded one's tasks are on the tasks page.
+                if unfolded {
+                    item.tasks = TaskLines::of(tr, &deal.tasks, done, tasks.as_deref());
+                }
                 item
             }),
             open_tasks: TaskLines::of(tr, &contact.tasks, done, tasks.as_deref()),

@@ -1,4 +1,4 @@
-//! A contact's or a deal's open tasks in the block (`macros.html`, `task_lines`): the three soonest, each with its
+//! A contact's or an unfolded open deal's open tasks in the block (`macros.html`, `task_lines`): the three soonest, each with its
 //! type, its text (cut), when it is due ("today 15:00", "tomorrow 11:00", "Dec 3, 11:00") — overdue ones in red
 //! and said to be, today's marked — its responsible user and its in-place Done form; "N more" leads to the tasks
 //! page, which lists them all. The tasks page shares the overdue / today rule ([`state`]).
@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use domain::model::{ContactView, DealKind};
+use domain::model::ContactView;
 use domain::tasks::{OpenTasks, TaskView};
 
 use super::model::Action;
@@ -25,14 +25,15 @@ pub(crate) fn shown(tasks: &OpenTasks) -> impl Iterator<Item = i64> + '_ {
     tasks.list.iter().take(VISIBLE_TASKS).map(|t| t.id)
 }
 
-/// The tasks of `contact` the block shows, its own and its open deals', by id.
+/// The tasks of `contact` the block shows, its own and those of the deals it shows unfolded, by id.
 pub(crate) fn shown_of_contact(contact: &ContactView) -> Vec<i64> {
+    let unfolded = super::deals_list::unfolded(contact);
     shown(&contact.tasks)
         .chain(
             contact
                 .deals
                 .iter()
-                .filter(|d| d.kind == DealKind::Open)
+                .filter(|d| unfolded.contains(&d.id))
                 .flat_map(|d| shown(&d.tasks)),
         )
         .collect()

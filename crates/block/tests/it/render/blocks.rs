@@ -566,3 +566,36 @@ fn the_head_is_one_row_with_the_account_and_the_gear_and_says_no_deals_only_once
         "a block with nothing for the head has none"
     );
 }
+
+#[test]
+fn only_the_open_deals_shown_unfolded_list_their_tasks() {
+    // Arrange: a task on the most recently changed open deal (unfolded) and one on the oldest (behind "Show all").
+    let mut view = state("many_deals");
+    if let BlockView::Data { data, .. } = &mut view {
+        for deal in &mut data.contacts[0].deals {
+            let text = match deal.id {
+                9200 => "Call about the unfolded deal",
+                9212 => "Call about the folded deal",
+                _ => continue,
+            };
+            deal.tasks.list.push(domain::tasks::TaskView {
+                id: deal.id,
+                kind: "Follow-up".into(),
+                text: text.into(),
+                due: super::samples::NOW + 3_600,
+                responsible: None,
+                target: domain::tasks::TaskTarget::Deal {
+                    id: deal.id,
+                    name: deal.name.clone(),
+                },
+            });
+        }
+    }
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    assert!(html.contains("Call about the unfolded deal"), "{html}");
+    assert!(!html.contains("Call about the folded deal"));
+}
