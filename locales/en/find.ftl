@@ -48,6 +48,13 @@ button-create-task = Create task
 button-complete-task = Complete
 action-done-task-created = The task has been created in amoCRM.
 action-done-task-completed = The task has been completed.
+block-contact-tasks = The contact's open tasks
+button-task-done = Done
+task-due-today-at = today { $time }
+task-due-tomorrow-at = tomorrow { $time }
+task-due-yesterday-at = yesterday { $time }
+block-tasks-more = { $count } more on the tasks page
+block-tasks-more-unread = More on the tasks page
 
 ## A contact's company.
 

@@ -48,6 +48,13 @@ button-create-task = Crear tarea
 button-complete-task = Completar
 action-done-task-created = La tarea se ha creado en amoCRM.
 action-done-task-completed = La tarea se ha completado.
+block-contact-tasks = Tareas abiertas del contacto
+button-task-done = Hecho
+task-due-today-at = hoy { $time }
+task-due-tomorrow-at = mañana { $time }
+task-due-yesterday-at = ayer { $time }
+block-tasks-more = { $count } más en la página de tareas
+block-tasks-more-unread = Más en la página de tareas
 
 ## La empresa de un contacto.
 

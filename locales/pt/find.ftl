@@ -48,6 +48,13 @@ button-create-task = Criar tarefa
 button-complete-task = Concluir
 action-done-task-created = A tarefa foi criada no amoCRM.
 action-done-task-completed = A tarefa foi concluída.
+block-contact-tasks = Tarefas abertas do contato
+button-task-done = Feito
+task-due-today-at = hoje { $time }
+task-due-tomorrow-at = amanhã { $time }
+task-due-yesterday-at = ontem { $time }
+block-tasks-more = Mais { $count } na página de tarefas
+block-tasks-more-unread = Mais na página de tarefas
 
 ## A empresa de um contato.
 

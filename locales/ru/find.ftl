@@ -50,6 +50,13 @@ button-create-task = Создать задачу
 button-complete-task = Завершить
 action-done-task-created = Задача создана в amoCRM.
 action-done-task-completed = Задача завершена.
+block-contact-tasks = Открытые задачи контакта
+button-task-done = Готово
+task-due-today-at = сегодня { $time }
+task-due-tomorrow-at = завтра { $time }
+task-due-yesterday-at = вчера { $time }
+block-tasks-more = Ещё { $count } на странице задач
+block-tasks-more-unread = Остальные — на странице задач
 
 ## Компания контакта.
 

@@ -26,6 +26,9 @@ struct Cli {
     /// Only the first block after a restart, graceful and after a crash, beside warm blocks of ticket 1003.
     #[arg(long)]
     restart_only: bool,
+    /// Only the sequential blocks with warm metadata: latency, depth and amoCRM requests per block (half a minute).
+    #[arg(long)]
+    latency_only: bool,
     /// Only many agents on ticket 1003 at once beside one agent alone, with the server's CPU time (three times).
     #[arg(long)]
     same_ticket_only: bool,
@@ -85,9 +88,11 @@ async fn main() -> anyhow::Result<()> {
         render_deadline: Duration::from_millis(cli.render_deadline_ms),
         recovery_limit: Duration::from_secs(cli.recovery_limit_secs),
     };
-    if cli.restart_only || cli.same_ticket_only {
+    if cli.restart_only || cli.same_ticket_only || cli.latency_only {
         let lines = if cli.restart_only {
             tokio::time::timeout(TIME_LIMIT, bench::run::run_restart(options)).await
+        } else if cli.latency_only {
+            tokio::time::timeout(TIME_LIMIT, bench::run::run_latency(options)).await
         } else {
             tokio::time::timeout(TIME_LIMIT, bench::run::run_same_ticket(options)).await
         }

@@ -24,9 +24,11 @@ use crate::report::{AfterBurst, Burst, Cache, LatencyRow, Rate, Results, SameTic
 use crate::server::{self, Server, ServerSettings};
 use crate::stats::summarize;
 
+mod latency;
 mod restart;
 mod same;
 
+pub use latency::run_latency;
 pub use restart::{FirstBlocks, run_restart};
 pub use same::run_same_ticket;
 

@@ -119,6 +119,7 @@ fn deal(contact: i64, n: i64) -> DealView {
             ),
         ],
         url: format!("{BASE}/leads/detail/{id}"),
+        tasks: Default::default(),
     }
 }
 
@@ -126,6 +127,7 @@ fn large_block() -> BlockView {
     let contacts: Vec<ContactView> = (1..=20)
         .map(|c| ContactView {
             company: None,
+            tasks: Default::default(),
             id: c,
             name: format!("Weasley {c} — Arthur, Molly & the children"),
             phones: vec![
@@ -170,6 +172,7 @@ fn large_block() -> BlockView {
                 add_values: Vec::new(),
                 tasks: None,
                 edit: None,
+                complete_tasks: Vec::new(),
             })
             .collect(),
         add_contact: action("contacts/new", 0),

@@ -283,6 +283,7 @@ mod tests {
             matched_by: Vec::new(),
             deals: Vec::new(),
             company: None,
+            tasks: Default::default(),
         }
     }
 

@@ -68,6 +68,10 @@ pub struct CoreMeta {
     pub pipelines: Vec<PipelineInfo>,
     /// User names by id; `None` when the users list is not readable (it is admin-only).
     pub users: Option<HashMap<i64, String>>,
+    /// The account's task types, `(id, name)`, in the account's order: read with the account record
+    /// (`with=task_types`), so naming a task costs no request of its own.
+    #[serde(default)]
+    pub task_types: Vec<(i64, String)>,
 }
 
 impl CoreMeta {
@@ -92,6 +96,14 @@ impl CoreMeta {
             .collect();
         users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         users
+    }
+
+    /// A task type's name in the account; its id as text when the account does not list it.
+    pub fn task_type(&self, id: i64) -> String {
+        self.task_types
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map_or_else(|| id.to_string(), |(_, name)| name.clone())
     }
 
     /// The pipeline's name and the stage, with fallbacks when the metadata does not know them.
@@ -136,30 +148,34 @@ pub struct Snapshot {
     pub account_fetched_at: i64,
 }
 
-/// Loads pipelines and users in parallel, and the account record unless `known` is given (two or three requests).
-pub async fn load_core(client: &AmoClient, known: Option<AccountView>) -> Result<CoreMeta, Error> {
+/// The account record as the metadata keeps it: the account and its task types.
+pub type AccountRecord = (AccountView, Vec<(i64, String)>);
+
+/// Loads pipelines and users in parallel, and the account record (with its time zone and task types) unless
+/// `known` is given (two or three requests).
+pub async fn load_core(
+    client: &AmoClient,
+    known: Option<AccountRecord>,
+) -> Result<CoreMeta, Error> {
     let (account_api, pipelines_api, users_api) =
         (client.account(), client.pipelines(), client.users());
+    let with = [
+        amocrm::AccountWith::DatetimeSettings,
+        amocrm::AccountWith::TaskTypes,
+    ];
     let (account, pipelines, users) = tokio::join!(
         async {
             match known {
-                Some(account) => Ok(account),
-                None => {
-                    crate::retry::read(|| account_api.get(&[amocrm::AccountWith::DatetimeSettings]))
-                        .await
-                        .map(|account| AccountView {
-                            name: account.name.clone(),
-                            currency: account.currency.clone().unwrap_or_else(|| "RUB".into()),
-                            currency_symbol: account.currency_symbol.clone(),
-                            time_zone: account_zone(&account),
-                        })
-                }
+                Some(record) => Ok(record),
+                None => crate::retry::read(|| account_api.get(&with))
+                    .await
+                    .map(|account| account_record(&account)),
             }
         },
         crate::retry::read(|| pipelines_api.list()),
         crate::retry::read(|| users_api.list_all())
     );
-    let account = account?;
+    let (account, task_types) = account?;
     let users = match users {
         Ok(users) => Some(users.into_iter().map(|u| (u.id, u.name)).collect()),
         // The users list is admin-only; without it, users are shown by id.
@@ -195,7 +211,25 @@ pub async fn load_core(client: &AmoClient, known: Option<AccountView>) -> Result
         base_url: client.host().as_str().trim_end_matches('/').to_owned(),
         pipelines,
         users,
+        task_types,
     })
+}
+
+/// The account and its task types from amoCRM's account record.
+fn account_record(account: &amocrm::Account) -> AccountRecord {
+    (
+        AccountView {
+            name: account.name.clone(),
+            currency: account.currency.clone().unwrap_or_else(|| "RUB".into()),
+            currency_symbol: account.currency_symbol.clone(),
+            time_zone: account_zone(account),
+        },
+        account
+            .task_types
+            .iter()
+            .map(|t| (t.id, t.name.clone()))
+            .collect(),
+    )
 }
 
 /// The account's zone from its `datetime_settings`: the IANA name when the tz database knows it, else the offset.

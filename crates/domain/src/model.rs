@@ -39,6 +39,9 @@ pub struct ContactView {
     /// The contact's company, when it has one and is the only contact shown (read beside its deals).
     #[serde(default)]
     pub company: Option<CompanyRef>,
+    /// The contact's own open tasks, soonest due first (read beside its deals).
+    #[serde(default)]
+    pub tasks: crate::tasks::OpenTasks,
 }
 
 /// A company as the block names it.
@@ -116,6 +119,9 @@ pub struct DealView {
     pub fields: Vec<FieldShown>,
     /// The deal's page in amoCRM.
     pub url: String,
+    /// An open deal's open tasks, soonest due first (read beside the deals; none on closed deals).
+    #[serde(default)]
+    pub tasks: crate::tasks::OpenTasks,
 }
 
 /// One chosen field's label and value, ready to show.

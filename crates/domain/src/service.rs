@@ -52,6 +52,8 @@ pub(crate) struct Inner {
     pub(crate) continuations: InFlight<(RenderKey, u64), BlockData>,
     /// Contact searches in flight, by connection and query: two blocks searching one identifier share one call.
     pub(crate) searches: InFlight<(ConnectionId, String), Vec<Contact>>,
+    /// Reads of open tasks in flight, by connection, entity type and ids: blocks of one client share one call.
+    pub(crate) task_reads: crate::tasks::block::TaskReads,
     /// Leads calls waiting for their turn, which other blocks' ids may join.
     pub(crate) lead_batches: crate::batch::LeadBatches,
     /// Connections whose stored metadata snapshot this process has read (once each).
@@ -121,6 +123,7 @@ impl Domain {
             gate: PriorityGate::new(config.rate_limit_requests, config.rate_limit_window),
             continuations: InFlight::default(),
             searches: InFlight::default(),
+            task_reads: InFlight::default(),
             lead_batches: crate::batch::LeadBatches::default(),
             snapshots_read: Mutex::default(),
             sources: Mutex::default(),

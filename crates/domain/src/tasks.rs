@@ -1,12 +1,14 @@
-//! A contact's open tasks and its open deals' (read when the agent opens them, never in the block's own waves),
-//! creating a task on the contact, and completing one with a result.
+//! A contact's open tasks and its open deals' — on the tasks page (every page of them, read when the agent opens
+//! it) and in the block (one page each, read beside the deals: [`block`]) — creating a task on the contact, and
+//! completing one with a result. One rule turns amoCRM's tasks into what both show ([`open_tasks`]).
 
-use amocrm::{AccountWith, NewTask, Task, TaskEntityType, TasksQuery};
+use amocrm::{NewTask, Task, TaskEntityType, TasksQuery};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::fields::{parse_date_in, required, too_long};
 use crate::keys::FieldKey;
+use crate::metadata::CoreMeta;
 use crate::model::{DealKind, UserRef};
 use crate::service::{ActionContext, Domain};
 use crate::store::{AuditAction, AuditResult};
@@ -31,7 +33,9 @@ pub enum TaskTarget {
     },
 }
 
-/// An open task as the tasks page shows it.
+pub(crate) mod block;
+
+/// An open task as the tasks page and the block show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
     /// The task id.
@@ -48,6 +52,16 @@ pub struct TaskView {
     pub target: TaskTarget,
 }
 
+/// The open tasks the block shows for a contact or a deal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenTasks {
+    /// The tasks read, soonest due first.
+    pub list: Vec<TaskView>,
+    /// Whether amoCRM may hold more than were read: the block reads one page of the soonest, the tasks page all.
+    #[serde(default)]
+    pub more_unread: bool,
+}
+
 /// The tasks page of one contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactTasks {
@@ -57,7 +71,7 @@ pub struct ContactTasks {
     pub contact_name: String,
     /// Its open tasks and its open deals', earliest deadline first.
     pub tasks: Vec<TaskView>,
-    /// The account's task types, `(id, name)`, in the account's order.
+    /// The account's task types, `(id, name)`, in the account's order (kept with the metadata).
     pub types: Vec<(i64, String)>,
     /// The users a task can be given to (empty when the users list is not readable).
     pub users: Vec<UserRef>,
@@ -108,9 +122,8 @@ impl Domain {
             ..amocrm::LeadsQuery::by_ids(deal_ids.clone())
         };
         let with_deals = !deal_ids.is_empty();
-        let (core, account, of_contact, of_deals, leads) = tokio::join!(
+        let (core, of_contact, of_deals, leads) = tokio::join!(
             self.core_meta(ctx.connection_id, &client),
-            crate::retry::read(|| async { client.account().get(&[AccountWith::TaskTypes]).await }),
             crate::retry::read(|| async { client.tasks().list_all(&contact_query).await }),
             async {
                 if with_deals {
@@ -129,15 +142,12 @@ impl Domain {
                 }
             },
         );
-        let (core, account, of_contact, of_deals, leads) =
-            (core?, account?, of_contact?, of_deals?, leads?);
+        let (core, of_contact, of_deals, leads) = (core?, of_contact?, of_deals?, leads?);
         let core = &core.value;
-        let types: Vec<(i64, String)> = account
-            .task_types
-            .iter()
-            .map(|t| (t.id, t.name.clone()))
-            .collect();
-        let tasks = open_tasks(core, &types, &of_contact, &of_deals, &leads);
+        let mut tasks = open_tasks(core, &of_contact, |_| Some(TaskTarget::Contact));
+        tasks.extend(open_tasks(core, &of_deals, deal_target(&leads)));
+        tasks.sort_by_key(|t| (t.due, t.id));
+        let types = core.task_types.clone();
         let users = core.users_by_name();
         Ok(ContactTasks {
             contact_id,
@@ -185,6 +195,7 @@ impl Domain {
         let target = format!("contact:{contact_id}");
         match created {
             Ok(mut ids) if !ids.is_empty() => {
+                self.after_write(ctx.connection_id);
                 self.audit(ctx, AuditAction::TaskCreate, target, AuditResult::Ok)
                     .await;
                 Ok(ids.remove(0).id)
@@ -211,9 +222,14 @@ impl Domain {
             .await?
             .ok_or_else(|| Error::NotFound(format!("task {task_id}")))?;
         if task.is_completed {
+            // Done elsewhere meanwhile: the block that offered it shows it no more.
+            self.after_write(ctx.connection_id);
             return Ok(());
         }
         let done = client.tasks().complete(task_id, &result).await;
+        if done.is_ok() {
+            self.after_write(ctx.connection_id);
+        }
         let outcome = AuditResult::of(&done);
         self.audit(
             ctx,
@@ -227,52 +243,47 @@ impl Domain {
     }
 }
 
-/// The open tasks of a contact (`of_contact`) and of its open deals (`of_deals`, the deals read in `leads`), soonest
-/// due first, each with its type's name.
-fn open_tasks(
-    core: &crate::metadata::CoreMeta,
-    types: &[(i64, String)],
-    of_contact: &[Task],
-    of_deals: &[Task],
-    leads: &[amocrm::Lead],
+/// The open tasks among `tasks` that `target` attaches to something shown (`None` leaves a task out), soonest due
+/// first, each with its type's name from the metadata: the one rule of the tasks page and the block.
+pub(crate) fn open_tasks<'a>(
+    core: &CoreMeta,
+    tasks: impl IntoIterator<Item = &'a Task>,
+    target: impl Fn(&Task) -> Option<TaskTarget>,
 ) -> Vec<TaskView> {
-    let kind_name = |id: i64| {
-        types
-            .iter()
-            .find(|(t, _)| *t == id)
-            .map_or_else(|| id.to_string(), |(_, name)| name.clone())
-    };
-    let open_deal = |id: i64| {
-        leads
-            .iter()
-            .find(|l| l.id == id && !l.is_deleted)
-            .filter(|l| DealKind::of_status(l.status_id) == DealKind::Open)
-    };
-    let view = |task: &Task, target: TaskTarget| TaskView {
-        id: task.id,
-        kind: kind_name(task.task_type_id),
-        text: task.text.clone(),
-        due: task.complete_till,
-        responsible: core.user(task.responsible_user_id),
-        target,
-    };
-    let mut tasks: Vec<TaskView> = of_contact
-        .iter()
+    let mut views: Vec<TaskView> = tasks
+        .into_iter()
         .filter(|t| !t.is_completed)
-        .map(|t| view(t, TaskTarget::Contact))
+        .filter_map(|task| {
+            Some(TaskView {
+                id: task.id,
+                kind: core.task_type(task.task_type_id),
+                text: task.text.clone(),
+                due: task.complete_till,
+                responsible: core.user(task.responsible_user_id),
+                target: target(task)?,
+            })
+        })
         .collect();
-    for task in of_deals.iter().filter(|t| !t.is_completed) {
-        if let Some(lead) = task.entity_id.and_then(open_deal) {
-            let name = if lead.name.trim().is_empty() {
-                format!("#{}", lead.id)
-            } else {
-                lead.name.clone()
-            };
-            tasks.push(view(task, TaskTarget::Deal { id: lead.id, name }));
-        }
+    views.sort_by_key(|t| (t.due, t.id));
+    views
+}
+
+/// What a deal's task is attached to: the deal, when it is among `leads` and open (a closed deal's tasks are not
+/// shown).
+pub(crate) fn deal_target(leads: &[amocrm::Lead]) -> impl Fn(&Task) -> Option<TaskTarget> + '_ {
+    move |task| {
+        let lead = leads.iter().find(|l| {
+            Some(l.id) == task.entity_id
+                && !l.is_deleted
+                && DealKind::of_status(l.status_id) == DealKind::Open
+        })?;
+        let name = if lead.name.trim().is_empty() {
+            format!("#{}", lead.id)
+        } else {
+            lead.name.clone()
+        };
+        Some(TaskTarget::Deal { id: lead.id, name })
     }
-    tasks.sort_by_key(|t| (t.due, t.id));
-    tasks
 }
 
 #[cfg(test)]

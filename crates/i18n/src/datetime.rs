@@ -52,6 +52,20 @@ pub fn format_date(lang: Lang, unix: i64, utc_offset_minutes: i32) -> String {
     }
 }
 
+/// The day and month of `unix` in a zone `utc_offset_minutes` east of UTC, without the year (for dates of this
+/// year): en `Dec 3`, es `3 dic`, pt `3 de dez.`, ru `3 дек.`.
+pub fn format_day_month(lang: Lang, unix: i64, utc_offset_minutes: i32) -> String {
+    let local = local_time(unix, utc_offset_minutes);
+    let day = local.day();
+    let month = usize::from(u8::from(local.month()) - 1);
+    match lang {
+        Lang::En => format!("{} {day}", MONTHS_EN[month]),
+        Lang::Es => format!("{day} {}", MONTHS_ES[month]),
+        Lang::Pt => format!("{day} de {}", MONTHS_PT[month]),
+        Lang::Ru => format!("{day} {}", MONTHS_RU[month]),
+    }
+}
+
 /// The wall-clock time of `unix` in a zone `utc_offset_minutes` east of
 /// UTC, as 24-hour `HH:MM` in every language.
 pub fn format_time(_lang: Lang, unix: i64, utc_offset_minutes: i32) -> String {

@@ -29,7 +29,7 @@ mod money;
 mod resources;
 mod translator;
 
-pub use datetime::{format_date, format_datetime, format_time};
+pub use datetime::{format_date, format_datetime, format_day_month, format_time};
 pub use error::Error;
 pub use lang::Lang;
 pub use money::format_money;

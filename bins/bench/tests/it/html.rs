@@ -37,6 +37,7 @@ fn data(contacts: usize, stale_as_of: Option<i64>) -> BlockData {
         contacts: (0..contacts)
             .map(|i| ContactView {
                 company: None,
+                tasks: Default::default(),
                 id: i64::try_from(i).unwrap() + 1,
                 name: format!("Contact {i}"),
                 phones: vec![],
@@ -75,6 +76,7 @@ fn data_view(contacts: usize, stale: Option<Degradation>) -> BlockView {
                 add_values: vec![],
                 tasks: None,
                 edit: None,
+                complete_tasks: Vec::new(),
             })
             .collect(),
         add_contact: action("contact"),

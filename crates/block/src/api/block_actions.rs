@@ -93,6 +93,10 @@ pub(crate) fn actions(
                 Vec::new()
             },
             tasks: Some(app.action(scope, ActionKind::Tasks, Some(contact.id))),
+            complete_tasks: view::shown_tasks(contact)
+                .into_iter()
+                .map(|id| (id, app.action(scope, ActionKind::CompleteTask, Some(id))))
+                .collect(),
             edit: Some(app.action(scope, ActionKind::EditContact, Some(contact.id))),
         })
         .collect();

@@ -1,5 +1,6 @@
 //! One contact of the block: its head (name, badges, deals count), phones, e-mails, responsible, company, the
-//! client's values it lacks, why it is shown, Link / Unlink, its deals, tasks and "New deal".
+//! client's values it lacks, why it is shown, Link / Unlink, its deals (each open one with its open tasks), its own
+//! open tasks, the tasks links and "New deal".
 
 use domain::model::{AccountView, ContactView, DealKind, DealView};
 
@@ -9,6 +10,7 @@ use super::deals_list::{DealItem, DealsList};
 use super::model::ContactActions;
 use super::stage_move::StageMove;
 use super::style::{FormTarget, action_href, deal_edit_href, safe_href};
+use super::task_lines::TaskLines;
 use super::text::{PhoneShown, Tr};
 
 /// One contact as the block shows it.
@@ -30,6 +32,8 @@ pub(crate) struct ContactItem<'a> {
     pub deals: DealsList<'a>,
     /// "Add +44 20 7946 0958 to this contact", one form per value the contact lacks (`block/contact_values.html`).
     pub add_values: Vec<AddValue>,
+    /// The contact's own open tasks (`block/tasks.html`).
+    pub open_tasks: Option<TaskLines>,
     /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
     pub tasks: Option<String>,
     pub call_back: Option<String>,
@@ -76,6 +80,10 @@ impl<'a> ContactItem<'a> {
     ) -> Self {
         let name = contact.name.trim();
         let tasks = actions.and_then(|a| a.tasks.as_ref()).and_then(action_href);
+        // While amoCRM takes no writes the tasks are listed without their Done.
+        let done = actions
+            .filter(|_| shown.paused.is_none())
+            .map_or(&[][..], |a| a.complete_tasks.as_slice());
         Self {
             name: if name.is_empty() {
                 tr.t("contact-unnamed")
@@ -100,8 +108,14 @@ impl<'a> ContactItem<'a> {
                 .and_then(FormTarget::of),
             new_deal: actions.and_then(|a| action_href(&a.new_deal)),
             deals: DealsList::of(tr, contact, shown.account, |deal, unfolded| {
-                deal_item(tr, deal, actions, shown, unfolded)
+                let mut item = deal_item(tr, deal, actions, shown, unfolded);
+                // Like the quick comment, on the deals shown unfolded: a folded one's tasks are on the tasks page.
+                if unfolded {
+                    item.tasks = TaskLines::of(tr, &deal.tasks, done, tasks.as_deref());
+                }
+                item
             }),
+            open_tasks: TaskLines::of(tr, &contact.tasks, done, tasks.as_deref()),
             add_values: add_values(tr, actions),
             company: contact
                 .company

@@ -11,6 +11,7 @@ use domain::model::{AccountView, ContactView, DealKind, DealView};
 
 use super::deal_words::DealWords;
 use super::style::{FormTarget, Pill, safe_href};
+use super::task_lines::TaskLines;
 use super::text::{FieldLine, Tr};
 
 /// How many open deals a contact shows before "Show all": a sidebar must stay one screen.
@@ -38,6 +39,8 @@ pub(crate) struct DealItem<'a> {
     pub change_off: Option<String>,
     /// Created from the block moments ago.
     pub fresh: bool,
+    /// An open deal's open tasks (`macros.html`, `task_lines`).
+    pub tasks: Option<TaskLines>,
 }
 
 impl<'a> DealItem<'a> {
@@ -72,6 +75,7 @@ impl<'a> DealItem<'a> {
             change: None,
             change_off: None,
             fresh: false,
+            tasks: None,
         }
     }
 }

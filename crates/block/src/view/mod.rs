@@ -4,7 +4,7 @@
 //! chooses the template, translates texts and formats numbers, dates and colours. The block is inner HTML that
 //! Usedesk inserts into its own page, so its styles are scoped under the root class `uda-block` and it runs no
 //! `<script>`: every action is a plain form or link to the service's own pages, and its forms (add, link, unlink,
-//! the deals' quick comments and their "Log this ticket to the deal", the deals' stage select) also work in place through an inline handler where Usedesk lets inline handlers run.
+//! the deals' quick comments and their "Log this ticket to the deal", the deals' stage select, the tasks' Done) also work in place through an inline handler where Usedesk lets inline handlers run.
 
 pub mod model;
 
@@ -26,6 +26,7 @@ mod secret;
 mod settings;
 mod stage_move;
 mod style;
+mod task_lines;
 mod tasks;
 pub(crate) mod text;
 pub mod ticket_log;
@@ -33,6 +34,7 @@ pub mod ticket_log;
 use i18n::Lang;
 
 pub(crate) use deals_list::unfolded as unfolded_deals;
+pub(crate) use task_lines::shown_of_contact as shown_tasks;
 
 /// Display settings shared by every rendering.
 #[derive(Debug, Clone, Copy)]

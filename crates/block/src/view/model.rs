@@ -45,6 +45,8 @@ pub struct ContactActions {
     pub add_values: Vec<ValueAction>,
     /// Open the contact's tasks (GET page in a new tab; with `call=1` a call-back task is prefilled).
     pub tasks: Option<Action>,
+    /// Complete a task with a result (POST, in place), by task id: only the tasks the block shows.
+    pub complete_tasks: Vec<(i64, Action)>,
     /// Open the contact's edit form: name and responsible (GET page in a new tab).
     pub edit: Option<Action>,
 }

@@ -1,6 +1,8 @@
 //! The tasks page: a contact's open tasks (overdue in red, today's marked) with their complete forms, and the
 //! form that creates a task on the contact.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use domain::FieldErrorCode;
 use domain::tasks::TaskTarget;
@@ -33,7 +35,7 @@ struct Item {
     text: String,
     due: String,
     state: &'static str,
-    state_label: Option<String>,
+    state_label: Option<Cow<'static, str>>,
     responsible: Option<String>,
     target: String,
     complete: Option<FormTarget>,
@@ -48,18 +50,11 @@ struct Choice {
 
 pub(crate) fn render(tr: Tr, page: &TasksPage) -> askama::Result<String> {
     let data = &page.tasks;
-    let now = tr.display.now;
     let tasks = data
         .tasks
         .iter()
         .map(|task| {
-            let (state, state_label) = if task.due < now {
-                ("overdue", Some(tr.t("task-overdue")))
-            } else if tr.is_today(task.due) {
-                ("today", Some(tr.t("task-due-today")))
-            } else {
-                ("later", None)
-            };
+            let (state, state_label) = super::task_lines::state(&tr, task.due);
             Item {
                 kind: task.kind.clone(),
                 text: task.text.clone(),

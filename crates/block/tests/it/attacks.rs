@@ -113,6 +113,7 @@ async fn an_amocrm_url_field_that_a_browser_would_turn_into_another_host_is_show
         .unwrap();
     app.mount_get("/api/v4/account", fixture!("amocrm/account.json"))
         .await;
+    app.mount_no_tasks().await;
     app.mount_get(
         "/api/v4/leads/pipelines",
         fixture!("block/xss_pipelines.json"),

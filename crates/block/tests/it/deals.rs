@@ -341,6 +341,7 @@ async fn a_form_with_56_fields_shows_at_most_12_inputs_and_folds_the_rest_under_
     let connection = app.connect().await;
     app.mount_get("/api/v4/account", fixture!("amocrm/account.json"))
         .await;
+    app.mount_no_tasks().await;
     app.mount_get("/api/v4/leads/pipelines", fixture!("amocrm/pipelines.json"))
         .await;
     app.mount_get("/api/v4/users", fixture!("amocrm/users.json"))

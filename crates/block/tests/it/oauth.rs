@@ -127,6 +127,7 @@ async fn login_flow_connects_the_account_and_the_next_render_shows_its_data() {
     app.mount_search(EMAIL_QUERY, None).await;
     app.mount_get("/api/v4/leads", fixture!("block/leads_all.json"))
         .await;
+    app.mount_no_tasks().await;
     let (_, html) = app.post_block(&app.block_request()).await;
     assert_shows(&html, "Harry Potter");
     assert_shows(&html, "Firebolt order");

@@ -132,6 +132,7 @@ fn assert_inert(html: &str, shown: &[&str]) {
 async fn mount_xss_metadata(app: &TestApp) {
     app.mount_get("/api/v4/account", fixture!("block/xss_account.json"))
         .await;
+    app.mount_no_tasks().await;
     app.mount_get(
         "/api/v4/leads/pipelines",
         fixture!("block/xss_pipelines.json"),

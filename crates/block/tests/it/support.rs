@@ -361,8 +361,10 @@ impl TestApp {
         (answer, page)
     }
 
-    /// amoCRM's account metadata: account, pipelines, users and lead fields.
+    /// amoCRM's account metadata: account, pipelines, users and lead fields; and no open tasks, unless a test
+    /// mounts some (every block reads them beside its deals).
     pub async fn mount_metadata(&self) {
+        self.mount_no_tasks().await;
         self.mount_get("/api/v4/account", fixture!("amocrm/account.json"))
             .await;
         self.mount_get("/api/v4/leads/pipelines", fixture!("amocrm/pipelines.json"))
@@ -443,6 +445,16 @@ impl TestApp {
             .and(path("/api/v4/contacts"))
             .and(query_param("filter[id][]", "3001"))
             .respond_with(hal(fixture!("block/contacts_of_card.json")))
+            .mount(&self.amo)
+            .await;
+    }
+
+    /// No open tasks, unless a test mounts some (the block reads them beside the deals).
+    pub async fn mount_no_tasks(&self) {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/tasks"))
+            .respond_with(ResponseTemplate::new(204))
+            .with_priority(10)
             .mount(&self.amo)
             .await;
     }

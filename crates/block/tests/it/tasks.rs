@@ -191,3 +191,155 @@ async fn a_task_is_completed_with_its_result() {
     assert_eq!(status, 200);
     assert_eq!(answer, json!({"ok": true}));
 }
+
+#[tokio::test]
+async fn the_block_lists_the_open_tasks_of_the_contact_and_its_open_deal_each_with_done() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    mount_tasks(&app).await;
+
+    // Act
+    let (status, block) = app.post_block(&app.block_request()).await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_shows(&block, "Meet Harry at the Burrow");
+    assert_shows(&block, "Call the client back");
+    assert_shows(&block, "Send the contract");
+    assert_shows(&block, "uda-task uda-task-overdue");
+    assert_shows(&block, &t(En, "task-overdue"));
+    let mut done: Vec<i64> = tokens_for(&block, &app.url("/action/task-complete"))
+        .iter()
+        .map(|token| {
+            assert_eq!(claims_of(token)["k"], "complete_task");
+            claims_of(token)["s"].as_i64().expect("a task id")
+        })
+        .collect();
+    done.sort_unstable();
+    assert_eq!(
+        done,
+        [56970, 56981, 56982, 56983],
+        "each task shown has its Done"
+    );
+    assert_shows(&block, "name=\"result\"");
+    assert_shows(&block, "required");
+}
+
+#[tokio::test]
+async fn done_in_the_block_works_without_javascript_as_a_plain_form() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    mount_tasks(&app).await;
+    app.mount_get("/api/v4/tasks/56981", fixture!("block/task_open.json"))
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/api/v4/tasks/56981"))
+        .and(body_json(json!({
+            "id": 56981,
+            "is_completed": true,
+            "result": {"text": "Reached him"}
+        })))
+        .respond_with(hal(fixture!("amocrm/task_updated.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let done = tokens_for(&block, &app.url("/action/task-complete"))
+        .into_iter()
+        .find(|t| claims_of(t)["s"] == 56981)
+        .expect("the deal's task can be completed from the block");
+
+    // Act: the form as a browser without JavaScript posts it.
+    let (status, page) = app
+        .post_form(
+            &app.url("/action/task-complete"),
+            &[("t", &done), ("result", "Reached him")],
+        )
+        .await;
+    let (again, _) = app
+        .post_form(
+            &app.url("/action/task-complete"),
+            &[("t", &done), ("result", "Reached him")],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(status, 200);
+    assert_shows(&page, &t(En, "action-done-task-completed"));
+    assert_ne!(again, 200, "the token is single-use");
+}
+
+#[tokio::test]
+async fn the_block_says_how_many_more_tasks_the_tasks_page_has() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/tasks"))
+        .and(query_param("filter[entity_type]", "contacts"))
+        .respond_with(hal(fixture!("block/tasks_of_contact_five.json")))
+        .mount(&app.amo)
+        .await;
+
+    // Act
+    let (_, block) = app.post_block(&app.block_request()).await;
+
+    // Assert: the three soonest, and "2 more" leading to the tasks page.
+    assert_eq!(block.matches("class=\"uda-task uda-task-").count(), 3);
+    assert_shows(&block, "Confirm the delivery address");
+    assert_hides(&block, "Meet at the Burrow");
+    let more = i18n::Translator::global().t_args(
+        En,
+        "block-tasks-more",
+        &[("count", i18n::Arg::from(2_i64))],
+    );
+    assert_shows(&block, &more);
+    assert_eq!(
+        tokens_for(&block, &app.url("/action/task-complete")).len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn the_tasks_page_reads_every_page_of_the_deals_tasks() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.connect().await;
+    app.mount_one_contact().await;
+    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+        .await;
+    let on_mock = |body: &str| body.replace("https://hogwarts.amocrm.ru", &app.amo.uri());
+    Mock::given(method("GET"))
+        .and(path("/api/v4/tasks"))
+        .and(query_param("filter[entity_type]", "leads"))
+        .and(wiremock::matchers::query_param_is_missing("page"))
+        .respond_with(hal(&on_mock(fixture!("amocrm/tasks_page1.json"))))
+        .mount(&app.amo)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/tasks"))
+        .and(query_param("filter[entity_type]", "leads"))
+        .and(query_param("page", "2"))
+        .respond_with(hal(&on_mock(fixture!("amocrm/tasks_page2.json"))))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let token = token_for(&block, &app.url("/action/tasks"));
+
+    // Act
+    let (status, page) = app.get_page(&app.url("/action/tasks"), &token, &[]).await;
+
+    // Assert: the block read one page (and says there are more); the page read both.
+    assert_eq!(status, 200);
+    assert_shows(&block, &t(En, "block-tasks-more-unread"));
+    assert_hides(&block, "Send the contract");
+    assert_shows(&page, "Call the client back");
+    assert_shows(&page, "Meeting at the office");
+    assert_shows(&page, "Send the contract");
+}

@@ -140,6 +140,7 @@ mod tests {
             base_url: "https://hogwarts.amocrm.ru".into(),
             pipelines: Vec::new(),
             users: None,
+            task_types: Vec::new(),
         };
         let stranger: Contact =
             serde_json::from_value(serde_json::json!({"id": 2, "name": "Draco Malfoy"})).unwrap();

@@ -55,10 +55,17 @@ impl Domain {
         let defs = defs?;
 
         // Second round trip: every deal of every shown contact, in one batched call (beside the company of a lone
-        // contact, and after it its own deals the contact doesn't share — a third call only when it has such).
-        let (leads, company) = tokio::join!(
+        // contact, and after it its own deals the contact doesn't share — a third call only when it has such — and the
+        // open tasks of the contacts and of their deals).
+        let (leads, company, tasks) = tokio::join!(
             self.deals_of(connection_id, client, &contacts),
-            self.company_of(connection_id, client, &contacts)
+            self.company_of(connection_id, client, &contacts),
+            self.block_tasks(
+                connection_id,
+                client,
+                &contacts,
+                self.shown_lead_ids(&contacts)
+            )
         );
         let leads = leads?;
 
@@ -76,6 +83,7 @@ impl Domain {
                 let company = crate::companies::company_ref(&contact, company.as_ref(), core);
                 let mut view = contact_view(contact, matched_by, linked, core, deals);
                 view.company = company;
+                tasks.attach(core, &mut view, &leads);
                 view
             })
             .collect();
@@ -101,8 +109,18 @@ impl Domain {
         client: &AmoClient,
         contacts: &[(Contact, Vec<String>)],
     ) -> Result<Vec<Lead>, Error> {
+        let lead_ids = self.shown_lead_ids(contacts);
+        // Merged with other blocks' leads calls waiting at the same time.
+        self.inner
+            .lead_batches
+            .leads(connection_id, client, lead_ids)
+            .await
+    }
+
+    /// The deals a block reads: the newest `max_deals_per_contact` of each contact, 250 in all.
+    fn shown_lead_ids(&self, contacts: &[(Contact, Vec<String>)]) -> BTreeSet<i64> {
         let per_contact = self.config().max_deals_per_contact;
-        let lead_ids: BTreeSet<i64> = contacts
+        contacts
             .iter()
             .flat_map(|(c, _)| {
                 let mut ids = c.leads.clone();
@@ -111,12 +129,7 @@ impl Domain {
                 ids
             })
             .take(crate::batch::MAX_BATCH_IDS)
-            .collect();
-        // Merged with other blocks' leads calls waiting at the same time.
-        self.inner
-            .lead_batches
-            .leads(connection_id, client, lead_ids)
-            .await
+            .collect()
     }
 
     /// The linked contact alone (dropping a link to a deleted contact), or every contact confirmed by an
@@ -242,6 +255,7 @@ pub(crate) fn contact_view(
         matched_by,
         deals,
         company: None,
+        tasks: Default::default(),
     }
 }
 
@@ -299,5 +313,6 @@ pub(crate) fn deal_view(
         updated_at: lead.updated_at,
         fields: fields::shown_fields(keys, &lead.custom_fields_values, defs),
         url: deal_url(&core.base_url, lead.id),
+        tasks: Default::default(),
     }
 }

@@ -48,6 +48,10 @@ impl Domain {
         }
         let snapshot = self.stored_snapshot(id).await?;
         let (body, fetched_at) = snapshot;
+        // Stored before the task types were kept with the metadata: loaded again rather than shown without them.
+        if body.core.task_types.is_empty() {
+            return None;
+        }
         let age = Duration::from_secs(u64::try_from(crate::now() - fetched_at).unwrap_or(0));
         let fresh_for = self.inner.config.metadata_ttl.saturating_sub(age);
         let value = Arc::new(body.core);
@@ -102,9 +106,15 @@ impl Domain {
             .stored_snapshot(id)
             .await
             .map(|(s, _)| s)
-            .filter(|s| now - s.account_fetched_at < crate::metadata::ACCOUNT_TTL_SECS);
+            // A snapshot stored before task types were read with the account reads the account again.
+            .filter(|s| {
+                now - s.account_fetched_at < crate::metadata::ACCOUNT_TTL_SECS
+                    && !s.core.task_types.is_empty()
+            });
         let account_fetched_at = known.as_ref().map_or(now, |s| s.account_fetched_at);
-        let core = crate::metadata::load_core(client, known.map(|s| s.core.account)).await?;
+        let core =
+            crate::metadata::load_core(client, known.map(|s| (s.core.account, s.core.task_types)))
+                .await?;
         let snapshot = crate::metadata::Snapshot {
             core,
             account_fetched_at,

@@ -149,8 +149,14 @@ impl World {
             .await;
     }
 
-    /// Mounts Harry's searches (phone and e-mail) and the leads batch.
+    /// Mounts Harry's searches (phone and e-mail) and the leads batch; open tasks, none unless a test mounts them.
     pub async fn mount_harry(&self) {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/tasks"))
+            .respond_with(ResponseTemplate::new(204))
+            .with_priority(10)
+            .mount(&self.amo)
+            .await;
         Mock::given(method("GET"))
             .and(path("/api/v4/contacts"))
             .and(query_param("query", "9161234567"))

@@ -11,6 +11,7 @@ mod fields;
 mod identity;
 mod render;
 mod replicas;
+mod tasks;
 mod ticket_log;
 mod tokens;
 mod trigger;

@@ -1,6 +1,6 @@
 //! Dates and times in each language's convention.
 
-use i18n::{Lang, format_date, format_datetime, format_time};
+use i18n::{Lang, format_date, format_datetime, format_day_month, format_time};
 
 /// 2026-11-24 14:05:00 UTC.
 const NOV_24_2026_1405: i64 = 1_795_529_100;
@@ -107,4 +107,27 @@ fn out_of_range_instants_and_offsets_are_clamped_instead_of_panicking() {
     // Assert
     assert_eq!(latest, "Dec 31, 9999, 23:59");
     assert_eq!(earliest, "Jan 1, -9999, 00:00");
+}
+
+#[test]
+fn a_day_of_this_year_is_written_without_the_year_in_each_language() {
+    // Arrange
+    let rows = [
+        (Lang::En, "Nov 24"),
+        (Lang::Es, "24 nov"),
+        (Lang::Pt, "24 de nov."),
+        (Lang::Ru, "24 нояб."),
+    ];
+
+    // Act
+    let shown: Vec<(Lang, String)> = rows
+        .iter()
+        .map(|&(lang, _)| (lang, format_day_month(lang, NOV_24_2026_1405, 0)))
+        .collect();
+
+    // Assert
+    for ((lang, actual), (_, expected)) in shown.iter().zip(rows) {
+        assert_eq!(actual, expected, "{lang}");
+    }
+    assert_eq!(format_day_month(Lang::En, DEC_31_2026_2330, 60), "Jan 1");
 }

@@ -1,8 +1,11 @@
 //! Companies, task types, tasks and loss reasons of the sample account.
+//!
+//! Harry's open tasks are due relative to the moment the sandbox starts (the rest of the data is fixed), so his
+//! block — the demo's and the benchmark's contact with deals — always has one overdue, one due today and later ones.
 
 use super::crm::LeadSpec;
 use super::*;
-use crate::model::{Crm, LossReason, Task, TaskType};
+use crate::model::{Crm, LossReason, Task, TaskType, now_unix};
 
 const DAY: i64 = 86_400;
 
@@ -89,6 +92,8 @@ pub(crate) fn load(crm: &mut Crm) {
             SEED_TIME + 5 * DAY + 23 * 3600 + 59 * 60,
         ),
     ];
+    let mut tasks = tasks.to_vec();
+    tasks.extend(harrys_tasks(now_unix()));
     for ((kind, entity_id), task_type_id, text, responsible, due) in tasks {
         let id = crm.new_task_id();
         crm.tasks.insert(
@@ -110,4 +115,50 @@ pub(crate) fn load(crm: &mut Crm) {
             },
         );
     }
+}
+
+/// A seeded task: what it is attached to, its type, text, responsible user and deadline.
+type TaskSeed = ((&'static str, i64), i64, &'static str, i64, i64);
+
+/// Harry's open tasks around `now`, in the account's zone (Moscow, UTC+3 all year): on his contact one overdue
+/// since yesterday 16:00 and a meeting in three days; on his open Firebolt deal one due today (18:00, or 23:59 once
+/// that has passed) and one in five days.
+fn harrys_tasks(now: i64) -> [TaskSeed; 4] {
+    const MOSCOW: i64 = 3 * 3600;
+    let midnight = (now + MOSCOW).div_euclid(DAY) * DAY - MOSCOW;
+    let today = if now < midnight + 17 * 3600 {
+        midnight + 18 * 3600
+    } else {
+        midnight + DAY - 60
+    };
+    [
+        (
+            ("contacts", CONTACT_HARRY),
+            TASK_TYPE_FOLLOW_UP,
+            "Call Harry back about the broom servicing kit",
+            USER_SEVERUS,
+            midnight - DAY + 16 * 3600,
+        ),
+        (
+            ("leads", LEAD_HARRY_FIREBOLT),
+            TASK_TYPE_FOLLOW_UP,
+            "Confirm the Firebolt delivery slot before the first match",
+            USER_MINERVA,
+            today,
+        ),
+        (
+            ("contacts", CONTACT_HARRY),
+            TASK_TYPE_MEETING,
+            "Fit Harry for the new Quidditch robes at the Diagon Alley shop",
+            USER_MINERVA,
+            midnight + 3 * DAY + 11 * 3600,
+        ),
+        (
+            ("leads", LEAD_HARRY_FIREBOLT),
+            TASK_TYPE_SEND_DOCUMENTS,
+            "Send the Firebolt warranty and care instructions",
+            USER_SEVERUS,
+            midnight + 5 * DAY + 15 * 3600,
+        ),
+    ]
 }

@@ -66,19 +66,21 @@ async fn a_created_task_is_listed_and_completing_it_records_the_result() {
     let answer: Value = completed.json().await.expect("JSON");
     let task = harness.get_ok(&format!("/api/v4/tasks/{id}")).await;
     let still_open = harness
-        .get(&format!(
+        .get_ok(&format!(
             "/api/v4/tasks?filter[is_completed]=0&filter[entity_type]=contacts&filter[entity_id][]={CONTACT_HARRY}"
         ))
         .await;
 
     // Assert
     assert_eq!(created["_embedded"]["tasks"][0]["request_id"], "call-1");
-    assert_eq!(embedded_ids(&open, "tasks"), [id]);
-    assert_eq!(open["_embedded"]["tasks"][0]["result"], Value::Null);
-    assert_eq!(
-        open["_embedded"]["tasks"][0]["responsible_user_id"],
-        USER_RUBEUS
-    );
+    let listed = open["_embedded"]["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["id"] == id)
+        .expect("the new task is among Harry's open tasks");
+    assert_eq!(listed["result"], Value::Null);
+    assert_eq!(listed["responsible_user_id"], USER_RUBEUS);
     assert_eq!(answer["id"], id);
     assert!(
         answer.get("text").is_none(),
@@ -86,7 +88,10 @@ async fn a_created_task_is_listed_and_completing_it_records_the_result() {
     );
     assert_eq!(task["is_completed"], true);
     assert_eq!(task["result"]["text"], "Reached him");
-    assert_eq!(still_open.status(), StatusCode::NO_CONTENT);
+    assert!(
+        !embedded_ids(&still_open, "tasks").contains(&id),
+        "a completed task is no longer open"
+    );
 }
 
 #[tokio::test]
@@ -273,4 +278,43 @@ async fn loss_reasons_and_task_types_are_the_accounts() {
             TASK_TYPE_SEND_DOCUMENTS
         ]
     );
+}
+
+#[tokio::test]
+async fn harrys_open_tasks_come_soonest_first_with_one_overdue_and_one_due_today() {
+    // Arrange
+    let harness = Harness::start().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64;
+
+    // Act
+    let of_contact = harness
+        .get_ok(&format!(
+            "/api/v4/tasks?filter[is_completed]=0&filter[entity_type]=contacts&filter[entity_id][]={CONTACT_HARRY}&order[complete_till]=asc"
+        ))
+        .await;
+    let of_deal = harness
+        .get_ok(&format!(
+            "/api/v4/tasks?filter[is_completed]=0&filter[entity_type]=leads&filter[entity_id][]={LEAD_HARRY_FIREBOLT}&order[complete_till]=desc"
+        ))
+        .await;
+
+    // Assert
+    let due = |body: &Value| -> Vec<i64> {
+        body["_embedded"]["tasks"]
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .map(|t| t["complete_till"].as_i64().expect("a deadline"))
+            .collect()
+    };
+    let (contact, deal) = (due(&of_contact), due(&of_deal));
+    assert_eq!(contact.len(), 2);
+    assert!(contact[0] < now && contact[1] > now, "{contact:?}");
+    assert_eq!(deal.len(), 2);
+    assert!(deal[0] > deal[1], "descending: {deal:?}");
+    let moscow_day = |t: i64| (t + 3 * 3600).div_euclid(86_400);
+    assert_eq!(moscow_day(deal[1]), moscow_day(now), "one is due today");
 }

@@ -58,6 +58,7 @@ block_snapshots! {
     block_shows_one_contact_with_its_deals => "one_contact",
     block_shows_the_contacts_company_with_its_own_open_deals => "company_deals",
     block_offers_the_stage_select_on_an_open_deal => "stage_select",
+    block_shows_the_open_tasks_of_the_contact_and_its_open_deal_overdue_today_and_later => "one_contact_with_tasks",
     block_shows_many_contacts_each_with_a_link_button => "many_contacts",
     block_folds_a_contact_with_many_deals => "many_deals",
     block_says_some_identifiers_were_not_searched => "not_searched",
@@ -592,4 +593,37 @@ fn the_stage_select_is_left_out_while_amocrm_takes_no_writes() {
     assert!(fresh.contains("action/deal-stage"));
     assert!(!html.contains("action/deal-stage"), "{html}");
     assert!(!html.contains(r#"<form class="uda-stage-form""#));
+}
+
+#[test]
+fn only_the_open_deals_shown_unfolded_list_their_tasks() {
+    // Arrange: a task on the most recently changed open deal (unfolded) and one on the oldest (behind "Show all").
+    let mut view = state("many_deals");
+    if let BlockView::Data { data, .. } = &mut view {
+        for deal in &mut data.contacts[0].deals {
+            let text = match deal.id {
+                9200 => "Call about the unfolded deal",
+                9212 => "Call about the folded deal",
+                _ => continue,
+            };
+            deal.tasks.list.push(domain::tasks::TaskView {
+                id: deal.id,
+                kind: "Follow-up".into(),
+                text: text.into(),
+                due: super::samples::NOW + 3_600,
+                responsible: None,
+                target: domain::tasks::TaskTarget::Deal {
+                    id: deal.id,
+                    name: deal.name.clone(),
+                },
+            });
+        }
+    }
+
+    // Act
+    let html = render_block(Lang::En, &view, &DISPLAY);
+
+    // Assert
+    assert!(html.contains("Call about the unfolded deal"), "{html}");
+    assert!(!html.contains("Call about the folded deal"));
 }

@@ -214,6 +214,7 @@ impl Texts {
                 updated_at: NOW - 3_600,
                 fields,
                 url: self.url("https://hogwarts.amocrm.ru/leads/detail/9101"),
+                tasks: Default::default(),
             },
             DealView {
                 id: 9102,
@@ -231,6 +232,7 @@ impl Texts {
                     value: None,
                 }],
                 url: self.url("https://hogwarts.amocrm.ru/leads/detail/9102"),
+                tasks: Default::default(),
             },
             DealView {
                 id: 9103,
@@ -245,6 +247,7 @@ impl Texts {
                 updated_at: NOW - 190 * 86_400,
                 fields: Vec::new(),
                 url: self.url("https://hogwarts.amocrm.ru/leads/detail/9103"),
+                tasks: Default::default(),
             },
         ]
     }
@@ -276,6 +279,7 @@ impl Texts {
                 deals: Vec::new(),
                 unread_deals: 0,
             }),
+            tasks: Default::default(),
         }
     }
 
@@ -293,6 +297,7 @@ impl Texts {
             moves: Vec::new(),
             add_values: Vec::new(),
             tasks: Some(self.action("action/tasks")),
+            complete_tasks: Vec::new(),
             edit: Some(self.action("action/contact-edit")),
         }
     }
@@ -600,6 +605,7 @@ impl Texts {
             ("one_contact", self.one_contact()),
             ("company_deals", self.company_deals()),
             ("stage_select", self.stage_select()),
+            ("one_contact_with_tasks", self.with_tasks()),
             ("many_contacts", self.many_contacts()),
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),

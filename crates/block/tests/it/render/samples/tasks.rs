@@ -1,8 +1,9 @@
 //! The tasks page's view models: open tasks overdue, due today and later, on the contact and on a deal, and the
-//! create form after a refused submit; the contact edit page.
+//! create form after a refused submit; the contact edit page; and a block whose contact and open deal have open
+//! tasks.
 
-use block::view::model::{PageView, TasksPage};
-use domain::tasks::{ContactTasks, NewTaskInput, TaskTarget, TaskView};
+use block::view::model::{BlockView, PageView, TasksPage};
+use domain::tasks::{ContactTasks, NewTaskInput, OpenTasks, TaskTarget, TaskView};
 use domain::{FieldError, FieldErrorCode, FieldKey};
 
 use super::{NOW, Texts};
@@ -82,5 +83,48 @@ impl Texts {
             ("tasks_created", page(none.clone(), Vec::new(), true)),
             ("tasks_refused", page(none, refused, false)),
         ]
+    }
+}
+
+impl Texts {
+    /// One contact with four open tasks of its own (overdue since yesterday, due today, tomorrow, next week: three
+    /// shown and "1 more") and two on its open deal (overdue this morning, later this year).
+    pub fn with_tasks(&self) -> BlockView {
+        let task = |id: i64, due: i64, target: TaskTarget| TaskView {
+            id,
+            kind: self.option.clone(),
+            text: self.note.clone(),
+            due,
+            responsible: Some(self.user()),
+            target,
+        };
+        let mut deals = self.deals();
+        let on_deal = || TaskTarget::Deal {
+            id: 9101,
+            name: self.deal[0].clone(),
+        };
+        deals[0].tasks = OpenTasks {
+            list: vec![
+                task(61, NOW - 5 * 3_600, on_deal()),
+                task(62, NOW + 9 * 86_400, on_deal()),
+            ],
+            more_unread: false,
+        };
+        let mut contact = self.contact(0, 7001, deals);
+        contact.tasks = OpenTasks {
+            list: vec![
+                task(51, NOW - 26 * 3_600, TaskTarget::Contact),
+                task(52, NOW + 2 * 3_600, TaskTarget::Contact),
+                task(53, NOW + 86_400, TaskTarget::Contact),
+                task(54, NOW + 7 * 86_400, TaskTarget::Contact),
+            ],
+            more_unread: false,
+        };
+        let mut actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
+        actions.complete_tasks = [51, 52, 53, 61, 62]
+            .into_iter()
+            .map(|id| (id, self.action("action/task-complete")))
+            .collect();
+        self.view(self.data(vec![contact], vec![actions]), None)
     }
 }
