@@ -107,6 +107,16 @@ impl AmoClient {
 
     /// The same client with another priority (sharing everything else).
     pub fn with_priority(&self, priority: Priority) -> AmoClient {
+        self.derived(priority, self.inner.max_limiter_wait)
+    }
+
+    /// The same client whose requests fail at once ([`Error::Throttled`]) when they could not start within
+    /// `wait` (sharing everything else): for reads worth making only while the account is not busy.
+    pub fn with_max_limiter_wait(&self, wait: Duration) -> AmoClient {
+        self.derived(self.inner.priority, Some(wait))
+    }
+
+    fn derived(&self, priority: Priority, max_limiter_wait: Option<Duration>) -> AmoClient {
         let inner = &*self.inner;
         AmoClient {
             inner: Arc::new(Inner {
@@ -117,7 +127,7 @@ impl AmoClient {
                 timeout: inner.timeout,
                 observer: inner.observer.clone(),
                 backoff: inner.backoff,
-                max_limiter_wait: inner.max_limiter_wait,
+                max_limiter_wait,
                 gate: inner.gate.clone(),
                 priority,
                 max_pause_wait: inner.max_pause_wait,

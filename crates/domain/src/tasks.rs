@@ -60,6 +60,10 @@ pub struct OpenTasks {
     /// Whether amoCRM may hold more than were read: the block reads one page of the soonest, the tasks page all.
     #[serde(default)]
     pub more_unread: bool,
+    /// Whether the block could not read them this time (amoCRM busy or failing): it says so rather than showing
+    /// "no tasks".
+    #[serde(default)]
+    pub not_read: bool,
 }
 
 /// The tasks page of one contact.

@@ -34,6 +34,8 @@ pub(crate) struct ContactItem<'a> {
     pub add_values: Vec<AddValue>,
     /// The contact's own open tasks (`block/tasks.html`).
     pub open_tasks: Option<TaskLines>,
+    /// "Open tasks could not be read just now", when the block was loaded without them.
+    pub tasks_not_read: Option<String>,
     /// The contact's tasks page, and the same page with a call-back task prefilled (`block/tasks.html`).
     pub tasks: Option<String>,
     pub call_back: Option<String>,
@@ -116,6 +118,7 @@ impl<'a> ContactItem<'a> {
                 item
             }),
             open_tasks: TaskLines::of(tr, &contact.tasks, done, tasks.as_deref()),
+            tasks_not_read: contact.tasks.not_read.then(|| tr.t("block-tasks-not-read")),
             add_values: add_values(tr, actions),
             company: contact
                 .company

@@ -1,14 +1,17 @@
 //! The open tasks a block shows, read in its second round trip beside the deals (never in a round trip of their
 //! own): one page of the shown contacts' open tasks and one of their shown deals', the soonest due first. amoCRM
 //! honours `filter[entity_id]` only together with one `filter[entity_type]`, so these are two calls, in parallel.
-//! Blocks asking for the same ids at the same time share one call. A failure leaves the tasks out (logged), never
-//! the block.
+//! Blocks asking for the same ids at the same time share one call. They go after every block's contacts and deals
+//! (background priority) and only when they can start at once ([`TASKS_MAX_WAIT`]): with the account's queue busy
+//! (a burst, a cold start) the block comes without its tasks and says so, instead of waiting a rate-limit window
+//! for them. A failure leaves the tasks out the same way (logged), never the block.
 
 use amocrm::{AmoClient, Contact, Lead, Task, TaskEntityType, TasksQuery};
 
 use std::sync::Arc;
 
 use super::{OpenTasks, TaskTarget, deal_target, open_tasks};
+use crate::Error;
 use crate::metadata::CoreMeta;
 use crate::model::{ContactView, DealKind};
 use crate::service::Domain;
@@ -16,6 +19,9 @@ use crate::store::ConnectionId;
 
 /// How many open tasks one call reads: one page, the soonest due; the tasks page reads them all.
 const PAGE: u32 = 250;
+
+/// The longest a block's task read waits for its turn at the account's limiter before it is left out.
+pub(crate) const TASKS_MAX_WAIT: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// Reads of open tasks in flight, by connection, entity type and ids, with what they read: a page and whether
 /// there are more.
@@ -29,6 +35,8 @@ pub(crate) struct BlockTasks {
     contacts_more: bool,
     of_deals: Vec<Task>,
     deals_more: bool,
+    /// A read was left out (busy or failed).
+    not_read: bool,
 }
 
 impl Domain {
@@ -41,6 +49,10 @@ impl Domain {
         contacts: &[(Contact, Vec<String>)],
         lead_ids: impl IntoIterator<Item = i64>,
     ) -> BlockTasks {
+        // Never before another block's contacts or deals, and never waiting for a window of its own.
+        let client = &client
+            .with_priority(amocrm::Priority::Background)
+            .with_max_limiter_wait(TASKS_MAX_WAIT);
         let contact_ids: Vec<i64> = contacts
             .iter()
             .map(|(c, _)| c.id)
@@ -56,24 +68,25 @@ impl Domain {
             )
         );
         BlockTasks {
-            of_contacts: of_contacts.0,
-            contacts_more: of_contacts.1,
-            of_deals: of_deals.0,
-            deals_more: of_deals.1,
+            not_read: of_contacts.is_none() || of_deals.is_none(),
+            contacts_more: of_contacts.as_ref().is_some_and(|r| r.1),
+            of_contacts: of_contacts.map(|r| r.0).unwrap_or_default(),
+            deals_more: of_deals.as_ref().is_some_and(|r| r.1),
+            of_deals: of_deals.map(|r| r.0).unwrap_or_default(),
         }
     }
 
     /// The first page of the open tasks of `ids` (none asked for when there are no ids), and whether there are
-    /// more; blocks asking for the same ids at the same time share one call.
+    /// more; `None` when they could not be read. Blocks asking for the same ids at the same time share one call.
     async fn open_tasks_page(
         &self,
         connection_id: ConnectionId,
         client: &AmoClient,
         kind: TaskEntityType,
         mut ids: Vec<i64>,
-    ) -> (Vec<Task>, bool) {
+    ) -> Option<(Vec<Task>, bool)> {
         if ids.is_empty() {
-            return (Vec::new(), false);
+            return Some((Vec::new(), false));
         }
         ids.sort_unstable();
         ids.dedup();
@@ -95,14 +108,21 @@ impl Domain {
                     Ok(Arc::new((page.items, page.next.is_some())))
                 });
         match work.await {
-            Ok(read) => (read.0.clone(), read.1),
+            Ok(read) => Some((read.0.clone(), read.1)),
+            Err(Error::Queued { .. }) => {
+                tracing::debug!(
+                    entity_type = label,
+                    "the account is busy: the open tasks are left out of the block"
+                );
+                None
+            }
             Err(e) => {
                 tracing::warn!(
                     error = %crate::Report(&e),
                     entity_type = label,
                     "the open tasks could not be read; they are left out of the block"
                 );
-                (Vec::new(), false)
+                None
             }
         }
     }
@@ -119,6 +139,7 @@ impl BlockTasks {
                 |_| Some(TaskTarget::Contact),
             ),
             more_unread: self.contacts_more,
+            not_read: self.not_read,
         };
         for deal in contact
             .deals
@@ -133,6 +154,7 @@ impl BlockTasks {
                     deal_target(leads),
                 ),
                 more_unread: self.deals_more,
+                not_read: self.not_read,
             };
         }
     }

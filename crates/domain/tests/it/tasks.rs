@@ -150,6 +150,57 @@ async fn a_tasks_failure_leaves_the_tasks_out_and_the_block_whole() {
     assert_eq!(harry.deals.len(), 2, "the deals are shown");
     assert!(harry.tasks.list.is_empty());
     assert!(harry.deals.iter().all(|d| d.tasks.list.is_empty()));
+    assert!(
+        harry.tasks.not_read,
+        "the block says they could not be read"
+    );
+}
+
+#[tokio::test]
+async fn with_the_account_busy_the_block_comes_without_its_tasks_rather_than_wait_a_window_for_them()
+ {
+    // Arrange: a domain whose limiter lets 5 requests a second go: the block's first round trip (metadata and two
+    // searches) takes them all, so its second waits for the next window.
+    let world = World::new().await;
+    world.mount_metadata().await;
+    world.mount_harry().await;
+    mount_tasks(&world).await;
+    let domain = domain::Domain::new(
+        crate::harness::config(&world.amo, &world.usedesk),
+        domain::Dependencies {
+            store: world.store.clone(),
+            http: reqwest::Client::new(),
+            limiter: std::sync::Arc::new(amocrm::LocalRateLimiter::new(
+                5,
+                std::time::Duration::from_secs(1),
+            )),
+            call_observer: None,
+            refresh_observer: None,
+        },
+    );
+
+    // Act
+    let data = ready(domain.block(world.harry(55)).await);
+
+    // Assert
+    let harry = &data.contacts[0];
+    assert_eq!(harry.deals.len(), 2, "the deals are shown");
+    assert!(
+        harry.tasks.not_read,
+        "the block says the tasks were not read"
+    );
+    assert!(
+        requests(&world)
+            .await
+            .contains(&"GET /api/v4/leads".to_owned())
+    );
+    assert!(
+        !requests(&world)
+            .await
+            .iter()
+            .any(|r| r.contains("/api/v4/tasks")),
+        "no tasks call waited for the next window"
+    );
 }
 
 #[tokio::test]

@@ -211,6 +211,7 @@ const REQUIRED_IDS: &[&str] = &[
     "task-due-yesterday-at",
     "block-tasks-more",
     "block-tasks-more-unread",
+    "block-tasks-not-read",
     "contact-company",
     "button-edit-contact",
     "contact-edit-title",

@@ -59,6 +59,7 @@ block_snapshots! {
     block_shows_the_contacts_company_with_its_own_open_deals => "company_deals",
     block_offers_the_stage_select_on_an_open_deal => "stage_select",
     block_shows_the_open_tasks_of_the_contact_and_its_open_deal_overdue_today_and_later => "one_contact_with_tasks",
+    block_says_when_the_open_tasks_could_not_be_read => "tasks_not_read",
     block_shows_many_contacts_each_with_a_link_button => "many_contacts",
     block_folds_a_contact_with_many_deals => "many_deals",
     block_says_some_identifiers_were_not_searched => "not_searched",

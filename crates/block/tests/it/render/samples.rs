@@ -606,6 +606,7 @@ impl Texts {
             ("company_deals", self.company_deals()),
             ("stage_select", self.stage_select()),
             ("one_contact_with_tasks", self.with_tasks()),
+            ("tasks_not_read", self.tasks_not_read()),
             ("many_contacts", self.many_contacts()),
             ("many_deals", self.many_deals()),
             ("not_searched", self.not_searched()),

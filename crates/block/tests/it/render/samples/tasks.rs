@@ -109,6 +109,7 @@ impl Texts {
                 task(62, NOW + 9 * 86_400, on_deal()),
             ],
             more_unread: false,
+            not_read: false,
         };
         let mut contact = self.contact(0, 7001, deals);
         contact.tasks = OpenTasks {
@@ -119,12 +120,21 @@ impl Texts {
                 task(54, NOW + 7 * 86_400, TaskTarget::Contact),
             ],
             more_unread: false,
+            not_read: false,
         };
         let mut actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
         actions.complete_tasks = [51, 52, 53, 61, 62]
             .into_iter()
             .map(|id| (id, self.action("action/task-complete")))
             .collect();
+        self.view(self.data(vec![contact], vec![actions]), None)
+    }
+
+    /// One contact whose open tasks could not be read this time (amoCRM busy): the block says so.
+    pub fn tasks_not_read(&self) -> BlockView {
+        let mut contact = self.contact(0, 7001, self.deals());
+        contact.tasks.not_read = true;
+        let actions = self.contact_actions(7001, &[9101, 9102, 9103], false, false);
         self.view(self.data(vec![contact], vec![actions]), None)
     }
 }
