@@ -3,9 +3,10 @@
 //!
 //! The company is read `with=leads` beside the contacts' deals (the block's second round trip), and not at all
 //! while several contacts are shown. Its deals that are not the contact's — the newest, bounded like a contact's —
-//! are read in one more batched leads call, which starts as soon as the company is read and happens only when
-//! there are such deals: a company whose deals are all the contact's adds no call. A failure leaves the company
-//! (or only its deals) out rather than the block.
+//! are read in one more batched leads call, which happens only when there are such deals: a company whose deals
+//! are all the contact's adds no call. Which deals a company has is remembered (for the metadata's time to live),
+//! so a later block reads them beside the company, in the same round trip; only deals the company gained since
+//! are read after it. A failure leaves the company (or only its deals) out rather than the block.
 
 use std::collections::BTreeSet;
 
@@ -27,10 +28,10 @@ pub(crate) struct ShownCompany {
     unread: usize,
 }
 
-/// The newest of the company's deals that are not the contact's, at most `bound`, and how many are left over.
-fn own_deal_ids(company: &Company, contact: &Contact, bound: usize) -> (BTreeSet<i64>, usize) {
-    let mut ids: Vec<i64> = company
-        .leads
+/// The newest of the company's deals (`company_leads`) that are not the contact's, at most `bound`, and how many
+/// are left over.
+fn own_deal_ids(company_leads: &[i64], contact: &Contact, bound: usize) -> (BTreeSet<i64>, usize) {
+    let mut ids: Vec<i64> = company_leads
         .iter()
         .copied()
         .filter(|id| !contact.leads.contains(id))
@@ -56,13 +57,22 @@ impl Domain {
             return None;
         };
         let id = contact.company_id()?;
+        let bound = self.config().max_deals_per_contact;
+        let remembered = (connection_id, id);
+        // The deals the company had last time are read beside it; it says which it has now.
+        let hinted = match self.inner.company_leads.peek(&remembered).await {
+            Some(known) => own_deal_ids(&known.value, contact, bound).0,
+            None => BTreeSet::new(),
+        };
         let query = CompaniesQuery {
             with_leads: true,
             ..CompaniesQuery::by_ids([id])
         };
-        let company = match crate::retry::read(|| async { client.companies().list(&query).await })
-            .await
-        {
+        let (read, early) = tokio::join!(
+            crate::retry::read(|| async { client.companies().list(&query).await }),
+            self.inner.lead_batches.leads(connection_id, client, hinted)
+        );
+        let company = match read {
             Ok(page) => page
                 .items
                 .into_iter()
@@ -72,25 +82,38 @@ impl Domain {
                 return None;
             }
         };
-        let bound = self.config().max_deals_per_contact;
-        let (ids, over) = own_deal_ids(&company, contact, bound);
-        let asked = ids.len();
-        let deals = match self
+        self.inner
+            .company_leads
+            .put(&remembered, company.leads.clone())
+            .await;
+        let (ids, over) = own_deal_ids(&company.leads, contact, bound);
+        let mut deals: Vec<Lead> = early
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| ids.contains(&l.id))
+            .collect();
+        let missing: BTreeSet<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !deals.iter().any(|l| l.id == *id))
+            .collect();
+        let asked = missing.len();
+        match self
             .inner
             .lead_batches
-            .leads(connection_id, client, ids)
+            .leads(connection_id, client, missing.clone())
             .await
         {
-            Ok(deals) => deals,
+            Ok(late) => deals.extend(late.into_iter().filter(|l| missing.contains(&l.id))),
             Err(e) => {
                 tracing::warn!(error = %crate::Report(&e), company = id, "the company's deals could not be read; they are left out");
                 return Some(ShownCompany {
                     company,
-                    deals: Vec::new(),
+                    deals,
                     unread: over + asked,
                 });
             }
-        };
+        }
         Some(ShownCompany {
             company,
             deals,
@@ -171,7 +194,11 @@ mod tests {
 
     #[test]
     fn a_company_whose_deals_are_all_the_contacts_asks_for_none() {
-        let (ids, over) = own_deal_ids(&company(&[7001, 7002]), &contact(&[7002, 7001, 7003]), 50);
+        let (ids, over) = own_deal_ids(
+            &company(&[7001, 7002]).leads,
+            &contact(&[7002, 7001, 7003]),
+            50,
+        );
         assert!(ids.is_empty());
         assert_eq!(over, 0);
     }
@@ -179,7 +206,7 @@ mod tests {
     #[test]
     fn the_newest_of_the_companys_own_deals_are_asked_for_within_the_bound() {
         let (ids, over) = own_deal_ids(
-            &company(&[7001, 7101, 7103, 7102, 7104]),
+            &company(&[7001, 7101, 7103, 7102, 7104]).leads,
             &contact(&[7001]),
             3,
         );

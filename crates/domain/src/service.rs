@@ -58,6 +58,8 @@ pub(crate) struct Inner {
     pub(crate) lead_batches: crate::batch::LeadBatches,
     /// Connections whose stored metadata snapshot this process has read (once each).
     pub(crate) snapshots_read: Mutex<std::collections::HashSet<ConnectionId>>,
+    /// The deal ids of each company shown, by connection and company: read beside the company by the next block.
+    pub(crate) company_leads: CoalescingCache<(ConnectionId, i64), Vec<i64>>,
     /// Where cache drops go to the other replicas, once set.
     pub(crate) bus: std::sync::OnceLock<Arc<dyn crate::replicas::CacheBus>>,
     /// This domain's name on the bus.
@@ -116,6 +118,7 @@ impl Domain {
         let inner = Inner {
             core: CoalescingCache::new(config.metadata_ttl, 10_000),
             deal_fields: CoalescingCache::new(config.metadata_ttl, 10_000),
+            company_leads: CoalescingCache::new(config.metadata_ttl, 10_000),
             renders: CoalescingCache::new(config.render_cache_ttl, 5_000),
             connections: CoalescingCache::new(CONNECTION_TTL, 10_000),
             triggers: crate::trigger::InFlight::default(),

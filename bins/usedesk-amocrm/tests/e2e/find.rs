@@ -1,5 +1,6 @@
 //! The agent's own search: in a ticket whose client matches nothing, a phone typed another way than amoCRM
-//! stores it finds the contact, Link on the results page binds the client, and the reloaded block shows it.
+//! stores it finds the contact, Link on the results page binds the client, and the reloaded block shows it —
+//! offering the ticket's phone the contact lacks, which one click adds in place.
 
 use anyhow::{Context as _, ensure};
 use sandbox::seed::TICKET_NO_MATCH;
@@ -9,8 +10,8 @@ use crate::support::run;
 use crate::support::shots::{self, Frame};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_finds_a_contact_by_a_phone_written_differently_and_links_it() -> anyhow::Result<()>
-{
+async fn an_agent_finds_a_contact_by_a_phone_written_differently_links_it_and_adds_the_tickets_phone()
+-> anyhow::Result<()> {
     run(async |e2e| {
         // Arrange: Luna's ticket matches no contact; the block offers the search first.
         e2e.open_preview(TICKET_NO_MATCH, "en").await?;
@@ -64,6 +65,32 @@ async fn an_agent_finds_a_contact_by_a_phone_written_differently_and_links_it() 
                 .await?,
             "Harry is not marked linked"
         );
+
+        // Then: Luna's ticket has a phone Harry lacks; the block offers it, and adding it in place keeps his own.
+        let add = e2e
+            .browser
+            .control("uda-contact-linked", "Add +44 20 7946 0321 to this contact")
+            .await?;
+        e2e.browser.mark_block().await?;
+        add.click().await.context("clicking Add")?;
+        e2e.browser
+            .fresh_block()
+            .await
+            .context("the block did not reload itself after adding the phone")?;
+        let harry = e2e
+            .browser
+            .text_of(&format!("{BLOCK} .uda-contact-linked"))
+            .await?;
+        ensure!(
+            harry.contains("+44 20 7946 0321") && harry.contains("+7 916 123-45-67"),
+            "Harry shows: {harry}"
+        );
+        ensure!(
+            !harry.contains("Add +44 20 7946 0321"),
+            "the phone is still offered: {harry}"
+        );
+        let patches = e2e.stack.amocrm_calls("PATCH /api/v4/contacts/{id}");
+        ensure!(patches == 1, "amoCRM received {patches} contact changes");
         Ok(())
     })
     .await

@@ -161,6 +161,66 @@ async fn a_company_with_deals_of_its_own_shows_its_open_ones_read_in_one_more_ba
 }
 
 #[tokio::test]
+async fn a_company_seen_before_has_its_known_deals_read_beside_it_and_a_deal_it_gained_since_after_it()
+ {
+    // Arrange: the first block finds the company with 7101 of its own; by the second it also has 7102 and 7103.
+    let app = TestApp::start().await;
+    app.connect().await;
+    mount_harry_with_a_company(&app).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/companies"))
+        .and(query_param("with", "leads"))
+        .respond_with(hal(fixture!("block/companies_with_fewer_leads.json")))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&app.amo)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/companies"))
+        .and(query_param("with", "leads"))
+        .respond_with(hal(fixture!("block/companies_with_leads.json")))
+        .with_priority(2)
+        .mount(&app.amo)
+        .await;
+    for id in ["7101", "7103"] {
+        Mock::given(method("GET"))
+            .and(path("/api/v4/leads"))
+            .and(query_param("filter[id][]", id))
+            .respond_with(hal(fixture!("block/leads_company.json")))
+            .with_priority(1)
+            .mount(&app.amo)
+            .await;
+    }
+    let (_, first) = app.post_block(&app.block_request()).await;
+    let mut another_client = app.block_request();
+    another_client["client_id"] = serde_json::json!(987_654);
+
+    // Act
+    let (status, second) = app.post_block(&another_client).await;
+
+    // Assert: the first block knew only 7101; the second asked for 7101 beside the company, then 7102 and 7103.
+    assert_eq!(status, 200);
+    assert_shows(&first, "Vault security audit");
+    assert_hides(&first, "Dragon guard lease");
+    assert_shows(&second, "Vault security audit");
+    assert_shows(&second, "Dragon guard lease");
+    let own: Vec<Vec<String>> = leads_calls(&app)
+        .await
+        .into_iter()
+        .filter(|c| c.iter().any(|id| id.starts_with("71")))
+        .collect();
+    // (The second block's known deal may share the contact's deals call: both wait together.)
+    assert_eq!(own.len(), 3, "{own:?}");
+    assert_eq!(own[0], ["7101"]);
+    assert!(own[1].contains(&"7101".to_owned()), "{own:?}");
+    assert_eq!(
+        own[2],
+        ["7102", "7103"],
+        "only what is new is read after the company"
+    );
+}
+
+#[tokio::test]
 async fn a_company_whose_deals_are_the_contacts_adds_no_call() {
     // Arrange
     let app = TestApp::start().await;
