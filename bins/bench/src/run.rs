@@ -64,11 +64,17 @@ pub struct Options {
     pub recovery_limit: Duration,
 }
 
+/// Arthur Weasley's own e-mail in the sample data: it finds him alone.
+const ARTHUR_EMAIL: &str = "arthur.weasley@ministry.example";
+
 /// The sample tickets by role.
 struct Tickets {
     none: SampleTicket,
     one: SampleTicket,
     three: SampleTicket,
+    /// Arthur alone (ticket 1003 with only his own e-mail): one contact with deals and a company that has a deal
+    /// of its own.
+    company: SampleTicket,
     all: Vec<SampleTicket>,
 }
 
@@ -81,10 +87,18 @@ impl Tickets {
                 .cloned()
                 .with_context(|| format!("the sandbox has no sample ticket {id}"))
         };
+        let three = find(sandbox::seed::TICKET_THREE_MATCHES)?;
+        let company = SampleTicket {
+            client_name: "Arthur Weasley".to_owned(),
+            emails: vec![ARTHUR_EMAIL.to_owned()],
+            phones: Vec::new(),
+            ..three.clone()
+        };
         Ok(Self {
             none: find(sandbox::seed::TICKET_NO_MATCH)?,
             one: find(sandbox::seed::TICKET_ONE_MATCH)?,
-            three: find(sandbox::seed::TICKET_THREE_MATCHES)?,
+            three,
+            company,
             all,
         })
     }
@@ -177,6 +191,7 @@ impl Bench {
             ticket_id: ticket.ticket_id,
             contacts: html.matches(r#"<details class="uda-contact"#).count(),
             deals: html.contains(r#"class="uda-deals""#),
+            company: html.contains(r#"class="uda-company""#),
             identifiers: identifier_count(ticket),
             cache,
             summary: summarize(&latencies),
@@ -319,7 +334,12 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     .await
     .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
 
-    let order = [&tickets.none, &tickets.one, &tickets.three];
+    let order = [
+        &tickets.none,
+        &tickets.one,
+        &tickets.three,
+        &tickets.company,
+    ];
     let mut latency = Vec::new();
     eprintln!(
         "warm metadata: {} sequential blocks per ticket…",
@@ -537,6 +557,7 @@ async fn same_ticket(bench: &Bench, ticket: &SampleTicket) -> anyhow::Result<Sam
         agents,
         ticket_id: ticket.ticket_id,
         identifiers: identifier_count(ticket),
+        budget: crate::report::request_budget(identifier_count(ticket), true, true, false),
         api_requests: stats.api_requests,
         summary: summarize(&latencies),
         states,

@@ -35,11 +35,7 @@ impl std::fmt::Debug for RedisCacheBus {
 impl RedisCacheBus {
     /// Connects to Redis at `url`; drops go on `channel`.
     pub async fn connect(url: &str, channel: &str) -> Result<Self, crate::Error> {
-        let client = redis::Client::open(url).map_err(|e| crate::Error::Redis(e.to_string()))?;
-        let connection = client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| crate::Error::Redis(e.to_string()))?;
+        let (client, connection) = crate::redis_limiter::connect(url).await?;
         Ok(Self {
             client,
             connection,

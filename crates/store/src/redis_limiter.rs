@@ -15,6 +15,18 @@ use amocrm::{BackoffSteps, Error, PauseReason, RateLimiter};
 use async_trait::async_trait;
 use redis::aio::MultiplexedConnection;
 
+/// A Redis client for `url` and one multiplexed connection of it.
+pub(crate) async fn connect(
+    url: &str,
+) -> Result<(redis::Client, MultiplexedConnection), crate::Error> {
+    let client = redis::Client::open(url).map_err(|e| crate::Error::Redis(e.to_string()))?;
+    let connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .map_err(|e| crate::Error::Redis(e.to_string()))?;
+    Ok((client, connection))
+}
+
 /// Reserves the earliest start that keeps at most `max` starts in any window, returning
 /// `{slot_ms, now_ms, reserved}`. KEYS[1] = the account's window; ARGV = window length (ms), max, a unique
 /// member, and the longest wait accepted in ms (-1: any); a slot further away is not reserved.
@@ -117,11 +129,7 @@ impl RedisRateLimiter {
         max: u32,
         per: Duration,
     ) -> Result<Self, crate::Error> {
-        let client = redis::Client::open(url).map_err(|e| crate::Error::Redis(e.to_string()))?;
-        let connection = client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| crate::Error::Redis(e.to_string()))?;
+        let (_, connection) = connect(url).await?;
         Ok(Self {
             connection,
             prefix: prefix.to_owned(),

@@ -30,7 +30,12 @@ async fn warm_rows(bench: &Bench) -> anyhow::Result<Vec<String>> {
     .await
     .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
     let mut lines = Vec::new();
-    for ticket in [&tickets.none, &tickets.one, &tickets.three] {
+    for ticket in [
+        &tickets.none,
+        &tickets.one,
+        &tickets.three,
+        &tickets.company,
+    ] {
         // The first block loads the metadata; the measured ones find it cached.
         bench.paced_block(&mut pacer, ticket, 7).await?;
         let row = bench.sequential(&mut pacer, ticket, Cache::Warm).await?;

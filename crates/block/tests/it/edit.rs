@@ -112,14 +112,25 @@ async fn a_value_that_is_not_a_phone_is_refused_and_nothing_is_sent() {
     assert!((400..500).contains(&status), "refused with {status}");
 }
 
+/// Harry's block, then his edit form opened from it: the form's status, the form, and its save token.
+async fn open_contact_edit(app: &TestApp) -> (u16, String, String) {
+    app.mount_one_contact().await;
+    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
+        .await;
+    let (_, block) = app.post_block(&app.block_request()).await;
+    let open = token_for(&block, &app.url("/action/contact-edit"));
+    let (status, form) = app
+        .get_page(&app.url("/action/contact-edit"), &open, &[])
+        .await;
+    let save = token_for(&form, &app.url("/action/contact-edit"));
+    (status, form, save)
+}
+
 #[tokio::test]
 async fn a_contact_is_renamed_and_given_to_another_user_sending_only_what_changed() {
     // Arrange
     let app = TestApp::start().await;
     app.connect().await;
-    app.mount_one_contact().await;
-    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
-        .await;
     Mock::given(method("PATCH"))
         .and(path("/api/v4/contacts/3001"))
         .and(body_json(json!({
@@ -131,14 +142,9 @@ async fn a_contact_is_renamed_and_given_to_another_user_sending_only_what_change
         .expect(1)
         .mount(&app.amo)
         .await;
-    let (_, block) = app.post_block(&app.block_request()).await;
-    let open = token_for(&block, &app.url("/action/contact-edit"));
 
     // Act
-    let (form_status, form) = app
-        .get_page(&app.url("/action/contact-edit"), &open, &[])
-        .await;
-    let save = token_for(&form, &app.url("/action/contact-edit"));
+    let (form_status, form, save) = open_contact_edit(&app).await;
     let (status, page) = app
         .post_form(
             &app.url("/action/contact-edit"),
@@ -164,9 +170,6 @@ async fn a_position_typed_on_the_edit_form_is_sent_by_its_field_code_and_alone()
     // Arrange
     let app = TestApp::start().await;
     app.connect().await;
-    app.mount_one_contact().await;
-    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
-        .await;
     Mock::given(method("PATCH"))
         .and(path("/api/v4/contacts/3001"))
         .and(body_json(json!({
@@ -179,12 +182,7 @@ async fn a_position_typed_on_the_edit_form_is_sent_by_its_field_code_and_alone()
         .expect(1)
         .mount(&app.amo)
         .await;
-    let (_, block) = app.post_block(&app.block_request()).await;
-    let open = token_for(&block, &app.url("/action/contact-edit"));
-    let (_, form) = app
-        .get_page(&app.url("/action/contact-edit"), &open, &[])
-        .await;
-    let save = token_for(&form, &app.url("/action/contact-edit"));
+    let (_, form, save) = open_contact_edit(&app).await;
 
     // Act
     let (status, page) = app
@@ -210,20 +208,12 @@ async fn a_contact_without_a_name_is_refused_and_nothing_is_sent() {
     // Arrange
     let app = TestApp::start().await;
     app.connect().await;
-    app.mount_one_contact().await;
-    app.mount_get("/api/v4/contacts/3001", fixture!("block/contact_3001.json"))
-        .await;
     Mock::given(method("PATCH"))
         .respond_with(ResponseTemplate::new(500))
         .expect(0)
         .mount(&app.amo)
         .await;
-    let (_, block) = app.post_block(&app.block_request()).await;
-    let open = token_for(&block, &app.url("/action/contact-edit"));
-    let (_, form) = app
-        .get_page(&app.url("/action/contact-edit"), &open, &[])
-        .await;
-    let save = token_for(&form, &app.url("/action/contact-edit"));
+    let (_, _, save) = open_contact_edit(&app).await;
 
     // Act
     let (status, page) = app

@@ -12,13 +12,8 @@ use crate::harness::{World, json};
 /// amoCRM requests the mock received so far.
 async fn requests(world: &World) -> usize {
     world
-        .amo
-        .received_requests()
+        .count_requests(|r| r.url.path().starts_with("/api/v4/"))
         .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path().starts_with("/api/v4/"))
-        .count()
 }
 
 async fn mount_slow_harry(world: &World, delay: Duration) {

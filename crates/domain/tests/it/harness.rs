@@ -131,6 +131,17 @@ impl World {
         Self::with("good-access", 4_000_000_000, |_| {}).await
     }
 
+    /// How many of the requests amoCRM received so far `keep` keeps.
+    pub async fn count_requests(&self, keep: impl Fn(&wiremock::Request) -> bool) -> usize {
+        self.amo
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| keep(r))
+            .count()
+    }
+
     pub fn host(&self) -> amocrm::AccountHost {
         self.domain.parse_host(&self.amo.uri()).unwrap()
     }

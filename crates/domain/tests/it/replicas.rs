@@ -41,13 +41,8 @@ impl CacheBus for Recording {
 
 async fn leads_calls(world: &World) -> usize {
     world
-        .amo
-        .received_requests()
+        .count_requests(|r| r.url.path() == "/api/v4/leads")
         .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == "/api/v4/leads")
-        .count()
 }
 
 async fn render(domain: &domain::Domain, world: &World) {

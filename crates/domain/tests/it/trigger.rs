@@ -237,16 +237,11 @@ async fn invalid_fields_are_refused_before_any_deal_is_created() {
 /// The bodies of the notes amoCRM was sent for deal 4500 that log a ticket.
 async fn ticket_logs(world: &World) -> usize {
     world
-        .amo
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == "/api/v4/leads/4500/notes")
-        .filter(|r| {
-            String::from_utf8_lossy(&r.body).contains("Conversation of Usedesk ticket #1002")
+        .count_requests(|r| {
+            r.url.path() == "/api/v4/leads/4500/notes"
+                && String::from_utf8_lossy(&r.body).contains("Conversation of Usedesk ticket #1002")
         })
-        .count()
+        .await
 }
 
 #[tokio::test]
