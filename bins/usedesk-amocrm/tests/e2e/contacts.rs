@@ -226,7 +226,7 @@ async fn link_works_as_a_plain_form_in_a_new_tab_where_inline_handlers_do_not_ru
         e2e.browser
             .client
             .execute(
-                "document.querySelectorAll('.dynamic-block form[onsubmit]').forEach(function (f) { f.removeAttribute('onsubmit'); });",
+                "document.querySelectorAll('.dynamic-block [onsubmit]').forEach(function (f) { f.removeAttribute('onsubmit'); });",
                 vec![],
             )
             .await?;

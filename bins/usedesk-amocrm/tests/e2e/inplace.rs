@@ -205,7 +205,7 @@ async fn without_inline_handlers_a_quick_comment_ends_on_the_deal_card_with_the_
         e2e.browser
             .client
             .execute(
-                "document.querySelectorAll('.dynamic-block form[onsubmit]').forEach(function (f) { f.removeAttribute('onsubmit'); });",
+                "document.querySelectorAll('.dynamic-block [onsubmit]').forEach(function (f) { f.removeAttribute('onsubmit'); });",
                 vec![],
             )
             .await?;

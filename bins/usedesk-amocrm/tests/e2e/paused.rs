@@ -162,7 +162,7 @@ async fn writes_refused(mode: FaultMode, stale: &'static str) -> anyhow::Result<
                 e2e.browser
                     .client
                     .execute(
-                        "document.querySelectorAll('.dynamic-block form[onsubmit]').forEach(function (f) { f.removeAttribute('onsubmit'); });",
+                        "document.querySelectorAll('.dynamic-block [onsubmit]').forEach(function (f) { f.removeAttribute('onsubmit'); });",
                         vec![],
                     )
                     .await

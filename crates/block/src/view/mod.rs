@@ -4,7 +4,9 @@
 //! chooses the template, translates texts and formats numbers, dates and colours. The block is inner HTML that
 //! Usedesk inserts into its own page, so its styles are scoped under the root class `uda-block` and it runs no
 //! `<script>`: every action is a plain form or link to the service's own pages, and its forms (add, link, unlink,
-//! the deals' quick comments and their "Log this ticket to the deal", the deals' stage select, the tasks' Done) also work in place through an inline handler where Usedesk lets inline handlers run.
+//! the deals' quick comments and their "Log this ticket to the deal", the deals' stage select, the tasks' Done) also
+//! work in place through the block's one inline handler (on its root, for every form marked `data-inplace`) where
+//! Usedesk lets inline handlers run.
 
 pub mod model;
 

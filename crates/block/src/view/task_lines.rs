@@ -3,8 +3,8 @@
 //! and said to be, today's marked — its responsible user and its in-place Done form; "N more" leads to the tasks
 //! page, which lists them all. The tasks page shares the overdue / today rule ([`state`]).
 //!
-//! Only the tasks shown here offer Done ([`shown`]): the HTTP layer signs a token for those alone. The Done forms of a
-//! list share one in-place handler, on the list (`macros.html`, `inplace_within`): a block can list many tasks.
+//! Only the tasks shown here offer Done ([`shown`]): the HTTP layer signs a token for those alone. The Done forms, like
+//! every in-place form of the block, are marked `data-inplace` and share the block's one handler (`inplace_all`).
 
 use std::borrow::Cow;
 
@@ -98,8 +98,6 @@ pub(crate) struct TaskLine {
 /// The open tasks of a contact or a deal, as the block lists them.
 pub(crate) struct TaskLines {
     pub items: Vec<TaskLine>,
-    /// Whether a line has its Done: the list then carries the one in-place handler of its forms.
-    pub has_done: bool,
     /// "2 more on the tasks page", when there are more than fit (or amoCRM holds more than were read).
     pub more: Option<String>,
     /// The contact's tasks page.
@@ -134,7 +132,6 @@ impl TaskLines {
             tasks.more_unread.then(|| tr.t("block-tasks-more-unread"))
         };
         Some(Self {
-            has_done: items.iter().any(|i| i.done.is_some()),
             items,
             page: more.as_ref().and(page).map(str::to_owned),
             more,

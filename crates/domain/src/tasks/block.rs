@@ -2,9 +2,10 @@
 //! own): one page of the shown contacts' open tasks and one of their shown deals', the soonest due first. amoCRM
 //! honours `filter[entity_id]` only together with one `filter[entity_type]`, so these are two calls, in parallel.
 //! Blocks asking for the same ids at the same time share one call. They go after every block's contacts and deals
-//! (background priority) and only when they can start at once ([`TASKS_MAX_WAIT`]): with the account's queue busy
-//! (a burst, a cold start) the block comes without its tasks and says so, instead of waiting a rate-limit window
-//! for them. A failure leaves the tasks out the same way (logged), never the block.
+//! (background priority) and wait at most one rate-limit window for their turn ([`TASKS_MAX_WAIT`]): right after
+//! the agent's own actions the window is often full, and the tasks are worth that wait; with the account's queue
+//! longer than that (a burst) the block comes without its tasks and says so. A failure leaves the tasks out the same
+//! way (logged), never the block.
 
 use amocrm::{AmoClient, Contact, Lead, Task, TaskEntityType, TasksQuery};
 
@@ -20,8 +21,9 @@ use crate::store::ConnectionId;
 /// How many open tasks one call reads: one page, the soonest due; the tasks page reads them all.
 const PAGE: u32 = 250;
 
-/// The longest a block's task read waits for its turn at the account's limiter before it is left out.
-pub(crate) const TASKS_MAX_WAIT: std::time::Duration = std::time::Duration::from_millis(150);
+/// The longest a block's task read waits for its turn at the account's limiter before it is left out: one window
+/// of the limiter (7 requests per 1.1 s) and a little.
+pub(crate) const TASKS_MAX_WAIT: std::time::Duration = std::time::Duration::from_millis(1_200);
 
 /// Reads of open tasks in flight, by connection, entity type and ids, with what they read: a page and whether
 /// there are more.

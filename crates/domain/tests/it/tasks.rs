@@ -159,8 +159,8 @@ async fn a_tasks_failure_leaves_the_tasks_out_and_the_block_whole() {
 #[tokio::test]
 async fn with_the_account_busy_the_block_comes_without_its_tasks_rather_than_wait_a_window_for_them()
  {
-    // Arrange: a domain whose limiter lets 5 requests a second go: the block's first round trip (metadata and two
-    // searches) takes them all, so its second waits for the next window.
+    // Arrange: a domain whose limiter lets 5 requests go every 3 s: the block's first round trip (metadata and two
+    // searches) takes them all, so its second waits for the next window, longer than tasks wait.
     let world = World::new().await;
     world.mount_metadata().await;
     world.mount_harry().await;
@@ -172,7 +172,7 @@ async fn with_the_account_busy_the_block_comes_without_its_tasks_rather_than_wai
             http: reqwest::Client::new(),
             limiter: std::sync::Arc::new(amocrm::LocalRateLimiter::new(
                 5,
-                std::time::Duration::from_secs(1),
+                std::time::Duration::from_secs(3),
             )),
             call_observer: None,
             refresh_observer: None,
