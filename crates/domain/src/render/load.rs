@@ -25,6 +25,7 @@ impl Domain {
         ticket: &TicketClient,
         ids: &[Identifier],
     ) -> Result<BlockData, Error> {
+        let started = crate::now();
         let store = self.store();
         let (link, choices) = tokio::join!(
             async {
@@ -51,6 +52,13 @@ impl Domain {
             }
         );
         let core = core?;
+        // Metadata this very block had to load (a new connection) filled the limiter's window: its tasks do not
+        // wait for the next one.
+        let tasks_wait = if core.fetched_at >= started {
+            crate::tasks::block::TASKS_MAX_WAIT_COLD
+        } else {
+            crate::tasks::block::TASKS_MAX_WAIT
+        };
         let (contacts, linked) = found?;
         let defs = defs?;
 
@@ -63,6 +71,7 @@ impl Domain {
             self.block_tasks(
                 connection_id,
                 client,
+                tasks_wait,
                 &contacts,
                 self.shown_lead_ids(&contacts)
             )

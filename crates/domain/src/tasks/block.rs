@@ -25,6 +25,10 @@ const PAGE: u32 = 250;
 /// of the limiter (7 requests per 1.1 s) and a little.
 pub(crate) const TASKS_MAX_WAIT: std::time::Duration = std::time::Duration::from_millis(1_200);
 
+/// The same for a block that had to load the account's metadata itself (a new connection's first blocks): those
+/// loads took the window, and the block does not wait another one for its tasks.
+pub(crate) const TASKS_MAX_WAIT_COLD: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// Reads of open tasks in flight, by connection, entity type and ids, with what they read: a page and whether
 /// there are more.
 pub(crate) type TaskReads =
@@ -48,13 +52,14 @@ impl Domain {
         &self,
         connection_id: ConnectionId,
         client: &AmoClient,
+        max_wait: std::time::Duration,
         contacts: &[(Contact, Vec<String>)],
         lead_ids: impl IntoIterator<Item = i64>,
     ) -> BlockTasks {
         // Never before another block's contacts or deals, and never waiting for a window of its own.
         let client = &client
             .with_priority(amocrm::Priority::Background)
-            .with_max_limiter_wait(TASKS_MAX_WAIT);
+            .with_max_limiter_wait(max_wait);
         let contact_ids: Vec<i64> = contacts
             .iter()
             .map(|(c, _)| c.id)
