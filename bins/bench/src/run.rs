@@ -138,6 +138,20 @@ impl Bench {
         Server::start(&self.binary, &settings).await
     }
 
+    /// The server with warm metadata, logged in to the sandbox's amoCRM through the real OAuth pages from a block
+    /// of `ticket`.
+    async fn logged_in_server(&self, ticket: &SampleTicket) -> anyhow::Result<Server> {
+        let server = self.start_server(WARM_METADATA_TTL_SECS).await?;
+        crate::login::login(
+            &self.http,
+            &Url::parse(&format!("http://{}/", self.settings.listen))?,
+            self.fresh_body(ticket),
+        )
+        .await
+        .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+        Ok(server)
+    }
+
     /// One paced block, with the amoCRM requests it made.
     async fn paced_block(
         &self,
@@ -273,14 +287,7 @@ async fn setup(options: Options) -> anyhow::Result<(Bench, TempDir)> {
 /// The bursts alone, after logging in and loading the metadata; the other figures stay empty.
 async fn only_bursts(bench: &Bench) -> anyhow::Result<Vec<crate::curve::BurstCurve>> {
     let tickets = Tickets::load()?;
-    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
-    crate::login::login(
-        &bench.http,
-        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
-        bench.fresh_body(&tickets.one),
-    )
-    .await
-    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    let server = bench.logged_in_server(&tickets.one).await?;
     bench.sandbox.set_latency(bench.options.latency);
     prime(bench, &[bench.fresh_body(&tickets.none)]).await?;
     let curves = curves(bench, &tickets).await;
@@ -325,14 +332,7 @@ async fn phases(bench: &Bench, dir: &TempDir, started: Instant) -> anyhow::Resul
     let mut pacer = Pacer::new(7, PACING_WINDOW);
 
     eprintln!("starting the server and logging in to the sandbox's amoCRM…");
-    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
-    crate::login::login(
-        &bench.http,
-        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
-        bench.fresh_body(&tickets.one),
-    )
-    .await
-    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    let server = bench.logged_in_server(&tickets.one).await?;
 
     let order = [
         &tickets.none,

@@ -1,10 +1,7 @@
 //! `--latency-only`: the sequential blocks with warm metadata alone (about half a minute): each ticket's latency,
 //! depth and amoCRM requests per block, without the throughput, restart and burst phases.
 
-use anyhow::Context as _;
-use url::Url;
-
-use super::{Bench, PACING_WINDOW, Tickets, WARM_METADATA_TTL_SECS, setup};
+use super::{Bench, PACING_WINDOW, Tickets, setup};
 use crate::pacer::Pacer;
 use crate::report::Cache;
 use crate::stats::millis;
@@ -21,14 +18,7 @@ pub async fn run_latency(options: super::Options) -> anyhow::Result<Vec<String>>
 async fn warm_rows(bench: &Bench) -> anyhow::Result<Vec<String>> {
     let tickets = Tickets::load()?;
     let mut pacer = Pacer::new(7, PACING_WINDOW);
-    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
-    crate::login::login(
-        &bench.http,
-        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
-        bench.fresh_body(&tickets.one),
-    )
-    .await
-    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    let server = bench.logged_in_server(&tickets.one).await?;
     let mut lines = Vec::new();
     for ticket in [
         &tickets.none,

@@ -4,9 +4,7 @@
 
 use std::time::Duration;
 
-use anyhow::Context as _;
 use sandbox::SampleTicket;
-use url::Url;
 
 use super::{Bench, Cache, Tickets, WARM_METADATA_TTL_SECS, setup};
 use crate::load::post_block;
@@ -72,14 +70,7 @@ async fn warm_then_restart(bench: &Bench) -> anyhow::Result<Vec<String>> {
     let tickets = Tickets::load()?;
     let ticket = &tickets.three;
     let mut pacer = Pacer::new(7, super::PACING_WINDOW);
-    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
-    crate::login::login(
-        &bench.http,
-        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
-        bench.fresh_body(&tickets.one),
-    )
-    .await
-    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    let server = bench.logged_in_server(&tickets.one).await?;
     // The first block loads the metadata; the measured ones find it cached.
     bench.paced_block(&mut pacer, ticket, 7).await?;
     let warm: LatencyRow = bench.sequential(&mut pacer, ticket, Cache::Warm).await?;

@@ -3,10 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::Context as _;
-use url::Url;
-
-use super::{Bench, QUIET, Tickets, WARM_METADATA_TTL_SECS, prime, same_ticket, setup, with_cpu};
+use super::{Bench, QUIET, Tickets, prime, same_ticket, setup, with_cpu};
 use crate::load::post_block;
 use crate::stats::millis;
 
@@ -22,14 +19,7 @@ pub async fn run_same_ticket(options: super::Options) -> anyhow::Result<Vec<Stri
 async fn alone_and_together(bench: &Bench) -> anyhow::Result<Vec<String>> {
     let tickets = Tickets::load()?;
     let ticket = &tickets.three;
-    let server = bench.start_server(WARM_METADATA_TTL_SECS).await?;
-    crate::login::login(
-        &bench.http,
-        &Url::parse(&format!("http://{}/", bench.settings.listen))?,
-        bench.fresh_body(&tickets.one),
-    )
-    .await
-    .with_context(|| format!("logging in\nserver log:\n{}", server.log_tail()))?;
+    let server = bench.logged_in_server(&tickets.one).await?;
     bench.sandbox.set_latency(bench.options.latency);
     prime(bench, &[bench.fresh_body(&tickets.none)]).await?;
     let mut lines = Vec::new();
