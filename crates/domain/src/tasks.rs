@@ -1,6 +1,6 @@
 //! A contact's open tasks and its open deals' — on the tasks page (every page of them, read when the agent opens
-//! it) and in the block (one page each, read beside the deals: [`block`]) — creating a task on the contact, and
-//! completing one with a result. One rule turns amoCRM's tasks into what both show ([`open_tasks`]).
+//! it) and in the block (one page each, read beside the deals: `tasks/block.rs`) — creating a task on the contact, and
+//! completing one with a result. One rule turns amoCRM's tasks into what both show (`open_tasks`).
 
 use amocrm::{NewTask, Task, TaskEntityType, TasksQuery};
 use serde::{Deserialize, Serialize};
