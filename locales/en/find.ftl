@@ -69,3 +69,4 @@ action-done-contact-saved = The contact has been saved in amoCRM.
 contact-position = Position
 contact-position-hint = Leaving it empty keeps the current position; to remove it, open the contact in amoCRM.
 block-tasks-not-read = Open tasks could not be loaded just now: reload the block in a moment, or open Tasks.
+task-on = Where

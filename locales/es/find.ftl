@@ -69,3 +69,4 @@ action-done-contact-saved = El contacto se ha guardado en amoCRM.
 contact-position = Cargo
 contact-position-hint = Si lo deja vacío, se conserva el cargo actual; para quitarlo, abra el contacto en amoCRM.
 block-tasks-not-read = No se pudieron cargar las tareas abiertas ahora: recargue el bloque en un momento o abra Tareas.
+task-on = Dónde

@@ -69,3 +69,4 @@ action-done-contact-saved = O contato foi salvo no amoCRM.
 contact-position = Cargo
 contact-position-hint = Deixar em branco mantém o cargo atual; para removê-lo, abra o contato no amoCRM.
 block-tasks-not-read = Não foi possível carregar as tarefas abertas agora: recarregue o bloco em instantes ou abra Tarefas.
+task-on = Onde

@@ -71,3 +71,4 @@ action-done-contact-saved = Контакт сохранён в amoCRM.
 contact-position = Должность
 contact-position-hint = Пустое поле оставит текущую должность; чтобы убрать её, откройте контакт в amoCRM.
 block-tasks-not-read = Открытые задачи сейчас не загрузились: обновите блок чуть позже или откройте «Задачи».
+task-on = Где

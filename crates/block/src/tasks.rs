@@ -1,5 +1,5 @@
 //! A contact's tasks: the page with its open tasks and its open deals' (`GET /action/tasks`, read when the agent
-//! opens it), creating a task on the contact (`POST /action/tasks`) and completing one
+//! opens it), creating a task on the contact or one of its open deals (`POST /action/tasks`) and completing one
 //! (`POST /action/task-complete`). "Call back" is the same page with a call task for tomorrow prefilled.
 
 use domain::tasks::NewTaskInput;
@@ -57,6 +57,7 @@ async fn page(
             tomorrow_morning(now, zone.at(now).offset_minutes())
         },
         responsible_user_id: tasks.default_responsible,
+        deal_id: None,
     });
     let complete = tasks
         .tasks
@@ -107,6 +108,11 @@ fn draft_of(posted: &ActionPost) -> NewTaskInput {
         text: fields.get("text").unwrap_or_default().to_owned(),
         due: fields.get("due").unwrap_or_default().trim().to_owned(),
         responsible_user_id: fields.text("responsible").and_then(|v| v.parse().ok()),
+        // `contact`, or `deal:<id>`.
+        deal_id: fields
+            .text("on")
+            .and_then(|v| v.strip_prefix("deal:"))
+            .and_then(|v| v.parse().ok()),
     }
 }
 

@@ -81,6 +81,9 @@ pub struct ContactTasks {
     pub users: Vec<UserRef>,
     /// Who a new task goes to by default: the contact's responsible user.
     pub default_responsible: Option<i64>,
+    /// The contact's open deals a new task can be set on instead, `(id, name)`, newest first.
+    #[serde(default)]
+    pub open_deals: Vec<(i64, String)>,
 }
 
 /// A task to create on a contact, as the agent filled the form.
@@ -94,6 +97,9 @@ pub struct NewTaskInput {
     pub due: String,
     /// The responsible user; the contact's when `None`.
     pub responsible_user_id: Option<i64>,
+    /// One of the contact's open deals to set the task on instead of the contact.
+    #[serde(default)]
+    pub deal_id: Option<i64>,
 }
 
 fn checked_text(text: &str, key: FieldKey) -> Result<String, Error> {
@@ -161,6 +167,11 @@ impl Domain {
             users,
             default_responsible: (contact.responsible_user_id > 0)
                 .then_some(contact.responsible_user_id),
+            open_deals: leads
+                .iter()
+                .filter(|l| !l.is_deleted && DealKind::of_status(l.status_id) == DealKind::Open)
+                .map(|l| (l.id, deal_name(l)))
+                .collect(),
         })
     }
 
@@ -190,13 +201,29 @@ impl Domain {
             (Err(e), _) | (_, Err(e)) => return Err(e),
         };
         let (_, client) = self.session(ctx.connection_id).await?;
+        // A deal the form names must be one of this contact's: the signed token names only the contact.
+        let on = match input.deal_id {
+            Some(deal) => {
+                let contact = crate::contacts::live_contact(&client, contact_id, true).await?;
+                if !contact.leads.contains(&deal) {
+                    return Err(Error::NotFound(format!(
+                        "deal {deal} of contact {contact_id}"
+                    )));
+                }
+                (TaskEntityType::Leads, deal)
+            }
+            None => (TaskEntityType::Contacts, contact_id),
+        };
         let task = NewTask {
             task_type_id: input.type_id,
             responsible_user_id: input.responsible_user_id,
-            ..NewTask::new(text, due).on(TaskEntityType::Contacts, contact_id)
+            ..NewTask::new(text, due).on(on.0, on.1)
         };
         let created = client.tasks().create(&[task]).await;
-        let target = format!("contact:{contact_id}");
+        let target = match input.deal_id {
+            Some(deal) => format!("lead:{deal}"),
+            None => format!("contact:{contact_id}"),
+        };
         match created {
             Ok(mut ids) if !ids.is_empty() => {
                 self.after_write(ctx.connection_id);
@@ -281,12 +308,19 @@ pub(crate) fn deal_target(leads: &[amocrm::Lead]) -> impl Fn(&Task) -> Option<Ta
                 && !l.is_deleted
                 && DealKind::of_status(l.status_id) == DealKind::Open
         })?;
-        let name = if lead.name.trim().is_empty() {
-            format!("#{}", lead.id)
-        } else {
-            lead.name.clone()
-        };
-        Some(TaskTarget::Deal { id: lead.id, name })
+        Some(TaskTarget::Deal {
+            id: lead.id,
+            name: deal_name(lead),
+        })
+    }
+}
+
+/// A deal's name, or `#id` when it has none.
+fn deal_name(lead: &amocrm::Lead) -> String {
+    if lead.name.trim().is_empty() {
+        format!("#{}", lead.id)
+    } else {
+        lead.name.clone()
     }
 }
 

@@ -23,6 +23,9 @@ struct Tasks {
     create: Option<FormTarget>,
     types: Vec<Choice>,
     users: Vec<Choice>,
+    /// What the task is set on: the contact (`contact`) or one of its open deals (`deal:<id>`), with the chosen one
+    /// selected; empty when the contact has no open deal.
+    targets: Vec<(String, String, bool)>,
     text: String,
     due: String,
     errors: Vec<ErrorLine>,
@@ -110,6 +113,23 @@ pub(crate) fn render(tr: Tr, page: &TasksPage) -> askama::Result<String> {
                 selected: draft.responsible_user_id == Some(u.id),
             })
             .collect(),
+        targets: if data.open_deals.is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once((
+                "contact".to_owned(),
+                tr.t("task-on-contact"),
+                draft.deal_id.is_none(),
+            ))
+            .chain(data.open_deals.iter().map(|(id, name)| {
+                (
+                    format!("deal:{id}"),
+                    tr.arg("task-on-deal", "deal", name),
+                    draft.deal_id == Some(*id),
+                )
+            }))
+            .collect()
+        },
         text: draft.text.clone(),
         due: draft.due.clone(),
         errors,

@@ -125,6 +125,52 @@ async fn a_task_is_created_on_the_contact_with_the_chosen_type_deadline_and_resp
     assert_shows(&page, &t(En, "action-done-task-created"));
 }
 
+/// Posts the create form with `token`, setting the task `on` the contact or a deal.
+async fn post_task(app: &TestApp, token: &str, on: &str) -> (u16, String) {
+    app.post_form(
+        &app.url("/action/tasks"),
+        &[
+            ("t", token),
+            ("on", on),
+            ("text", "Send the invoice"),
+            ("due", "2030-01-15T10:00"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_task_is_created_on_one_of_the_contacts_open_deals_and_never_on_another_contacts() {
+    // Arrange: Harry's deals are 7001 (open) and 7002; 9999 is not his.
+    let app = TestApp::start().await;
+    app.connect().await;
+    let token = tasks_token(&app).await;
+    Mock::given(method("POST"))
+        .and(path("/api/v4/tasks"))
+        .and(body_string_contains("\"entity_type\":\"leads\""))
+        .and(body_string_contains("\"entity_id\":7001"))
+        .respond_with(hal(fixture!("amocrm/tasks_created.json")))
+        .expect(1)
+        .mount(&app.amo)
+        .await;
+    let (_, form) = app.get_page(&app.url("/action/tasks"), &token, &[]).await;
+    let create = |form: &str| token_for(form, &app.url("/action/tasks"));
+
+    // Act
+    let (status, page) = post_task(&app, &create(&form), "deal:7001").await;
+    let (_, again) = app.get_page(&app.url("/action/tasks"), &token, &[]).await;
+    let (refused, _) = post_task(&app, &create(&again), "deal:9999").await;
+
+    // Assert
+    assert_shows(&form, r#"<option value="deal:7001">"#);
+    assert_eq!(status, 200, "{page}");
+    assert_shows(&page, &t(En, "action-done-task-created"));
+    assert!(
+        (400..500).contains(&refused),
+        "another contact's deal: {refused}"
+    );
+}
+
 #[tokio::test]
 async fn a_task_without_text_or_deadline_is_refused_before_anything_is_sent() {
     // Arrange

@@ -37,6 +37,7 @@ impl Texts {
             types: vec![(1, self.option.clone()), (2, self.value.clone())],
             users: vec![self.user()],
             default_responsible: Some(self.user().id),
+            open_deals: vec![(9101, self.deal[0].clone())],
         };
         let page = |tasks: ContactTasks, errors: Vec<FieldError>, created: bool| {
             PageView::Tasks(Box::new(TasksPage {
@@ -52,6 +53,7 @@ impl Texts {
                     text: self.note.clone(),
                     due: "2026-11-25T10:00".into(),
                     responsible_user_id: Some(self.user().id),
+                    deal_id: None,
                 },
                 errors,
                 created,
