@@ -7,8 +7,7 @@
 //! The block's stage select (`POST /action/deal-stage`) moves a deal in place and changes nothing else; a move
 //! that needs fields or a loss reason answers with what, and with this page for that stage.
 
-use domain::deal_change::{STATUS_LOST, STATUS_WON};
-use domain::{DealChange, DealEdit, FieldError, FieldErrorCode, FieldKey, StageRef};
+use domain::{DealChange, FieldError, FieldErrorCode, FieldKey, StageRef};
 use http::StatusCode;
 
 use crate::Error;
@@ -58,7 +57,7 @@ async fn edit_response(
     // A stage asked for in the link but not offered (gone since, or made up) leaves the deal's own, and says so.
     let mut errors = shown.errors;
     let stage = match shown.stage {
-        Some(stage) if !offered(&edit, stage) => {
+        Some(stage) if !edit.offers(stage) => {
             errors.push(FieldError {
                 field: FieldKey::Stage,
                 label: None,
@@ -80,23 +79,6 @@ async fn edit_response(
         problem: shown.problem,
     };
     Ok(app.page(status, scope.lang, &PageView::DealEdit(Box::new(page))))
-}
-
-/// Whether the edit page offers `stage`: an open stage of a pipeline offered, won or lost of the deal's own
-/// pipeline, or the stage the deal is in.
-fn offered(edit: &DealEdit, stage: StageRef) -> bool {
-    if stage == edit.stage {
-        return true;
-    }
-    if matches!(stage.status_id, STATUS_WON | STATUS_LOST) {
-        return stage.pipeline_id == edit.stage.pipeline_id;
-    }
-    edit.form
-        .pipelines
-        .iter()
-        .filter(|p| p.id == stage.pipeline_id)
-        .flat_map(|p| &p.stages)
-        .any(|s| s.view.id == stage.status_id)
 }
 
 /// `GET /deal?t=…&edit=1[&stage=<pipeline>:<status>]`: the deal's stage (the one named, when the edit page offers

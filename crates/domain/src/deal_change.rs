@@ -73,6 +73,15 @@ pub struct DealEdit {
     pub loss_reasons: Vec<(i64, String)>,
 }
 
+impl DealEdit {
+    /// Whether the edit form offers `stage`: the deal's own, a regular stage of a pipeline the form offers, or won or
+    /// lost of the deal's own pipeline — what a change may move the deal to.
+    pub fn offers(&self, stage: StageRef) -> bool {
+        stage == self.stage
+            || plan::stage_allowed(&self.form.pipelines, self.stage.pipeline_id, stage)
+    }
+}
+
 impl Domain {
     /// What the deal's edit form needs: the deal, the form's choices and the account's loss reasons.
     pub async fn deal_edit(&self, ctx: &ActionContext, deal_id: i64) -> Result<DealEdit, Error> {

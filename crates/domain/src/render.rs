@@ -15,7 +15,7 @@ use crate::store::{Connection, ConnectionId, ConnectionStatus};
 mod continuation;
 mod load;
 
-pub(crate) use load::{contact_view, deal_view, deal_views, display_name};
+pub(crate) use load::{contact_view, deal_name, deal_view, deal_views, display_name};
 
 /// A block request, as the domain needs it.
 #[derive(Debug, Clone)]

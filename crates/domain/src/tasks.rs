@@ -170,7 +170,7 @@ impl Domain {
             open_deals: leads
                 .iter()
                 .filter(|l| !l.is_deleted && DealKind::of_status(l.status_id) == DealKind::Open)
-                .map(|l| (l.id, deal_name(l)))
+                .map(|l| (l.id, crate::render::deal_name(l)))
                 .collect(),
         })
     }
@@ -310,17 +310,8 @@ pub(crate) fn deal_target(leads: &[amocrm::Lead]) -> impl Fn(&Task) -> Option<Ta
         })?;
         Some(TaskTarget::Deal {
             id: lead.id,
-            name: deal_name(lead),
+            name: crate::render::deal_name(lead),
         })
-    }
-}
-
-/// A deal's name, or `#id` when it has none.
-fn deal_name(lead: &amocrm::Lead) -> String {
-    if lead.name.trim().is_empty() {
-        format!("#{}", lead.id)
-    } else {
-        lead.name.clone()
     }
 }
 

@@ -45,7 +45,9 @@ pub fn plan_change(
     let mut errors = Vec::new();
     let current = StageRef::new(lead.pipeline_id, lead.status_id);
     let target = match change.stage {
-        Some(stage) if stage != current && !stage_allowed(rules.pipelines, lead, stage) => {
+        Some(stage)
+            if stage != current && !stage_allowed(rules.pipelines, lead.pipeline_id, stage) =>
+        {
             errors.push(refused(FieldKey::Stage, FieldErrorCode::StageNotInPipeline));
             current
         }
@@ -149,11 +151,15 @@ fn changed_values(
         .collect()
 }
 
-/// Whether `stage` is one a deal can be moved to: a regular stage of an existing pipeline (not its incoming
-/// one), or won or lost of the deal's own pipeline.
-fn stage_allowed(pipelines: &[PipelineInfo], lead: &Lead, stage: StageRef) -> bool {
+/// Whether `stage` is one a deal in pipeline `deal_pipeline` can be moved to: a regular stage of one of
+/// `pipelines` (not its incoming one), or won or lost of the deal's own pipeline.
+pub(super) fn stage_allowed(
+    pipelines: &[PipelineInfo],
+    deal_pipeline: i64,
+    stage: StageRef,
+) -> bool {
     if matches!(stage.status_id, STATUS_WON | STATUS_LOST) {
-        return stage.pipeline_id == lead.pipeline_id;
+        return stage.pipeline_id == deal_pipeline;
     }
     pipelines
         .iter()

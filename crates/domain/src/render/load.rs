@@ -299,6 +299,15 @@ pub(crate) fn deal_views(
     deals
 }
 
+/// A deal's name, or `#id` when it has none.
+pub(crate) fn deal_name(lead: &Lead) -> String {
+    if lead.name.trim().is_empty() {
+        format!("#{}", lead.id)
+    } else {
+        lead.name.clone()
+    }
+}
+
 pub(crate) fn deal_view(
     lead: &Lead,
     core: &CoreMeta,
@@ -308,11 +317,7 @@ pub(crate) fn deal_view(
     let (pipeline_name, stage) = core.stage(lead.pipeline_id, lead.status_id);
     DealView {
         id: lead.id,
-        name: if lead.name.trim().is_empty() {
-            format!("#{}", lead.id)
-        } else {
-            lead.name.clone()
-        },
+        name: deal_name(lead),
         price: Some(lead.price),
         pipeline: (lead.pipeline_id, pipeline_name),
         stage,
