@@ -52,9 +52,7 @@ impl<'a> CompanyItem<'a> {
                 .take(VISIBLE_COMPANY_DEALS)
                 .map(|deal| CompanyDeal {
                     name: &deal.name,
-                    card: actions
-                        .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
-                        .and_then(|(_, action)| action_href(action)),
+                    card: actions.and_then(|a| a.card(deal.id)).and_then(action_href),
                     stage: Pill::new(&deal.stage.name, &deal.stage.color),
                     price: deal.price.filter(|p| *p > 0).map(|p| tr.money(p, account)),
                 })

@@ -140,9 +140,7 @@ fn deal_item<'a>(
     shown: &Shown<'_>,
     unfolded: bool,
 ) -> DealItem<'a> {
-    let card = actions
-        .and_then(|a| a.deals.iter().find(|(id, _)| *id == deal.id))
-        .and_then(|(_, action)| action_href(action));
+    let card = actions.and_then(|a| a.card(deal.id)).and_then(action_href);
     let mut item = DealItem::new(tr, deal, shown.account, shown.words, card);
     item.comment = actions
         .filter(|_| shown.paused.is_none() && unfolded)

@@ -51,6 +51,16 @@ pub struct ContactActions {
     pub edit: Option<Action>,
 }
 
+impl ContactActions {
+    /// The card of deal `deal_id` (the contact's or its company's), when the block signed one.
+    pub fn card(&self, deal_id: i64) -> Option<&Action> {
+        self.deals
+            .iter()
+            .find(|(id, _)| *id == deal_id)
+            .map(|(_, action)| action)
+    }
+}
+
 /// "Add +44 20 7946 0958 to this contact": the value, the form field it goes in, and the signed action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueAction {
